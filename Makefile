@@ -1,0 +1,30 @@
+# elsim: `make run` and `make test` each set everything up on a fresh clone (Python 3.11 + pip).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.DEFAULT_GOAL := help
+.PHONY: help install test run bench clean
+
+help:  ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): setup.cfg pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,bench]'
+	touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install elsim with its test and bench extras
+
+test: install  ## run the test suite
+	$(BIN)/python -m pytest
+
+run: install  ## allocate the shipped history tallies
+	$(BIN)/elsim allocate scenarios/history/*.toml
+
+bench: install  ## print the speed figures (ratios against baselines measured in the same run)
+	$(BIN)/python -m bench
+
+clean:  ## remove the virtual environment and caches
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

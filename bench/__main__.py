@@ -1,0 +1,18 @@
+"""``python -m bench [SECTION...]``: print the benchmark figures."""
+
+from __future__ import annotations
+
+import sys
+
+from bench import allocation
+
+SECTIONS = {"allocate": allocation.run}
+
+
+def main(argv: list[str]) -> None:
+    for name in argv or list(SECTIONS):
+        for line in SECTIONS[name]():
+            print(line, flush=True)
+
+
+main(sys.argv[1:])

@@ -1,0 +1,240 @@
+"""Apportionment methods: a registry of small vectorised functions.
+
+Inside this module the **lists axis comes first**: arrays are ``(n_lists, n_draws)``, so that
+every per-list step is one contiguous vector operation over all draws (numpy reductions over
+a short last axis are several times slower). :mod:`sim.rules` transposes at the boundary.
+
+Every method is a :class:`Method` of two functions with one contract. ``allocate`` receives
+
+``votes``
+    ``(n_lists, n_draws)`` int64 counts or float64 shares; lists that may not take seats
+    (below the threshold, capped, ...) already have their votes set to zero;
+``seats``
+    ``(n_draws,)`` int64, the seats to share in each draw;
+``prefer``
+    a :class:`Preference` that breaks ties between lists;
+
+and ``allocate`` returns ``(n_lists, n_draws)`` int64 seats summing to ``seats`` in every
+draw with a positive vote total (zero elsewhere). ``tied`` tells, from the same votes and
+that allocation, which lists ``(n_lists, n_draws)`` shared the equal remainder or quotient
+that decided a seat; it is computed only when asked for.
+
+With integer counts every comparison is exact: largest-remainder methods work on integer
+remainders, and divisor methods compare correctly rounded quotients ``votes / divisor`` with
+integer divisors, which order exactly while ``votes * divisor**2 < 2**51``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+
+@dataclass(frozen=True, slots=True)
+class Method:
+    """An allocation method: ``allocate(votes, seats, prefer) -> seats`` and
+    ``tied(votes, seats, allocation) -> bool per list and draw`` (lists in a deciding tie)."""
+
+    allocate: Callable[[np.ndarray, np.ndarray, "Preference"], np.ndarray]
+    tied: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+
+
+@dataclass(frozen=True, slots=True)
+class Preference:
+    """Who wins a tie: ``"order"`` (earlier list) or ``"votes"`` (more votes, then order).
+
+    ``votes`` is ``(n_lists, n_draws)``, the lists' full votes.
+    """
+
+    tie_break: str
+    votes: np.ndarray
+
+    def subset(self, draws: np.ndarray) -> "Preference":
+        return Preference(self.tie_break, self.votes[:, draws])
+
+    def argbest(self, priority: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Index and value of the highest ``priority`` per draw, ties broken by the rule."""
+        best = priority[0].copy()
+        index = np.zeros(best.shape, dtype=np.intp)
+        by_votes = self.tie_break == "votes"
+        best_votes = self.votes[0].copy() if by_votes else None
+        for i in range(1, len(priority)):
+            better = priority[i] > best  # strict: on a tie the earlier list stays
+            if by_votes:
+                better |= (priority[i] == best) & (self.votes[i] > best_votes)
+                np.copyto(best_votes, self.votes[i], where=better)
+            np.copyto(best, priority[i], where=better)
+            np.copyto(index, i, where=better)
+        return index, best
+
+    def argworst(self, priority: np.ndarray) -> np.ndarray:
+        """Index of the lowest ``priority`` per draw; a tie loses the way argbest wins."""
+        worst = priority[0].copy()
+        index = np.zeros(worst.shape, dtype=np.intp)
+        by_votes = self.tie_break == "votes"
+        worst_votes = self.votes[0].copy() if by_votes else None
+        for i in range(1, len(priority)):
+            if by_votes:
+                worse = (priority[i] < worst) | (
+                    (priority[i] == worst) & (self.votes[i] <= worst_votes))
+                np.copyto(worst_votes, self.votes[i], where=worse)
+            else:
+                worse = priority[i] <= worst  # on a tie the later list loses
+            np.copyto(worst, priority[i], where=worse)
+            np.copyto(index, i, where=worse)
+        return index
+
+    def rank(self, priority: np.ndarray) -> np.ndarray:
+        """Place of each list per draw, 0 for the best (``(n_lists, n_draws)`` int16)."""
+        n = len(priority)
+        rank = np.zeros(priority.shape, dtype=np.int16)
+        beats = np.empty(priority.shape[1], dtype=bool)
+        for i in range(n):
+            for j in range(n):
+                if j == i:
+                    continue
+                # List j is ahead of list i on a higher priority, or on an equal one when
+                # the tie rule prefers j.
+                if self.tie_break == "votes":
+                    ahead = self.votes[j] > self.votes[i] if j > i else self.votes[j] >= self.votes[i]
+                    np.greater(priority[j], priority[i], out=beats)
+                    beats |= (priority[j] == priority[i]) & ahead
+                elif j < i:
+                    np.greater_equal(priority[j], priority[i], out=beats)
+                else:
+                    np.greater(priority[j], priority[i], out=beats)
+                rank[i] += beats
+        return rank
+
+
+def _largest_remainder(quota_split):
+    """A largest-remainder method from ``quota_split(votes, seats) -> (whole, remainder)``.
+
+    Lists get the whole part of ``votes / quota``; the leftover seats go one each to the
+    largest remainders.
+    """
+
+    def split(votes, seats):
+        whole, remainder = quota_split(votes, seats)
+        eligible = votes > 0
+        leftover = seats - whole.sum(axis=0)
+        n_eligible = np.maximum(eligible.sum(axis=0), 1)
+        # More leftovers than lists only happens with tiny Droop totals: whole rounds first.
+        rounds, extra = np.divmod(leftover, n_eligible)
+        return whole + rounds * eligible, np.where(eligible, remainder, -np.inf), extra
+
+    def allocate(votes, seats, prefer):
+        base, priority, extra = split(votes, seats)
+        awarded = (prefer.rank(priority) < extra) & (priority > -np.inf)
+        return (base + awarded) * (votes.sum(axis=0) > 0)
+
+    def tied(votes, seats, allocation):
+        base, priority, extra = split(votes, seats)
+        won = allocation > base
+        last = np.where(won, priority, np.inf).min(axis=0)
+        missed = np.where(won, -np.inf, priority).max(axis=0)
+        return ((extra > 0) & (last == missed)) & (priority == last)
+
+    return Method(allocate, tied)
+
+
+def _whole_and_fraction(votes, quota):
+    """``votes / quota`` split into whole part and remainder, exact for integers."""
+    if votes.dtype.kind == "i":
+        return np.divmod(votes, quota)
+    quotient = votes / quota
+    lower = np.floor(quotient)
+    return lower.astype(np.int64), quotient - lower
+
+
+def _hare_split(votes, seats):
+    """``votes / (total / seats)``; in integers ``(votes * seats) / total``."""
+    total = votes.sum(axis=0)
+    if votes.dtype.kind == "i":
+        return _whole_and_fraction(votes * seats, np.maximum(total, 1))
+    return _whole_and_fraction(votes, np.where(total > 0, total, 1.0) / seats)
+
+
+def _droop_split(votes, seats):
+    """``votes / (floor(total / (seats + 1)) + 1)``.
+
+    For float shares the quota is ``total / (seats + 1)`` enlarged by one part in 10^12, so
+    that it can never hand out more than ``seats`` whole seats.
+    """
+    total = votes.sum(axis=0)
+    if votes.dtype.kind == "i":
+        return _whole_and_fraction(votes, total // (seats + 1) + 1)
+    return _whole_and_fraction(votes, np.where(total > 0, total, 1.0) / (seats + 1) * (1 + 1e-12))
+
+
+def _divisor_method(divisor: Callable[[np.ndarray], np.ndarray],
+                    rounding: Callable[[np.ndarray], np.ndarray]):
+    """A highest-averages method from its divisors: ``divisor(s)`` prices seat ``s + 1``.
+
+    Jump and step (Pukelsheim, *Proportional Representation*, 2017, ch. 4): rounding every
+    ``votes / (total / seats)`` by the method's rule is already an apportionment of the
+    method for some house size; single seats are then added at the highest next quotient or
+    taken back at the lowest last quotient until the house size is right.
+    """
+
+    def quotients(votes, allocation, draws=slice(None)):
+        """The weakest quotient that won a seat and the next quotient of every list."""
+        held, votes = allocation[:, draws], votes[:, draws]
+        last = np.where(held > 0, votes / divisor(np.maximum(held - 1, 0)), np.inf)
+        following = np.where(votes > 0, votes / divisor(held), -np.inf)
+        return last, following
+
+    def allocate(votes, seats, prefer):
+        votes = votes.astype(np.float64)
+        total = votes.sum(axis=0)
+        positive = total > 0
+        ideal = votes * (seats / np.where(positive, total, 1.0))
+        result = np.where(votes > 0, rounding(ideal), 0).astype(np.int64)
+        while True:
+            gap = np.where(positive, seats - result.sum(axis=0), 0)
+            if not gap.any():
+                last, following = quotients(votes, result)
+                # Rounding at a float boundary can leave a seat on the wrong side: swap it.
+                unbalanced = positive & (last.min(axis=0) < following.max(axis=0))
+                if not unbalanced.any():
+                    return result
+                gap[unbalanced] = 1  # add the best missed seat now, drop the weakest next
+            short = np.flatnonzero(gap > 0)
+            if short.size:
+                index, _ = prefer.subset(short).argbest(quotients(votes, result, short)[1])
+                result[index, short] += 1
+            over = np.flatnonzero(gap < 0)
+            if over.size:
+                result[prefer.subset(over).argworst(quotients(votes, result, over)[0]), over] -= 1
+
+    def tied(votes, seats, allocation):
+        last, following = quotients(votes.astype(np.float64), allocation)
+        # A tie decided a seat where the weakest seat won equals the best seat missed.
+        weakest, best_missed = last.min(axis=0), following.max(axis=0)
+        return (weakest == best_missed) & ((last == weakest) | (following == best_missed))
+
+    return Method(allocate, tied)
+
+
+def _sainte_lague_round(ideal: np.ndarray) -> np.ndarray:
+    return np.floor(ideal + 0.5)
+
+
+def _modified_sainte_lague_round(ideal: np.ndarray) -> np.ndarray:
+    # First signpost 0.7 (divisor 1.4 against 1, 3, 5, ... for seats 2, 3, 4, ...).
+    return np.where(ideal >= 0.7, np.floor(ideal + 0.5), 0.0)
+
+
+METHODS: dict[str, Method] = {
+    "hare": _largest_remainder(_hare_split),
+    "droop": _largest_remainder(_droop_split),
+    "dhondt": _divisor_method(lambda s: s + 1.0, np.floor),
+    # Divisors 1, 3, 5, ...: integers, so integer votes divide exactly rounded.
+    "sainte-lague": _divisor_method(lambda s: 2.0 * s + 1.0, _sainte_lague_round),
+    # Divisors 1.4, 3, 5, ... scaled by 5 to the integers 7, 15, 25, ...
+    "modified-sainte-lague": _divisor_method(
+        lambda s: np.where(s == 0, 7.0, 10.0 * s + 5.0), _modified_sainte_lague_round),
+}
+"""Allocation methods by the name used in scenario files."""

@@ -1,0 +1,48 @@
+"""Hypothesis strategies shared by the test modules."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import strategies as st
+
+from sim.methods import METHODS
+from sim.rules import ElectoralSystem, RunnerUp
+
+methods = st.sampled_from(sorted(METHODS))
+largest_remainder_methods = st.sampled_from(["hare", "droop"])
+divisor_methods = st.sampled_from(["dhondt", "sainte-lague", "modified-sainte-lague"])
+thresholds = st.sampled_from([0.0, 0.03, 0.05, 0.07, 0.1])
+
+
+@st.composite
+def systems(draw, method=methods, cap=False, runner_up=False, tie_break=None):
+    seats = draw(st.integers(1, 120))
+    return ElectoralSystem(
+        seats=seats,
+        threshold=draw(thresholds),
+        threshold_base=draw(st.sampled_from(["valid", "lists", "ballots"])),
+        method=draw(method),
+        tie_break=tie_break or draw(st.sampled_from(["order", "votes"])),
+        runner_up=RunnerUp() if runner_up and draw(st.booleans()) else None,
+        cap=draw(st.integers(max(1, seats // 3), seats)) if cap and draw(st.booleans()) else None,
+    )
+
+
+def vote_counts(min_lists=1, max_lists=9, max_votes=10**6):
+    """One count: a list of non-negative integers, not all zero."""
+    return st.lists(st.integers(0, max_votes), min_size=min_lists, max_size=max_lists).filter(
+        lambda votes: sum(votes) > 0)
+
+
+@st.composite
+def vote_draws(draw, max_draws=12, max_lists=8, max_votes=10**6):
+    """Several draws of one election: an int64 array (n_draws, n_lists)."""
+    n_lists = draw(st.integers(1, max_lists))
+    rows = draw(st.lists(vote_counts(n_lists, n_lists, max_votes), min_size=1, max_size=max_draws))
+    return np.array(rows, dtype=np.int64)
+
+
+def distinct_counts(min_lists=2, max_lists=8):
+    """A count without equal votes, so that no remainder or quotient ties are likely."""
+    return st.lists(st.integers(1, 10**6), min_size=min_lists, max_size=max_lists,
+                    unique=True)
