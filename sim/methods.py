@@ -87,12 +87,16 @@ class Preference:
         return index
 
     def rank(self, priority: np.ndarray) -> np.ndarray:
-        """Place of each list per draw, 0 for the best (``(n_lists, n_draws)`` int16)."""
-        n = len(priority)
+        """Place of each list per draw, 0 for the best (``(n_lists, n_draws)`` int16).
+
+        Lists whose priority is ``-inf`` in every draw are never ahead of anyone and keep
+        place 0, so they are skipped: below-threshold lists cost nothing.
+        """
         rank = np.zeros(priority.shape, dtype=np.int16)
         beats = np.empty(priority.shape[1], dtype=bool)
-        for i in range(n):
-            for j in range(n):
+        active = [i for i in range(len(priority)) if np.isfinite(priority[i]).any()]
+        for i in active:
+            for j in active:
                 if j == i:
                     continue
                 # List j is ahead of list i on a higher priority, or on an equal one when
@@ -145,8 +149,8 @@ def _whole_and_fraction(votes, quota):
     if votes.dtype.kind == "i":
         return np.divmod(votes, quota)
     quotient = votes / quota
-    lower = np.floor(quotient)
-    return lower.astype(np.int64), quotient - lower
+    whole = np.floor(quotient)
+    return whole.astype(np.int64), quotient - whole
 
 
 def _hare_split(votes, seats):

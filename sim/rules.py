@@ -138,7 +138,7 @@ def allocate(votes, system: ElectoralSystem, *, against_all=None, invalid=None) 
     -------
     ndarray of int64, shape like ``votes``
     """
-    return allocate_details(votes, system, against_all=against_all, invalid=invalid).seats
+    return _allocate(votes, system, against_all, invalid, details=False).seats
 
 
 def allocate_details(votes, system: ElectoralSystem, *, against_all=None,
@@ -147,8 +147,16 @@ def allocate_details(votes, system: ElectoralSystem, *, against_all=None,
     return _allocate(votes, system, against_all, invalid, details=True)
 
 
-# Blocks of draws small enough to stay in cache: several times faster than whole arrays.
-BLOCK_DRAWS = 16384
+# Work in blocks whose (n_lists, block) arrays stay near 256 KiB: they stay in cache, and
+# glibc serves temporaries of that size from the heap without returning the pages to the
+# system after each use (larger ones page-fault anew on every operation, several times the
+# cost of the arithmetic itself).
+BLOCK_BYTES = 256 * 1024
+
+
+def block_draws(n_lists: int) -> int:
+    """Draws per block for ``n_lists`` lists."""
+    return int(np.clip(BLOCK_BYTES // (8 * n_lists), 512, 16384))
 
 
 def _allocate(votes, system, against_all, invalid, *, details: bool) -> Allocation:
@@ -162,11 +170,12 @@ def _allocate(votes, system, against_all, invalid, *, details: bool) -> Allocati
         tied=np.zeros((n_draws, n_lists) if details else (0, n_lists), dtype=bool),
         runner_up=np.empty(n_draws, dtype=bool),
     )
-    for start in range(0, n_draws, BLOCK_DRAWS):
-        block = slice(start, start + BLOCK_DRAWS)
+    step = block_draws(n_lists)
+    for start in range(0, n_draws, step):
+        block = slice(start, start + step)
         _allocate_block(votes_2d[block], extra_base[block], system, out, block, details)
     if single:
-        return Allocation(*(field[0] for field in (
+        return Allocation(*(field[0] if len(field) else field for field in (
             out.seats, out.passed, out.quotas, out.tied, out.runner_up)))
     return out
 
@@ -175,7 +184,10 @@ def _allocate_block(votes, extra_base, system, out: Allocation, block: slice, de
     """Allocate one block of draws into ``out[block]``."""
     # Lists first inside: see sim.methods for why.
     by_list = np.ascontiguousarray(votes.T)
-    passed = _passes_threshold(by_list, by_list.sum(axis=0) + extra_base, system)
+    total = by_list.sum(axis=0)
+    if not total.all():
+        raise ScenarioError("votes", votes[np.argmin(total)].tolist(), "must not be all zero")
+    passed = _passes_threshold(by_list, total + extra_base, system.threshold_fraction)
     prefer = Preference(system.tie_break, by_list)
     method = METHODS[system.method]
     seats, shared_votes, shared_seats, capped = _allocate_capped(by_list, passed, system, prefer)
@@ -200,20 +212,16 @@ def _as_draws(votes) -> tuple[np.ndarray, bool]:
         raise ScenarioError("votes", _short(array),
                             "must have shape (n_lists,) or (n_draws, n_lists)")
     if array.dtype.kind in "iub":
-        array = array.astype(np.int64)
+        array = array.astype(np.int64, copy=False)
     elif array.dtype.kind == "f":
-        array = array.astype(np.float64)
+        array = array.astype(np.float64, copy=False)
         if np.isnan(array).any():
             raise ScenarioError("votes", _short(array), "must not be NaN")
     else:
         raise ScenarioError("votes", _short(array), "must be numbers")
     if (array < 0).any():
         raise ScenarioError("votes", _short(array), "must not be negative")
-    single = array.ndim == 1
-    array = np.atleast_2d(array)
-    if (array.sum(axis=1) == 0).any():
-        raise ScenarioError("votes", _short(array), "must not be all zero")
-    return array, single
+    return np.atleast_2d(array), array.ndim == 1
 
 
 def _short(array: np.ndarray):
@@ -239,9 +247,8 @@ def _ballot_count(name: str, value, n_draws: int) -> np.ndarray:
     return array
 
 
-def _passes_threshold(votes: np.ndarray, base: np.ndarray, system: ElectoralSystem):
-    """``votes >= threshold * base``, exactly for integer counts."""
-    fraction = system.threshold_fraction
+def _passes_threshold(votes: np.ndarray, base: np.ndarray, fraction: Fraction):
+    """``votes >= fraction * base``, exactly for integer counts."""
     needed = fraction.numerator * base
     if votes.dtype.kind != "i" or base.dtype.kind != "i":
         # Shares are decimal numbers stored in binary: allow one part in 10^12 of rounding.

@@ -182,7 +182,7 @@ def test_many_draws_keep_the_draws_axis_first():
 @pytest.mark.parametrize("votes, message", [
     ([10, -1], "votes = [10, -1]: must not be negative"),
     ([10.0, float("nan")], "votes = [10.0, nan]: must not be NaN"),
-    ([0, 0], "votes = [[0, 0]]: must not be all zero"),
+    ([0, 0], "votes = [0, 0]: must not be all zero"),
     (["a"], "votes = ['a']: must be numbers"),
 ])
 def test_bad_votes_are_named(votes, message):
