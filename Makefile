@@ -20,8 +20,8 @@ install: $(STAMP)  ## create .venv and install elsim with its test and bench ext
 test: install  ## run the test suite
 	$(BIN)/python -m pytest
 
-run: install  ## allocate the shipped history tallies
-	$(BIN)/elsim allocate scenarios/history/*.toml
+run: install  ## run the shipped Kazakhstan scenarios, writing results/
+	$(BIN)/elsim run scenarios/kz-2021 scenarios/kz-2023
 
 bench: install  ## print the speed figures (ratios against baselines measured in the same run)
 	$(BIN)/python -m bench

@@ -6,14 +6,22 @@ Every :class:`~sim.errors.SimError` becomes one line on stderr and exit code 2.
 from __future__ import annotations
 
 import json
+import sys
+import time
+from pathlib import Path
 
 import click
+from tqdm import tqdm
 
 from sim import __version__
-from sim.errors import SimError
+from sim.engine import simulate
+from sim.errors import ScenarioError, SimError
+from sim.results import log_run, result_document, write_result
 from sim.rules import allocate_details
+from sim.scenario import load_scenario
 from sim.tally import load_tally
 from sim.textable import render
+from sim.views import scenario_table
 
 
 class _Group(click.Group):
@@ -31,6 +39,69 @@ class _Group(click.Group):
 @click.version_option(__version__, prog_name="elsim")
 def main():
     """elsim: what poll assumptions mean in seats, under the real electoral law."""
+
+
+def scenario_paths(paths) -> list[Path]:
+    """Scenario files from files and folders; in a folder, every ``*.toml`` not starting
+    with ``_`` (those are partial bases for ``extends``), in sorted order."""
+    found = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*.toml") if not p.name.startswith("_"))
+        elif path.exists():
+            found.append(path)
+        else:
+            raise ScenarioError("", None, "no such file or folder", file=name)
+    stems: dict[str, Path] = {}
+    for path in found:
+        if path.stem in stems:
+            raise ScenarioError("", None, f"has the same name as {stems[path.stem]}: their "
+                                "results would overwrite each other", file=str(path))
+        stems[path.stem] = path
+    return found
+
+
+@main.command("run")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--draws", type=click.IntRange(min=1), help="Draws per scenario (default: the file's run.draws).")
+@click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the file's run.seed, else fresh entropy).")
+@click.option("--out", type=click.Path(file_okay=False), default="results", show_default=True,
+              help="Folder for the result files.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Local processes to run chunks on.")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON instead of tables.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def run_command(paths, draws, seed, out, workers, as_json, quiet):
+    """Run scenario files (or every scenario in folders) and write results/<name>.json."""
+    scenarios = [load_scenario(path) for path in scenario_paths(paths)]
+    total = sum(draws or scenario.draws for scenario in scenarios)
+    documents = []
+    with tqdm(total=total, unit="draw", unit_scale=True, delay=0.5, file=sys.stderr,
+              disable=quiet, leave=False) as bar:
+        for scenario in scenarios:
+            started = time.perf_counter()
+            simulation = simulate(scenario, draws=draws, seed=seed, workers=workers,
+                                  on_chunk=bar.update)
+            document = result_document(simulation)
+            write_result(document, Path(out))
+            log_run(Path(out), document, time.perf_counter() - started, workers)
+            documents.append(document)
+            if not as_json:
+                bar.clear()
+                click.echo(scenario_table(document))
+    if as_json:
+        click.echo(json.dumps(documents[0] if len(documents) == 1 else documents, indent=1))
+
+
+@main.command("validate")
+@click.argument("paths", nargs=-1, required=True)
+def validate_command(paths):
+    """Check scenario files without running them."""
+    for path in scenario_paths(paths):
+        scenario = load_scenario(path)
+        click.echo(f"{path}: ok ({len(scenario.lists)} lists, {len(scenario.polls)} polls, "
+                   f"{len(scenario.sources)} sources)")
 
 
 @main.command("allocate")

@@ -141,10 +141,13 @@ def allocate(votes, system: ElectoralSystem, *, against_all=None, invalid=None) 
     return _allocate(votes, system, against_all, invalid, details=False).seats
 
 
-def allocate_details(votes, system: ElectoralSystem, *, against_all=None,
-                     invalid=None) -> Allocation:
-    """Like :func:`allocate`, with who passed, the quotas, ties and the runner-up rule."""
-    return _allocate(votes, system, against_all, invalid, details=True)
+def allocate_details(votes, system: ElectoralSystem, *, against_all=None, invalid=None,
+                     full: bool = True) -> Allocation:
+    """Like :func:`allocate`, with who passed, the quotas, ties and the runner-up rule.
+
+    ``full=False`` skips the quotas and ties (their arrays are then empty), which is faster.
+    """
+    return _allocate(votes, system, against_all, invalid, details=full)
 
 
 # Work in blocks whose (n_lists, block) arrays stay near 256 KiB: they stay in cache, and

@@ -1,0 +1,96 @@
+"""Chunks, the seed tree and executors: the Monte Carlo loop, with no model maths of its own.
+
+Draws are processed in chunks of :data:`CHUNK_DRAWS`; chunk ``k`` always uses child ``k`` of
+``SeedSequence(entropy)`` and summaries are merged in chunk order, so a seed gives
+bit-identical results for any number of workers or any executor.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator
+
+import numpy as np
+
+from sim.priors import draw_support, scenario_priors
+from sim.rules import allocate_details
+from sim.scenario import Scenario
+from sim.summary import Layout, Outcome, SeatSummary
+
+CHUNK_DRAWS = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class Simulation:
+    """A finished run: the merged summary and how it was made."""
+
+    scenario: Scenario
+    summary: SeatSummary
+    entropy: int
+    draws: int
+    chunk_draws: int
+
+
+def chunk_sizes(draws: int, chunk_draws: int = CHUNK_DRAWS) -> list[int]:
+    """Sizes of the chunks ``0..k``: full chunks, then the rest."""
+    return [min(chunk_draws, draws - start) for start in range(0, draws, chunk_draws)]
+
+
+def run_chunk(scenario: Scenario, entropy: int, index: int, size: int) -> SeatSummary:
+    """Draw, allocate and summarise chunk ``index`` of ``size`` draws."""
+    rng = np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(index,)))
+    priors, weights = scenario_priors(scenario)
+    support, _ = draw_support(priors, weights, scenario.model, size, rng=rng)
+    n_lists = len(scenario.lists)
+    against_all = support[:, n_lists] if scenario.against_all_on_ballot else None
+    allocation = allocate_details(support[:, :n_lists], scenario.system, against_all=against_all,
+                                  full=False)
+    summary = SeatSummary(Layout.from_scenario(scenario))
+    summary.add(Outcome(allocation.seats, allocation.passed, support, allocation.runner_up))
+    return summary
+
+
+def simulate(scenario: Scenario, *, draws: int | None = None, seed: int | None = None,
+             workers: int = 1, on_chunk: Callable[[int], None] | None = None) -> Simulation:
+    """Run a scenario's Monte Carlo draws.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    draws : int, optional
+        Number of draws; the scenario's ``run.draws`` when not given.
+    seed : int, optional
+        Root entropy; the scenario's ``run.seed``, else fresh entropy (recorded in the result).
+    workers : int
+        Local processes; 1 runs in this process.
+    on_chunk : callable, optional
+        Called with the number of draws of each finished chunk (for progress bars).
+    """
+    draws = scenario.draws if draws is None else draws
+    entropy = _entropy(scenario.seed if seed is None else seed)
+    sizes = chunk_sizes(draws)
+    tasks = [(scenario, entropy, index, size) for index, size in enumerate(sizes)]
+    summary = SeatSummary(Layout.from_scenario(scenario))
+    for part in _execute(tasks, workers):
+        summary.merge(part)
+        if on_chunk is not None:
+            on_chunk(part.draws)
+    return Simulation(scenario, summary, entropy, draws, CHUNK_DRAWS)
+
+
+def _entropy(seed: int | None) -> int:
+    """The root entropy: the seed given, or fresh entropy from the OS."""
+    return int(np.random.SeedSequence(seed).entropy)
+
+
+def _execute(tasks: list[tuple], workers: int) -> Iterator[SeatSummary]:
+    """Chunk summaries in chunk order, whatever finishes first."""
+    if workers <= 1 or len(tasks) <= 1:
+        return (run_chunk(*task) for task in tasks)
+    return _in_processes(tasks, workers)
+
+
+def _in_processes(tasks: list[tuple], workers: int) -> Iterable[SeatSummary]:
+    with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
+        yield from pool.map(run_chunk, *zip(*tasks))
