@@ -32,7 +32,7 @@ class Simulation:
     chunk_draws: int
 
 
-def chunk_sizes(draws: int, chunk_draws: int = CHUNK_DRAWS) -> list[int]:
+def chunk_sizes(draws: int, chunk_draws: int) -> list[int]:
     """Sizes of the chunks ``0..k``: full chunks, then the rest."""
     return [min(chunk_draws, draws - start) for start in range(0, draws, chunk_draws)]
 
@@ -52,7 +52,8 @@ def run_chunk(scenario: Scenario, entropy: int, index: int, size: int) -> SeatSu
 
 
 def simulate(scenario: Scenario, *, draws: int | None = None, seed: int | None = None,
-             workers: int = 1, on_chunk: Callable[[int], None] | None = None) -> Simulation:
+             workers: int = 1, chunk_draws: int = CHUNK_DRAWS,
+             on_chunk: Callable[[int], None] | None = None) -> Simulation:
     """Run a scenario's Monte Carlo draws.
 
     Parameters
@@ -64,19 +65,22 @@ def simulate(scenario: Scenario, *, draws: int | None = None, seed: int | None =
         Root entropy; the scenario's ``run.seed``, else fresh entropy (recorded in the result).
     workers : int
         Local processes; 1 runs in this process.
+    chunk_draws : int
+        Draws per chunk. Part of the reproducibility contract: the same seed gives the same
+        draws only with the same chunk size (recorded in every result).
     on_chunk : callable, optional
         Called with the number of draws of each finished chunk (for progress bars).
     """
     draws = scenario.draws if draws is None else draws
     entropy = _entropy(scenario.seed if seed is None else seed)
-    sizes = chunk_sizes(draws)
+    sizes = chunk_sizes(draws, chunk_draws)
     tasks = [(scenario, entropy, index, size) for index, size in enumerate(sizes)]
     summary = SeatSummary(Layout.from_scenario(scenario))
     for part in _execute(tasks, workers):
         summary.merge(part)
         if on_chunk is not None:
             on_chunk(part.draws)
-    return Simulation(scenario, summary, entropy, draws, CHUNK_DRAWS)
+    return Simulation(scenario, summary, entropy, draws, chunk_draws)
 
 
 def _entropy(seed: int | None) -> int:

@@ -12,6 +12,7 @@ import io
 import json
 import os
 import platform
+import re
 import tempfile
 import time
 from pathlib import Path
@@ -60,6 +61,15 @@ def result_document(simulation: Simulation) -> dict:
     }
 
 
+_NUMBER_ARRAY = re.compile(r"\[\s*(-?[\d.e+-]+(?:,\s*-?[\d.e+-]+)*)\s*\]")
+
+
+def json_text(document: dict) -> str:
+    """Indented JSON with arrays of numbers (histograms) kept on one line."""
+    text = json.dumps(document, indent=1, ensure_ascii=False)
+    return _NUMBER_ARRAY.sub(lambda m: "[" + re.sub(r"\s+", " ", m.group(1)) + "]", text) + "\n"
+
+
 def csv_text(document: dict) -> str:
     """The tidy table: one row per list."""
     buffer = io.StringIO()
@@ -80,7 +90,7 @@ def write_result(document: dict, out_dir: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = Path(document["scenario"]["path"]).stem
     json_path = out_dir / f"{stem}.json"
-    atomic_write(json_path, json.dumps(document, indent=1, ensure_ascii=False) + "\n")
+    atomic_write(json_path, json_text(document))
     atomic_write(out_dir / f"{stem}.csv", csv_text(document))
     return json_path
 

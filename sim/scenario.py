@@ -146,39 +146,43 @@ def load_scenario(path: str | Path) -> Scenario:
     top = Table(data, file)
     problems: list[ScenarioError] = []
 
-    def section(build: Callable[[], Any], default: Any = None) -> Any:
+    def section(build: Callable[[], Any]) -> Any:
+        """The section built, or None after noting its problem."""
         try:
             return build()
         except ScenarioError as error:
             problems.append(error if error.file else error.located(file))
-            return default
+            return None
 
     section(lambda: top.check_keys(TOP_KEYS))
+    title = section(lambda: top.string("title", Path(path).stem))
+    notes = section(lambda: top.string("notes", ""))
     system = section(lambda: system_from_table(top.table("system", required=True)))
-    blocs = section(lambda: _blocs(top.table("blocs")), ())
-    bloc_ids = {bloc.id for bloc in blocs}
-    lists = section(lambda: _lists(top.table("lists", required=True), bloc_ids), ())
-    appointed = section(lambda: _appointed(top.table("appointed"), bloc_ids), ())
-    majorities = section(lambda: _majorities(top.table("majorities")), ())
-    ballot = top.table("ballot")
-    against_all = section(lambda: (ballot.check_keys(("against_all",)),
-                                   ballot.boolean("against_all", False))[1], False)
-    list_ids = tuple(item.id for item in lists)
-    options = list_ids + ((AGAINST_ALL,) if against_all else ())
-    sources = section(lambda: _sources(top.table("sources", required=True), list_ids, options),
-                      ())
-    model = section(lambda: _model(top.table("model"), list_ids))
-    polls = section(lambda: _polls(top, {s.id: s for s in sources}, options, model), ())
-    run = top.table("run")
-    draws = section(lambda: (run.check_keys(("draws", "seed")),
-                             run.integer("draws", 100_000, low=1))[1])
-    seed = section(lambda: run.integer("seed", low=0))
+    blocs = section(lambda: _blocs(top.table("blocs")))
+    bloc_ids = {bloc.id for bloc in blocs or ()}
+    # A section that depends on a failed one is skipped: its errors would only echo.
+    lists = section(lambda: _lists(top.table("lists", required=True), bloc_ids)) \
+        if blocs is not None else None
+    appointed = section(lambda: _appointed(top.table("appointed"), bloc_ids)) \
+        if blocs is not None else None
+    majorities = section(lambda: _majorities(top.table("majorities")))
+    against_all = section(lambda: _against_all_on_ballot(top.table("ballot")))
+    sources = model = polls = None
+    if lists is not None and against_all is not None:
+        list_ids = tuple(item.id for item in lists)
+        options = list_ids + ((AGAINST_ALL,) if against_all else ())
+        sources = section(lambda: _sources(top.table("sources", required=True), list_ids,
+                                           options))
+        model = section(lambda: _model(top.table("model"), list_ids))
+        if sources is not None and model is not None:
+            polls = section(lambda: _polls(top, {s.id: s for s in sources}, options, model))
+    draws_and_seed = section(lambda: _draws_and_seed(top.table("run")))
     if problems:
         raise ScenarioProblems(problems) if len(problems) > 1 else problems[0]
     return Scenario(
         path=file,
-        title=top.string("title", Path(path).stem),
-        notes=top.string("notes", "").strip(),
+        title=title,
+        notes=notes.strip(),
         system=system,
         against_all_on_ballot=against_all,
         lists=lists,
@@ -188,8 +192,8 @@ def load_scenario(path: str | Path) -> Scenario:
         sources=sources,
         polls=polls,
         model=model,
-        draws=draws,
-        seed=seed,
+        draws=draws_and_seed[0],
+        seed=draws_and_seed[1],
         digest=_digest(data),
     )
 
@@ -211,6 +215,16 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
     if not base_path.is_file():
         raise ScenarioError("extends", base, f"no such file: {base_path}", file=str(path))
     return _merge(_resolve(base_path, (*chain, resolved)), data)
+
+
+def _against_all_on_ballot(table: Table) -> bool:
+    table.check_keys(("against_all",))
+    return table.boolean("against_all", False)
+
+
+def _draws_and_seed(table: Table) -> tuple[int, int | None]:
+    table.check_keys(("draws", "seed"))
+    return table.integer("draws", 100_000, low=1), table.integer("seed", low=0)
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -340,7 +354,7 @@ def _model(table: Table, list_ids: tuple[str, ...]) -> Model:
 
 
 def _polls(top: Table, sources: dict[str, Source], options: tuple[str, ...],
-           model: Model | None) -> tuple[Poll, ...]:
+           model: Model) -> tuple[Poll, ...]:
     polls = []
     for entry in top.tables("poll"):
         entry.check_keys(("source", "pollster", "fieldwork", "n", "design_effect", "shares",
@@ -364,7 +378,7 @@ def _polls(top: Table, sources: dict[str, Source], options: tuple[str, ...],
                               f"add them or a fill in [sources.{source}]")
         fieldwork_end = _fieldwork_end(entry)
         if sources[source].half_life_days is not None and (
-                fieldwork_end is None or model is None or model.election_date is None):
+                fieldwork_end is None or model.election_date is None):
             raise entry.error("fieldwork", entry.raw("fieldwork"),
                               "a source with half_life_days needs every poll's fieldwork "
                               "date and model.election_date")

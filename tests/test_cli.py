@@ -8,9 +8,11 @@ from click.testing import CliRunner
 
 from sim import __version__
 from sim.cli import main
+from tests.scenario_text import MINIMAL, write_scenario
 
 ROOT = Path(__file__).parent.parent
 KZ_2021 = str(ROOT / "scenarios" / "history" / "kz-2021.toml")
+MIXTURE = str(ROOT / "scenarios" / "kz-2021" / "mixture.toml")
 
 GOOD_TALLY = """
 [system]
@@ -30,9 +32,7 @@ def runner():
 
 
 def write(tmp_path, text, name="tally.toml"):
-    path = tmp_path / name
-    path.write_text(text)
-    return str(path)
+    return str(write_scenario(tmp_path, text, name))
 
 
 def test_version(runner):
@@ -98,3 +98,75 @@ def test_malformed_tally_is_one_line_and_exit_2(runner, tmp_path, text, message)
 def test_missing_file_is_exit_2(runner, tmp_path):
     result = runner.invoke(main, ["allocate", str(tmp_path / "nope.toml")])
     assert result.exit_code == 2 and "file not found" in result.output
+
+
+# --- run and validate ---------------------------------------------------------------------
+
+
+def test_run_writes_results_and_prints_the_table(runner, tmp_path):
+    out = tmp_path / "results"
+    result = runner.invoke(main, ["run", MIXTURE, "--draws", "20000", "--out", str(out),
+                                  "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "Nur Otan" in result.output and "P(two-thirds >= 72)" in result.output
+    document = json.loads((out / "mixture.json").read_text())
+    assert document["run"]["draws"] == 20000
+    assert document["run"]["seed_entropy"] == "20210110"
+    assert set(document["run"]["versions"]) == {"elsim", "numpy", "scipy", "simpy"}
+    assert len(document["scenario"]["digest"]) == 64
+    rows = (out / "mixture.csv").read_text().splitlines()
+    assert rows[0].startswith("scenario,list,name,bloc,seats_mean")
+    assert len(rows) == 1 + 5
+    assert (out / "run-log.jsonl").exists()
+    assert not list(out.glob(".tmp-*"))
+
+
+def test_rerun_with_the_seed_rewrites_identical_files(runner, tmp_path):
+    out = tmp_path / "results"
+    args = ["run", MIXTURE, "--draws", "5000", "--out", str(out), "--quiet"]
+    runner.invoke(main, args)
+    first = (out / "mixture.json").read_bytes(), (out / "mixture.csv").read_bytes()
+    runner.invoke(main, args)
+    assert ((out / "mixture.json").read_bytes(), (out / "mixture.csv").read_bytes()) == first
+
+
+def test_run_json_and_seed_option(runner, tmp_path):
+    args = ["run", MIXTURE, "--draws", "5000", "--out", str(tmp_path), "--json", "--quiet"]
+    one = json.loads(runner.invoke(main, args + ["--seed", "1"]).output)
+    two = json.loads(runner.invoke(main, args + ["--seed", "2"]).output)
+    assert one["run"]["seed_entropy"] == "1" and two["run"]["seed_entropy"] == "2"
+    assert one["summary"] != two["summary"]
+
+
+def test_run_a_folder_skips_partial_bases(runner, tmp_path):
+    write_scenario(tmp_path, MINIMAL, "_base.toml")
+    write_scenario(tmp_path, 'extends = "_base.toml"\n', "one.toml")
+    write_scenario(tmp_path, 'extends = "_base.toml"\ntitle = "Two"\n', "two.toml")
+    result = runner.invoke(main, ["run", str(tmp_path), "--out", str(tmp_path / "out"),
+                                  "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.json")) == ["one.json", "two.json"]
+
+
+def test_validate_names_all_problems_of_a_bad_file(runner, tmp_path):
+    path = write_scenario(tmp_path, MINIMAL.replace("seats = 10", "seats = 0")
+                          .replace("n = 1000", "n = 0"))
+    result = runner.invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [
+        f"error: {path}: system.seats = 0: must be a whole number of at least 1",
+        f"{path}: poll[0].n = 0: must be at least 1"]
+
+
+def test_validate_good_files(runner):
+    result = runner.invoke(main, ["validate", str(ROOT / "scenarios" / "kz-2021")])
+    assert result.exit_code == 0
+    assert len(result.output.splitlines()) == 3
+
+
+def test_run_a_malformed_scenario_is_one_line_exit_2(runner, tmp_path):
+    path = write_scenario(tmp_path, MINIMAL.replace("a = 0.5,", "a = 1.3,"))
+    result = runner.invoke(main, ["run", str(path), "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.output == (f"error: {path}: poll[0].shares.a = 1.3: must be between 0.0 "
+                             "and 1.0\n")

@@ -1,0 +1,49 @@
+"""A small valid scenario, as TOML text, for tests to write and bend."""
+
+MINIMAL = """
+title = "Test"
+
+[system]
+seats = 10
+threshold = 0.05
+
+[lists.a]
+name = "A"
+bloc = "gov"
+[lists.b]
+name = "B"
+bloc = "opp"
+[lists.c]
+name = "C"
+bloc = "opp"
+
+[blocs.gov]
+name = "Government"
+[blocs.opp]
+name = "Opposition"
+
+[appointed.council]
+seats = 2
+bloc = "gov"
+
+[majorities.majority]
+fraction = "1/2"
+
+[sources.poll]
+name = "A pollster"
+
+[[poll]]
+source = "poll"
+n = 1000
+shares = { a = 0.5, b = 0.3, c = 0.2 }
+
+[run]
+draws = 1000
+seed = 1
+"""
+
+
+def write_scenario(folder, text=MINIMAL, name="scenario.toml"):
+    path = folder / name
+    path.write_text(text)
+    return path
