@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Iterator
 import numpy as np
 
 from sim.priors import draw_support, scenario_priors
-from sim.rules import allocate_details
+from sim.rules import allocate_by_list, block_draws
 from sim.scenario import Scenario
 from sim.summary import Layout, Outcome, SeatSummary
 
@@ -42,12 +42,16 @@ def run_chunk(scenario: Scenario, entropy: int, index: int, size: int) -> SeatSu
     rng = np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(index,)))
     priors, weights = scenario_priors(scenario)
     support, _ = draw_support(priors, weights, scenario.model, size, rng=rng)
-    n_lists = len(scenario.lists)
-    against_all = support[:, n_lists] if scenario.against_all_on_ballot else None
-    allocation = allocate_details(support[:, :n_lists], scenario.system, against_all=against_all,
-                                  full=False)
     summary = SeatSummary(Layout.from_scenario(scenario))
-    summary.add(Outcome(allocation.seats, allocation.passed, support, allocation.runner_up))
+    n_lists = len(scenario.lists)
+    step = block_draws(support.shape[1])
+    # Allocate and summarise in cache-sized blocks, lists first (see sim.summary.Outcome):
+    # no chunk-sized intermediate array is ever made.
+    for start in range(0, size, step):
+        shares = np.ascontiguousarray(support.T[:, start:start + step])
+        against_all = shares[n_lists] if scenario.against_all_on_ballot else None
+        allocation = allocate_by_list(shares[:n_lists], scenario.system, against_all=against_all)
+        summary.add(Outcome(allocation.seats, allocation.passed, shares, allocation.runner_up))
     return summary
 
 

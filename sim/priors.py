@@ -83,27 +83,36 @@ def draw_support(priors: list[SourcePrior], weights: np.ndarray, model: Model, n
                  *, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Support draws and the source behind each.
 
+    A Dirichlet draw is independent Gamma(alpha_i) draws divided by their sum; drawing the
+    gammas one list at a time into lists-first memory is faster than ``Generator.dirichlet``,
+    and the systematic error multiplies them before the one normalisation.
+
     Returns
     -------
     support : ndarray, shape (n_draws, n_options)
-        Vote shares per draw, each row summing to 1.
+        Vote shares per draw, each row summing to 1 (a transposed view of lists-first
+        memory: ``support.T`` is C-contiguous).
     source : ndarray of int, shape (n_draws,)
         Index of the source a draw followed (all zero when sources are pooled).
     """
     if model.combine == "pooled":
         shares = weights @ np.array([prior.shares for prior in priors])
         n_effective = float(weights @ np.array([prior.n_effective for prior in priors]))
-        alpha = n_effective * shares + model.flat_prior
-        support = rng.dirichlet(alpha, size=n_draws)
-        source = np.zeros(n_draws, dtype=np.intp)
+        alphas = [n_effective * shares + model.flat_prior]
+        counts = np.array([n_draws])
     else:
-        source = rng.choice(len(priors), size=n_draws, p=weights)
-        support = np.empty((n_draws, len(priors[0].shares)))
-        for index, prior in enumerate(priors):
-            rows = source == index
-            support[rows] = rng.dirichlet(prior.concentration(model.flat_prior),
-                                          size=int(rows.sum()))
+        alphas = [prior.concentration(model.flat_prior) for prior in priors]
+        # Draws are exchangeable: draw each source's share of them as one block.
+        counts = rng.multinomial(n_draws, weights)
+    gammas = np.empty((len(alphas[0]), n_draws))
+    start = 0
+    for alpha, count in zip(alphas, counts):
+        for option, value in enumerate(alpha):
+            gammas[option, start:start + count] = rng.standard_gamma(value, size=count)
+        start += count
     if model.systematic_sd > 0:
-        support *= np.exp(model.systematic_sd * rng.standard_normal(support.shape))
-        support /= support.sum(axis=1, keepdims=True)
-    return support, source
+        # Single precision is ample for a shift of a few per cent, and faster.
+        shift = rng.standard_normal(gammas.shape, dtype=np.float32)
+        gammas *= np.exp(np.float32(model.systematic_sd) * shift)
+    gammas /= gammas.sum(axis=0)
+    return gammas.T, np.repeat(np.arange(len(counts)), counts)

@@ -166,30 +166,57 @@ def _allocate(votes, system, against_all, invalid, *, details: bool) -> Allocati
     votes_2d, single = _as_draws(votes)
     n_draws, n_lists = votes_2d.shape
     extra_base = _base_extra(system, n_draws, votes_2d.dtype, against_all, invalid)
-    out = Allocation(
-        seats=np.empty((n_draws, n_lists), dtype=np.int64),
-        passed=np.empty((n_draws, n_lists), dtype=bool),
-        quotas=np.empty((n_draws, n_lists) if details else (0, n_lists), dtype=np.float64),
-        tied=np.zeros((n_draws, n_lists) if details else (0, n_lists), dtype=bool),
-        runner_up=np.empty(n_draws, dtype=bool),
-    )
+    out = _empty_allocation(n_draws, n_lists, details)
     step = block_draws(n_lists)
     for start in range(0, n_draws, step):
         block = slice(start, start + step)
-        _allocate_block(votes_2d[block], extra_base[block], system, out, block, details)
+        part = _allocate_block(np.ascontiguousarray(votes_2d[block].T), extra_base[block],
+                               system, details)
+        for name in Allocation.__slots__:
+            getattr(out, name)[block] = getattr(part, name).T
     if single:
         return Allocation(*(field[0] if len(field) else field for field in (
             out.seats, out.passed, out.quotas, out.tied, out.runner_up)))
     return out
 
 
-def _allocate_block(votes, extra_base, system, out: Allocation, block: slice, details) -> None:
-    """Allocate one block of draws into ``out[block]``."""
-    # Lists first inside: see sim.methods for why.
-    by_list = np.ascontiguousarray(votes.T)
+def allocate_by_list(votes: np.ndarray, system: ElectoralSystem, *,
+                     against_all: np.ndarray | None = None) -> Allocation:
+    """Seats, passes and the runner-up rule for votes with the **lists axis first**.
+
+    The engine's path: ``votes`` is ``(n_lists, n_draws)`` float shares or int counts that
+    the caller has already checked, and every array of the :class:`Allocation` is lists
+    first too (``seats`` and ``passed`` ``(n_lists, n_draws)``). Quotas and ties are not
+    computed. Per-list reductions over draws are then contiguous passes.
+    """
+    n_lists, n_draws = votes.shape
+    extra_base = _base_extra(system, n_draws, votes.dtype, against_all, None)
+    out = _empty_allocation(n_draws, n_lists, details=False, lists_first=True)
+    step = block_draws(n_lists)
+    for start in range(0, n_draws, step):
+        block = slice(start, start + step)
+        part = _allocate_block(votes[:, block], extra_base[block], system, details=False)
+        out.seats[:, block] = part.seats
+        out.passed[:, block] = part.passed
+        out.runner_up[block] = part.runner_up
+    return out
+
+
+def _empty_allocation(n_draws, n_lists, details, lists_first=False) -> Allocation:
+    shape = (n_lists, n_draws) if lists_first else (n_draws, n_lists)
+    detail_shape = shape if details else (0, n_lists)
+    return Allocation(seats=np.empty(shape, dtype=np.int64), passed=np.empty(shape, dtype=bool),
+                      quotas=np.empty(detail_shape, dtype=np.float64),
+                      tied=np.zeros(detail_shape, dtype=bool),
+                      runner_up=np.empty(n_draws, dtype=bool))
+
+
+def _allocate_block(by_list, extra_base, system, details) -> Allocation:
+    """Allocate one block of draws; every array lists first (see sim.methods for why)."""
     total = by_list.sum(axis=0)
     if not total.all():
-        raise ScenarioError("votes", votes[np.argmin(total)].tolist(), "must not be all zero")
+        raise ScenarioError("votes", by_list[:, np.argmin(total)].tolist(),
+                            "must not be all zero")
     passed = _passes_threshold(by_list, total + extra_base, system.threshold_fraction)
     prefer = Preference(system.tie_break, by_list)
     method = METHODS[system.method]
@@ -197,15 +224,14 @@ def _allocate_block(votes, extra_base, system, out: Allocation, block: slice, de
     runner_up = np.zeros(by_list.shape[1], dtype=bool)
     if system.runner_up is not None:
         runner_up = _apply_runner_up(by_list, passed, seats, system, prefer)
-    out.seats[block] = seats.T
-    out.passed[block] = passed.T
-    out.runner_up[block] = runner_up
-    if details:
-        out.tied[block] = (~runner_up & method.tied(
-            shared_votes, shared_seats, np.where(capped, 0, seats))).T
-        passing_votes = np.where(passed, by_list, 0).astype(np.float64)
-        total = passing_votes.sum(axis=0)
-        out.quotas[block] = (passing_votes * (system.seats / np.where(total > 0, total, 1.0))).T
+    if not details:
+        empty = np.empty((by_list.shape[0], 0))
+        return Allocation(seats, passed, empty, empty.astype(bool), runner_up)
+    tied = ~runner_up & method.tied(shared_votes, shared_seats, np.where(capped, 0, seats))
+    passing_votes = np.where(passed, by_list, 0).astype(np.float64)
+    passing_total = passing_votes.sum(axis=0)
+    quotas = passing_votes * (system.seats / np.where(passing_total > 0, passing_total, 1.0))
+    return Allocation(seats, passed, quotas, tied, runner_up)
 
 
 def _as_draws(votes) -> tuple[np.ndarray, bool]:

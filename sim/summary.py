@@ -13,21 +13,24 @@ import numpy as np
 
 from sim.scenario import Scenario
 
-SHARE_BINS = 2000  # vote-share histogram: 0.05-point bins
-FIXED_POINT = 2.0 ** 32  # shares are summed as integers in units of 2**-32
+SHARE_BINS = 2048  # vote-share histogram: bins of 1/2048 (0.05 points)
+FIXED_POINT = 2**32 - 1  # shares are summed as integers in units of 1/(2**32 - 1)
+BIN_SHIFT = 21  # fixed-point share >> 21 is its histogram bin (2**32 / 2**21 = 2048)
+DENSE_COMPOSITIONS = 16  # up to this many lists, compositions are counted by bincount
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 TOP_COMPOSITIONS = 10
 
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """Per-draw results of one chunk (draws axis first).
+    """Per-draw results of one chunk, **lists axis first** so that every per-list
+    reduction over draws is one contiguous pass.
 
     Attributes
     ----------
-    seats : ndarray of int, shape (n_draws, n_lists)
-    passed : ndarray of bool, shape (n_draws, n_lists)
-    shares : ndarray of float, shape (n_draws, n_options)
+    seats : ndarray of int, shape (n_lists, n_draws)
+    passed : ndarray of bool, shape (n_lists, n_draws)
+    shares : ndarray of float, shape (n_options, n_draws)
         Vote shares the seats were allocated from.
     runner_up : ndarray of bool, shape (n_draws,)
     """
@@ -71,50 +74,43 @@ class SeatSummary:
         self.share_sum = np.zeros(layout.n_options, dtype=np.int64)
         self.share_hist = np.zeros((layout.n_options, SHARE_BINS), dtype=np.int64)
         self.bloc_hist = np.zeros((len(layout.bloc_appointed), layout.house + 1), dtype=np.int64)
-        self.seated_hist = np.zeros(n_lists + 1, dtype=np.int64)
         self.runner_up = 0
-        self.compositions: dict[int, np.ndarray] = {}  # mask -> [count, seat sums per list]
+        self.compositions: dict[int, int] = {}  # bit mask of seated lists -> draws
 
     def add(self, outcome: Outcome) -> None:
         seats = outcome.seats
-        self.draws += len(seats)
+        self.draws += seats.shape[1]
         self.seat_hist += _row_histograms(seats, self.layout.list_seats + 1)
-        self.passed += outcome.passed.sum(axis=0)
-        self.share_sum += np.rint(outcome.shares * FIXED_POINT).astype(np.int64).sum(axis=0)
-        bins = np.minimum((outcome.shares * SHARE_BINS).astype(np.int64), SHARE_BINS - 1)
-        self.share_hist += _row_histograms(bins, SHARE_BINS)
+        self.passed += np.count_nonzero(outcome.passed, axis=1)
+        # Truncating to fixed point costs at most 2**-32 per draw and keeps merges exact.
+        fixed = (outcome.shares * FIXED_POINT).astype(np.int64)
+        self.share_sum += fixed.sum(axis=1)
+        self.share_hist += _row_histograms(fixed >> BIN_SHIFT, SHARE_BINS)
         if len(self.layout.bloc_appointed):
-            blocs = seats @ self.layout.bloc_members.T + self.layout.bloc_appointed
+            blocs = self.layout.bloc_members @ seats + self.layout.bloc_appointed[:, None]
             self.bloc_hist += _row_histograms(blocs, self.layout.house + 1)
-        seated = seats > 0
-        self.seated_hist += np.bincount(seated.sum(axis=1), minlength=len(self.seated_hist))
-        self.runner_up += int(outcome.runner_up.sum())
-        self._add_compositions(seated, seats)
+        self.runner_up += int(np.count_nonzero(outcome.runner_up))
+        self._add_compositions(seats > 0)
 
-    def _add_compositions(self, seated: np.ndarray, seats: np.ndarray) -> None:
-        masks = seated @ (1 << np.arange(seated.shape[1], dtype=np.int64))
-        found, inverse, counts = np.unique(masks, return_inverse=True, return_counts=True)
-        sums = np.stack([np.bincount(inverse, weights=seats[:, j], minlength=len(found))
-                         for j in range(seats.shape[1])], axis=1).astype(np.int64)
-        for mask, count, seat_sum in zip(found.tolist(), counts, sums):
-            entry = np.concatenate(([count], seat_sum))
-            if mask in self.compositions:
-                self.compositions[mask] += entry
-            else:
-                self.compositions[mask] = entry
+    def _add_compositions(self, seated: np.ndarray) -> None:
+        masks = (1 << np.arange(len(seated), dtype=np.int64)) @ seated
+        if len(seated) <= DENSE_COMPOSITIONS:
+            counts = np.bincount(masks, minlength=1)
+            found = np.flatnonzero(counts)
+            counts = counts[found]
+        else:
+            found, counts = np.unique(masks, return_counts=True)
+        for mask, count in zip(found.tolist(), counts.tolist()):
+            self.compositions[mask] = self.compositions.get(mask, 0) + count
 
     def merge(self, other: "SeatSummary") -> "SeatSummary":
         """Add another summary's draws to this one (in place); returns self."""
         self.draws += other.draws
-        for name in ("seat_hist", "passed", "share_sum", "share_hist", "bloc_hist",
-                     "seated_hist"):
+        for name in ("seat_hist", "passed", "share_sum", "share_hist", "bloc_hist"):
             getattr(self, name).__iadd__(getattr(other, name))
         self.runner_up += other.runner_up
-        for mask, entry in other.compositions.items():
-            if mask in self.compositions:
-                self.compositions[mask] = self.compositions[mask] + entry
-            else:
-                self.compositions[mask] = entry.copy()
+        for mask, count in other.compositions.items():
+            self.compositions[mask] = self.compositions.get(mask, 0) + count
         return self
 
     def to_dict(self, scenario: Scenario) -> dict:
@@ -143,7 +139,7 @@ class SeatSummary:
             "list_seats": scenario.system.seats,
             "seats_needed": {line.id: line.seats_needed(scenario.house)
                              for line in scenario.majorities},
-            "lists_seated": {str(k): _round(c / n) for k, c in enumerate(self.seated_hist) if c},
+            "lists_seated": self._lists_seated(),
             "p_runner_up": _round(self.runner_up / n),
             "compositions": self._top_compositions(scenario),
         }
@@ -155,24 +151,24 @@ class SeatSummary:
         return {"mean": _round(self.share_sum[option] / FIXED_POINT / self.draws),
                 "q05": _round((low + 0.5) / SHARE_BINS), "q95": _round((high + 0.5) / SHARE_BINS)}
 
+    def _lists_seated(self) -> dict[str, float]:
+        """Probability of each number of lists with seats."""
+        by_number: dict[int, int] = {}
+        for mask, count in self.compositions.items():
+            by_number[mask.bit_count()] = by_number.get(mask.bit_count(), 0) + count
+        return {str(k): _round(by_number[k] / self.draws) for k in sorted(by_number)}
+
     def _top_compositions(self, scenario: Scenario) -> list[dict]:
-        # Most likely first; equal counts in mask order, so the listing is deterministic.
-        ranked = sorted(self.compositions.items(), key=lambda item: (-item[1][0], item[0]))
-        top = []
-        for mask, entry in ranked[:TOP_COMPOSITIONS]:
-            seated = [item.id for i, item in enumerate(scenario.lists) if mask >> i & 1]
-            top.append({"lists": seated, "probability": _round(entry[0] / self.draws),
-                         "mean_seats": {item.id: _round(entry[1 + i] / entry[0])
-                                        for i, item in enumerate(scenario.lists)
-                                        if mask >> i & 1}})
-        return top
+        """The most likely sets of seated lists; equal counts in mask order (deterministic)."""
+        ranked = sorted(self.compositions.items(), key=lambda item: (-item[1], item[0]))
+        return [{"lists": [item.id for i, item in enumerate(scenario.lists) if mask >> i & 1],
+                 "probability": _round(count / self.draws)}
+                for mask, count in ranked[:TOP_COMPOSITIONS]]
 
 
 def _row_histograms(values: np.ndarray, size: int) -> np.ndarray:
-    """Histogram of each column of ``values`` (draws, k) over 0..size-1: shape (k, size)."""
-    k = values.shape[1]
-    offsets = np.arange(k, dtype=np.int64) * size
-    return np.bincount((values + offsets).ravel(), minlength=k * size).reshape(k, size)
+    """Histogram of each row of ``values`` (k, draws) over 0..size-1: shape (k, size)."""
+    return np.stack([np.bincount(row, minlength=size) for row in values])
 
 
 def _histogram_stats(histogram: np.ndarray) -> dict:
