@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from bench import allocation
+from bench import allocation, engine
 
-SECTIONS = {"allocate": allocation.run}
+SECTIONS = {"allocate": allocation.run, "engine": engine.run}
 
 
 def main(argv: list[str]) -> None:

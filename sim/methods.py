@@ -89,12 +89,13 @@ class Preference:
     def rank(self, priority: np.ndarray) -> np.ndarray:
         """Place of each list per draw, 0 for the best (``(n_lists, n_draws)`` int16).
 
-        Lists whose priority is ``-inf`` in every draw are never ahead of anyone and keep
-        place 0, so they are skipped: below-threshold lists cost nothing.
+        Lists whose priority is ``-inf`` in every draw are never ahead of anyone: they are
+        skipped and placed last, so below-threshold lists cost nothing.
         """
         rank = np.zeros(priority.shape, dtype=np.int16)
         beats = np.empty(priority.shape[1], dtype=bool)
         active = [i for i in range(len(priority)) if np.isfinite(priority[i]).any()]
+        rank[[i for i in range(len(priority)) if i not in active]] = len(priority)
         for i in active:
             for j in active:
                 if j == i:
@@ -124,15 +125,18 @@ def _largest_remainder(quota_split):
         whole, remainder = quota_split(votes, seats)
         eligible = votes > 0
         leftover = seats - whole.sum(axis=0)
-        n_eligible = np.maximum(eligible.sum(axis=0), 1)
+        n_eligible = np.maximum(np.count_nonzero(eligible, axis=0), 1)
         # More leftovers than lists only happens with tiny Droop totals: whole rounds first.
         rounds, extra = np.divmod(leftover, n_eligible)
-        return whole + rounds * eligible, np.where(eligible, remainder, -np.inf), extra
+        if rounds.any():
+            whole = whole + rounds * eligible
+        return whole, np.where(eligible, remainder, -np.inf), extra
 
     def allocate(votes, seats, prefer):
         base, priority, extra = split(votes, seats)
-        awarded = (prefer.rank(priority) < extra) & (priority > -np.inf)
-        return (base + awarded) * (votes.sum(axis=0) > 0)
+        result = base + _top(priority, extra, prefer)
+        positive = votes.sum(axis=0) > 0
+        return result if positive.all() else result * positive
 
     def tied(votes, seats, allocation):
         base, priority, extra = split(votes, seats)
@@ -142,6 +146,31 @@ def _largest_remainder(quota_split):
         return ((extra > 0) & (last == missed)) & (priority == last)
 
     return Method(allocate, tied)
+
+
+# Up to this many lists, ranking by pairwise comparison beats sorting each draw's lists.
+PAIRWISE_MAX = 8
+
+
+def _top(priority: np.ndarray, extra: np.ndarray, prefer: Preference) -> np.ndarray:
+    """Whether each list is among the ``extra[d]`` highest priorities of draw ``d``.
+
+    Lists with priority ``-inf`` (no votes) rank behind every list with votes, and callers
+    keep ``extra`` below the number of those.
+    """
+    n = len(priority)
+    if n <= PAIRWISE_MAX:
+        return prefer.rank(priority) < extra
+    ordered = np.sort(priority, axis=0)
+    draws = np.arange(priority.shape[1])
+    lowest_in = ordered[np.minimum(n - extra, n - 1), draws]
+    highest_out = ordered[np.maximum(n - extra - 1, 0), draws]
+    top = (priority >= lowest_in) & (extra > 0)
+    # Equal priorities across the cut: only there does the tie rule decide, by rank.
+    tied = np.flatnonzero((extra > 0) & (lowest_in == highest_out))
+    if tied.size:
+        top[:, tied] = prefer.subset(tied).rank(priority[:, tied]) < extra[tied]
+    return top
 
 
 def _whole_and_fraction(votes, quota):
@@ -183,12 +212,14 @@ def _divisor_method(divisor: Callable[[np.ndarray], np.ndarray],
     taken back at the lowest last quotient until the house size is right.
     """
 
-    def quotients(votes, allocation, draws=slice(None)):
-        """The weakest quotient that won a seat and the next quotient of every list."""
-        held, votes = allocation[:, draws], votes[:, draws]
-        last = np.where(held > 0, votes / divisor(np.maximum(held - 1, 0)), np.inf)
-        following = np.where(votes > 0, votes / divisor(held), -np.inf)
-        return last, following
+    def next_quotient(votes, held):
+        """The quotient each list's next seat would be won at (0 for lists without votes,
+        which therefore never win one while any list has votes)."""
+        return votes / divisor(held)
+
+    def last_quotient(votes, held):
+        """The quotient each list's last seat was won at (+inf for lists without seats)."""
+        return np.where(held > 0, votes / divisor(np.maximum(held - 1, 0)), np.inf)
 
     def allocate(votes, seats, prefer):
         votes = votes.astype(np.float64)
@@ -196,25 +227,26 @@ def _divisor_method(divisor: Callable[[np.ndarray], np.ndarray],
         positive = total > 0
         ideal = votes * (seats / np.where(positive, total, 1.0))
         result = np.where(votes > 0, rounding(ideal), 0).astype(np.int64)
+        draws = np.arange(votes.shape[1])
         while True:
             gap = np.where(positive, seats - result.sum(axis=0), 0)
             if not gap.any():
-                last, following = quotients(votes, result)
                 # Rounding at a float boundary can leave a seat on the wrong side: swap it.
-                unbalanced = positive & (last.min(axis=0) < following.max(axis=0))
+                unbalanced = positive & (last_quotient(votes, result).min(axis=0)
+                                         < next_quotient(votes, result).max(axis=0))
                 if not unbalanced.any():
                     return result
                 gap[unbalanced] = 1  # add the best missed seat now, drop the weakest next
-            short = np.flatnonzero(gap > 0)
-            if short.size:
-                index, _ = prefer.subset(short).argbest(quotients(votes, result, short)[1])
-                result[index, short] += 1
-            over = np.flatnonzero(gap < 0)
-            if over.size:
-                result[prefer.subset(over).argworst(quotients(votes, result, over)[0]), over] -= 1
+            # Each pass moves one seat in every draw that needs one (at most n_lists passes).
+            if (gap > 0).any():
+                index, _ = prefer.argbest(next_quotient(votes, result))
+                result[index, draws] += gap > 0
+            if (gap < 0).any():
+                result[prefer.argworst(last_quotient(votes, result)), draws] -= gap < 0
 
     def tied(votes, seats, allocation):
-        last, following = quotients(votes.astype(np.float64), allocation)
+        votes = votes.astype(np.float64)
+        last, following = last_quotient(votes, allocation), next_quotient(votes, allocation)
         # A tie decided a seat where the weakest seat won equals the best seat missed.
         weakest, best_missed = last.min(axis=0), following.max(axis=0)
         return (weakest == best_missed) & ((last == weakest) | (following == best_missed))

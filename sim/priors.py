@@ -113,6 +113,7 @@ def draw_support(priors: list[SourcePrior], weights: np.ndarray, model: Model, n
     if model.systematic_sd > 0:
         # Single precision is ample for a shift of a few per cent, and faster.
         shift = rng.standard_normal(gammas.shape, dtype=np.float32)
-        gammas *= np.exp(np.float32(model.systematic_sd) * shift)
+        shift *= np.float32(model.systematic_sd)
+        gammas *= np.exp(shift, out=shift)
     gammas /= gammas.sum(axis=0)
     return gammas.T, np.repeat(np.arange(len(counts)), counts)

@@ -164,20 +164,14 @@ def block_draws(n_lists: int) -> int:
 
 def _allocate(votes, system, against_all, invalid, *, details: bool) -> Allocation:
     votes_2d, single = _as_draws(votes)
-    n_draws, n_lists = votes_2d.shape
-    extra_base = _base_extra(system, n_draws, votes_2d.dtype, against_all, invalid)
-    out = _empty_allocation(n_draws, n_lists, details)
-    step = block_draws(n_lists)
-    for start in range(0, n_draws, step):
-        block = slice(start, start + step)
-        part = _allocate_block(np.ascontiguousarray(votes_2d[block].T), extra_base[block],
-                               system, details)
-        for name in Allocation.__slots__:
-            getattr(out, name)[block] = getattr(part, name).T
+    extra_base = _base_extra(system, votes_2d.shape[0], votes_2d.dtype, against_all, invalid)
+    by_list = _blockwise(votes_2d.T, extra_base, system, details)
+    # Transposed views of lists-first memory: draws first for the caller, without a copy.
+    fields = (by_list.seats.T, by_list.passed.T, by_list.quotas.T, by_list.tied.T,
+              by_list.runner_up)
     if single:
-        return Allocation(*(field[0] if len(field) else field for field in (
-            out.seats, out.passed, out.quotas, out.tied, out.runner_up)))
-    return out
+        return Allocation(*(field[0] if len(field) else field for field in fields))
+    return Allocation(*fields)
 
 
 def allocate_by_list(votes: np.ndarray, system: ElectoralSystem, *,
@@ -187,28 +181,33 @@ def allocate_by_list(votes: np.ndarray, system: ElectoralSystem, *,
     The engine's path: ``votes`` is ``(n_lists, n_draws)`` float shares or int counts that
     the caller has already checked, and every array of the :class:`Allocation` is lists
     first too (``seats`` and ``passed`` ``(n_lists, n_draws)``). Quotas and ties are not
-    computed. Per-list reductions over draws are then contiguous passes.
+    computed.
     """
-    n_lists, n_draws = votes.shape
-    extra_base = _base_extra(system, n_draws, votes.dtype, against_all, None)
-    out = _empty_allocation(n_draws, n_lists, details=False, lists_first=True)
+    extra_base = _base_extra(system, votes.shape[1], votes.dtype, against_all, None)
+    return _blockwise(votes, extra_base, system, details=False)
+
+
+def _blockwise(by_list, extra_base, system, details) -> Allocation:
+    """Allocate ``(n_lists, n_draws)`` votes block by block; the result is lists first."""
+    n_lists, n_draws = by_list.shape
+    detail_shape = (n_lists, n_draws if details else 0)
+    out = Allocation(seats=np.empty((n_lists, n_draws), dtype=np.int64),
+                     passed=np.empty((n_lists, n_draws), dtype=bool),
+                     quotas=np.empty(detail_shape, dtype=np.float64),
+                     tied=np.zeros(detail_shape, dtype=bool),
+                     runner_up=np.empty(n_draws, dtype=bool))
     step = block_draws(n_lists)
     for start in range(0, n_draws, step):
         block = slice(start, start + step)
-        part = _allocate_block(votes[:, block], extra_base[block], system, details=False)
+        part = _allocate_block(np.ascontiguousarray(by_list[:, block]), extra_base[block],
+                               system, details)
         out.seats[:, block] = part.seats
         out.passed[:, block] = part.passed
         out.runner_up[block] = part.runner_up
+        if details:
+            out.quotas[:, block] = part.quotas
+            out.tied[:, block] = part.tied
     return out
-
-
-def _empty_allocation(n_draws, n_lists, details, lists_first=False) -> Allocation:
-    shape = (n_lists, n_draws) if lists_first else (n_draws, n_lists)
-    detail_shape = shape if details else (0, n_lists)
-    return Allocation(seats=np.empty(shape, dtype=np.int64), passed=np.empty(shape, dtype=bool),
-                      quotas=np.empty(detail_shape, dtype=np.float64),
-                      tied=np.zeros(detail_shape, dtype=bool),
-                      runner_up=np.empty(n_draws, dtype=bool))
 
 
 def _allocate_block(by_list, extra_base, system, details) -> Allocation:
@@ -225,8 +224,7 @@ def _allocate_block(by_list, extra_base, system, details) -> Allocation:
     if system.runner_up is not None:
         runner_up = _apply_runner_up(by_list, passed, seats, system, prefer)
     if not details:
-        empty = np.empty((by_list.shape[0], 0))
-        return Allocation(seats, passed, empty, empty.astype(bool), runner_up)
+        return Allocation(seats, passed, None, None, runner_up)
     tied = ~runner_up & method.tied(shared_votes, shared_seats, np.where(capped, 0, seats))
     passing_votes = np.where(passed, by_list, 0).astype(np.float64)
     passing_total = passing_votes.sum(axis=0)
@@ -312,9 +310,12 @@ def _allocate_capped(votes, passed, system, prefer):
 def _apply_runner_up(votes, passed, allocation, system, prefer) -> np.ndarray:
     """Admit the runner-up in draws where exactly one list passed; returns where it did."""
     rule = system.runner_up
-    candidates = ~passed & (votes > 0)
-    draws = np.flatnonzero((passed.sum(axis=0) == 1) & candidates.any(axis=0))
     used = np.zeros(votes.shape[1], dtype=bool)
+    alone = passed.sum(axis=0) == 1
+    if not alone.any():
+        return used
+    candidates = ~passed & (votes > 0)
+    draws = np.flatnonzero(alone & candidates.any(axis=0))
     if draws.size == 0:
         return used
     leader = np.argmax(passed[:, draws], axis=0)

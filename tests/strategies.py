@@ -28,14 +28,14 @@ def systems(draw, method=methods, cap=False, runner_up=False, tie_break=None):
     )
 
 
-def vote_counts(min_lists=1, max_lists=9, max_votes=10**6):
+def vote_counts(min_lists=1, max_lists=12, max_votes=10**6):
     """One count: a list of non-negative integers, not all zero."""
     return st.lists(st.integers(0, max_votes), min_size=min_lists, max_size=max_lists).filter(
         lambda votes: sum(votes) > 0)
 
 
 @st.composite
-def vote_draws(draw, max_draws=12, max_lists=8, max_votes=10**6):
+def vote_draws(draw, max_draws=12, max_lists=12, max_votes=10**6):
     """Several draws of one election: an int64 array (n_draws, n_lists)."""
     n_lists = draw(st.integers(1, max_lists))
     rows = draw(st.lists(vote_counts(n_lists, n_lists, max_votes), min_size=1, max_size=max_draws))

@@ -166,6 +166,17 @@ def test_votes_tie_break_prefers_more_votes():
     assert allocate([3, 6], ElectoralSystem(seats=2, method="dhondt")).tolist() == [1, 1]
 
 
+@pytest.mark.parametrize("tie_break", ["order", "votes"])
+def test_ties_across_the_cut_with_many_lists(tie_break):
+    # Ten equal lists and five seats: every remainder ties, the rule alone decides.
+    system = ElectoralSystem(seats=5, tie_break=tie_break)
+    assert allocate([1] * 10, system).tolist() == [1] * 5 + [0] * 5
+    # Twelve lists, quotas 0.5 each except the first two: the tie is only at the cut.
+    votes = [3, 3] + [1] * 10
+    expected = reference_allocate(votes, ElectoralSystem(seats=8, tie_break=tie_break))
+    assert allocate(votes, ElectoralSystem(seats=8, tie_break=tie_break)).tolist() == expected
+
+
 def test_no_list_passing_gives_no_seats():
     system = ElectoralSystem(seats=10, threshold=0.4)
     assert allocate([30, 30, 40 - 1, 1], system).tolist() == [0, 0, 0, 0]
