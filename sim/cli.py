@@ -8,13 +8,15 @@ from __future__ import annotations
 import json
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from tqdm import tqdm
 
 from sim import __version__
-from sim.engine import simulate
+from sim.distributed import DaskExecutor
+from sim.engine import executor_workers, local_executor, simulate
 from sim.errors import ScenarioError, SimError
 from sim.results import log_run, result_document, write_result
 from sim.rules import allocate_details
@@ -64,34 +66,92 @@ def scenario_paths(paths) -> list[Path]:
 
 @main.command("run")
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--draws", type=click.IntRange(min=1), help="Draws per scenario (default: the file's run.draws).")
-@click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the file's run.seed, else fresh entropy).")
+@click.option("--draws", type=click.IntRange(min=1),
+              help="Draws per scenario (default: the file's run.draws).")
+@click.option("--seed", type=click.IntRange(min=0),
+              help="Root seed (default: the file's run.seed, else fresh entropy).")
 @click.option("--out", type=click.Path(file_okay=False), default="results", show_default=True,
               help="Folder for the result files.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Local processes to run chunks on.")
+              help="Local processes to run chunks on (or workers of --dask local).")
+@click.option("--dask", "dask_address", metavar="ADDRESS",
+              help="Run chunks on a Dask scheduler at ADDRESS, or 'local' for a local cluster.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON instead of tables.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def run_command(paths, draws, seed, out, workers, as_json, quiet):
-    """Run scenario files (or every scenario in folders) and write results/<name>.json."""
-    scenarios = [load_scenario(path) for path in scenario_paths(paths)]
-    total = sum(draws or scenario.draws for scenario in scenarios)
+@click.pass_context
+def run_command(ctx, paths, draws, seed, out, workers, dask_address, as_json, quiet):
+    """Run scenario files (or every scenario in folders) and write results/<name>.json.
+
+    A scenario that fails is reported at the end and the others still run: the exit code is
+    then 1 (2 when no scenario could be read at all). Ctrl-C stops cleanly with exit code
+    130: finished scenarios keep their results and no partial file is left.
+    """
+    scenarios, failures = _load_all(scenario_paths(paths))
     documents = []
-    with tqdm(total=total, unit="draw", unit_scale=True, delay=0.5, file=sys.stderr,
-              disable=quiet, leave=False) as bar:
-        for scenario in scenarios:
-            started = time.perf_counter()
-            simulation = simulate(scenario, draws=draws, seed=seed, workers=workers,
-                                  on_chunk=bar.update)
-            document = result_document(simulation)
-            write_result(document, Path(out))
-            log_run(Path(out), document, time.perf_counter() - started, workers)
-            documents.append(document)
-            if not as_json:
-                bar.clear()
-                click.echo(scenario_table(document))
+    total = sum(draws or scenario.draws for scenario in scenarios)
+    try:
+        with _executor(workers, dask_address) as executor, \
+                tqdm(total=total, unit="draw", unit_scale=True, delay=0.5, file=sys.stderr,
+                     disable=quiet, leave=False) as bar:
+            for scenario in scenarios:
+                document = _run_one(scenario, draws, seed, Path(out), executor, bar, failures)
+                if document is None:
+                    continue
+                documents.append(document)
+                if not as_json:
+                    bar.clear()
+                    click.echo(scenario_table(document))
+    except KeyboardInterrupt:
+        click.echo(f"interrupted: {len(documents)} of {len(scenarios)} scenarios finished "
+                   "and written; nothing else was changed", err=True)
+        ctx.exit(130)
     if as_json:
         click.echo(json.dumps(documents[0] if len(documents) == 1 else documents, indent=1))
+    if failures:
+        for path, error in failures:
+            # A SimError names its file already; anything else gets the scenario's path.
+            click.echo(f"error: {error}" if isinstance(error, SimError)
+                       else f"error: {path}: {error}", err=True)
+        ctx.exit(2 if not documents and all(isinstance(e, SimError) for _, e in failures)
+                 else 1)
+
+
+def _load_all(paths):
+    """The scenarios that load, and (path, error) for those that do not."""
+    scenarios, failures = [], []
+    for path in paths:
+        try:
+            scenarios.append(load_scenario(path))
+        except SimError as error:
+            failures.append((path, error))
+    return scenarios, failures
+
+
+def _run_one(scenario, draws, seed, out: Path, executor, bar, failures) -> dict | None:
+    """Simulate, write and log one scenario; a failure is noted and the batch goes on."""
+    started = time.perf_counter()
+    try:
+        simulation = simulate(scenario, draws=draws, seed=seed, executor=executor,
+                              on_chunk=bar.update)
+    except SimError as error:
+        failures.append((scenario.path, error))
+        return None
+    except Exception as error:  # noqa: BLE001 - one scenario's failure must not stop the batch
+        failures.append((scenario.path, f"{type(error).__name__}: {error}"))
+        return None
+    document = result_document(simulation)
+    write_result(document, out)
+    log_run(out, document, time.perf_counter() - started, executor_workers(executor))
+    return document
+
+
+@contextmanager
+def _executor(workers: int, dask_address: str | None):
+    executor = DaskExecutor(dask_address, workers) if dask_address else local_executor(workers)
+    try:
+        yield executor
+    finally:
+        executor.close()
 
 
 @main.command("validate")

@@ -7,9 +7,10 @@ bit-identical results for any number of workers or any executor.
 
 from __future__ import annotations
 
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -55,8 +56,47 @@ def run_chunk(scenario: Scenario, entropy: int, index: int, size: int) -> SeatSu
     return summary
 
 
+class SerialExecutor:
+    """Runs chunks one after the other in this process."""
+
+    def map(self, function: Callable, tasks: list[tuple]) -> Iterator:
+        return (function(*task) for task in tasks)
+
+    def close(self) -> None:
+        pass
+
+
+class ProcessExecutor:
+    """Runs chunks on local worker processes; results come back in task order."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self.pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts)
+
+    def map(self, function: Callable, tasks: list[tuple]) -> Iterator:
+        return self.pool.map(function, *zip(*tasks))
+
+    def close(self) -> None:
+        self.pool.shutdown(cancel_futures=True)
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the parent, which stops the batch and shuts the pool down."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def local_executor(workers: int) -> SerialExecutor | ProcessExecutor:
+    """This process for one worker, a process pool for more."""
+    return SerialExecutor() if workers <= 1 else ProcessExecutor(workers)
+
+
+def executor_workers(executor) -> int:
+    """How many workers an executor runs chunks on (for the run log)."""
+    return getattr(executor, "workers", 1)
+
+
 def simulate(scenario: Scenario, *, draws: int | None = None, seed: int | None = None,
-             workers: int = 1, chunk_draws: int = CHUNK_DRAWS,
+             workers: int = 1, executor=None, chunk_draws: int = CHUNK_DRAWS,
              on_chunk: Callable[[int], None] | None = None) -> Simulation:
     """Run a scenario's Monte Carlo draws.
 
@@ -68,7 +108,11 @@ def simulate(scenario: Scenario, *, draws: int | None = None, seed: int | None =
     seed : int, optional
         Root entropy; the scenario's ``run.seed``, else fresh entropy (recorded in the result).
     workers : int
-        Local processes; 1 runs in this process.
+        Local processes, when no ``executor`` is given; 1 runs in this process.
+    executor : optional
+        Anything with ``map(function, tasks)`` yielding results in task order, such as
+        :class:`ProcessExecutor` or :class:`sim.distributed.DaskExecutor`; reuse one for a
+        batch. The result does not depend on it.
     chunk_draws : int
         Draws per chunk. Part of the reproducibility contract: the same seed gives the same
         draws only with the same chunk size (recorded in every result).
@@ -77,28 +121,23 @@ def simulate(scenario: Scenario, *, draws: int | None = None, seed: int | None =
     """
     draws = scenario.draws if draws is None else draws
     entropy = _entropy(scenario.seed if seed is None else seed)
-    sizes = chunk_sizes(draws, chunk_draws)
-    tasks = [(scenario, entropy, index, size) for index, size in enumerate(sizes)]
+    tasks = [(scenario, entropy, index, size)
+             for index, size in enumerate(chunk_sizes(draws, chunk_draws))]
+    owned = executor is None
+    executor = local_executor(min(workers, len(tasks))) if owned else executor
     summary = SeatSummary(Layout.from_scenario(scenario))
-    for part in _execute(tasks, workers):
-        summary.merge(part)
-        if on_chunk is not None:
-            on_chunk(part.draws)
+    try:
+        # Merged in chunk order, whatever finished first: the sum is then bit-identical.
+        for part in executor.map(run_chunk, tasks):
+            summary.merge(part)
+            if on_chunk is not None:
+                on_chunk(part.draws)
+    finally:
+        if owned:
+            executor.close()
     return Simulation(scenario, summary, entropy, draws, chunk_draws)
 
 
 def _entropy(seed: int | None) -> int:
     """The root entropy: the seed given, or fresh entropy from the OS."""
     return int(np.random.SeedSequence(seed).entropy)
-
-
-def _execute(tasks: list[tuple], workers: int) -> Iterator[SeatSummary]:
-    """Chunk summaries in chunk order, whatever finishes first."""
-    if workers <= 1 or len(tasks) <= 1:
-        return (run_chunk(*task) for task in tasks)
-    return _in_processes(tasks, workers)
-
-
-def _in_processes(tasks: list[tuple], workers: int) -> Iterable[SeatSummary]:
-    with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
-        yield from pool.map(run_chunk, *zip(*tasks))

@@ -1,6 +1,7 @@
 """Scenario files: loading, extends, and every validation rule with its exact message."""
 
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 
@@ -148,3 +149,10 @@ def test_bad_toml_names_the_file(tmp_path):
     path = write_scenario(tmp_path, "[system\n")
     with pytest.raises(ScenarioError, match=f"^{path}: not valid TOML"):
         load_scenario(path)
+
+
+def test_the_documented_example_is_valid(tmp_path):
+    text = (Path(__file__).parent.parent / "docs" / "scenarios.md").read_text()
+    example = text.split("```toml\n", 1)[1].split("```", 1)[0]
+    scenario = load_scenario(write_scenario(tmp_path, example))
+    assert scenario.house == 107 and [s.weight for s in scenario.sources] == [0.5, 0.5]
