@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help install test run bench clean
+.PHONY: help install test check run bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -19,6 +19,9 @@ install: $(STAMP)  ## create .venv and install elsim with its test and bench ext
 
 test: install  ## run the test suite
 	$(BIN)/python -m pytest
+
+check: test  ## the tests, then re-run the shipped scenarios against their baselines in results/
+	$(BIN)/elsim check --quiet
 
 run: install  ## run the shipped Kazakhstan scenarios, writing results/
 	$(BIN)/elsim run scenarios/kz-2021 scenarios/kz-2023

@@ -15,12 +15,15 @@ import click
 from tqdm import tqdm
 
 from sim import __version__
+from sim.compare import FORMATS, comparison, format_comparison
 from sim.distributed import DaskExecutor
 from sim.engine import executor_workers, local_executor, simulate
 from sim.errors import ScenarioError, SimError
-from sim.results import log_run, result_document, write_result
+from sim.regression import compare_to_baseline
+from sim.results import log_run, read_result, result_document, write_result
 from sim.rules import allocate_details
-from sim.scenario import load_scenario
+from sim.scenario import load_scenario, sweep_variants
+from sim.sweep import run_sweep, write_sweep
 from sim.tally import load_tally
 from sim.textable import render
 from sim.views import scenario_table
@@ -88,7 +91,8 @@ def run_command(ctx, paths, draws, seed, out, workers, dask_address, as_json, qu
     """
     scenarios, failures = _load_all(scenario_paths(paths))
     documents = []
-    total = sum(draws or scenario.draws for scenario in scenarios)
+    total = sum((draws or scenario.draws) * (1 + len(sweep_variants(scenario)))
+                for scenario in scenarios)
     try:
         with _executor(workers, dask_address) as executor, \
                 tqdm(total=total, unit="draw", unit_scale=True, delay=0.5, file=sys.stderr,
@@ -141,6 +145,9 @@ def _run_one(scenario, draws, seed, out: Path, executor, bar, failures) -> dict 
         return None
     document = result_document(simulation)
     write_result(document, out)
+    if scenario.sweeps:
+        write_sweep(run_sweep(scenario, draws=draws, seed=seed, executor=executor,
+                              on_chunk=bar.update), out)
     log_run(out, document, time.perf_counter() - started, executor_workers(executor))
     return document
 
@@ -152,6 +159,96 @@ def _executor(workers: int, dask_address: str | None):
         yield executor
     finally:
         executor.close()
+
+
+def _documents(inputs, draws, seed, workers) -> list[dict]:
+    """Result documents from result files (``.json``) or scenarios (run now, not written)."""
+    documents = []
+    with _executor(workers, None) as executor:
+        for name in inputs:
+            if name.endswith(".json"):
+                documents.append(read_result(name))
+            else:
+                simulation = simulate(load_scenario(name), draws=draws, seed=seed,
+                                      executor=executor)
+                documents.append(result_document(simulation))
+    return documents
+
+
+@main.command("compare")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
+              show_default=True)
+@click.option("--draws", type=click.IntRange(min=1), help="Draws for scenario files.")
+@click.option("--seed", type=click.IntRange(min=0), help="Seed for scenario files.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True)
+def compare_command(inputs, fmt, draws, seed, workers):
+    """Compare results side by side: scenario files (run now) or result files (.json).
+
+    Per list: mean seats, 90% interval and P(pass); per bloc: the probability of each
+    majority line; each with its difference from the first input.
+    """
+    click.echo(format_comparison(comparison(_documents(inputs, draws, seed, workers)), fmt),
+               nl=False)
+
+
+@main.command("check")
+@click.argument("paths", nargs=-1)
+@click.option("--baseline", type=click.Path(file_okay=False), default="results",
+              show_default=True, help="Folder of the baseline result files.")
+@click.option("--seed", type=click.IntRange(min=0),
+              help="Re-run with this seed instead of each file's run.seed.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--update", is_flag=True, help="Rewrite the baselines instead of checking.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.pass_context
+def check_command(ctx, paths, baseline, seed, workers, update, quiet):
+    """Re-run scenarios and compare them with their baselines in results/.
+
+    Without PATHS, every scenario under scenarios/ (history tallies aside). Exit 0 when
+    every metric is within its Monte Carlo tolerance, 1 with a table of what moved, 2 when a
+    baseline is missing or unreadable.
+    """
+    found = scenario_paths(paths or _default_check_paths())
+    baseline_dir = Path(baseline)
+    if not update:
+        baselines = {path: read_result(baseline_dir / f"{path.stem}.json") for path in found}
+    moved = []
+    scenarios = [load_scenario(path) for path in found]
+    with _executor(workers, None) as executor, \
+            tqdm(total=sum(s.draws for s in scenarios), unit="draw", unit_scale=True,
+                 delay=0.5, file=sys.stderr, disable=quiet, leave=False) as bar:
+        for path, scenario in zip(found, scenarios):
+            document = result_document(simulate(scenario, seed=seed, executor=executor,
+                                                on_chunk=bar.update))
+            if update:
+                write_result(document, baseline_dir)
+            else:
+                moved += compare_to_baseline(path.stem, baselines[path], document)
+    if update:
+        click.echo(f"updated {len(found)} baselines in {baseline_dir}")
+        return
+    if moved:
+        click.echo(render(["scenario", "metric", "baseline", "now", "tolerance"], [
+            [m.scenario, m.metric, _number(m.baseline), _number(m.now), _number(m.tolerance)]
+            for m in moved]))
+        click.echo(f"{len(moved)} metrics moved beyond Monte Carlo error "
+                   f"(see sim/regression.py for the tolerance).")
+        ctx.exit(1)
+    click.echo(f"{len(found)} scenarios match their baselines in {baseline_dir}")
+
+
+def _default_check_paths() -> list[str]:
+    folders = [p for p in sorted(Path("scenarios").iterdir()) if p.is_dir()
+               and p.name != "history"] if Path("scenarios").is_dir() else []
+    if not folders:
+        raise ScenarioError("", None, "no scenario folders to check; name the scenarios",
+                            file="scenarios")
+    return [str(folder) for folder in folders]
+
+
+def _number(value) -> str:
+    return "missing" if value is None else f"{value:.4f}"
 
 
 @main.command("validate")

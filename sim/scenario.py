@@ -7,10 +7,12 @@ The format is documented in ``docs/scenarios.md``.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
+import itertools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Callable
@@ -102,6 +104,17 @@ class Model:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SweepAxis:
+    """One swept parameter: the key path it sets, its values, and an optional key path that
+    gets ``1 - value`` (e.g. the other source's weight)."""
+
+    id: str
+    key: str
+    values: tuple[int | float, ...]
+    complement: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Scenario:
     """A complete, valid scenario. Iteration order is always the declared order."""
 
@@ -120,6 +133,8 @@ class Scenario:
     draws: int
     seed: int | None
     digest: str
+    sweeps: tuple[SweepAxis, ...] = ()
+    resolved: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def list_ids(self) -> tuple[str, ...]:
@@ -136,13 +151,50 @@ class Scenario:
 
 
 TOP_KEYS = ("extends", "title", "notes", "system", "ballot", "lists", "blocs", "appointed",
-            "majorities", "sources", "poll", "model", "run")
+            "majorities", "sources", "poll", "model", "run", "sweep")
+MAX_SWEEP_AXES = 2
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read, merge (``extends``) and validate a scenario file."""
-    file = str(path)
-    data = _resolve(Path(path), ())
+    """Read, merge (``extends``) and validate a scenario file, its sweep variants included."""
+    scenario = build_scenario(_resolve(Path(path), ()), str(path))
+    for _ in sweep_variants(scenario):
+        pass  # building every variant validates it: a loaded scenario is valid throughout
+    return scenario
+
+
+def sweep_variants(scenario: Scenario) -> list[tuple[dict[str, float], Scenario]]:
+    """Each combination of the swept values, and the scenario it gives (none without a sweep)."""
+    if not scenario.sweeps:
+        return []
+    variants = []
+    for values in itertools.product(*(axis.values for axis in scenario.sweeps)):
+        data = copy.deepcopy(scenario.resolved)
+        del data["sweep"]
+        for axis, value in zip(scenario.sweeps, values):
+            _set_key(data, axis.key, value)
+            if axis.complement is not None:
+                _set_key(data, axis.complement, round(1.0 - value, 12))
+        combination = dict(zip((axis.id for axis in scenario.sweeps), values))
+        try:
+            variant = build_scenario(data, scenario.path)
+        except ScenarioError as error:
+            raise ScenarioError("sweep", combination, f"gives an invalid scenario ("
+                                f"{error.key} = {error.value!r}: {error.rule})",
+                                file=scenario.path) from None
+        variants.append((combination, variant))
+    return variants
+
+
+def _set_key(data: dict, key: str, value: float) -> None:
+    *tables, last = key.split(".")
+    for name in tables:
+        data = data[name]
+    data[last] = value
+
+
+def build_scenario(data: dict[str, Any], file: str) -> Scenario:
+    """Validate resolved TOML data into a :class:`Scenario`; ``file`` is named in errors."""
     top = Table(data, file)
     problems: list[ScenarioError] = []
 
@@ -155,7 +207,7 @@ def load_scenario(path: str | Path) -> Scenario:
             return None
 
     section(lambda: top.check_keys(TOP_KEYS))
-    title = section(lambda: top.string("title", Path(path).stem))
+    title = section(lambda: top.string("title", Path(file).stem))
     notes = section(lambda: top.string("notes", ""))
     system = section(lambda: system_from_table(top.table("system", required=True)))
     blocs = section(lambda: _blocs(top.table("blocs")))
@@ -177,6 +229,7 @@ def load_scenario(path: str | Path) -> Scenario:
         if sources is not None and model is not None:
             polls = section(lambda: _polls(top, {s.id: s for s in sources}, options, model))
     draws_and_seed = section(lambda: _draws_and_seed(top.table("run")))
+    sweeps = section(lambda: _sweeps(top.table("sweep"), data))
     if problems:
         raise ScenarioProblems(problems) if len(problems) > 1 else problems[0]
     return Scenario(
@@ -195,6 +248,8 @@ def load_scenario(path: str | Path) -> Scenario:
         draws=draws_and_seed[0],
         seed=draws_and_seed[1],
         digest=_digest(data),
+        sweeps=sweeps,
+        resolved=data,
     )
 
 
@@ -225,6 +280,38 @@ def _against_all_on_ballot(table: Table) -> bool:
 def _draws_and_seed(table: Table) -> tuple[int, int | None]:
     table.check_keys(("draws", "seed"))
     return table.integer("draws", 100_000, low=1), table.integer("seed", low=0)
+
+
+def _sweeps(table: Table, data: dict[str, Any]) -> tuple[SweepAxis, ...]:
+    axes = []
+    for axis_id, entry in _entries(table):
+        entry.check_keys(("key", "values", "complement"))
+        keys = [entry.string("key", required=True), entry.string("complement")]
+        for name, key in zip(("key", "complement"), keys):
+            if key is not None and not _settable_number(data, key):
+                raise entry.error(name, key, "must be the key path of a number in this "
+                                  "scenario, such as sources.barometer.weight")
+        values = entry.raw("values", required=True)
+        if not isinstance(values, list) or not values or not all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+            raise entry.error("values", values, "must be a non-empty array of numbers")
+        axes.append(SweepAxis(id=axis_id, key=keys[0], values=tuple(values),
+                              complement=keys[1]))
+    if len(axes) > MAX_SWEEP_AXES:
+        raise ScenarioError("sweep", list(table.data), f"may vary at most {MAX_SWEEP_AXES} "
+                            "parameters")
+    return tuple(axes)
+
+
+def _settable_number(data: dict[str, Any], key: str) -> bool:
+    """The key's tables exist and it holds a number or nothing yet (a default)."""
+    *tables, last = key.split(".")
+    for name in tables:
+        if not isinstance(data.get(name), dict):
+            return False
+        data = data[name]
+    value = data.get(last, 0.0)
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

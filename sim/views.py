@@ -13,22 +13,25 @@ def scenario_table(document: dict) -> str:
     lines = [f"{document['scenario']['title']}  ({run['draws']:,} draws, "
              f"{parliament['house']} seats: {parliament['list_seats']} from lists)"]
     rows = [[item["name"], f"{item['seats']['mean']:.1f}",
-             f"{item['seats']['q05']}-{item['seats']['q95']}", _percent(item["p_pass"]),
+             f"{item['seats']['q05']}-{item['seats']['q95']}", percent(item["p_pass"]),
              f"{100 * item['share']['mean']:.1f}%"] for item in summary["lists"]]
     lines.append(render(["list", "seats", "90% interval", "P(pass)", "vote share"], rows))
     if summary["blocs"]:
         needed = parliament["seats_needed"]
         headers = ["bloc", "seats"] + [f"P({line} >= {seats})" for line, seats in needed.items()]
         rows = [[bloc["name"], f"{bloc['seats']['mean']:.1f}"]
-                + [_percent(bloc["majorities"][line]) for line in needed]
+                + [percent(bloc["majorities"][line]) for line in needed]
                 for bloc in summary["blocs"]]
         lines += ["", render(headers, rows)]
     if parliament["p_runner_up"] > 0:
-        lines.append(f"Runner-up rule triggered in {_percent(parliament['p_runner_up'])} of draws.")
+        lines.append(f"Runner-up rule triggered in {percent(parliament['p_runner_up'])} of draws.")
     return "\n".join(lines) + "\n"
 
 
-def _percent(probability: float) -> str:
+def percent(probability: float | None) -> str:
+    """A probability for people: "<0.1%" and ">99.9%" rather than a rounded 0 or 100."""
+    if probability is None:
+        return ""
     if 0 < probability < 0.001:
         return "<0.1%"
     if 0.999 < probability < 1:

@@ -161,7 +161,7 @@ def test_validate_names_all_problems_of_a_bad_file(runner, tmp_path):
 def test_validate_good_files(runner):
     result = runner.invoke(main, ["validate", str(ROOT / "scenarios" / "kz-2021")])
     assert result.exit_code == 0
-    assert len(result.output.splitlines()) == 3
+    assert len(result.output.splitlines()) == 4
 
 
 def test_run_a_malformed_scenario_is_one_line_exit_2(runner, tmp_path):
