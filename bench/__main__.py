@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from bench import allocation, engine
+from bench import allocation, batch, engine
 
-SECTIONS = {"allocate": allocation.run, "engine": engine.run}
+SECTIONS = {"allocate": allocation.run, "engine": engine.run, "batch": batch.run}
 
 
 def main(argv: list[str]) -> None:
