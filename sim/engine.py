@@ -14,6 +14,8 @@ from typing import Callable, Iterator
 
 import numpy as np
 
+from sim.campaign import run_campaign
+from sim.count import count_votes, electorate_from_support
 from sim.priors import draw_support, scenario_priors
 from sim.rules import allocate_by_list, block_draws
 from sim.scenario import Scenario
@@ -39,21 +41,77 @@ def chunk_sizes(draws: int, chunk_draws: int) -> list[int]:
 
 
 def run_chunk(scenario: Scenario, entropy: int, index: int, size: int) -> SeatSummary:
-    """Draw, allocate and summarise chunk ``index`` of ``size`` draws."""
+    """Draw, campaign, count, allocate and summarise chunk ``index`` of ``size`` draws."""
     rng = np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(index,)))
     priors, weights = scenario_priors(scenario)
     support, _ = draw_support(priors, weights, scenario.model, size, rng=rng)
+    # Lists first from here on (see sim.summary.Outcome): support.T is C-contiguous.
+    stages = _official_count(scenario, support.T, rng=rng)
     summary = SeatSummary(Layout.from_scenario(scenario))
     n_lists = len(scenario.lists)
-    step = block_draws(support.shape[1])
-    # Allocate and summarise in cache-sized blocks, lists first (see sim.summary.Outcome):
-    # no chunk-sized intermediate array is ever made.
+    step = block_draws(len(scenario.options))
+    # Allocate and summarise in cache-sized blocks: no chunk-sized intermediate array.
     for start in range(0, size, step):
-        shares = np.ascontiguousarray(support.T[:, start:start + step])
-        against_all = shares[n_lists] if scenario.against_all_on_ballot else None
-        allocation = allocate_by_list(shares[:n_lists], scenario.system, against_all=against_all)
-        summary.add(Outcome(allocation.seats, allocation.passed, shares, allocation.runner_up))
+        block = slice(start, start + step)
+        votes = np.ascontiguousarray(stages.votes[:, block])
+        against_all = stages.against_all[block] if stages.against_all is not None else None
+        invalid = stages.invalid[block] if stages.invalid is not None else None
+        allocation = allocate_by_list(votes[:n_lists], scenario.system, against_all=against_all,
+                                      invalid=invalid)
+        summary.add(Outcome(allocation.seats, allocation.passed, stages.shares(block),
+                            allocation.runner_up, **stages.extras(block)))
     return summary
+
+
+@dataclass(frozen=True, slots=True)
+class _Stages:
+    """What the campaign and the count made of a chunk's support (lists first)."""
+
+    votes: np.ndarray  # (n_options, n) counts, or shares when there is no count model
+    against_all: np.ndarray | None
+    invalid: np.ndarray | None
+    genuine: np.ndarray | None
+    turnout: np.ndarray | None
+    withdrawn: np.ndarray | None
+    endorsed: dict[str, np.ndarray] | None
+    are_shares: bool = False  # votes are already shares summing to 1
+
+    def shares(self, block: slice) -> np.ndarray:
+        """Official shares of the valid votes (lists, then against-all)."""
+        if self.are_shares:
+            return self.votes[:, block]
+        votes = self.votes[:, block].astype(np.float64)
+        return votes / votes.sum(axis=0)
+
+    def extras(self, block: slice) -> dict:
+        return {"genuine": None if self.genuine is None else self.genuine[:, block],
+                "turnout": None if self.turnout is None else self.turnout[block],
+                "withdrawn": None if self.withdrawn is None else self.withdrawn[:, block],
+                "endorsed": None if self.endorsed is None else
+                {key: value[block] for key, value in self.endorsed.items()}}
+
+
+def _official_count(scenario: Scenario, support: np.ndarray, *, rng) -> _Stages:
+    """The campaign and the count, where the scenario has them; else the support itself."""
+    if scenario.campaign is None and scenario.count is None:
+        against_all = support[-1] if scenario.against_all_on_ballot else None
+        return _Stages(support, against_all, None, None, None, None, None, are_shares=True)
+    electorate = electorate_from_support(support, scenario.count, rng=rng)
+    withdrawn = endorsed = None
+    if scenario.campaign is not None:
+        outcome = run_campaign(scenario.campaign, electorate, scenario.list_ids, scenario.options,
+                               rng=rng)
+        electorate, withdrawn, endorsed = outcome.electorate, outcome.withdrawn, outcome.endorsed
+    if scenario.count is None:
+        options = electorate[:-1]
+        against_all = options[-1] if scenario.against_all_on_ballot else None
+        return _Stages(options, against_all, None, None, None, withdrawn, endorsed)
+    tally = count_votes(electorate, scenario.count, scenario.list_ids,
+                        scenario.against_all_on_ballot, rng=rng)
+    votes = np.vstack([tally.votes, tally.against_all[None]]) if scenario.against_all_on_ballot \
+        else tally.votes
+    return _Stages(votes, tally.against_all if scenario.against_all_on_ballot else None,
+                   tally.invalid, tally.genuine, tally.turnout, withdrawn, endorsed)
 
 
 class SerialExecutor:

@@ -175,7 +175,8 @@ def _allocate(votes, system, against_all, invalid, *, details: bool) -> Allocati
 
 
 def allocate_by_list(votes: np.ndarray, system: ElectoralSystem, *,
-                     against_all: np.ndarray | None = None) -> Allocation:
+                     against_all: np.ndarray | None = None,
+                     invalid: np.ndarray | None = None) -> Allocation:
     """Seats, passes and the runner-up rule for votes with the **lists axis first**.
 
     The engine's path: ``votes`` is ``(n_lists, n_draws)`` float shares or int counts that
@@ -183,7 +184,7 @@ def allocate_by_list(votes: np.ndarray, system: ElectoralSystem, *,
     first too (``seats`` and ``passed`` ``(n_lists, n_draws)``). Quotas and ties are not
     computed.
     """
-    extra_base = _base_extra(system, votes.shape[1], votes.dtype, against_all, None)
+    extra_base = _base_extra(system, votes.shape[1], votes.dtype, against_all, invalid)
     return _blockwise(votes, extra_base, system, details=False)
 
 

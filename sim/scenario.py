@@ -18,9 +18,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 from sim.config import Table, read_toml
+from sim.count import CountModel, read_count
 from sim.errors import ScenarioError, ScenarioProblems
 from sim.rules import ElectoralSystem
 from sim.tally import system_from_table
+from sim.timeline import Campaign, read_campaign
 
 AGAINST_ALL = "against_all"
 UNDECIDED = "undecided"
@@ -130,6 +132,8 @@ class Scenario:
     sources: tuple[Source, ...]
     polls: tuple[Poll, ...]
     model: Model
+    campaign: Campaign | None
+    count: CountModel | None
     draws: int
     seed: int | None
     digest: str
@@ -151,7 +155,7 @@ class Scenario:
 
 
 TOP_KEYS = ("extends", "title", "notes", "system", "ballot", "lists", "blocs", "appointed",
-            "majorities", "sources", "poll", "model", "run", "sweep")
+            "majorities", "sources", "poll", "model", "campaign", "count", "run", "sweep")
 MAX_SWEEP_AXES = 2
 
 
@@ -219,7 +223,7 @@ def build_scenario(data: dict[str, Any], file: str) -> Scenario:
         if blocs is not None else None
     majorities = section(lambda: _majorities(top.table("majorities")))
     against_all = section(lambda: _against_all_on_ballot(top.table("ballot")))
-    sources = model = polls = None
+    sources = model = polls = campaign = count = None
     if lists is not None and against_all is not None:
         list_ids = tuple(item.id for item in lists)
         options = list_ids + ((AGAINST_ALL,) if against_all else ())
@@ -228,6 +232,11 @@ def build_scenario(data: dict[str, Any], file: str) -> Scenario:
         model = section(lambda: _model(top.table("model"), list_ids))
         if sources is not None and model is not None:
             polls = section(lambda: _polls(top, {s.id: s for s in sources}, options, model))
+        if model is not None and "campaign" in top:
+            campaign = section(lambda: read_campaign(top.table("campaign"), list_ids, options,
+                                                     model.election_date))
+        if "count" in top:
+            count = section(lambda: read_count(top.table("count"), list_ids))
     draws_and_seed = section(lambda: _draws_and_seed(top.table("run")))
     sweeps = section(lambda: _sweeps(top.table("sweep"), data))
     if problems:
@@ -245,6 +254,8 @@ def build_scenario(data: dict[str, Any], file: str) -> Scenario:
         sources=sources,
         polls=polls,
         model=model,
+        campaign=campaign,
+        count=count,
         draws=draws_and_seed[0],
         seed=draws_and_seed[1],
         digest=_digest(data),

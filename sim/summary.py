@@ -33,12 +33,24 @@ class Outcome:
     shares : ndarray of float, shape (n_options, n_draws)
         Vote shares the seats were allocated from.
     runner_up : ndarray of bool, shape (n_draws,)
+    genuine : ndarray of float, shape (n_options, n_draws), optional
+        Shares of the votes as cast, before administrative inflation (with a count model).
+    turnout : ndarray of float, shape (n_draws,), optional
+        Official turnout (with a count model).
+    withdrawn : ndarray of bool, shape (n_lists, n_draws), optional
+        Lists that left the ballot (with a campaign).
+    endorsed : dict of str to ndarray of int, shape (n_draws,), optional
+        Per endorser, the list endorsed on election day or -1 (with a campaign).
     """
 
     seats: np.ndarray
     passed: np.ndarray
     shares: np.ndarray
     runner_up: np.ndarray
+    genuine: np.ndarray | None = None
+    turnout: np.ndarray | None = None
+    withdrawn: np.ndarray | None = None
+    endorsed: dict[str, np.ndarray] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +62,8 @@ class Layout:
     n_options: int
     bloc_members: np.ndarray  # (n_blocs, n_lists) int: 1 where the list belongs to the bloc
     bloc_appointed: np.ndarray  # (n_blocs,) int: appointed seats credited to the bloc
+    counted: bool = False  # a count model: genuine support and turnout are tracked
+    endorsers: tuple[str, ...] | None = None  # a campaign: withdrawals and endorsements
 
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> "Layout":
@@ -58,8 +72,10 @@ class Layout:
             len(scenario.blocs), len(scenario.lists))
         appointed = np.array([sum(a.seats for a in scenario.appointed if a.bloc == bloc.id)
                               for bloc in scenario.blocs], dtype=np.int64)
+        endorsers = None if scenario.campaign is None else \
+            tuple(e.id for e in scenario.campaign.endorsers)
         return cls(scenario.system.seats, scenario.house, len(scenario.options), members,
-                   appointed)
+                   appointed, scenario.count is not None, endorsers)
 
 
 class SeatSummary:
@@ -76,16 +92,30 @@ class SeatSummary:
         self.bloc_hist = np.zeros((len(layout.bloc_appointed), layout.house + 1), dtype=np.int64)
         self.runner_up = 0
         self.compositions: dict[int, int] = {}  # bit mask of seated lists -> draws
+        if layout.counted:
+            self.genuine_sum = np.zeros(layout.n_options, dtype=np.int64)
+            self.genuine_hist = np.zeros((layout.n_options, SHARE_BINS), dtype=np.int64)
+            self.turnout_sum = np.zeros(1, dtype=np.int64)
+            self.turnout_hist = np.zeros((1, SHARE_BINS), dtype=np.int64)
+        if layout.endorsers is not None:
+            self.withdrawn = np.zeros(n_lists, dtype=np.int64)
+            # Per endorser: draws ending with each list endorsed, the last bin for none.
+            self.endorsed = np.zeros((len(layout.endorsers), n_lists + 1), dtype=np.int64)
 
     def add(self, outcome: Outcome) -> None:
         seats = outcome.seats
         self.draws += seats.shape[1]
         self.seat_hist += _row_histograms(seats, self.layout.list_seats + 1)
         self.passed += np.count_nonzero(outcome.passed, axis=1)
-        # Truncating to fixed point costs at most 2**-32 per draw and keeps merges exact.
-        fixed = (outcome.shares * FIXED_POINT).astype(np.int64)
-        self.share_sum += fixed.sum(axis=1)
-        self.share_hist += _row_histograms(fixed >> BIN_SHIFT, SHARE_BINS)
+        _add_fractions(outcome.shares, self.share_sum, self.share_hist)
+        if self.layout.counted:
+            _add_fractions(outcome.genuine, self.genuine_sum, self.genuine_hist)
+            _add_fractions(outcome.turnout[None], self.turnout_sum, self.turnout_hist)
+        if self.layout.endorsers is not None:
+            self.withdrawn += np.count_nonzero(outcome.withdrawn, axis=1)
+            for row, endorser in enumerate(self.layout.endorsers):
+                self.endorsed[row] += _endorsement_counts(outcome.endorsed[endorser],
+                                                          self.endorsed.shape[1])
         if len(self.layout.bloc_appointed):
             blocs = self.layout.bloc_members @ seats + self.layout.bloc_appointed[:, None]
             self.bloc_hist += _row_histograms(blocs, self.layout.house + 1)
@@ -106,12 +136,18 @@ class SeatSummary:
     def merge(self, other: "SeatSummary") -> "SeatSummary":
         """Add another summary's draws to this one (in place); returns self."""
         self.draws += other.draws
-        for name in ("seat_hist", "passed", "share_sum", "share_hist", "bloc_hist"):
+        for name in ("seat_hist", "passed", "share_sum", "share_hist", "bloc_hist",
+                     *self._optional_fields()):
             getattr(self, name).__iadd__(getattr(other, name))
         self.runner_up += other.runner_up
         for mask, count in other.compositions.items():
             self.compositions[mask] = self.compositions.get(mask, 0) + count
         return self
+
+    def _optional_fields(self) -> tuple[str, ...]:
+        counted = ("genuine_sum", "genuine_hist", "turnout_sum", "turnout_hist")
+        return (counted if self.layout.counted else ()) + \
+            (("withdrawn", "endorsed") if self.layout.endorsers is not None else ())
 
     def to_dict(self, scenario: Scenario) -> dict:
         """The summary, labelled with the scenario's names, ready for JSON."""
@@ -122,11 +158,18 @@ class SeatSummary:
                 "id": item.id, "name": item.name, "bloc": item.bloc,
                 "seats": _histogram_stats(self.seat_hist[i]),
                 "p_pass": _round(self.passed[i] / n),
-                "share": self._share_stats(i),
+                "share": _fraction_stats(self.share_sum[i], self.share_hist[i], n),
             })
+            if self.layout.counted:
+                lists[-1]["support"] = _fraction_stats(self.genuine_sum[i],
+                                                       self.genuine_hist[i], n)
+            if self.layout.endorsers is not None:
+                lists[-1]["p_withdrawn"] = _round(self.withdrawn[i] / n)
         document = {"draws": n, "lists": lists}
         if scenario.against_all_on_ballot:
-            document["against_all"] = {"share": self._share_stats(len(scenario.lists))}
+            option = len(scenario.lists)
+            document["against_all"] = {"share": _fraction_stats(
+                self.share_sum[option], self.share_hist[option], n)}
         document["blocs"] = [{
             "id": bloc.id, "name": bloc.name,
             "appointed": int(self.layout.bloc_appointed[b]),
@@ -143,13 +186,18 @@ class SeatSummary:
             "p_runner_up": _round(self.runner_up / n),
             "compositions": self._top_compositions(scenario),
         }
+        if self.layout.counted:
+            document["parliament"]["turnout"] = _fraction_stats(
+                self.turnout_sum[0], self.turnout_hist[0], n)
+        if self.layout.endorsers is not None:
+            document["endorsers"] = [{
+                "id": endorser.id, "name": endorser.name,
+                "endorsed_on_election_day": {
+                    **{item.id: _round(self.endorsed[row][i] / n)
+                       for i, item in enumerate(scenario.lists) if item.id in endorser.targets},
+                    "none": _round(self.endorsed[row][-1] / n)},
+            } for row, endorser in enumerate(scenario.campaign.endorsers)]
         return document
-
-    def _share_stats(self, option: int) -> dict:
-        cdf = np.cumsum(self.share_hist[option])
-        low, high = (np.searchsorted(cdf, q * self.draws) for q in (0.05, 0.95))
-        return {"mean": _round(self.share_sum[option] / FIXED_POINT / self.draws),
-                "q05": _round((low + 0.5) / SHARE_BINS), "q95": _round((high + 0.5) / SHARE_BINS)}
 
     def _lists_seated(self) -> dict[str, float]:
         """Probability of each number of lists with seats."""
@@ -164,6 +212,27 @@ class SeatSummary:
         return [{"lists": [item.id for i, item in enumerate(scenario.lists) if mask >> i & 1],
                  "probability": _round(count / self.draws)}
                 for mask, count in ranked[:TOP_COMPOSITIONS]]
+
+
+def _add_fractions(values: np.ndarray, sums: np.ndarray, histograms: np.ndarray) -> None:
+    """Add rows of fractions in [0, 1] to fixed-point sums and histograms, in place."""
+    # Truncating to fixed point costs at most 2**-32 per draw and keeps merges exact.
+    fixed = (values * FIXED_POINT).astype(np.int64)
+    sums += fixed.sum(axis=1)
+    histograms += _row_histograms(fixed >> BIN_SHIFT, SHARE_BINS)
+
+
+def _fraction_stats(fixed_sum: int, histogram: np.ndarray, draws: int) -> dict:
+    """Mean and 90% interval of a fraction from its fixed-point sum and histogram."""
+    cdf = np.cumsum(histogram)
+    low, high = (np.searchsorted(cdf, q * draws) for q in (0.05, 0.95))
+    return {"mean": _round(fixed_sum / FIXED_POINT / draws),
+            "q05": _round((low + 0.5) / SHARE_BINS), "q95": _round((high + 0.5) / SHARE_BINS)}
+
+
+def _endorsement_counts(endorsed: np.ndarray, size: int) -> np.ndarray:
+    """Draws per endorsed list index, with -1 (none) counted in the last bin."""
+    return np.bincount(np.where(endorsed < 0, size - 1, endorsed), minlength=size)
 
 
 def _row_histograms(values: np.ndarray, size: int) -> np.ndarray:
