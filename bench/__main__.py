@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sys
 
-from bench import allocation, batch, engine
+from bench import allocation, batch, campaign, engine
 
-SECTIONS = {"allocate": allocation.run, "engine": engine.run, "batch": batch.run}
+SECTIONS = {"allocate": allocation.run, "engine": engine.run, "campaign": campaign.run,
+            "batch": batch.run}
 
 
 def main(argv: list[str]) -> None:

@@ -159,9 +159,11 @@ def test_validate_names_all_problems_of_a_bad_file(runner, tmp_path):
 
 
 def test_validate_good_files(runner):
-    result = runner.invoke(main, ["validate", str(ROOT / "scenarios" / "kz-2021")])
+    folder = ROOT / "scenarios" / "kz-2021"
+    result = runner.invoke(main, ["validate", str(folder)])
     assert result.exit_code == 0
-    assert len(result.output.splitlines()) == 4
+    shipped = [p for p in folder.glob("*.toml") if not p.name.startswith("_")]
+    assert len(result.output.splitlines()) == len(shipped) >= 7
 
 
 def test_run_a_malformed_scenario_is_one_line_exit_2(runner, tmp_path):
@@ -170,3 +172,19 @@ def test_run_a_malformed_scenario_is_one_line_exit_2(runner, tmp_path):
     assert result.exit_code == 2
     assert result.output == (f"error: {path}: poll[0].shares.a = 1.3: must be between 0.0 "
                              "and 1.0\n")
+
+
+def test_run_shows_campaign_and_count_columns_only_where_used(runner, tmp_path):
+    smart_vote = str(ROOT / "scenarios" / "kz-2021" / "smart-vote.toml")
+    result = runner.invoke(main, ["run", smart_vote, MIXTURE, "--draws", "20000", "--out",
+                                  str(tmp_path), "--quiet"])
+    assert result.exit_code == 0, result.output
+    smart, mixture = result.output.split("\n\nKazakhstan 2021: half")
+    assert "true support" in smart and "P(withdrew)" in smart
+    assert "Official turnout" in smart and "endorses on election day" in smart
+    assert "true support" not in mixture and "Official turnout" not in mixture
+    document = json.loads((tmp_path / "smart-vote.json").read_text())
+    adal = next(item for item in document["summary"]["lists"] if item["id"] == "adal")
+    assert 0.6 < adal["p_withdrawn"] < 0.8  # reaction probability 0.7
+    assert set(document["summary"]["endorsers"][0]["endorsed_on_election_day"]) == \
+        {"adal", "auyl", "ak-zhol", "none"}

@@ -79,3 +79,12 @@ def test_result_does_not_depend_on_pythonhashseed(tmp_path, hash_seed):
         return (out / "mixture.json").read_text()
 
     assert run(hash_seed) == run("0")
+
+
+def test_campaign_and_count_are_reproducible_across_workers():
+    scenario = load_scenario(ROOT / "scenarios" / "kz-2021" / "smart-vote.toml")
+    serial = simulate(scenario, draws=12_000, seed=2, chunk_draws=3_000)
+    parallel = simulate(scenario, draws=12_000, seed=2, chunk_draws=3_000, workers=2)
+    other = simulate(scenario, draws=12_000, seed=3, chunk_draws=3_000)
+    assert summary_of(serial) == summary_of(parallel)
+    assert summary_of(serial) != summary_of(other)

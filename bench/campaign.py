@@ -1,0 +1,41 @@
+"""The smart-vote scenario (campaign and count) against the sampling floor, and its cost in
+campaign days."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+
+from bench.timing import best_of
+from sim.engine import simulate
+from sim.priors import scenario_priors
+from sim.scenario import load_scenario
+
+SMART_VOTE = Path(__file__).parent.parent / "scenarios" / "kz-2021" / "smart-vote.toml"
+DRAWS = 1_000_000
+
+
+def with_days(scenario, days: int):
+    """The same events in a campaign of ``days`` days."""
+    return dataclasses.replace(scenario,
+                               campaign=dataclasses.replace(scenario.campaign, days=days))
+
+
+def run() -> list[str]:
+    scenario = load_scenario(SMART_VOTE)
+    priors, _ = scenario_priors(scenario)
+    alpha = priors[0].concentration(scenario.model.flat_prior)
+    rng = np.random.default_rng(0)
+    floor = best_of(lambda: rng.dirichlet(alpha, size=DRAWS), repeats=5)
+    full = best_of(lambda: simulate(scenario, draws=DRAWS, seed=1), repeats=2)
+    short, long = (best_of(lambda: simulate(with_days(scenario, days), draws=DRAWS // 5, seed=1))
+                   for days in (30, 300))
+    return [
+        f"campaign: {SMART_VOTE.parent.name}/{SMART_VOTE.name}, {DRAWS:,} draws, one worker",
+        f"  {full:.3f} s vs Generator.dirichlet floor {floor:.3f} s   ratio {full / floor:.2f}x"
+        " (target <= 4)",
+        f"  same events over 30 vs 300 days ({DRAWS // 5:,} draws): {short:.3f} s vs "
+        f"{long:.3f} s   ratio {long / short:.2f}x (cost follows events, not days)",
+    ]

@@ -1,0 +1,51 @@
+"""Uncertain parameters: draws in range, and every bad parameter named."""
+
+import numpy as np
+import pytest
+
+from sim.config import Table
+from sim.errors import ScenarioError
+from sim.params import read_param
+
+
+def param(value, **bounds):
+    return read_param(Table({"x": value}, "f.toml", "count"), "x", **bounds)
+
+
+@pytest.mark.parametrize("value, mean", [
+    (0.4, 0.4), ({"normal": [0.5, 0.1]}, 0.5), ({"uniform": [0.2, 0.6]}, 0.4),
+    ({"beta": [2, 6]}, 0.25), ({"triangular": [0.1, 0.4, 0.7]}, 0.4),
+])
+def test_each_kind_draws_per_draw_values_in_range(value, mean):
+    p = param(value, low=0.0, high=1.0)
+    draws = p.draw(100_000, rng=np.random.default_rng(0))
+    assert draws.shape == (100_000,)
+    assert draws.min() >= 0 and draws.max() <= 1
+    # Standard error of a mean of 100,000 draws with sd <= 0.5 is below 0.0016.
+    assert draws.mean() == pytest.approx(mean, abs=0.01)
+    assert p.mean == pytest.approx(mean)
+
+
+def test_a_fixed_value_uses_no_random_numbers():
+    rng = np.random.default_rng(1)
+    state = rng.bit_generator.state
+    assert param(0.3).draw(5, rng=rng).tolist() == [0.3] * 5
+    assert rng.bit_generator.state == state
+
+
+@pytest.mark.parametrize("value, bounds, message", [
+    ({"normal": [0.5, -0.1]}, {}, "count.x.normal = [0.5, -0.1]: the sd must not be negative"),
+    ({"uniform": [0.6, 0.2]}, {}, "count.x.uniform = [0.6, 0.2]: low must not exceed high"),
+    ({"beta": [0, 1]}, {}, "count.x.beta = [0, 1]: a and b must be positive"),
+    ({"triangular": [0.1, 0.9, 0.5]}, {},
+     "count.x.triangular = [0.1, 0.9, 0.5]: must be ordered low <= mode <= high"),
+    ({"uniform": [0.5, 1.5]}, {"low": 0.0, "high": 1.0},
+     "count.x.uniform = [0.5, 1.5]: must be between 0 and 1"),
+    (1.5, {"low": 0.0, "high": 1.0}, "count.x = 1.5: must be between 0 and 1"),
+    ({"normal": [0.5]}, {}, "count.x.normal = [0.5]: must be 2 numbers"),
+    ({"gauss": [0, 1]}, {}, "count.x = {'gauss': [0, 1]}: must be a number or one of"),
+])
+def test_bad_parameters_are_named(value, bounds, message):
+    with pytest.raises(ScenarioError) as error:
+        param(value, **bounds)
+    assert str(error.value).startswith(f"f.toml: {message}")
