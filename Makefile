@@ -12,10 +12,10 @@ help:  ## list the targets
 
 $(STAMP): setup.cfg pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,bench]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,bench,plot]'
 	touch $(STAMP)
 
-install: $(STAMP)  ## create .venv and install elsim with its test and bench extras
+install: $(STAMP)  ## create .venv and install elsim with its test, bench and plot extras
 
 test: install  ## run the test suite
 	$(BIN)/python -m pytest
@@ -23,8 +23,10 @@ test: install  ## run the test suite
 check: test  ## the tests, then re-run the shipped scenarios against their baselines in results/
 	$(BIN)/elsim check --quiet
 
-run: install  ## run the shipped Kazakhstan scenarios, writing results/
+run: install  ## run the shipped Kazakhstan scenarios: results/, pictures, results/report.html
 	$(BIN)/elsim run scenarios/kz-2021 scenarios/kz-2023
+	$(BIN)/elsim plot results --out results/plots
+	$(BIN)/elsim report results --out results/report.html
 
 bench: install  ## print the speed figures (ratios against baselines measured in the same run)
 	$(BIN)/python -m bench

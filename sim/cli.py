@@ -20,10 +20,11 @@ from sim.distributed import DaskExecutor
 from sim.engine import executor_workers, local_executor, simulate
 from sim.errors import ScenarioError, SimError
 from sim.regression import compare_to_baseline
-from sim.results import log_run, read_result, result_document, write_result
+from sim.results import (FORMAT, atomic_write, log_run, read_result, result_document,
+                         write_result)
 from sim.rules import allocate_details
 from sim.scenario import load_scenario, sweep_variants
-from sim.sweep import run_sweep, write_sweep
+from sim.sweep import SWEEP_FORMAT, run_sweep, write_sweep
 from sim.tally import load_tally
 from sim.textable import render
 from sim.views import scenario_table
@@ -249,6 +250,70 @@ def _default_check_paths() -> list[str]:
 
 def _number(value) -> str:
     return "missing" if value is None else f"{value:.4f}"
+
+
+def _json_files(paths) -> list[str]:
+    """Files as given; a folder stands for the ``*.json`` files in it, in sorted order."""
+    found = []
+    for name in paths:
+        path = Path(name)
+        found += sorted(map(str, path.glob("*.json"))) if path.is_dir() else [name]
+    return found
+
+
+@main.command("plot")
+@click.argument("files", nargs=-1, required=True)
+@click.option("--out", type=click.Path(file_okay=False), default="results/plots",
+              show_default=True, help="Folder for the pictures.")
+@click.option("--format", "fmt", type=click.Choice(["png", "svg"]), default="png",
+              show_default=True)
+def plot_command(files, out, fmt):
+    """Draw result files (.json, or folders of them): seat distributions and a hemicycle for
+    each, a comparison when there are several, and a chart for each sweep (*-sweep.json)."""
+    from sim import plots  # matplotlib is only needed here
+
+    documents, sweeps = [], []
+    for name in _json_files(files):
+        document = read_result(name, formats=(FORMAT, SWEEP_FORMAT))
+        (sweeps if document["format"] == SWEEP_FORMAT else documents).append(document)
+    colors = plots.list_colors(documents + sweeps)
+    # Each picture is drawn, written and closed in turn: one figure in memory at a time.
+    drawings = []
+    for document in documents:
+        stem = Path(document["scenario"]["path"]).stem
+        drawings += [(f"{stem}-seats", plots.seat_distributions, document),
+                     (f"{stem}-hemicycle", plots.hemicycle, document)]
+    if len(documents) > 1:
+        drawings.append(("comparison", plots.comparison, documents))
+    for sweep in sweeps:
+        drawings.append((f"{Path(sweep['scenario']['path']).stem}-sweep", plots.sweep, sweep))
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, draw, data in drawings:
+        atomic_write(folder / f"{name}.{fmt}", plots.image_bytes(draw(data, colors), fmt))
+    click.echo(f"wrote {len(drawings)} pictures to {folder}")
+
+
+@main.command("report")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--out", type=click.Path(dir_okay=False), default="report.html",
+              show_default=True)
+@click.option("--draws", type=click.IntRange(min=1), help="Draws for scenario files.")
+@click.option("--seed", type=click.IntRange(min=0), help="Seed for scenario files.")
+def report_command(inputs, out, draws, seed):
+    """One self-contained HTML report of scenarios (run now) or result files (.json, or
+    folders of them); a result's sweep table beside it is drawn too."""
+    from sim.report import report_html, sweep_beside
+
+    inputs = [name for name in _json_files(inputs) if not name.endswith("-sweep.json")]
+    documents = _documents(inputs, draws, seed, 1)
+    sweeps = {}
+    for name, document in zip(inputs, documents):
+        beside = sweep_beside(Path(name))
+        if name.endswith(".json") and beside.exists():
+            sweeps[document["scenario"]["path"]] = read_result(beside, formats=(SWEEP_FORMAT,))
+    atomic_write(Path(out), report_html(documents, sweeps))
+    click.echo(f"wrote {out}")
 
 
 @main.command("validate")

@@ -57,8 +57,56 @@ def result_document(simulation: Simulation) -> dict:
             "chunk_draws": simulation.chunk_draws,
             "versions": versions(),
         },
+        "assumptions": assumptions(scenario),
         "summary": simulation.summary.to_dict(scenario),
     }
+
+
+def assumptions(scenario) -> dict:
+    """What the scenario assumes, in words and numbers, for reports."""
+    weights = sum(source.weight for source in scenario.sources)
+    document = {
+        "system": {"seats": scenario.system.seats, "threshold": scenario.system.threshold,
+                   "threshold_base": scenario.system.threshold_base,
+                   "method": scenario.system.method,
+                   "runner_up": scenario.system.runner_up is not None,
+                   "appointed": {a.name: a.seats for a in scenario.appointed}},
+        "sources": [{
+            "name": source.name, "weight": round(source.weight / weights, 6),
+            "house_effects": source.house_effects, "fill": source.fill,
+            "polls": [{"pollster": poll.pollster, "n": poll.n,
+                       "fieldwork_end": poll.fieldwork_end and poll.fieldwork_end.isoformat(),
+                       "shares": poll.shares} for poll in scenario.polls
+                      if poll.source == source.id],
+        } for source in scenario.sources],
+        "model": {"combine": scenario.model.combine,
+                  "systematic_sd": scenario.model.systematic_sd,
+                  "undecided": scenario.model.undecided},
+    }
+    if scenario.campaign is not None:
+        document["campaign"] = {
+            "days": scenario.campaign.days,
+            "drift_sd": scenario.campaign.drift_sd.describe(),
+            "events": [" ".join(filter(None, (f"day {e.day}: {e.kind}", e.list, e.endorser)))
+                       for e in scenario.campaign.events],
+            "endorsers": {e.name: f"pool {e.pool.describe()}, follows {e.fraction.describe()}"
+                          f", targets {', '.join(e.targets)}"
+                          for e in scenario.campaign.endorsers},
+        }
+    if scenario.count is not None:
+        count = scenario.count
+        document["count"] = {
+            "registered": count.registered, "turnout": count.turnout.describe(),
+            "invalid": count.invalid.describe(),
+            "turnout_multipliers": {k: v.describe() for k, v in
+                                    count.turnout_multipliers.items()},
+            "inflation": None if count.inflation is None else {
+                "list": count.inflation.list,
+                "stuffing": count.inflation.stuffing and count.inflation.stuffing.describe(),
+                "misrecording": count.inflation.misrecording
+                and count.inflation.misrecording.describe()},
+        }
+    return document
 
 
 _NUMBER_ARRAY = re.compile(r"\[\s*(-?[\d.e+-]+(?:,\s*-?[\d.e+-]+)*)\s*\]")
@@ -95,22 +143,31 @@ def write_result(document: dict, out_dir: Path) -> Path:
     return json_path
 
 
-def atomic_write(path: Path, text: str) -> None:
+def atomic_write(path: Path, content: str | bytes) -> None:
     """Write to a temporary file in the same folder, then rename it over ``path``.
 
     An interrupted or failed write leaves the old file untouched and no partial file.
     """
-    handle = tempfile.NamedTemporaryFile("w", dir=path.parent, prefix=".tmp-",
-                                         suffix=path.suffix, delete=False, encoding="utf-8")
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    handle = tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=".tmp-",
+                                         suffix=path.suffix, delete=False)
     try:
         with handle:
-            handle.write(text)
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        # Temporary files are private (0600); the result gets the usual permissions.
+        os.chmod(handle.name, 0o666 & ~_umask())
         os.replace(handle.name, path)
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def log_run(out_dir: Path, document: dict, seconds: float, workers: int) -> None:
@@ -123,8 +180,11 @@ def log_run(out_dir: Path, document: dict, seconds: float, workers: int) -> None
         handle.write(json.dumps(record) + "\n")
 
 
-def read_result(path: str | Path) -> dict:
-    """A result file's document; a missing, unreadable or foreign file is a ResultError."""
+def read_result(path: str | Path, formats: tuple[str, ...] = (FORMAT,)) -> dict:
+    """A result file's document; a missing, unreadable or foreign file is a ResultError.
+
+    ``formats`` may add ``"elsim-sweep"`` to accept sweep tables too.
+    """
     try:
         with open(path, encoding="utf-8") as handle:
             document = json.load(handle)
@@ -132,7 +192,7 @@ def read_result(path: str | Path) -> dict:
         raise ResultError(f"{path}: no such result file") from None
     except (OSError, json.JSONDecodeError) as error:
         raise ResultError(f"{path}: not a readable result file ({error})") from None
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
+    if not isinstance(document, dict) or document.get("format") not in formats:
         raise ResultError(f"{path}: not an elsim result file")
     if document.get("format_version") != FORMAT_VERSION:
         raise ResultError(f"{path}: result format version {document.get('format_version')!r}"

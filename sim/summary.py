@@ -155,7 +155,7 @@ class SeatSummary:
         lists = []
         for i, item in enumerate(scenario.lists):
             lists.append({
-                "id": item.id, "name": item.name, "bloc": item.bloc,
+                "id": item.id, "name": item.name, "bloc": item.bloc, "color": item.color,
                 "seats": _histogram_stats(self.seat_hist[i]),
                 "p_pass": _round(self.passed[i] / n),
                 "share": _fraction_stats(self.share_sum[i], self.share_hist[i], n),

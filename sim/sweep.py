@@ -16,6 +16,8 @@ from sim.engine import simulate
 from sim.results import FORMAT_VERSION, atomic_write, json_text
 from sim.scenario import Scenario, sweep_variants
 
+SWEEP_FORMAT = "elsim-sweep"
+
 
 def run_sweep(scenario: Scenario, *, draws: int | None, seed: int | None, executor,
               on_chunk: Callable[[int], None] | None = None) -> dict:
@@ -35,9 +37,10 @@ def run_sweep(scenario: Scenario, *, draws: int | None, seed: int | None, execut
                       for bloc in summary["blocs"]},
         })
     return {
-        "format": "elsim-sweep",
+        "format": SWEEP_FORMAT,
         "format_version": FORMAT_VERSION,
         "scenario": {"path": Path(scenario.path).as_posix(), "title": scenario.title},
+        "names": {item.id: item.name for item in scenario.lists},
         "axes": [{"id": axis.id, "key": axis.key, "complement": axis.complement,
                   "values": list(axis.values)} for axis in scenario.sweeps],
         "draws": draws or scenario.draws,
