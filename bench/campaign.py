@@ -6,11 +6,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-import numpy as np
-
-from bench.timing import best_of
+from bench.timing import best_of, dirichlet_floor
 from sim.engine import simulate
-from sim.priors import scenario_priors
 from sim.scenario import load_scenario
 
 SMART_VOTE = Path(__file__).parent.parent / "scenarios" / "kz-2021" / "smart-vote.toml"
@@ -25,10 +22,7 @@ def with_days(scenario, days: int):
 
 def run() -> list[str]:
     scenario = load_scenario(SMART_VOTE)
-    priors, _ = scenario_priors(scenario)
-    alpha = priors[0].concentration(scenario.model.flat_prior)
-    rng = np.random.default_rng(0)
-    floor = best_of(lambda: rng.dirichlet(alpha, size=DRAWS), repeats=5)
+    floor = dirichlet_floor(scenario, DRAWS)
     full = best_of(lambda: simulate(scenario, draws=DRAWS, seed=1), repeats=2)
     short, long = (best_of(lambda: simulate(with_days(scenario, days), draws=DRAWS // 5, seed=1))
                    for days in (30, 300))

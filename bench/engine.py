@@ -6,11 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
-
-from bench.timing import best_of
+from bench.timing import best_of, dirichlet_floor
 from sim.engine import simulate
-from sim.priors import scenario_priors
 from sim.scenario import load_scenario
 
 MIXTURE = Path(__file__).parent.parent / "scenarios" / "kz-2021" / "mixture.toml"
@@ -36,10 +33,7 @@ def peak_memory_kib(draws: int) -> int:
 
 def run() -> list[str]:
     scenario = load_scenario(MIXTURE)
-    priors, _ = scenario_priors(scenario)
-    alpha = priors[0].concentration(scenario.model.flat_prior)
-    rng = np.random.default_rng(0)
-    floor = best_of(lambda: rng.dirichlet(alpha, size=DRAWS), repeats=5)
+    floor = dirichlet_floor(scenario, DRAWS)
     serial = best_of(lambda: simulate(scenario, draws=DRAWS, seed=1))
     # The speed-up on more draws, so that starting the worker processes is amortised.
     serial_long = best_of(lambda: simulate(scenario, draws=4 * DRAWS, seed=1), repeats=2)

@@ -5,6 +5,10 @@ from __future__ import annotations
 import time
 from typing import Callable
 
+import numpy as np
+
+from sim.priors import scenario_priors
+
 
 def best_of(function: Callable[[], object], repeats: int = 3) -> float:
     """The shortest of ``repeats`` wall-clock timings of ``function()``, in seconds.
@@ -26,3 +30,12 @@ def rate(count: int, seconds: float) -> str:
     if per_second >= 1e6:
         return f"{per_second / 1e6:.2f} M/s"
     return f"{per_second / 1e3:.1f} k/s"
+
+
+def dirichlet_floor(scenario, draws: int) -> float:
+    """Seconds for numpy's ``Generator.dirichlet`` to draw ``draws`` support vectors of the
+    scenario's first source: the cost floor of sampling."""
+    priors, _ = scenario_priors(scenario)
+    alpha = priors[0].concentration(scenario.model.flat_prior)
+    rng = np.random.default_rng(0)
+    return best_of(lambda: rng.dirichlet(alpha, size=draws), repeats=5)

@@ -43,6 +43,21 @@ seed = 1
 """
 
 
+def two_sources(other_weight: float = 1.0) -> str:
+    """MINIMAL with a second source whose poll puts list a at 20% rather than 50%."""
+    return MINIMAL.replace('[[poll]]\nsource = "poll"', f"""[sources.other]
+name = "Another pollster"
+weight = {other_weight}
+
+[[poll]]
+source = "other"
+n = 1000
+shares = {{ a = 0.2, b = 0.4, c = 0.4 }}
+
+[[poll]]
+source = \"poll\"""")
+
+
 def write_scenario(folder, text=MINIMAL, name="scenario.toml"):
     path = folder / name
     path.write_text(text)

@@ -9,20 +9,9 @@ from sim.engine import simulate
 from sim.priors import draw_support, scenario_priors, source_prior
 from sim.rules import allocate
 from sim.scenario import load_scenario
-from tests.scenario_text import MINIMAL, write_scenario
+from tests.scenario_text import MINIMAL, two_sources, write_scenario
 
-TWO_SOURCES = MINIMAL.replace('''[[poll]]
-source = "poll"''', '''[sources.other]
-name = "Another pollster"
-weight = 3.0
-
-[[poll]]
-source = "other"
-n = 1000
-shares = { a = 0.2, b = 0.4, c = 0.4 }
-
-[[poll]]
-source = "poll"''')
+TWO_SOURCES = two_sources(other_weight=3.0)
 
 
 def scenario_from(tmp_path, text=MINIMAL, **model):

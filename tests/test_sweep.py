@@ -8,18 +8,9 @@ from click.testing import CliRunner
 from sim.cli import main
 from sim.errors import ScenarioError
 from sim.scenario import load_scenario, sweep_variants
-from tests.scenario_text import MINIMAL, write_scenario
+from tests.scenario_text import two_sources, write_scenario
 
-TWO_SOURCES = MINIMAL.replace('[[poll]]\nsource = "poll"', '''[sources.other]
-name = "Another pollster"
-
-[[poll]]
-source = "other"
-n = 1000
-shares = { a = 0.2, b = 0.4, c = 0.4 }
-
-[[poll]]
-source = "poll"''')
+TWO_SOURCES = two_sources()
 SWEEP = TWO_SOURCES + '''
 [sweep.other-weight]
 key = "sources.other.weight"
