@@ -55,11 +55,14 @@ class _Run:
         self.stay_home = len(options)  # row index of those who stay home
         self.rng = rng
         n_draws = electorate.shape[1]
-        self.every = np.arange(n_draws)
+        # All draws, as a slice: whole-array steps then index without copying.
+        self.every = slice(None)
         self.withdrawn = np.zeros((len(lists), n_draws), dtype=bool)
         self.updated = np.zeros(n_draws)
         self.drift_sd = campaign.drift_sd.draw(n_draws, rng=rng)
         self.endorsers = {e.id: e for e in campaign.endorsers}
+        self.target_rows = {e.id: np.array([lists.index(t) for t in e.targets])
+                            for e in campaign.endorsers}
         self.current = {e.id: np.full(n_draws, -1) for e in campaign.endorsers}
         self.attached = {e.id: np.zeros(n_draws) for e in campaign.endorsers}
         # Withdrawals waiting to happen, by (endorser, place of the target, day): the draws
@@ -76,7 +79,7 @@ class _Run:
         self._drift(self.every, self.campaign.days)
         endorsed = {}
         for endorser_id, current in self.current.items():
-            targets = np.array([self.lists.index(t) for t in self.endorsers[endorser_id].targets])
+            targets = self.target_rows[endorser_id]
             endorsed[endorser_id] = np.where(current >= 0, targets[np.maximum(current, 0)], -1)
         return CampaignOutcome(self.electorate, self.withdrawn, endorsed)
 
@@ -84,15 +87,15 @@ class _Run:
 
     def _on_day(self, event: Event):
         yield self.env.timeout(event.day)
-        draws = self.every
-        self._drift(draws, self.env.now)
+        self._drift(self.every, self.env.now)
+        draws = np.arange(self.electorate.shape[1])
         if event.kind == "shift":
-            self._shift(self.lists.index(event.list), event.points.draw(len(draws), rng=self.rng))
+            self._shift(self.lists.index(event.list), event.points.draw(draws.size, rng=self.rng))
         elif event.kind == "endorse":
             self._endorse(self.endorsers[event.endorser], draws)
         elif event.kind == "withdraw":
-            chance = event.probability.draw(len(draws), rng=self.rng)
-            self._withdraw(self.lists.index(event.list), draws[self.rng.random(len(draws)) < chance],
+            chance = event.probability.draw(draws.size, rng=self.rng)
+            self._withdraw(self.lists.index(event.list), draws[self.rng.random(draws.size) < chance],
                            event.transfer)
         else:
             self._boycott(event, draws)
@@ -125,9 +128,10 @@ class _Run:
 
     # --- state changes -----------------------------------------------------------------
 
-    def _drift(self, draws: np.ndarray, now: float) -> None:
-        """Bring the draws' random walk up to ``now`` in one step."""
-        if not self.drift_sd.any() or draws.size == 0:
+    def _drift(self, draws: np.ndarray | slice, now: float) -> None:
+        """Bring the draws' random walk up to ``now`` in one step (``draws`` an index array,
+        or ``self.every``)."""
+        if not self.drift_sd.any() or self.updated[draws].size == 0:
             self.updated[draws] = now
             return
         days = now - self.updated[draws]
@@ -161,7 +165,7 @@ class _Run:
         draws, place = draws[place >= 0], place[place >= 0]
         pool = endorser.pool.draw(draws.size, rng=self.rng) * \
             endorser.fraction.draw(draws.size, rng=self.rng)
-        targets = np.array([self.lists.index(t) for t in endorser.targets])[place]
+        targets = self.target_rows[endorser.id][place]
         amount = self._take(endorser, draws, pool, exclude=targets)
         self.electorate[targets, draws] += amount
         self.attached[endorser.id][draws] = amount
@@ -180,14 +184,16 @@ class _Run:
             carried[endorser.id] = backing
             self.electorate[index, backing] -= self.attached[endorser.id][backing]
         self.withdrawn[index, draws] = True
-        self._transfer(self.electorate[index, draws].copy(), draws, transfer)
+        leaving = self.electorate[index, draws]
+        # A withdrawn list holds nothing from now on: proportional transfers then pass it by.
         self.electorate[index, draws] = 0.0
+        self._transfer(leaving, draws, transfer)
         for endorser in self.endorsers.values():
             self._move_on(endorser, carried[endorser.id], transfer)
 
     def _backing(self, endorser: Endorser, index: int, draws: np.ndarray) -> np.ndarray:
         current = self.current[endorser.id][draws]
-        targets = np.array([self.lists.index(t) for t in endorser.targets])
+        targets = self.target_rows[endorser.id]
         return draws[(current >= 0) & (targets[np.maximum(current, 0)] == index)]
 
     def _move_on(self, endorser: Endorser, draws: np.ndarray, transfer: Transfer) -> None:
@@ -202,7 +208,7 @@ class _Run:
         self.current[endorser.id][draws[stranded]] = -1
         self.attached[endorser.id][draws[stranded]] = 0.0
         draws, place, amount = draws[~stranded], place[~stranded], amount[~stranded]
-        targets = np.array([self.lists.index(t) for t in endorser.targets])[place]
+        targets = self.target_rows[endorser.id][place]
         self.electorate[targets, draws] += amount
         self.current[endorser.id][draws] = place
         for index in np.unique(place):
@@ -228,8 +234,8 @@ class _Run:
         is still running, or -1."""
         place = np.full(draws.size, -1)
         start = np.broadcast_to(start, draws.shape)
-        for position in reversed(range(len(endorser.targets))):
-            running = ~self.withdrawn[self.lists.index(endorser.targets[position]), draws]
+        for position, row in reversed(list(enumerate(self.target_rows[endorser.id]))):
+            running = ~self.withdrawn[row, draws]
             place = np.where(running & (position >= start), position, place)
         return place
 
@@ -266,14 +272,8 @@ class _Run:
             self.electorate[row, draws] += amount * fraction
             rest -= amount * fraction
         n_options = len(self.options)
-        receivers = self.electorate[:n_options, draws]
-        receivers = np.where(self._running_options(draws), receivers, 0.0)
+        receivers = self.electorate[:n_options, draws]  # withdrawn lists hold 0
         total = receivers.sum(axis=0)
         share = np.where(total > 0, rest / np.maximum(total, 1e-300), 0.0)
         self.electorate[:n_options, draws] += receivers * share
         self.electorate[self.stay_home, draws] += np.where(total > 0, 0.0, rest)
-
-    def _running_options(self, draws) -> np.ndarray:
-        running = np.ones((len(self.options), draws.size), dtype=bool)
-        running[:len(self.lists)] = ~self.withdrawn[:, draws]
-        return running

@@ -41,7 +41,7 @@ class CountModel:
 
 
 @dataclass(frozen=True, slots=True)
-class Tally:
+class OfficialCount:
     """Per-draw official counts (lists axis first for the lists).
 
     Attributes
@@ -100,7 +100,7 @@ def electorate_from_support(support: np.ndarray, model: CountModel | None, *,
 
 
 def count_votes(electorate: np.ndarray, model: CountModel, lists: tuple[str, ...],
-                against_all_on_ballot: bool, *, rng: np.random.Generator) -> Tally:
+                against_all_on_ballot: bool, *, rng: np.random.Generator) -> OfficialCount:
     """The official count of each draw.
 
     Parameters
@@ -126,7 +126,7 @@ def count_votes(electorate: np.ndarray, model: CountModel, lists: tuple[str, ...
                                   n_lists, rng=rng)
     counts = np.rint(valid).astype(np.int64)
     against_all = counts[n_lists] if against_all_on_ballot else np.zeros(n_draws, np.int64)
-    return Tally(votes=counts[:n_lists], against_all=against_all,
+    return OfficialCount(votes=counts[:n_lists], against_all=against_all,
                  invalid=np.rint(invalid).astype(np.int64), genuine=genuine,
                  turnout=ballots / model.registered)
 

@@ -106,12 +106,12 @@ def _official_count(scenario: Scenario, support: np.ndarray, *, rng) -> _Stages:
         options = electorate[:-1]
         against_all = options[-1] if scenario.against_all_on_ballot else None
         return _Stages(options, against_all, None, None, None, withdrawn, endorsed)
-    tally = count_votes(electorate, scenario.count, scenario.list_ids,
-                        scenario.against_all_on_ballot, rng=rng)
-    votes = np.vstack([tally.votes, tally.against_all[None]]) if scenario.against_all_on_ballot \
-        else tally.votes
-    return _Stages(votes, tally.against_all if scenario.against_all_on_ballot else None,
-                   tally.invalid, tally.genuine, tally.turnout, withdrawn, endorsed)
+    counted = count_votes(electorate, scenario.count, scenario.list_ids,
+                          scenario.against_all_on_ballot, rng=rng)
+    on_ballot = scenario.against_all_on_ballot
+    votes = np.vstack([counted.votes, counted.against_all[None]]) if on_ballot else counted.votes
+    return _Stages(votes, counted.against_all if on_ballot else None, counted.invalid,
+                   counted.genuine, counted.turnout, withdrawn, endorsed)
 
 
 class SerialExecutor:

@@ -54,8 +54,8 @@ class Preference:
     def subset(self, draws: np.ndarray) -> "Preference":
         return Preference(self.tie_break, self.votes[:, draws])
 
-    def argbest(self, priority: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Index and value of the highest ``priority`` per draw, ties broken by the rule."""
+    def argbest(self, priority: np.ndarray) -> np.ndarray:
+        """Index of the highest ``priority`` per draw, ties broken by the rule."""
         best = priority[0].copy()
         index = np.zeros(best.shape, dtype=np.intp)
         by_votes = self.tie_break == "votes"
@@ -67,7 +67,7 @@ class Preference:
                 np.copyto(best_votes, self.votes[i], where=better)
             np.copyto(best, priority[i], where=better)
             np.copyto(index, i, where=better)
-        return index, best
+        return index
 
     def argworst(self, priority: np.ndarray) -> np.ndarray:
         """Index of the lowest ``priority`` per draw; a tie loses the way argbest wins."""
@@ -239,7 +239,7 @@ def _divisor_method(divisor: Callable[[np.ndarray], np.ndarray],
                 gap[unbalanced] = 1  # add the best missed seat now, drop the weakest next
             # Each pass moves one seat in every draw that needs one (at most n_lists passes).
             if (gap > 0).any():
-                index, _ = prefer.argbest(next_quotient(votes, result))
+                index = prefer.argbest(next_quotient(votes, result))
                 result[index, draws] += gap > 0
             if (gap < 0).any():
                 result[prefer.argworst(last_quotient(votes, result)), draws] -= gap < 0

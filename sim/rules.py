@@ -321,7 +321,7 @@ def _apply_runner_up(votes, passed, allocation, system, prefer) -> np.ndarray:
         return used
     leader = np.argmax(passed[:, draws], axis=0)
     priority = np.where(candidates[:, draws], votes[:, draws], -1).astype(np.float64)
-    runner, _ = prefer.subset(draws).argbest(priority)
+    runner = prefer.subset(draws).argbest(priority)
     v_lead, v_run = votes[leader, draws], votes[runner, draws]
     factor = Fraction(repr(float(rule.factor)))
     if votes.dtype.kind == "i":
