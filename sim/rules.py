@@ -191,13 +191,19 @@ def allocate_by_list(votes: np.ndarray, system: ElectoralSystem, *,
 def _blockwise(by_list, extra_base, system, details) -> Allocation:
     """Allocate ``(n_lists, n_draws)`` votes block by block; the result is lists first."""
     n_lists, n_draws = by_list.shape
+    step = block_draws(n_lists)
+    if n_draws <= step:  # one block (the engine's case): its arrays are the result
+        part = _allocate_block(np.ascontiguousarray(by_list), extra_base, system, details)
+        if details:
+            return part
+        empty = np.empty((n_lists, 0))
+        return Allocation(part.seats, part.passed, empty, empty.astype(bool), part.runner_up)
     detail_shape = (n_lists, n_draws if details else 0)
     out = Allocation(seats=np.empty((n_lists, n_draws), dtype=np.int64),
                      passed=np.empty((n_lists, n_draws), dtype=bool),
                      quotas=np.empty(detail_shape, dtype=np.float64),
                      tied=np.zeros(detail_shape, dtype=bool),
                      runner_up=np.empty(n_draws, dtype=bool))
-    step = block_draws(n_lists)
     for start in range(0, n_draws, step):
         block = slice(start, start + step)
         part = _allocate_block(np.ascontiguousarray(by_list[:, block]), extra_base[block],
