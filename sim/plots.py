@@ -16,7 +16,8 @@ import numpy as np  # noqa: E402
 from sim.rules import ElectoralSystem, allocate  # noqa: E402
 
 DPI = 100
-PALETTE = plt.get_cmap("tab10").colors
+# tab10 without its grey, which is kept for appointed seats and blocs.
+PALETTE = [color for i, color in enumerate(plt.get_cmap("tab10").colors) if i != 7]
 APPOINTED_COLOR = "#9e9e9e"
 
 
@@ -62,7 +63,10 @@ def seat_distributions(document: dict, colors: dict[str, str]):
         ax.set_title(title, fontsize=11)
         ax.set_xlabel(f"seats (mean {item['seats']['mean']:.1f}, 90%: {low}-{high})")
         ax.set_ylabel("probability")
-        ax.set_xlim(-0.5, max(high + 3, len(probability) - 0.5))
+        # A bloc's panel spans the house, so that every majority line is in view.
+        right = summary["parliament"]["house"] if kind == "bloc" else max(high + 3,
+                                                                          len(probability))
+        ax.set_xlim(-0.5, right + 0.5)
     for ax in list(axes.flat)[len(panels):]:
         ax.set_visible(False)
     figure.suptitle(document["scenario"]["title"], fontsize=13)
