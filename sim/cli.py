@@ -23,7 +23,7 @@ from sim.regression import compare_to_baseline
 from sim.results import (FORMAT, atomic_write, log_run, read_result, result_document,
                          write_result)
 from sim.rules import allocate_details
-from sim.scenario import load_scenario, sweep_variants
+from sim.scenario import load_scenario
 from sim.sweep import SWEEP_FORMAT, run_sweep, write_sweep
 from sim.tally import load_tally
 from sim.textable import render
@@ -92,8 +92,8 @@ def run_command(ctx, paths, draws, seed, out, workers, dask_address, as_json, qu
     """
     scenarios, failures = _load_all(scenario_paths(paths))
     documents = []
-    total = sum((draws or scenario.draws) * (1 + len(sweep_variants(scenario)))
-                for scenario in scenarios)
+    # The scenario itself, then each sweep variant: the progress bar's total.
+    total = sum((draws or scenario.draws) * (1 + scenario.sweep_size) for scenario in scenarios)
     try:
         with _executor(workers, dask_address) as executor, \
                 tqdm(total=total, unit="draw", unit_scale=True, delay=0.5, file=sys.stderr,

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import itertools
 import json
+import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -23,6 +24,7 @@ from sim.errors import ScenarioError, ScenarioProblems
 from sim.rules import ElectoralSystem
 from sim.tally import system_from_table
 from sim.timeline import Campaign, read_campaign
+from sim.variants import SweepAxis, read_sweeps
 
 AGAINST_ALL = "against_all"
 UNDECIDED = "undecided"
@@ -106,17 +108,6 @@ class Model:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class SweepAxis:
-    """One swept parameter: the key path it sets, its values, and an optional key path that
-    gets ``1 - value`` (e.g. the other source's weight)."""
-
-    id: str
-    key: str
-    values: tuple[int | float, ...]
-    complement: str | None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Scenario:
     """A complete, valid scenario. Iteration order is always the declared order."""
 
@@ -150,13 +141,17 @@ class Scenario:
         return self.list_ids + ((AGAINST_ALL,) if self.against_all_on_ballot else ())
 
     @property
+    def sweep_size(self) -> int:
+        """Number of sweep variants (0 without a sweep)."""
+        return math.prod(len(axis.values) for axis in self.sweeps) if self.sweeps else 0
+
+    @property
     def house(self) -> int:
         return self.system.seats + sum(item.seats for item in self.appointed)
 
 
 TOP_KEYS = ("extends", "title", "notes", "system", "ballot", "lists", "blocs", "appointed",
             "majorities", "sources", "poll", "model", "campaign", "count", "run", "sweep")
-MAX_SWEEP_AXES = 2
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -238,7 +233,7 @@ def build_scenario(data: dict[str, Any], file: str) -> Scenario:
         if "count" in top:
             count = section(lambda: read_count(top.table("count"), list_ids))
     draws_and_seed = section(lambda: _draws_and_seed(top.table("run")))
-    sweeps = section(lambda: _sweeps(top.table("sweep"), data))
+    sweeps = section(lambda: read_sweeps(top.table("sweep"), data))
     if problems:
         raise ScenarioProblems(problems) if len(problems) > 1 else problems[0]
     return Scenario(
@@ -291,38 +286,6 @@ def _against_all_on_ballot(table: Table) -> bool:
 def _draws_and_seed(table: Table) -> tuple[int, int | None]:
     table.check_keys(("draws", "seed"))
     return table.integer("draws", 100_000, low=1), table.integer("seed", low=0)
-
-
-def _sweeps(table: Table, data: dict[str, Any]) -> tuple[SweepAxis, ...]:
-    axes = []
-    for axis_id, entry in _entries(table):
-        entry.check_keys(("key", "values", "complement"))
-        keys = [entry.string("key", required=True), entry.string("complement")]
-        for name, key in zip(("key", "complement"), keys):
-            if key is not None and not _settable_number(data, key):
-                raise entry.error(name, key, "must be the key path of a number in this "
-                                  "scenario, such as sources.barometer.weight")
-        values = entry.raw("values", required=True)
-        if not isinstance(values, list) or not values or not all(
-                isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
-            raise entry.error("values", values, "must be a non-empty array of numbers")
-        axes.append(SweepAxis(id=axis_id, key=keys[0], values=tuple(values),
-                              complement=keys[1]))
-    if len(axes) > MAX_SWEEP_AXES:
-        raise ScenarioError("sweep", list(table.data), f"may vary at most {MAX_SWEEP_AXES} "
-                            "parameters")
-    return tuple(axes)
-
-
-def _settable_number(data: dict[str, Any], key: str) -> bool:
-    """The key's tables exist and it holds a number or nothing yet (a default)."""
-    *tables, last = key.split(".")
-    for name in tables:
-        if not isinstance(data.get(name), dict):
-            return False
-        data = data[name]
-    value = data.get(last, 0.0)
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
