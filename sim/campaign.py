@@ -136,15 +136,18 @@ class _Run:
             return
         days = now - self.updated[draws]
         n_options = len(self.options)
+        # A slice is a view, changed in place; an index array gathers a copy to write back.
         shares = self.electorate[:n_options, draws]
+        voting = shares.sum(axis=0)
         scale = (self.drift_sd[draws] * np.sqrt(days)).astype(np.float32)
         # Single precision is ample for a day's drift, and faster.
         step = self.rng.standard_normal(shares.shape, dtype=np.float32)
         step *= scale
-        moved = shares * np.exp(step, out=step)
+        shares *= np.exp(step, out=step)
         # Drift changes who is ahead, not how many vote.
-        moved *= shares.sum(axis=0) / np.maximum(moved.sum(axis=0), 1e-300)
-        self.electorate[:n_options, draws] = moved
+        shares *= voting / np.maximum(shares.sum(axis=0), 1e-300)
+        if not isinstance(draws, slice):
+            self.electorate[:n_options, draws] = shares
         self.updated[draws] = now
 
     def _shift(self, index: int, points: np.ndarray) -> None:
