@@ -117,6 +117,8 @@ def count_votes(electorate: np.ndarray, model: CountModel, lists: tuple[str, ...
         multipliers[lists.index(name)] = param.draw(n_draws, rng=rng)
     # Ballots cast: the voting share of each option, times its supporters' relative turnout.
     cast = options * multipliers * model.registered
+    # Multipliers above 1 cannot make more people vote than are registered.
+    cast /= np.maximum(cast.sum(axis=0) / model.registered, 1.0)
     ballots = cast.sum(axis=0)
     invalid = ballots * model.invalid.draw(n_draws, rng=rng)
     valid = cast * (1 - invalid / np.maximum(ballots, 1))

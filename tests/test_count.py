@@ -38,6 +38,12 @@ def test_turnout_multipliers_lower_a_lists_vote():
     assert tally.turnout[0] == pytest.approx(0.45)
 
 
+def test_turnout_never_exceeds_the_registered_voters():
+    tally = count(model(turnout_multipliers={"a": 10.0}), electorate(stay_home=0.5))
+    assert tally.turnout[0] == pytest.approx(1.0)
+    assert tally.votes[:, 0].sum() == 1000
+
+
 def test_stuffing_adds_ballots_for_the_list_and_raises_turnout():
     tally = count(model(inflation={"list": "a", "stuffing": 0.2}))
     # 20% of the 500 registered non-voters: 100 extra ballots for a.
