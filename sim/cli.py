@@ -252,6 +252,15 @@ def _number(value) -> str:
     return "missing" if value is None else f"{value:.4f}"
 
 
+def _plotting():
+    """sim.plots, which needs the optional matplotlib."""
+    try:
+        from sim import plots
+    except ImportError:
+        raise SimError("pictures need matplotlib: pip install 'elsim[plot]'") from None
+    return plots
+
+
 def _json_files(paths) -> list[str]:
     """Files as given; a folder stands for the ``*.json`` files in it, in sorted order."""
     found = []
@@ -270,7 +279,7 @@ def _json_files(paths) -> list[str]:
 def plot_command(files, out, fmt):
     """Draw result files (.json, or folders of them): seat distributions and a hemicycle for
     each, a comparison when there are several, and a chart for each sweep (*-sweep.json)."""
-    from sim import plots  # matplotlib is only needed here
+    plots = _plotting()
 
     documents, sweeps = [], []
     for name in _json_files(files):
@@ -303,6 +312,7 @@ def plot_command(files, out, fmt):
 def report_command(inputs, out, draws, seed):
     """One self-contained HTML report of scenarios (run now) or result files (.json, or
     folders of them); a result's sweep table beside it is drawn too."""
+    _plotting()
     from sim.report import report_html, sweep_beside
 
     inputs = [name for name in _json_files(inputs) if not name.endswith("-sweep.json")]
