@@ -185,7 +185,12 @@ class _Run:
         for endorser in self.endorsers.values():
             backing = self._backing(endorser, index, draws)
             carried[endorser.id] = backing
-            self.electorate[index, backing] -= self.attached[endorser.id][backing]
+            # The endorser's voters leave with it (never more than the list still holds,
+            # should drift have shrunk it).
+            amount = np.minimum(self.attached[endorser.id][backing],
+                                self.electorate[index, backing])
+            self.attached[endorser.id][backing] = amount
+            self.electorate[index, backing] -= amount
         self.withdrawn[index, draws] = True
         leaving = self.electorate[index, draws]
         # A withdrawn list holds nothing from now on: proportional transfers then pass it by.
