@@ -89,3 +89,14 @@ def test_interrupt_keeps_finished_results_and_leaves_no_partial_file(tmp_path):
     assert "Traceback" not in stderr
     assert json.loads((out / "a.json").read_text())["summary"]["draws"] == 10000
     assert sorted(p.name for p in out.iterdir()) == ["a.csv", "a.json", "run-log.jsonl"]
+
+
+def test_cli_dask_local_writes_the_same_files_as_serial(tmp_path):
+    outputs = []
+    for options in ([], ["--dask", "local", "--workers", "2"]):
+        out = tmp_path / ("dask" if options else "serial")
+        result = CliRunner().invoke(main, ["run", str(MIXTURE), "--draws", "120000", "--out",
+                                           str(out), "--quiet", *options])
+        assert result.exit_code == 0, result.output
+        outputs.append((out / "mixture.json").read_bytes())
+    assert outputs[0] == outputs[1]
