@@ -41,25 +41,10 @@ class Param:
             values = rng.triangular(*self.args, size=n)
         return np.clip(values, self.low, self.high)
 
-    @property
-    def mean(self) -> float:
-        """The expected value before clipping (for reports)."""
-        if self.kind in ("fixed", "normal"):
-            return self.args[0]
-        if self.kind == "uniform":
-            return sum(self.args) / 2
-        if self.kind == "beta":
-            return self.args[0] / (self.args[0] + self.args[1])
-        return sum(self.args) / 3
-
     def describe(self) -> str:
         if self.kind == "fixed":
             return f"{self.args[0]:g}"
         return f"{self.kind}({', '.join(f'{a:g}' for a in self.args)})"
-
-
-def fixed(value: float) -> Param:
-    return Param("fixed", (float(value),), -np.inf, np.inf)
 
 
 def read_param(table: Table, name: str, default: float | None = None, *,

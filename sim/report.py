@@ -77,7 +77,8 @@ def _assumptions(assumptions: dict) -> str:
         polls = "; ".join(f"{poll['pollster'] or 'poll'} (n = {poll['n']:,}, "
                           f"{poll['fieldwork_end'] or 'undated'})" for poll in source["polls"])
         items.append(f"Source <b>{source['name']}</b>, weight {source['weight']:.0%}: "
-                     f"{polls}" + (f"; fill {source['fill']}" if source["fill"] else ""))
+                     f"{polls}; undecided {source['undecided']:.0%}"
+                     + (f"; fill {source['fill']}" if source["fill"] else ""))
     model = assumptions.get("model")
     if model:
         items.append(f"Sources combined as a {model['combine']}; systematic error sd "

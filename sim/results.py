@@ -24,6 +24,7 @@ import simpy
 from sim import __version__
 from sim.engine import Simulation
 from sim.errors import ResultError
+from sim.priors import scenario_priors
 
 FORMAT = "elsim-result"
 FORMAT_VERSION = 1
@@ -65,6 +66,7 @@ def result_document(simulation: Simulation) -> dict:
 def assumptions(scenario) -> dict:
     """What the scenario assumes, in words and numbers, for reports."""
     weights = sum(source.weight for source in scenario.sources)
+    priors, _ = scenario_priors(scenario)
     document = {
         "system": {"seats": scenario.system.seats, "threshold": scenario.system.threshold,
                    "threshold_base": scenario.system.threshold_base,
@@ -73,12 +75,13 @@ def assumptions(scenario) -> dict:
                    "appointed": {a.name: a.seats for a in scenario.appointed}},
         "sources": [{
             "name": source.name, "weight": round(source.weight / weights, 6),
+            "undecided": round(prior.undecided, 6),
             "house_effects": source.house_effects, "fill": source.fill,
             "polls": [{"pollster": poll.pollster, "n": poll.n,
                        "fieldwork_end": poll.fieldwork_end and poll.fieldwork_end.isoformat(),
                        "shares": poll.shares} for poll in scenario.polls
                       if poll.source == source.id],
-        } for source in scenario.sources],
+        } for source, prior in zip(scenario.sources, priors)],
         "model": {"combine": scenario.model.combine,
                   "systematic_sd": scenario.model.systematic_sd,
                   "undecided": scenario.model.undecided},

@@ -24,13 +24,6 @@ class Transfer:
 
     fractions: dict[str, float]
 
-    def describe(self) -> str:
-        if not self.fractions:
-            return "proportional"
-        parts = [f"{share:.0%} {option}" for option, share in self.fractions.items()]
-        rest = 1 - sum(self.fractions.values())
-        return ", ".join(parts + ([f"{rest:.0%} proportional"] if rest > 1e-9 else []))
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Endorser:
