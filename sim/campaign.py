@@ -95,8 +95,8 @@ class _Run:
             self._endorse(self.endorsers[event.endorser], draws)
         elif event.kind == "withdraw":
             chance = event.probability.draw(draws.size, rng=self.rng)
-            self._withdraw(self.lists.index(event.list), draws[self.rng.random(draws.size) < chance],
-                           event.transfer)
+            leaving = draws[self.rng.random(draws.size) < chance]
+            self._withdraw(self.lists.index(event.list), leaving, event.transfer)
         else:
             self._boycott(event, draws)
 

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
+import numpy as np
 from tqdm import tqdm
 
 from sim import __version__
@@ -22,7 +23,7 @@ from sim.errors import ScenarioError, SimError
 from sim.regression import compare_to_baseline
 from sim.results import (FORMAT, atomic_write, log_run, read_result, result_document,
                          write_result)
-from sim.rules import allocate_details
+from sim.rules import allocate_details, votes_beyond_lists
 from sim.scenario import load_scenario
 from sim.sweep import SWEEP_FORMAT, run_sweep, write_sweep
 from sim.tally import load_tally
@@ -80,7 +81,8 @@ def scenario_paths(paths) -> list[Path]:
               help="Local processes to run chunks on (or workers of --dask local).")
 @click.option("--dask", "dask_address", metavar="ADDRESS",
               help="Run chunks on a Dask scheduler at ADDRESS, or 'local' for a local cluster.")
-@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON instead of tables.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the results as JSON instead of tables.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.pass_context
 def run_command(ctx, paths, draws, seed, out, workers, dask_address, as_json, quiet):
@@ -354,17 +356,9 @@ def allocate_command(files, as_json):
         click.echo(json.dumps(documents[0] if len(documents) == 1 else documents, indent=2))
 
 
-def _threshold_base(tally) -> int:
-    base = int(tally.votes.sum())
-    if tally.system.threshold_base in ("valid", "ballots"):
-        base += tally.against_all or 0
-    if tally.system.threshold_base == "ballots":
-        base += tally.invalid or 0
-    return base
-
-
 def _allocation_table(tally, result) -> str:
-    base = _threshold_base(tally)
+    base = int(tally.votes.sum()) + int(votes_beyond_lists(
+        tally.system, 1, np.int64, tally.against_all, tally.invalid)[0])
     headers = ["list", "votes", "share %", "passed", "quota", "seats"]
     if tally.official is not None:
         headers.append("official")

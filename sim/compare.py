@@ -90,6 +90,12 @@ def format_comparison(data: dict, fmt: str) -> str:
         return json.dumps(data, indent=1) + "\n"
     if fmt == "csv":
         return _csv(data)
+    table = _markdown if fmt == "markdown" else render
+    return "\n\n".join(table(headers, rows) for headers, rows in comparison_tables(data)) + "\n"
+
+
+def comparison_tables(data: dict) -> list[tuple[list[str], list[list[str]]]]:
+    """The comparison as (headers, rows) tables: lists, then blocs when there are any."""
     first = data["scenarios"][0]["label"]
     list_headers = ["list", "scenario", "seats", "90% interval", "P(pass)",
                     f"seats vs {first}", f"P(pass) vs {first}"]
@@ -105,11 +111,10 @@ def format_comparison(data: dict, fmt: str) -> str:
                  + [percent(row[f"p_{line}"]) for line in lines]
                  + [_signed(row.get(f"diff_p_{line}"), "{:+.1%}") for line in lines]
                  for group in data["blocs"] for row in group["rows"]]
-    table = _markdown if fmt == "markdown" else render
-    parts = [table(list_headers, list_rows)]
+    tables = [(list_headers, list_rows)]
     if bloc_rows:
-        parts.append(table(bloc_headers, bloc_rows))
-    return "\n\n".join(parts) + "\n"
+        tables.append((bloc_headers, bloc_rows))
+    return tables
 
 
 def _markdown(headers, rows) -> str:

@@ -103,7 +103,8 @@ class Preference:
                 # List j is ahead of list i on a higher priority, or on an equal one when
                 # the tie rule prefers j.
                 if self.tie_break == "votes":
-                    ahead = self.votes[j] > self.votes[i] if j > i else self.votes[j] >= self.votes[i]
+                    vj, vi = self.votes[j], self.votes[i]
+                    ahead = vj > vi if j > i else vj >= vi
                     np.greater(priority[j], priority[i], out=beats)
                     beats |= (priority[j] == priority[i]) & ahead
                 elif j < i:

@@ -78,6 +78,8 @@ def typical_seats(document: dict) -> dict[str, int]:
     """Whole seats summing to the list seats, from the mean seats (Hare largest remainder)."""
     summary = document["summary"]
     means = [item["seats"]["mean"] for item in summary["lists"]]
+    # A hair added to every mean: a scenario where no list ever wins a seat has all-zero
+    # means, which allocate rejects as a count.
     seats = allocate(np.array(means) + 1e-12,
                      ElectoralSystem(seats=summary["parliament"]["list_seats"]))
     return {item["id"]: int(n) for item, n in zip(summary["lists"], seats)}

@@ -7,8 +7,8 @@ import html
 from pathlib import Path
 
 from sim import plots
-from sim.compare import comparison, format_comparison
-from sim.views import percent
+from sim.compare import comparison, comparison_tables
+from sim.views import bloc_table, list_table
 
 
 def report_html(documents: list[dict], sweeps: dict[str, dict]) -> str:
@@ -17,8 +17,8 @@ def report_html(documents: list[dict], sweeps: dict[str, dict]) -> str:
     parts = [f"<h1>elsim report: {len(documents)} scenario{'s' if len(documents) > 1 else ''}"
              "</h1>"]
     if len(documents) > 1:
-        parts += ["<h2>Comparison</h2>", _image(plots.comparison(documents, colors)),
-                  _table_markdown(format_comparison(comparison(documents), "markdown"))]
+        parts += ["<h2>Comparison</h2>", _image(plots.comparison(documents, colors))]
+        parts += [_table(*table) for table in comparison_tables(comparison(documents))]
     for document in documents:
         parts.append(_scenario(document, colors, sweeps.get(document["scenario"]["path"])))
     return PAGE.format(body="\n".join(parts))
@@ -28,7 +28,8 @@ def _scenario(document: dict, colors: dict[str, str], sweep: dict | None) -> str
     scenario, summary, run = document["scenario"], document["summary"], document["run"]
     parts = [f"<h2>{_e(scenario['title'])}</h2>",
              f"<p class=notes>{_e(scenario['notes'])}</p>" if scenario["notes"] else "",
-             "<h3>Seats</h3>", _lists_table(summary), _blocs_table(summary),
+             "<h3>Seats</h3>", _table(*list_table(summary)),
+             _table(*bloc_table(summary)) if summary["blocs"] else "",
              _image(plots.seat_distributions(document, colors)),
              _image(plots.hemicycle(document, colors))]
     if sweep is not None:
@@ -40,29 +41,6 @@ def _scenario(document: dict, colors: dict[str, str], sweep: dict | None) -> str
               f"</code> (sha256 <code>{scenario['digest'][:16]}…</code>); "
               + ", ".join(f"{k} {v}" for k, v in run["versions"].items()) + ".</p>"]
     return "<section>" + "\n".join(parts) + "</section>"
-
-
-def _lists_table(summary: dict) -> str:
-    counted = "support" in summary["lists"][0]
-    headers = ["list", "mean seats", "90% interval", "P(pass)", "vote share"] + \
-        (["true support"] if counted else [])
-    rows = [[item["name"], f"{item['seats']['mean']:.1f}",
-             f"{item['seats']['q05']}–{item['seats']['q95']}", percent(item["p_pass"]),
-             f"{100 * item['share']['mean']:.1f}%"]
-            + ([f"{100 * item['support']['mean']:.1f}%"] if counted else [])
-            for item in summary["lists"]]
-    return _table(headers, rows)
-
-
-def _blocs_table(summary: dict) -> str:
-    if not summary["blocs"]:
-        return ""
-    needed = summary["parliament"]["seats_needed"]
-    headers = ["bloc", "mean seats"] + [f"P({line} ≥ {seats})" for line, seats in needed.items()]
-    rows = [[bloc["name"], f"{bloc['seats']['mean']:.1f}"]
-            + [percent(bloc["majorities"][line]) for line in needed]
-            for bloc in summary["blocs"]]
-    return _table(headers, rows)
 
 
 def _assumptions(assumptions: dict) -> str:
@@ -103,16 +81,6 @@ def _table(headers, rows) -> str:
     body = "".join("<tr>" + "".join(f"<td>{_e(str(c))}</td>" for c in row) + "</tr>"
                    for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _table_markdown(markdown: str) -> str:
-    """The Markdown tables of the comparison as HTML tables."""
-    tables = []
-    for block in markdown.strip().split("\n\n"):
-        lines = [line.strip("|").split(" | ") for line in block.splitlines()]
-        tables.append(_table([c.strip() for c in lines[0]],
-                             [[c.strip() for c in line] for line in lines[2:]]))
-    return "\n".join(tables)
 
 
 def _image(figure) -> str:

@@ -164,7 +164,8 @@ def block_draws(n_lists: int) -> int:
 
 def _allocate(votes, system, against_all, invalid, *, details: bool) -> Allocation:
     votes_2d, single = _as_draws(votes)
-    extra_base = _base_extra(system, votes_2d.shape[0], votes_2d.dtype, against_all, invalid)
+    extra_base = votes_beyond_lists(system, votes_2d.shape[0], votes_2d.dtype, against_all,
+                                    invalid)
     by_list = _blockwise(votes_2d.T, extra_base, system, details)
     # Transposed views of lists-first memory: draws first for the caller, without a copy.
     fields = (by_list.seats.T, by_list.passed.T, by_list.quotas.T, by_list.tied.T,
@@ -184,7 +185,7 @@ def allocate_by_list(votes: np.ndarray, system: ElectoralSystem, *,
     first too (``seats`` and ``passed`` ``(n_lists, n_draws)``). Quotas and ties are not
     computed.
     """
-    extra_base = _base_extra(system, votes.shape[1], votes.dtype, against_all, invalid)
+    extra_base = votes_beyond_lists(system, votes.shape[1], votes.dtype, against_all, invalid)
     return _blockwise(votes, extra_base, system, details=False)
 
 
@@ -263,8 +264,8 @@ def _short(array: np.ndarray):
     return array.tolist() if array.size <= 20 else array.reshape(-1, array.shape[-1])[0].tolist()
 
 
-def _base_extra(system, n_draws, dtype, against_all, invalid) -> np.ndarray:
-    """Votes outside the lists that count toward the threshold base."""
+def votes_beyond_lists(system, n_draws, dtype, against_all, invalid) -> np.ndarray:
+    """Votes outside the lists that count toward the threshold base, shape ``(n_draws,)``."""
     extra = np.zeros(n_draws, dtype=dtype)
     if system.threshold_base in ("valid", "ballots") and against_all is not None:
         extra = extra + _ballot_count("against_all", against_all, n_draws)

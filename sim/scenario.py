@@ -49,7 +49,8 @@ class Bloc:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AppointedSeats:
-    """Seats not elected from the lists (e.g. chosen by the Assembly of People), credited to a bloc."""
+    """Seats not elected from the lists (e.g. chosen by the Assembly of People), credited to
+    a bloc."""
 
     id: str
     name: str

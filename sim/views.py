@@ -12,8 +12,29 @@ def scenario_table(document: dict) -> str:
     run = document["run"]
     lines = [f"{document['scenario']['title']}  ({run['draws']:,} draws, "
              f"{parliament['house']} seats: {parliament['list_seats']} from lists)"]
+    lines.append(render(*list_table(summary)))
+    if summary["blocs"]:
+        lines += ["", render(*bloc_table(summary))]
+    if "turnout" in parliament or summary.get("endorsers"):
+        lines.append("")
+    if "turnout" in parliament:
+        turnout = parliament["turnout"]
+        lines.append(f"Official turnout {100 * turnout['mean']:.1f}% (90% interval "
+                     f"{100 * turnout['q05']:.1f}-{100 * turnout['q95']:.1f}%).")
+    for endorser in summary.get("endorsers", []):
+        names = {item["id"]: item["name"] for item in summary["lists"]}
+        endorsed = ", ".join(f"{names.get(key, key)} {percent(p)}"
+                             for key, p in endorser["endorsed_on_election_day"].items())
+        lines.append(f"{endorser['name']} endorses on election day: {endorsed}.")
+    if parliament["p_runner_up"] > 0:
+        lines.append(f"Runner-up rule triggered in {percent(parliament['p_runner_up'])} of draws.")
+    return "\n".join(lines) + "\n"
+
+
+def list_table(summary: dict) -> tuple[list[str], list[list[str]]]:
+    """Per list: mean seats, 90% interval, P(pass), vote share; true support and P(withdrew)
+    only where the scenario has a count model or a campaign."""
     lists = summary["lists"]
-    # Columns for the campaign and count only where the scenario has them.
     counted, campaigned = "support" in lists[0], "p_withdrawn" in lists[0]
     headers = ["list", "seats", "90% interval", "P(pass)",
                "official share" if counted else "vote share"]
@@ -27,28 +48,17 @@ def scenario_table(document: dict) -> str:
         row += [f"{100 * item['support']['mean']:.1f}%"] if counted else []
         row += [percent(item["p_withdrawn"])] if campaigned else []
         rows.append(row)
-    lines.append(render(headers, rows))
-    if summary["blocs"]:
-        needed = parliament["seats_needed"]
-        headers = ["bloc", "seats"] + [f"P({line} >= {seats})" for line, seats in needed.items()]
-        rows = [[bloc["name"], f"{bloc['seats']['mean']:.1f}"]
-                + [percent(bloc["majorities"][line]) for line in needed]
-                for bloc in summary["blocs"]]
-        lines += ["", render(headers, rows)]
-    if "turnout" in parliament or summary.get("endorsers"):
-        lines.append("")
-    if "turnout" in parliament:
-        turnout = parliament["turnout"]
-        lines.append(f"Official turnout {100 * turnout['mean']:.1f}% (90% interval "
-                     f"{100 * turnout['q05']:.1f}-{100 * turnout['q95']:.1f}%).")
-    for endorser in summary.get("endorsers", []):
-        names = {item["id"]: item["name"] for item in lists}
-        endorsed = ", ".join(f"{names.get(key, key)} {percent(p)}"
-                             for key, p in endorser["endorsed_on_election_day"].items())
-        lines.append(f"{endorser['name']} endorses on election day: {endorsed}.")
-    if parliament["p_runner_up"] > 0:
-        lines.append(f"Runner-up rule triggered in {percent(parliament['p_runner_up'])} of draws.")
-    return "\n".join(lines) + "\n"
+    return headers, rows
+
+
+def bloc_table(summary: dict) -> tuple[list[str], list[list[str]]]:
+    """Per bloc: mean seats and the probability of each majority line."""
+    needed = summary["parliament"]["seats_needed"]
+    headers = ["bloc", "seats"] + [f"P({line} >= {seats})" for line, seats in needed.items()]
+    rows = [[bloc["name"], f"{bloc['seats']['mean']:.1f}"]
+            + [percent(bloc["majorities"][line]) for line in needed]
+            for bloc in summary["blocs"]]
+    return headers, rows
 
 
 def percent(probability: float | None) -> str:
