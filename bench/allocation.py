@@ -6,7 +6,8 @@ import numpy as np
 from apportionment import methods as peer
 
 from bench.timing import best_of, rate
-from sim.rules import ElectoralSystem, allocate
+from sim.law.allocate import allocate
+from sim.law.system import ElectoralSystem
 
 DRAWS = 1_000_000
 PEER_DRAWS = 3_000  # the peer loop is timed on fewer draws and scaled per allocation

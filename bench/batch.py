@@ -8,11 +8,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from sim.cli import scenario_paths
-from sim.distributed import DaskExecutor
-from sim.engine import ProcessExecutor, simulate
+from sim.cli.common import scenario_paths
+from sim.engine.distributed import DaskExecutor
+from sim.engine.executors import ProcessExecutor
+from sim.engine.simulate import simulate
 from sim.scenario import load_scenario
-from sim.sweep import run_sweep
+from sim.engine.sweep import run_sweep
 
 ROOT = Path(__file__).parent.parent
 BATCH = [str(ROOT / "scenarios" / "kz-2021"), str(ROOT / "scenarios" / "kz-2023")]

@@ -7,7 +7,7 @@ import dataclasses
 from pathlib import Path
 
 from bench.timing import best_of, dirichlet_floor
-from sim.engine import simulate
+from sim.engine.simulate import simulate
 from sim.scenario import load_scenario
 
 SMART_VOTE = Path(__file__).parent.parent / "scenarios" / "kz-2021" / "smart-vote.toml"

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from bench.timing import best_of, dirichlet_floor
-from sim.engine import simulate
+from sim.engine.simulate import simulate
 from sim.scenario import load_scenario
 
 MIXTURE = Path(__file__).parent.parent / "scenarios" / "kz-2021" / "mixture.toml"
@@ -16,7 +16,7 @@ DRAWS = 1_000_000
 # VmHWM, not ru_maxrss: Linux carries the parent's maximum over into ru_maxrss across exec.
 PEAK_MEMORY = """
 import sys
-from sim.engine import simulate
+from sim.engine.simulate import simulate
 from sim.scenario import load_scenario
 simulate(load_scenario(sys.argv[1]), draws=int(sys.argv[2]), seed=1)
 status = open("/proc/self/status").read().split("VmHWM:")[1]

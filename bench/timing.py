@@ -7,7 +7,7 @@ from typing import Callable
 
 import numpy as np
 
-from sim.priors import scenario_priors
+from sim.polls.priors import source_priors
 
 
 def best_of(function: Callable[[], object], repeats: int = 3) -> float:
@@ -35,7 +35,7 @@ def rate(count: int, seconds: float) -> str:
 def dirichlet_floor(scenario, draws: int) -> float:
     """Seconds for numpy's ``Generator.dirichlet`` to draw ``draws`` support vectors of the
     scenario's first source: the cost floor of sampling."""
-    priors, _ = scenario_priors(scenario)
+    priors = source_priors(scenario.sources, scenario.polls, scenario.model, scenario.options)
     alpha = priors[0].concentration(scenario.model.flat_prior)
     rng = np.random.default_rng(0)
     return best_of(lambda: rng.dirichlet(alpha, size=draws), repeats=5)

@@ -11,8 +11,12 @@ class SimError(Exception):
     """Base class for every error elsim reports to a user."""
 
 
-class ScenarioError(SimError, ValueError):
-    """A value breaks a rule: names the file (when known), key path, bad value and rule.
+class InvalidValue(SimError, ValueError):
+    """A value breaks a rule: names the key, the bad value and the rule, and the file when
+    the value came from one.
+
+    Library functions called with bad arguments (``allocate`` with negative votes) raise it
+    without a file; scenario readers raise :class:`ScenarioError`, which names the file.
 
     Parameters
     ----------
@@ -43,6 +47,10 @@ class ScenarioError(SimError, ValueError):
         """The same error placed in ``file`` under the key path ``prefix``."""
         key = f"{prefix}.{self.key}" if prefix and self.key else (prefix or self.key)
         return ScenarioError(key, self.value, self.rule, file=file)
+
+
+class ScenarioError(InvalidValue):
+    """A value read from a scenario or tally file breaks a rule."""
 
 
 class ScenarioProblems(SimError, ValueError):

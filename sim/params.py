@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.config import Table
+from sim.tables import Table, is_number
 from sim.errors import ScenarioError
 
 DISTRIBUTIONS = {"normal": 2, "uniform": 2, "beta": 2, "triangular": 3}
@@ -55,7 +55,7 @@ def read_param(table: Table, name: str, default: float | None = None, *,
     if value is None:
         return None
     where = table.path(name)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if is_number(value):
         if not low <= value <= high:
             raise ScenarioError(where, value, _range_rule(low, high), file=table.file)
         return Param("fixed", (float(value),), low, high)
@@ -65,7 +65,7 @@ def read_param(table: Table, name: str, default: float | None = None, *,
                             "{ triangular = [low, mode, high] }", file=table.file)
     kind, args = next(iter(value.items()))
     if not isinstance(args, list) or len(args) != DISTRIBUTIONS[kind] or not all(
-            isinstance(a, (int, float)) and not isinstance(a, bool) for a in args):
+            map(is_number, args)):
         raise ScenarioError(f"{where}.{kind}", args,
                             f"must be {DISTRIBUTIONS[kind]} numbers", file=table.file)
     _check_arguments(f"{where}.{kind}", kind, args, low, high, table.file)

@@ -1,12 +1,21 @@
-"""The ``[sweep]`` table: one or two parameters of a scenario and the values they take."""
+"""The ``[sweep]`` table: one or two parameters of a scenario and the values they take.
+
+Each combination of values gives a variant: the scenario's resolved data with those values
+set, which the loader builds and validates like any scenario.
+"""
 
 from __future__ import annotations
 
+import copy
+import itertools
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Iterator
 
-from sim.config import Table
 from sim.errors import ScenarioError
+from sim.tables import Table, is_number
+
+if TYPE_CHECKING:
+    from sim.scenario import Scenario
 
 MAX_SWEEP_AXES = 2
 
@@ -22,11 +31,18 @@ class SweepAxis:
     complement: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One combination of swept values (axis id -> value) and the scenario it gives."""
+
+    values: dict[str, float]
+    scenario: "Scenario"
+
+
 def read_sweeps(table: Table, data: dict[str, Any]) -> tuple[SweepAxis, ...]:
     """The sweep axes of a ``[sweep]`` table; ``data`` is the resolved scenario they set."""
     axes = []
-    for axis_id in table.names():
-        entry = table.table(axis_id)
+    for axis_id, entry in table.entries():
         entry.check_keys(("key", "values", "complement"))
         keys = [entry.string("key", required=True), entry.string("complement")]
         for name, key in zip(("key", "complement"), keys):
@@ -34,8 +50,7 @@ def read_sweeps(table: Table, data: dict[str, Any]) -> tuple[SweepAxis, ...]:
                 raise entry.error(name, key, "must be the key path of a number in this "
                                   "scenario, such as sources.barometer.weight")
         values = entry.raw("values", required=True)
-        if not isinstance(values, list) or not values or not all(
-                isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        if not isinstance(values, list) or not values or not all(map(is_number, values)):
             raise entry.error("values", values, "must be a non-empty array of numbers")
         axes.append(SweepAxis(id=axis_id, key=keys[0], values=tuple(values),
                               complement=keys[1]))
@@ -45,6 +60,26 @@ def read_sweeps(table: Table, data: dict[str, Any]) -> tuple[SweepAxis, ...]:
     return tuple(axes)
 
 
+def sweep_data(axes: tuple[SweepAxis, ...],
+               data: dict[str, Any]) -> Iterator[tuple[dict[str, float], dict[str, Any]]]:
+    """Each combination of swept values, and the scenario data it gives (sweep removed)."""
+    for values in itertools.product(*(axis.values for axis in axes)):
+        variant = copy.deepcopy(data)
+        del variant["sweep"]
+        for axis, value in zip(axes, values):
+            _set_key(variant, axis.key, value)
+            if axis.complement is not None:
+                _set_key(variant, axis.complement, round(1.0 - value, 12))
+        yield dict(zip((axis.id for axis in axes), values)), variant
+
+
+def _set_key(data: dict, key: str, value: float) -> None:
+    *tables, last = key.split(".")
+    for name in tables:
+        data = data[name]
+    data[last] = value
+
+
 def _settable_number(data: dict[str, Any], key: str) -> bool:
     """The key's tables exist and it holds a number or nothing yet (a default)."""
     *tables, last = key.split(".")
@@ -52,5 +87,4 @@ def _settable_number(data: dict[str, Any], key: str) -> bool:
         if not isinstance(data.get(name), dict):
             return False
         data = data[name]
-    value = data.get(last, 0.0)
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return is_number(data.get(last, 0.0))

@@ -62,3 +62,11 @@ def write_scenario(folder, text=MINIMAL, name="scenario.toml"):
     path = folder / name
     path.write_text(text)
     return path
+
+
+def scenario_priors(scenario):
+    """Each source's prior and the normalised source weights of a loaded scenario."""
+    from sim.polls.priors import source_priors, source_weights
+
+    return (source_priors(scenario.sources, scenario.polls, scenario.model, scenario.options),
+            source_weights(scenario.sources))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import strategies as st
 
-from sim.methods import METHODS
-from sim.rules import ElectoralSystem, RunnerUp
+from sim.law.methods import METHODS
+from sim.law.system import ElectoralSystem, RunnerUp
 
 methods = st.sampled_from(sorted(METHODS))
 largest_remainder_methods = st.sampled_from(["hare", "droop"])

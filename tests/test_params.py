@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sim.config import Table
+from sim.tables import Table
 from sim.errors import ScenarioError
 from sim.params import read_param
 

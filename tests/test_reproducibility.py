@@ -9,8 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.engine import run_chunk, simulate
-from sim.priors import draw_support, scenario_priors
+from sim.engine.simulate import run_chunk, simulate
+from sim.polls.priors import draw_support
+from tests.scenario_text import scenario_priors
 from sim.scenario import load_scenario
 from tests.scenario_text import MINIMAL, write_scenario
 
@@ -24,13 +25,17 @@ def scenario(tmp_path):
 
 
 def summary_of(simulation):
-    return simulation.summary.to_dict(simulation.scenario)
+    return simulation.to_dict()
+
+
+def chunk(scenario, entropy, index, size):
+    return run_chunk(scenario, scenario_priors(scenario)[0], entropy, index, size)
 
 
 STOCHASTIC = {
     "draw_support": lambda s, seed: draw_support(
         *scenario_priors(s), s.model, 1_000, rng=np.random.default_rng(seed))[0],
-    "run_chunk": lambda s, seed: run_chunk(s, seed, 0, 1_000).seat_hist,
+    "run_chunk": lambda s, seed: chunk(s, seed, 0, 1_000).seat_hist,
     "simulate": lambda s, seed: json.dumps(summary_of(simulate(s, draws=3_000, seed=seed))),
 }
 
@@ -54,7 +59,7 @@ def test_chunks_are_a_prefix_of_longer_runs(scenario):
     # Chunk k always uses child k of the seed: a longer run extends a shorter one.
     short = simulate(scenario, draws=2_000, seed=5, chunk_draws=1_000).summary
     longer = simulate(scenario, draws=3_500, seed=5, chunk_draws=1_000).summary
-    rest = run_chunk(scenario, 5, 2, 1_000).merge(run_chunk(scenario, 5, 3, 500))
+    rest = chunk(scenario, 5, 2, 1_000).merge(chunk(scenario, 5, 3, 500))
     assert np.array_equal(short.merge(rest).seat_hist, longer.seat_hist)
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from sim.errors import ScenarioError, ScenarioProblems
-from sim.scenario import MajorityLine, load_scenario
+from sim.law.house import MajorityLine
+from sim.scenario import load_scenario
 from tests.scenario_text import MINIMAL, write_scenario
 
 

@@ -1,0 +1,108 @@
+"""Endorsement chains: an endorser backs the first of its targets still running, and moves
+on to the next when that list withdraws.
+
+A :class:`Chain` holds, per draw, which target an endorser backs and how many voters it
+brought; the newly backed list may then withdraw after a delay (its reaction), which a
+simpy process of the :class:`~sim.campaign.run.CampaignRun` carries out.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.ballot import STAY_HOME
+from sim.campaign.transfer import Transfer
+
+if TYPE_CHECKING:
+    from sim.campaign.run import CampaignRun
+    from sim.campaign.spec import Endorser
+
+
+class Chain:
+    """One endorser's backing in every draw of a chunk."""
+
+    def __init__(self, endorser: "Endorser", run: "CampaignRun"):
+        ballot = run.ballot
+        self.endorser = endorser
+        self.run = run
+        self.target_rows = np.array([ballot.row(t) for t in endorser.targets])
+        if endorser.source == (STAY_HOME,):
+            self.source_rows = np.array([ballot.stay_home_row])
+        elif endorser.source == ("all",):
+            self.source_rows = np.arange(ballot.n_lists)
+        else:
+            self.source_rows = np.array([ballot.row(name) for name in endorser.source])
+        self.current = np.full(run.n_draws, -1)  # place in the targets backed, or -1
+        self.attached = np.zeros(run.n_draws)  # share of the electorate it brought
+
+    def endorsed(self) -> np.ndarray:
+        """Row of the list backed in each draw, or -1."""
+        return np.where(self.current >= 0, self.target_rows[np.maximum(self.current, 0)], -1)
+
+    def endorse(self, draws: np.ndarray) -> None:
+        """Direct part of the endorser's pool to its first target still running."""
+        place = self._first_running(draws, start=0)
+        draws, place = draws[place >= 0], place[place >= 0]
+        rng = self.run.rng
+        pool = self.endorser.pool.draw(draws.size, rng=rng) * \
+            self.endorser.fraction.draw(draws.size, rng=rng)
+        amount = self.run.take(self.source_rows, draws, pool,
+                               exclude=self.target_rows[place])
+        self._place(draws, place, amount)
+
+    def detach(self, row: int, draws: np.ndarray) -> np.ndarray:
+        """Where the endorser backs the withdrawing list ``row``, take its voters back out
+        of the list (never more than the list still holds, should drift have shrunk it);
+        returns those draws."""
+        current = self.current[draws]
+        backing = draws[(current >= 0) & (self.target_rows[np.maximum(current, 0)] == row)]
+        amount = np.minimum(self.attached[backing], self.run.electorate[row, backing])
+        self.attached[backing] = amount
+        self.run.electorate[row, backing] -= amount
+        return backing
+
+    def move_on(self, draws: np.ndarray, transfer: Transfer) -> None:
+        """The endorser's voters follow it to its next target still running; with none
+        left, they go where the withdrawn list's voters went."""
+        if draws.size == 0:
+            return
+        place = self._first_running(draws, start=self.current[draws] + 1)
+        amount = self.attached[draws]
+        stranded = place < 0
+        self.run.transfer(amount[stranded], draws[stranded], transfer)
+        self.current[draws[stranded]] = -1
+        self.attached[draws[stranded]] = 0.0
+        self._place(draws[~stranded], place[~stranded], amount[~stranded])
+
+    def _place(self, draws: np.ndarray, place: np.ndarray, amount: np.ndarray) -> None:
+        """Bring ``amount`` to the target at ``place``, then let that list react."""
+        self.run.electorate[self.target_rows[place], draws] += amount
+        self.attached[draws] = amount
+        self.current[draws] = place
+        for index in np.unique(place):
+            self._react(int(index), draws[place == index])
+
+    def _react(self, place: int, draws: np.ndarray) -> None:
+        """The newly backed list may withdraw after a delay."""
+        reaction = self.run.campaign.reactions.get(self.endorser.targets[place])
+        if reaction is None or draws.size == 0:
+            return
+        rng = self.run.rng
+        chance = reaction.probability.draw(draws.size, rng=rng)
+        leaving = draws[rng.random(draws.size) < chance]
+        delays = rng.integers(reaction.delay[0], reaction.delay[1] + 1, leaving.size)
+        for delay in np.unique(delays):
+            self.run.schedule_withdrawal(self, place, leaving[delays == delay], int(delay),
+                                         reaction.transfer)
+
+    def _first_running(self, draws: np.ndarray, start) -> np.ndarray:
+        """Per draw, the first place in the targets from ``start`` on whose list is still
+        running, or -1."""
+        place = np.full(draws.size, -1)
+        start = np.broadcast_to(start, draws.shape)
+        for position, row in reversed(list(enumerate(self.target_rows))):
+            running = ~self.run.withdrawn[row, draws]
+            place = np.where(running & (position >= start), position, place)
+        return place

@@ -1,0 +1,51 @@
+"""``kind = "boycott"``: a list's supporters, or an endorser's pool, stay home."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sim.campaign.events.base import CampaignEvent, EventContext, known_endorser
+from sim.params import Param, read_param
+from sim.tables import Table
+
+if TYPE_CHECKING:
+    from sim.campaign.run import CampaignRun
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Boycott(CampaignEvent):
+    kind = "boycott"
+    keys = ("list", "endorser", "stay_home")
+    list: str | None
+    endorser: str | None
+    stay_home: Param
+
+    @classmethod
+    def read(cls, entry: Table, day: int, context: EventContext) -> "Boycott":
+        list_id, endorser = entry.string("list"), entry.string("endorser")
+        if (list_id is None) == (endorser is None):
+            raise entry.error("kind", cls.kind,
+                              "a boycott event needs a list or endorser (one of them)")
+        if list_id is not None:
+            entry.member("list", list_id, context.ballot.lists)
+        else:
+            known_endorser(entry, context, endorser)
+        return cls(day=day, list=list_id, endorser=endorser,
+                   stay_home=read_param(entry, "stay_home", 1.0, low=0.0, high=1.0))
+
+    def act(self, run: "CampaignRun") -> None:
+        share = self.stay_home.draw(run.n_draws, rng=run.rng)
+        if self.list is not None:
+            row = run.ballot.row(self.list)
+            amount = run.electorate[row] * share
+            run.electorate[row] -= amount
+        else:
+            chain = run.chains[self.endorser]
+            pool = chain.endorser.pool.draw(run.n_draws, rng=run.rng)
+            amount = run.take(chain.source_rows, run.every_draw(), pool * share)
+        run.electorate[run.ballot.stay_home_row] += amount
+
+    def describe(self) -> str:
+        return f"day {self.day}: {self.list or self.endorser} boycott " \
+               f"(stay home {self.stay_home.describe()})"

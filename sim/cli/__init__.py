@@ -1,0 +1,10 @@
+"""The ``elsim`` command: a thin translation layer between the shell and the library.
+
+One module per command group; each registers its commands on :data:`main` when imported
+below. Every :class:`~sim.errors.SimError` becomes one line on stderr and exit code 2.
+"""
+
+from sim.cli.group import main
+from sim.cli import check, compare, pictures, run, tally  # noqa: F401  (registers commands)
+
+__all__ = ["main"]

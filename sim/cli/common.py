@@ -1,0 +1,77 @@
+"""What several commands share: finding scenario and result files, executors, and running
+scenarios given where results are expected."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+from tqdm import tqdm
+
+from sim.engine.distributed import DaskExecutor
+from sim.engine.executors import local_executor
+from sim.engine.simulate import simulate
+from sim.errors import ScenarioError
+from sim.output.results import read_result, result_document
+from sim.scenario import load_scenario
+
+
+def scenario_paths(paths) -> list[Path]:
+    """Scenario files from files and folders; in a folder, every ``*.toml`` not starting
+    with ``_`` (those are partial bases for ``extends``), in sorted order."""
+    found = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*.toml") if not p.name.startswith("_"))
+        elif path.exists():
+            found.append(path)
+        else:
+            raise ScenarioError("", None, "no such file or folder", file=name)
+    stems: dict[str, Path] = {}
+    for path in found:
+        if path.stem in stems:
+            raise ScenarioError("", None, f"has the same name as {stems[path.stem]}: their "
+                                "results would overwrite each other", file=str(path))
+        stems[path.stem] = path
+    return found
+
+
+@contextmanager
+def open_executor(workers: int, dask_address: str | None):
+    """Local processes, or Dask at ``dask_address``; closed when the block ends."""
+    executor = DaskExecutor(dask_address, workers) if dask_address else local_executor(workers)
+    try:
+        yield executor
+    finally:
+        executor.close()
+
+
+def documents_from(inputs, draws, seed, workers) -> list[dict]:
+    """Result documents from result files (``.json``) or scenarios (run now, not written)."""
+    documents = []
+    with open_executor(workers, None) as executor:
+        for name in inputs:
+            if name.endswith(".json"):
+                documents.append(read_result(name))
+            else:
+                simulation = simulate(load_scenario(name), draws=draws, seed=seed,
+                                      executor=executor)
+                documents.append(result_document(simulation))
+    return documents
+
+
+def json_files(paths) -> list[str]:
+    """Files as given; a folder stands for the ``*.json`` files in it, in sorted order."""
+    found = []
+    for name in paths:
+        path = Path(name)
+        found += sorted(map(str, path.glob("*.json"))) if path.is_dir() else [name]
+    return found
+
+
+def progress_bar(total: int, quiet: bool) -> tqdm:
+    """Draws done, on stderr, shown only when a run takes more than a moment."""
+    return tqdm(total=total, unit="draw", unit_scale=True, delay=0.5, file=sys.stderr,
+                disable=quiet, leave=False)

@@ -1,0 +1,1 @@
+"""From support to the official count: turnout, invalid ballots, administrative inflation."""

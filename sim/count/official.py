@@ -1,0 +1,91 @@
+"""From support to the official count: turnout, invalid ballots and administrative inflation.
+
+The campaign leaves, per draw, the electorate's shares: each ballot option and those who
+stay home. Here they become integer vote counts as the election authority would publish
+them. Nothing here knows about seats.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.ballot import Ballot
+from sim.count.spec import CountModel
+
+
+@dataclass(frozen=True, slots=True)
+class OfficialCount:
+    """Per-draw official counts, options axis first.
+
+    Attributes
+    ----------
+    votes : ndarray of int64, shape (n_options, n_draws)
+        Votes per ballot option (the lists, then against-all when on the ballot).
+    invalid : ndarray of int64, shape (n_draws,)
+    genuine : ndarray of float, shape (n_options, n_draws)
+        Shares of the valid votes as cast, before inflation (the "true" support).
+    turnout : ndarray of float, shape (n_draws,)
+        Official turnout: ballots (stuffed ones included) over registered voters.
+    """
+
+    votes: np.ndarray
+    invalid: np.ndarray
+    genuine: np.ndarray
+    turnout: np.ndarray
+
+
+def draw_turnout(model: CountModel | None, n_draws: int, *,
+                 rng: np.random.Generator) -> np.ndarray:
+    """The share of the registered voters who vote, per draw; all of them without a count
+    model."""
+    return np.ones(n_draws) if model is None else model.turnout.draw(n_draws, rng=rng)
+
+
+def count_votes(electorate: np.ndarray, model: CountModel, ballot: Ballot, *,
+                rng: np.random.Generator) -> OfficialCount:
+    """The official count of each draw.
+
+    Parameters
+    ----------
+    electorate : ndarray, shape (n_options + 1, n_draws)
+        Shares of the registered voters per row of ``ballot`` (stay-home last).
+    """
+    n_draws = electorate.shape[1]
+    options = ballot.voting(electorate)
+    multipliers = np.ones_like(options)
+    for name, param in model.turnout_multipliers.items():
+        multipliers[ballot.row(name)] = param.draw(n_draws, rng=rng)
+    # Ballots cast: the voting share of each option, times its supporters' relative turnout.
+    cast = options * multipliers * model.registered
+    # Multipliers above 1 cannot make more people vote than are registered.
+    cast /= np.maximum(cast.sum(axis=0) / model.registered, 1.0)
+    ballots = cast.sum(axis=0)
+    invalid = ballots * model.invalid.draw(n_draws, rng=rng)
+    valid = cast * (1 - invalid / np.maximum(ballots, 1))
+    genuine = valid / np.maximum(valid.sum(axis=0), 1)
+    if model.inflation is not None:
+        valid, ballots = _inflate(valid, ballots, model, ballot, rng=rng)
+    return OfficialCount(votes=np.rint(valid).astype(np.int64),
+                         invalid=np.rint(invalid).astype(np.int64), genuine=genuine,
+                         turnout=ballots / model.registered)
+
+
+def _inflate(valid, ballots, model: CountModel, ballot: Ballot, *, rng):
+    """Stuffed ballots and misrecorded votes for the beneficiary list."""
+    inflation = model.inflation
+    beneficiary = ballot.row(inflation.list)
+    valid = valid.copy()
+    n_draws = valid.shape[1]
+    if inflation.stuffing is not None:
+        stuffed = inflation.stuffing.draw(n_draws, rng=rng) * (model.registered - ballots)
+        valid[beneficiary] += stuffed
+        ballots = ballots + stuffed
+    if inflation.misrecording is not None:
+        share = inflation.misrecording.draw(n_draws, rng=rng)
+        others = [row for row in range(ballot.n_lists) if row != beneficiary]
+        moved = valid[others] * share
+        valid[others] -= moved
+        valid[beneficiary] += moved.sum(axis=0)
+    return valid, ballots

@@ -1,0 +1,56 @@
+"""The ``[count]`` table of a scenario: registered voters, turnout, invalid ballots and
+administrative inflation. :mod:`sim.count.official` applies it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sim.params import Param, read_param
+from sim.tables import Table
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Inflation:
+    """Administrative inflation in favour of ``list``.
+
+    ``stuffing``: extra ballots for the list, as a share of the registered voters who did not
+    vote (it also raises turnout). ``misrecording``: a share of every other list's votes
+    recorded for the list instead.
+    """
+
+    list: str
+    stuffing: Param | None
+    misrecording: Param | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CountModel:
+    """How support becomes the official count."""
+
+    registered: int
+    turnout: Param
+    turnout_multipliers: dict[str, Param]
+    invalid: Param
+    inflation: Inflation | None
+
+
+def read_count(table: Table, lists: tuple[str, ...]) -> CountModel:
+    table.check_keys(("registered", "turnout", "turnout_multipliers", "invalid", "inflation"))
+    multipliers = table.table("turnout_multipliers")
+    multipliers.check_names(lists)
+    inflation = None
+    if "inflation" in table:
+        entry = table.table("inflation")
+        entry.check_keys(("list", "stuffing", "misrecording"))
+        inflation = Inflation(list=entry.member("list", entry.string("list", required=True),
+                                                lists),
+                              stuffing=read_param(entry, "stuffing", low=0.0, high=1.0),
+                              misrecording=read_param(entry, "misrecording", low=0.0, high=1.0))
+    return CountModel(
+        registered=table.integer("registered", required=True, low=1),
+        turnout=read_param(table, "turnout", required=True, low=0.0, high=1.0),
+        turnout_multipliers={name: read_param(multipliers, name, low=0.0, high=10.0)
+                             for name in multipliers.names()},
+        invalid=read_param(table, "invalid", 0.0, low=0.0, high=1.0),
+        inflation=inflation,
+    )

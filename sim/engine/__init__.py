@@ -1,0 +1,1 @@
+"""The Monte Carlo loop: chunks, seed streams, executors, summaries and sweeps."""

@@ -1,0 +1,177 @@
+"""Chunks and the seed tree: the Monte Carlo loop, with no model maths of its own.
+
+Draws are processed in chunks of :data:`CHUNK_DRAWS`; chunk ``k`` always uses child ``k`` of
+``SeedSequence(entropy)``, and within a chunk each stochastic stage has its own child stream
+(:data:`STAGES`), so changing one stage's parameters leaves the other stages' random numbers
+alone. Summaries are merged in chunk order, so a seed gives bit-identical results for any
+number of workers or any executor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from sim.campaign.run import run_campaign
+from sim.count.official import count_votes, draw_turnout
+from sim.engine.executors import local_executor
+from sim.engine.summary import Layout, Outcome, SeatSummary
+from sim.law.allocate import allocate_by_list, block_draws
+from sim.polls.priors import SourcePrior, draw_support, source_priors, source_weights
+from sim.scenario import Scenario
+
+CHUNK_DRAWS = 50_000
+STAGES = ("polls", "campaign", "count")  # one child seed stream each, in this order
+
+
+@dataclass(frozen=True, slots=True)
+class Simulation:
+    """A finished run: the merged summary and how it was made."""
+
+    scenario: Scenario
+    summary: SeatSummary
+    entropy: int
+    draws: int
+    chunk_draws: int
+    priors: tuple[SourcePrior, ...]
+
+    def to_dict(self) -> dict:
+        """The summary labelled with the scenario's names (see :class:`SeatSummary`)."""
+        return self.summary.to_dict()
+
+
+def chunk_sizes(draws: int, chunk_draws: int) -> list[int]:
+    """Sizes of the chunks ``0..k``: full chunks, then the rest."""
+    return [min(chunk_draws, draws - start) for start in range(0, draws, chunk_draws)]
+
+
+def stage_generators(entropy: int, index: int) -> dict[str, np.random.Generator]:
+    """Chunk ``index``'s generator for each stage of :data:`STAGES`."""
+    children = np.random.SeedSequence(entropy, spawn_key=(index,)).spawn(len(STAGES))
+    return {stage: np.random.default_rng(child) for stage, child in zip(STAGES, children)}
+
+
+def run_chunk(scenario: Scenario, priors: tuple[SourcePrior, ...], entropy: int, index: int,
+              size: int) -> SeatSummary:
+    """Draw, campaign, count, allocate and summarise chunk ``index`` of ``size`` draws."""
+    rng = stage_generators(entropy, index)
+    support, _ = draw_support(priors, source_weights(scenario.sources), scenario.model, size,
+                              rng=rng["polls"])
+    # Options first from here on (see sim.engine.summary.Outcome): support.T is C-contiguous.
+    stages = _official_count(scenario, support.T, rng=rng)
+    summary = SeatSummary(Layout.from_scenario(scenario))
+    ballot = scenario.ballot
+    step = block_draws(ballot.n_options)
+    # Allocate and summarise in cache-sized blocks: no chunk-sized intermediate array.
+    for start in range(0, size, step):
+        block = slice(start, start + step)
+        votes = np.ascontiguousarray(stages.votes[:, block])
+        allocation = allocate_by_list(votes[:ballot.n_lists], scenario.system,
+                                      against_all=ballot.against_all_votes(votes),
+                                      invalid=_part(stages.invalid, block))
+        summary.add(Outcome(allocation.seats, allocation.passed, stages.shares(votes),
+                            allocation.runner_up, genuine=_part(stages.genuine, block),
+                            turnout=_part(stages.turnout, block),
+                            withdrawn=_part(stages.withdrawn, block),
+                            endorsed=None if stages.endorsed is None else
+                            {key: value[block] for key, value in stages.endorsed.items()}))
+    return summary
+
+
+def _part(array: np.ndarray | None, block: slice) -> np.ndarray | None:
+    """The block's draws (the last axis) of an optional array."""
+    return None if array is None else array[..., block]
+
+
+@dataclass(frozen=True, slots=True)
+class _Stages:
+    """What the campaign and the count made of a chunk's support (options first); the
+    optional arrays exist only where the scenario has a count model or a campaign."""
+
+    votes: np.ndarray  # (n_options, n) integer counts, or shares without a count model
+    invalid: np.ndarray | None = None
+    genuine: np.ndarray | None = None
+    turnout: np.ndarray | None = None
+    withdrawn: np.ndarray | None = None
+    endorsed: dict[str, np.ndarray] | None = None
+
+    @staticmethod
+    def shares(votes: np.ndarray) -> np.ndarray:
+        """Official shares of the valid votes (every option) of a block of votes."""
+        if votes.dtype.kind == "f":
+            return votes  # support or campaign shares: already shares of the valid votes
+        votes = votes.astype(np.float64)
+        return votes / votes.sum(axis=0)
+
+
+def _official_count(scenario: Scenario, support: np.ndarray, *,
+                    rng: dict[str, np.random.Generator]) -> _Stages:
+    """The campaign and the count, where the scenario has them; else the support itself."""
+    if scenario.campaign is None and scenario.count is None:
+        return _Stages(support)
+    ballot = scenario.ballot
+    turnout = draw_turnout(scenario.count, support.shape[1], rng=rng["count"])
+    electorate = ballot.electorate(support, turnout)
+    withdrawn = endorsed = None
+    if scenario.campaign is not None:
+        outcome = run_campaign(scenario.campaign, electorate, ballot, rng=rng["campaign"])
+        electorate, withdrawn, endorsed = outcome.electorate, outcome.withdrawn, outcome.endorsed
+    if scenario.count is None:
+        voting = ballot.voting(electorate)
+        return _Stages(voting / voting.sum(axis=0), withdrawn=withdrawn, endorsed=endorsed)
+    counted = count_votes(electorate, scenario.count, ballot, rng=rng["count"])
+    return _Stages(counted.votes, counted.invalid, counted.genuine, counted.turnout,
+                   withdrawn, endorsed)
+
+
+def simulate(scenario: Scenario, *, draws: int | None = None, seed: int | None = None,
+             workers: int = 1, executor=None, chunk_draws: int = CHUNK_DRAWS,
+             on_chunk: Callable[[int], None] | None = None) -> Simulation:
+    """Run a scenario's Monte Carlo draws.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    draws : int, optional
+        Number of draws; the scenario's ``run.draws`` when not given.
+    seed : int, optional
+        Root entropy; the scenario's ``run.seed``, else fresh entropy (recorded in the result).
+    workers : int
+        Local processes, when no ``executor`` is given; 1 runs in this process.
+    executor : optional
+        Anything with ``map(function, tasks)`` yielding results in task order, such as
+        :class:`~sim.engine.executors.ProcessExecutor` or
+        :class:`~sim.engine.distributed.DaskExecutor`; reuse one for a batch. The result
+        does not depend on it.
+    chunk_draws : int
+        Draws per chunk. Part of the reproducibility contract: the same seed gives the same
+        draws only with the same chunk size (recorded in every result).
+    on_chunk : callable, optional
+        Called with the number of draws of each finished chunk (for progress bars).
+    """
+    draws = scenario.draws if draws is None else draws
+    entropy = _entropy(scenario.seed if seed is None else seed)
+    priors = source_priors(scenario.sources, scenario.polls, scenario.model,
+                           scenario.options)
+    tasks = [(scenario, priors, entropy, index, size)
+             for index, size in enumerate(chunk_sizes(draws, chunk_draws))]
+    owned = executor is None
+    executor = local_executor(min(workers, len(tasks))) if owned else executor
+    summary = SeatSummary(Layout.from_scenario(scenario))
+    try:
+        # Merged in chunk order, whatever finished first: the sum is then bit-identical.
+        for part in executor.map(run_chunk, tasks):
+            summary.merge(part)
+            if on_chunk is not None:
+                on_chunk(part.draws)
+    finally:
+        if owned:
+            executor.close()
+    return Simulation(scenario, summary, entropy, draws, chunk_draws, priors)
+
+
+def _entropy(seed: int | None) -> int:
+    """The root entropy: the seed given, or fresh entropy from the OS."""
+    return int(np.random.SeedSequence(seed).entropy)

@@ -1,0 +1,278 @@
+"""Streaming accumulators of seat distributions: ``add(outcome)``, ``merge(other)``, ``to_dict()``.
+
+Everything is accumulated in integers (histograms, counts, fixed-point sums), so merging is
+exact: any chunking of the same draws gives the identical summary. Memory does not depend on
+the number of draws.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sim.scenario import Scenario
+
+SHARE_BINS = 2048  # vote-share histogram: bins of 1/2048 (0.05 points)
+FIXED_POINT = 2**32 - 1  # shares are summed as integers in units of 1/(2**32 - 1)
+BIN_SHIFT = 21  # fixed-point share >> 21 is its histogram bin (2**32 / 2**21 = 2048)
+DENSE_COMPOSITIONS = 16  # up to this many lists, compositions are counted by bincount
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+TOP_COMPOSITIONS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """Per-draw results of one chunk, **lists axis first** so that every per-list
+    reduction over draws is one contiguous pass.
+
+    Attributes
+    ----------
+    seats : ndarray of int, shape (n_lists, n_draws)
+    passed : ndarray of bool, shape (n_lists, n_draws)
+    shares : ndarray of float, shape (n_options, n_draws)
+        Vote shares the seats were allocated from.
+    runner_up : ndarray of bool, shape (n_draws,)
+    genuine : ndarray of float, shape (n_options, n_draws), optional
+        Shares of the votes as cast, before administrative inflation (with a count model).
+    turnout : ndarray of float, shape (n_draws,), optional
+        Official turnout (with a count model).
+    withdrawn : ndarray of bool, shape (n_lists, n_draws), optional
+        Lists that left the ballot (with a campaign).
+    endorsed : dict of str to ndarray of int, shape (n_draws,), optional
+        Per endorser, the list endorsed on election day or -1 (with a campaign).
+    """
+
+    seats: np.ndarray
+    passed: np.ndarray
+    shares: np.ndarray
+    runner_up: np.ndarray
+    genuine: np.ndarray | None = None
+    turnout: np.ndarray | None = None
+    withdrawn: np.ndarray | None = None
+    endorsed: dict[str, np.ndarray] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """The shape of a parliament and the names to label a summary with, taken from a
+    scenario once."""
+
+    lists: tuple[dict, ...]  # id, name, bloc, color of each list
+    blocs: tuple[dict, ...]  # id, name of each bloc
+    majorities: dict[str, int]  # majority line -> seats needed in the house
+    list_seats: int
+    house: int
+    n_options: int
+    against_all: bool
+    bloc_members: np.ndarray  # (n_blocs, n_lists) int: 1 where the list belongs to the bloc
+    bloc_appointed: np.ndarray  # (n_blocs,) int: appointed seats credited to the bloc
+    counted: bool = False  # a count model: genuine support and turnout are tracked
+    endorsers: tuple[dict, ...] | None = None  # a campaign: id, name, targets per endorser
+
+    @classmethod
+    def from_scenario(cls, scenario: "Scenario") -> "Layout":
+        members = np.array([[int(item.bloc == bloc.id) for item in scenario.lists]
+                            for bloc in scenario.blocs], dtype=np.int64).reshape(
+            len(scenario.blocs), len(scenario.lists))
+        appointed = np.array([sum(a.seats for a in scenario.appointed if a.bloc == bloc.id)
+                              for bloc in scenario.blocs], dtype=np.int64)
+        endorsers = None if scenario.campaign is None else tuple(
+            {"id": e.id, "name": e.name, "targets": e.targets}
+            for e in scenario.campaign.endorsers)
+        return cls(
+            lists=tuple({"id": item.id, "name": item.name, "bloc": item.bloc,
+                         "color": item.color} for item in scenario.lists),
+            blocs=tuple({"id": bloc.id, "name": bloc.name} for bloc in scenario.blocs),
+            majorities={line.id: line.seats_needed(scenario.house)
+                        for line in scenario.majorities},
+            list_seats=scenario.system.seats, house=scenario.house,
+            n_options=scenario.ballot.n_options, against_all=scenario.ballot.against_all,
+            bloc_members=members, bloc_appointed=appointed,
+            counted=scenario.count is not None, endorsers=endorsers)
+
+
+class SeatSummary:
+    """Accumulates seat, share, bloc and composition distributions over draws."""
+
+    def __init__(self, layout: Layout):
+        n_lists = layout.bloc_members.shape[1]
+        self.layout = layout
+        self.draws = 0
+        self.seat_hist = np.zeros((n_lists, layout.list_seats + 1), dtype=np.int64)
+        self.passed = np.zeros(n_lists, dtype=np.int64)
+        self.share_sum = np.zeros(layout.n_options, dtype=np.int64)
+        self.share_hist = np.zeros((layout.n_options, SHARE_BINS), dtype=np.int64)
+        self.bloc_hist = np.zeros((len(layout.bloc_appointed), layout.house + 1), dtype=np.int64)
+        self.runner_up = 0
+        self.compositions: dict[int, int] = {}  # bit mask of seated lists -> draws
+        if layout.counted:
+            self.genuine_sum = np.zeros(layout.n_options, dtype=np.int64)
+            self.genuine_hist = np.zeros((layout.n_options, SHARE_BINS), dtype=np.int64)
+            self.turnout_sum = np.zeros(1, dtype=np.int64)
+            self.turnout_hist = np.zeros((1, SHARE_BINS), dtype=np.int64)
+        if layout.endorsers is not None:
+            self.withdrawn = np.zeros(n_lists, dtype=np.int64)
+            # Per endorser: draws ending with each list endorsed, the last bin for none.
+            self.endorsed = np.zeros((len(layout.endorsers), n_lists + 1), dtype=np.int64)
+
+    def add(self, outcome: Outcome) -> None:
+        seats = outcome.seats
+        self.draws += seats.shape[1]
+        self.seat_hist += _row_histograms(seats, self.layout.list_seats + 1)
+        self.passed += np.count_nonzero(outcome.passed, axis=1)
+        _add_fractions(outcome.shares, self.share_sum, self.share_hist)
+        if self.layout.counted:
+            _add_fractions(outcome.genuine, self.genuine_sum, self.genuine_hist)
+            _add_fractions(outcome.turnout[None], self.turnout_sum, self.turnout_hist)
+        if self.layout.endorsers is not None:
+            self.withdrawn += np.count_nonzero(outcome.withdrawn, axis=1)
+            for row, endorser in enumerate(self.layout.endorsers):
+                self.endorsed[row] += _endorsement_counts(outcome.endorsed[endorser["id"]],
+                                                          self.endorsed.shape[1])
+        if len(self.layout.bloc_appointed):
+            blocs = self.layout.bloc_members @ seats + self.layout.bloc_appointed[:, None]
+            self.bloc_hist += _row_histograms(blocs, self.layout.house + 1)
+        self.runner_up += int(np.count_nonzero(outcome.runner_up))
+        self._add_compositions(seats > 0)
+
+    def _add_compositions(self, seated: np.ndarray) -> None:
+        masks = (1 << np.arange(len(seated), dtype=np.int64)) @ seated
+        if len(seated) <= DENSE_COMPOSITIONS:
+            counts = np.bincount(masks, minlength=1)
+            found = np.flatnonzero(counts)
+            counts = counts[found]
+        else:
+            found, counts = np.unique(masks, return_counts=True)
+        for mask, count in zip(found.tolist(), counts.tolist()):
+            self.compositions[mask] = self.compositions.get(mask, 0) + count
+
+    def merge(self, other: "SeatSummary") -> "SeatSummary":
+        """Add another summary's draws to this one (in place); returns self."""
+        self.draws += other.draws
+        for name in ("seat_hist", "passed", "share_sum", "share_hist", "bloc_hist",
+                     *self._optional_fields()):
+            getattr(self, name).__iadd__(getattr(other, name))
+        self.runner_up += other.runner_up
+        for mask, count in other.compositions.items():
+            self.compositions[mask] = self.compositions.get(mask, 0) + count
+        return self
+
+    def _optional_fields(self) -> tuple[str, ...]:
+        counted = ("genuine_sum", "genuine_hist", "turnout_sum", "turnout_hist")
+        return (counted if self.layout.counted else ()) + \
+            (("withdrawn", "endorsed") if self.layout.endorsers is not None else ())
+
+    def to_dict(self) -> dict:
+        """The summary, labelled with the scenario's names, ready for JSON."""
+        n, layout = self.draws, self.layout
+        lists = []
+        for i, item in enumerate(layout.lists):
+            lists.append({
+                **item,
+                "seats": _histogram_stats(self.seat_hist[i]),
+                "p_pass": _round(self.passed[i] / n),
+                "share": _fraction_stats(self.share_sum[i], self.share_hist[i], n),
+            })
+            if layout.counted:
+                lists[-1]["support"] = _fraction_stats(self.genuine_sum[i],
+                                                       self.genuine_hist[i], n)
+            if layout.endorsers is not None:
+                lists[-1]["p_withdrawn"] = _round(self.withdrawn[i] / n)
+        document = {"draws": n, "lists": lists}
+        if layout.against_all:
+            row = len(layout.lists)
+            document["against_all"] = {"share": _fraction_stats(
+                self.share_sum[row], self.share_hist[row], n)}
+        document["blocs"] = [{
+            **bloc,
+            "appointed": int(layout.bloc_appointed[b]),
+            "seats": _histogram_stats(self.bloc_hist[b]),
+            "majorities": {line: _round(self.bloc_hist[b][needed:].sum() / n)
+                           for line, needed in layout.majorities.items()},
+        } for b, bloc in enumerate(layout.blocs)]
+        document["parliament"] = {
+            "house": layout.house,
+            "list_seats": layout.list_seats,
+            "seats_needed": dict(layout.majorities),
+            "lists_seated": self._lists_seated(),
+            "p_runner_up": _round(self.runner_up / n),
+            "compositions": self._top_compositions(),
+        }
+        if layout.counted:
+            document["parliament"]["turnout"] = _fraction_stats(
+                self.turnout_sum[0], self.turnout_hist[0], n)
+        if layout.endorsers is not None:
+            document["endorsers"] = [{
+                "id": endorser["id"], "name": endorser["name"],
+                "endorsed_on_election_day": {
+                    **{item["id"]: _round(self.endorsed[row][i] / n)
+                       for i, item in enumerate(layout.lists)
+                       if item["id"] in endorser["targets"]},
+                    "none": _round(self.endorsed[row][-1] / n)},
+            } for row, endorser in enumerate(layout.endorsers)]
+        return document
+
+    def _lists_seated(self) -> dict[str, float]:
+        """Probability of each number of lists with seats."""
+        by_number: dict[int, int] = {}
+        for mask, count in self.compositions.items():
+            by_number[mask.bit_count()] = by_number.get(mask.bit_count(), 0) + count
+        return {str(k): _round(by_number[k] / self.draws) for k in sorted(by_number)}
+
+    def _top_compositions(self) -> list[dict]:
+        """The most likely sets of seated lists; equal counts in mask order (deterministic)."""
+        ranked = sorted(self.compositions.items(), key=lambda item: (-item[1], item[0]))
+        return [{"lists": [item["id"] for i, item in enumerate(self.layout.lists)
+                           if mask >> i & 1],
+                 "probability": _round(count / self.draws)}
+                for mask, count in ranked[:TOP_COMPOSITIONS]]
+
+
+def _add_fractions(values: np.ndarray, sums: np.ndarray, histograms: np.ndarray) -> None:
+    """Add rows of fractions in [0, 1] to fixed-point sums and histograms, in place."""
+    # Truncating to fixed point costs at most 2**-32 per draw and keeps merges exact.
+    fixed = (values * FIXED_POINT).astype(np.int64)
+    sums += fixed.sum(axis=1)
+    histograms += _row_histograms(fixed >> BIN_SHIFT, SHARE_BINS)
+
+
+def _fraction_stats(fixed_sum: int, histogram: np.ndarray, draws: int) -> dict:
+    """Mean and 90% interval of a fraction from its fixed-point sum and histogram."""
+    cdf = np.cumsum(histogram)
+    low, high = (np.searchsorted(cdf, q * draws) for q in (0.05, 0.95))
+    return {"mean": _round(fixed_sum / FIXED_POINT / draws),
+            "q05": _round((low + 0.5) / SHARE_BINS), "q95": _round((high + 0.5) / SHARE_BINS)}
+
+
+def _endorsement_counts(endorsed: np.ndarray, size: int) -> np.ndarray:
+    """Draws per endorsed list index, with -1 (none) counted in the last bin."""
+    return np.bincount(np.where(endorsed < 0, size - 1, endorsed), minlength=size)
+
+
+def _row_histograms(values: np.ndarray, size: int) -> np.ndarray:
+    """Histogram of each row of ``values`` (k, draws) over 0..size-1: shape (k, size)."""
+    return np.stack([np.bincount(row, minlength=size) for row in values])
+
+
+def _histogram_stats(histogram: np.ndarray) -> dict:
+    """Mean, sd, quantiles and the full histogram of an integer distribution."""
+    n = histogram.sum()
+    values = np.arange(len(histogram))
+    mean = (values @ histogram) / n
+    variance = ((values - mean) ** 2 @ histogram) / n
+    cdf = np.cumsum(histogram)
+    stats = {"mean": _round(mean), "sd": _round(np.sqrt(variance))}
+    for q in QUANTILES:
+        stats[f"q{round(q * 100):02d}"] = int(np.searchsorted(cdf, q * n))
+    last = int(np.flatnonzero(histogram).max())
+    stats["histogram"] = histogram[:last + 1].tolist()
+    return stats
+
+
+def _round(value) -> float:
+    """Six decimals: enough for any figure we report, and stable across platforms' last bits."""
+    return round(float(value), 6)

@@ -1,0 +1,1 @@
+"""The electoral law: systems, the house, allocation methods and the vectorised allocation."""

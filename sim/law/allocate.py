@@ -1,0 +1,263 @@
+"""The vectorised seat allocation: votes to seats under an :class:`ElectoralSystem`.
+
+:func:`allocate` turns votes into seats for one count ``(n_lists,)`` or for many draws at
+once ``(n_draws, n_lists)``, with no Python loop over draws.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from sim.errors import InvalidValue
+from sim.law.methods import METHODS, Preference
+from sim.law.system import ElectoralSystem
+
+@dataclass(frozen=True, slots=True)
+class Allocation:
+    """Seats and how they came about; arrays have the draws axis first.
+
+    Attributes
+    ----------
+    seats : ndarray of int64, shape (..., n_lists)
+    passed : ndarray of bool, shape (..., n_lists)
+        Lists that reached the threshold (or were admitted as runner-up).
+    quotas : ndarray of float64, shape (..., n_lists)
+        Each passing list's votes divided by the Hare quota of the passing lists.
+    tied : ndarray of bool, shape (..., n_lists)
+        Lists that shared the equal remainder or quotient that decided a seat (none where
+        no tie decided one).
+    runner_up : ndarray of bool, shape (...)
+        The runner-up rule admitted a list.
+    """
+
+    seats: np.ndarray
+    passed: np.ndarray
+    quotas: np.ndarray
+    tied: np.ndarray
+    runner_up: np.ndarray
+
+
+def allocate(votes, system: ElectoralSystem, *, against_all=None, invalid=None) -> np.ndarray:
+    """Seats per list under ``system``.
+
+    Parameters
+    ----------
+    votes : array_like, shape (n_lists,) or (n_draws, n_lists)
+        Votes per list in registration order: integer counts or float shares.
+    system : ElectoralSystem
+    against_all, invalid : array_like, shape () or (n_draws,), optional
+        Against-all votes and invalid ballots; they count toward the threshold base its
+        setting names and never take seats.
+
+    Returns
+    -------
+    ndarray of int64, shape like ``votes``
+    """
+    return _allocate(votes, system, against_all, invalid, details=False).seats
+
+
+def allocate_details(votes, system: ElectoralSystem, *, against_all=None, invalid=None,
+                     full: bool = True) -> Allocation:
+    """Like :func:`allocate`, with who passed, the quotas, ties and the runner-up rule.
+
+    ``full=False`` skips the quotas and ties (their arrays are then empty), which is faster.
+    """
+    return _allocate(votes, system, against_all, invalid, details=full)
+
+
+# Work in blocks whose (n_lists, block) arrays stay near 256 KiB: they stay in cache, and
+# glibc serves temporaries of that size from the heap without returning the pages to the
+# system after each use (larger ones page-fault anew on every operation, several times the
+# cost of the arithmetic itself).
+BLOCK_BYTES = 256 * 1024
+
+
+def block_draws(n_lists: int) -> int:
+    """Draws per block for ``n_lists`` lists."""
+    return int(np.clip(BLOCK_BYTES // (8 * n_lists), 512, 16384))
+
+
+def _allocate(votes, system, against_all, invalid, *, details: bool) -> Allocation:
+    votes_2d, single = _as_draws(votes)
+    extra_base = votes_beyond_lists(system, votes_2d.shape[0], votes_2d.dtype, against_all,
+                                    invalid)
+    by_list = _blockwise(votes_2d.T, extra_base, system, details)
+    # Transposed views of lists-first memory: draws first for the caller, without a copy.
+    fields = (by_list.seats.T, by_list.passed.T, by_list.quotas.T, by_list.tied.T,
+              by_list.runner_up)
+    if single:
+        return Allocation(*(field[0] if len(field) else field for field in fields))
+    return Allocation(*fields)
+
+
+def allocate_by_list(votes: np.ndarray, system: ElectoralSystem, *,
+                     against_all: np.ndarray | None = None,
+                     invalid: np.ndarray | None = None) -> Allocation:
+    """Seats, passes and the runner-up rule for votes with the **lists axis first**.
+
+    The engine's path: ``votes`` is ``(n_lists, n_draws)`` float shares or int counts that
+    the caller has already checked, and every array of the :class:`Allocation` is lists
+    first too (``seats`` and ``passed`` ``(n_lists, n_draws)``). Quotas and ties are not
+    computed.
+    """
+    extra_base = votes_beyond_lists(system, votes.shape[1], votes.dtype, against_all, invalid)
+    return _blockwise(votes, extra_base, system, details=False)
+
+
+def _blockwise(by_list, extra_base, system, details) -> Allocation:
+    """Allocate ``(n_lists, n_draws)`` votes block by block; the result is lists first."""
+    n_lists, n_draws = by_list.shape
+    step = block_draws(n_lists)
+    if n_draws <= step:  # one block (the engine's case): its arrays are the result
+        part = _allocate_block(np.ascontiguousarray(by_list), extra_base, system, details)
+        if details:
+            return part
+        empty = np.empty((n_lists, 0))
+        return Allocation(part.seats, part.passed, empty, empty.astype(bool), part.runner_up)
+    detail_shape = (n_lists, n_draws if details else 0)
+    out = Allocation(seats=np.empty((n_lists, n_draws), dtype=np.int64),
+                     passed=np.empty((n_lists, n_draws), dtype=bool),
+                     quotas=np.empty(detail_shape, dtype=np.float64),
+                     tied=np.zeros(detail_shape, dtype=bool),
+                     runner_up=np.empty(n_draws, dtype=bool))
+    for start in range(0, n_draws, step):
+        block = slice(start, start + step)
+        part = _allocate_block(np.ascontiguousarray(by_list[:, block]), extra_base[block],
+                               system, details)
+        out.seats[:, block] = part.seats
+        out.passed[:, block] = part.passed
+        out.runner_up[block] = part.runner_up
+        if details:
+            out.quotas[:, block] = part.quotas
+            out.tied[:, block] = part.tied
+    return out
+
+
+def _allocate_block(by_list, extra_base, system, details) -> Allocation:
+    """Allocate one block of draws; every array lists first (see sim.methods for why)."""
+    total = by_list.sum(axis=0)
+    if not total.all():
+        raise InvalidValue("votes", by_list[:, np.argmin(total)].tolist(),
+                           "must not be all zero")
+    passed = _passes_threshold(by_list, total + extra_base, system.threshold_fraction)
+    prefer = Preference(system.tie_break, by_list)
+    method = METHODS[system.method]
+    seats, shared_votes, shared_seats, capped = _allocate_capped(by_list, passed, system, prefer)
+    runner_up = np.zeros(by_list.shape[1], dtype=bool)
+    if system.runner_up is not None:
+        runner_up = _apply_runner_up(by_list, passed, seats, system, prefer)
+    if not details:
+        return Allocation(seats, passed, None, None, runner_up)
+    tied = ~runner_up & method.tied(shared_votes, shared_seats, np.where(capped, 0, seats))
+    passing_votes = np.where(passed, by_list, 0).astype(np.float64)
+    passing_total = passing_votes.sum(axis=0)
+    quotas = passing_votes * (system.seats / np.where(passing_total > 0, passing_total, 1.0))
+    return Allocation(seats, passed, quotas, tied, runner_up)
+
+
+def _as_draws(votes) -> tuple[np.ndarray, bool]:
+    """Votes as a 2-D int64 or float64 array, after checking them."""
+    array = np.asarray(votes)
+    if array.ndim not in (1, 2) or array.shape[-1] == 0:
+        raise InvalidValue("votes", _short(array),
+                           "must have shape (n_lists,) or (n_draws, n_lists)")
+    if array.dtype.kind in "iub":
+        array = array.astype(np.int64, copy=False)
+    elif array.dtype.kind == "f":
+        array = array.astype(np.float64, copy=False)
+        if np.isnan(array).any():
+            raise InvalidValue("votes", _short(array), "must not be NaN")
+    else:
+        raise InvalidValue("votes", _short(array), "must be numbers")
+    if (array < 0).any():
+        raise InvalidValue("votes", _short(array), "must not be negative")
+    return np.atleast_2d(array), array.ndim == 1
+
+
+def _short(array: np.ndarray):
+    """The bad value for a message: the array itself when small, else its first row."""
+    return array.tolist() if array.size <= 20 else array.reshape(-1, array.shape[-1])[0].tolist()
+
+
+def votes_beyond_lists(system, n_draws, dtype, against_all, invalid) -> np.ndarray:
+    """Votes outside the lists that count toward the threshold base, shape ``(n_draws,)``."""
+    extra = np.zeros(n_draws, dtype=dtype)
+    if system.threshold_base in ("valid", "ballots") and against_all is not None:
+        extra = extra + _ballot_count("against_all", against_all, n_draws)
+    if system.threshold_base == "ballots" and invalid is not None:
+        extra = extra + _ballot_count("invalid", invalid, n_draws)
+    return extra
+
+
+def _ballot_count(name: str, value, n_draws: int) -> np.ndarray:
+    array = np.broadcast_to(np.asarray(value), (n_draws,))
+    if array.dtype.kind not in "iuf" or np.isnan(array.astype(np.float64)).any() \
+            or (array < 0).any():
+        raise InvalidValue(name, _short(np.asarray(value)), "must be a non-negative number")
+    return array
+
+
+def _passes_threshold(votes: np.ndarray, base: np.ndarray, fraction: Fraction):
+    """``votes >= fraction * base``, exactly for integer counts."""
+    needed = fraction.numerator * base
+    if votes.dtype.kind != "i" or base.dtype.kind != "i":
+        # Shares are decimal numbers stored in binary: allow one part in 10^12 of rounding.
+        needed = needed * (1 - 1e-12)
+    return votes * fraction.denominator >= needed
+
+
+def _allocate_capped(votes, passed, system, prefer):
+    """The method's allocation; lists over the cap keep the cap, the others share the rest.
+
+    Returns the seats and, for telling ties, the votes and seats of the last sharing and
+    which lists were capped.
+    """
+    allocate = METHODS[system.method].allocate
+    shared_votes = np.where(passed, votes, 0)
+    seats = np.full(votes.shape[1], system.seats, dtype=np.int64)
+    allocation = allocate(shared_votes, seats, prefer)
+    capped = np.zeros_like(passed)
+    while system.cap is not None:
+        over = allocation > system.cap
+        if not over.any():
+            break
+        capped |= over
+        shared_votes = np.where(capped, 0, shared_votes)
+        seats = system.seats - system.cap * capped.sum(axis=0)
+        draws = np.flatnonzero(over.any(axis=0))
+        shared = allocate(shared_votes[:, draws], seats[draws], prefer.subset(draws))
+        allocation[:, draws] = np.where(capped[:, draws], system.cap, shared)
+    return allocation, shared_votes, seats, capped
+
+
+def _apply_runner_up(votes, passed, allocation, system, prefer) -> np.ndarray:
+    """Admit the runner-up in draws where exactly one list passed; returns where it did."""
+    rule = system.runner_up
+    used = np.zeros(votes.shape[1], dtype=bool)
+    alone = passed.sum(axis=0) == 1
+    if not alone.any():
+        return used
+    candidates = ~passed & (votes > 0)
+    draws = np.flatnonzero(alone & candidates.any(axis=0))
+    if draws.size == 0:
+        return used
+    leader = np.argmax(passed[:, draws], axis=0)
+    priority = np.where(candidates[:, draws], votes[:, draws], -1).astype(np.float64)
+    runner = prefer.subset(draws).argbest(priority)
+    v_lead, v_run = votes[leader, draws], votes[runner, draws]
+    factor = Fraction(repr(float(rule.factor)))
+    if votes.dtype.kind == "i":
+        runner_seats = (factor.numerator * v_run * system.seats) // (
+            factor.denominator * (v_lead + v_run))
+    else:
+        runner_seats = np.floor(float(factor) * v_run * system.seats / (v_lead + v_run))
+    runner_seats = np.clip(runner_seats.astype(np.int64), rule.min_seats, system.seats - 1)
+    allocation[:, draws] = 0
+    allocation[leader, draws] = system.seats - runner_seats
+    allocation[runner, draws] = runner_seats
+    passed[runner, draws] = True
+    used[draws] = True
+    return used

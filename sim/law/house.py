@@ -1,0 +1,104 @@
+"""The house: lists on the ballot, blocs, appointed seats and majority lines.
+
+Read from a scenario's ``[lists]``, ``[blocs]``, ``[appointed]`` and ``[majorities]``
+tables; the seat allocation itself is in :mod:`sim.law.allocate`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from sim.ballot import RESERVED_IDS
+from sim.errors import ScenarioError
+from sim.tables import Table
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PartyList:
+    """A list on the ballot, in registration order."""
+
+    id: str
+    name: str
+    bloc: str | None
+    color: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Bloc:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AppointedSeats:
+    """Seats not elected from the lists (e.g. chosen by the Assembly of People), credited to
+    a bloc."""
+
+    id: str
+    name: str
+    seats: int
+    bloc: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MajorityLine:
+    """A share of the house a bloc may reach: more than it (``at_least=False``) or at least it."""
+
+    id: str
+    fraction: Fraction
+    at_least: bool
+
+    def seats_needed(self, house: int) -> int:
+        line = self.fraction * house
+        if self.at_least:
+            return -(-line.numerator // line.denominator)
+        return line.numerator // line.denominator + 1
+
+
+def read_blocs(table: Table) -> tuple[Bloc, ...]:
+    blocs = []
+    for bloc_id, entry in table.entries():
+        entry.check_keys(("name",))
+        blocs.append(Bloc(id=bloc_id, name=entry.string("name", bloc_id)))
+    return tuple(blocs)
+
+
+def _bloc_of(entry: Table, blocs: tuple[Bloc, ...]) -> str | None:
+    bloc = entry.string("bloc")
+    if bloc is not None:
+        entry.member("bloc", bloc, (b.id for b in blocs), "bloc in [blocs]")
+    return bloc
+
+
+def read_lists(table: Table, blocs: tuple[Bloc, ...]) -> tuple[PartyList, ...]:
+    lists = []
+    for list_id, entry in table.entries():
+        entry.check_keys(("name", "bloc", "color"))
+        if list_id in RESERVED_IDS:
+            raise table.error(list_id, entry.data, "is a reserved name, not a list id")
+        lists.append(PartyList(id=list_id, name=entry.string("name", list_id),
+                               bloc=_bloc_of(entry, blocs), color=entry.string("color")))
+    if not lists:
+        raise ScenarioError("lists", {}, "must declare at least one list")
+    return tuple(lists)
+
+
+def read_appointed(table: Table, blocs: tuple[Bloc, ...]) -> tuple[AppointedSeats, ...]:
+    appointed = []
+    for entry_id, entry in table.entries():
+        entry.check_keys(("name", "seats", "bloc"))
+        appointed.append(AppointedSeats(
+            id=entry_id, name=entry.string("name", entry_id),
+            seats=entry.integer("seats", required=True, low=1), bloc=_bloc_of(entry, blocs)))
+    return tuple(appointed)
+
+
+def read_majorities(table: Table) -> tuple[MajorityLine, ...]:
+    lines = []
+    for line_id, entry in table.entries():
+        entry.check_keys(("fraction", "rule"))
+        rule = entry.string("rule", "more-than", choices=("more-than", "at-least"))
+        lines.append(MajorityLine(id=line_id, fraction=entry.fraction("fraction", required=True),
+                                  at_least=rule == "at-least"))
+    return tuple(lines)

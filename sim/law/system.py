@@ -1,0 +1,131 @@
+"""Electoral systems for list PR: the threshold, the method, ties, the runner-up rule, the cap.
+
+Read from a scenario's or a tally's ``[system]`` table; :mod:`sim.law.allocate` applies them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from sim.errors import InvalidValue
+from sim.law.methods import METHODS
+from sim.tables import Table
+
+THRESHOLD_BASES = ("valid", "lists", "ballots")
+TIE_BREAKS = ("order", "votes")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunnerUp:
+    """Kazakhstan's runner-up rule: when one list passes, the next one is admitted.
+
+    References
+    ----------
+    Constitutional Law "On Elections in the Republic of Kazakhstan", Art. 97-1 (2009
+    amendment). The quota is computed over both lists and the runner-up's quotient is
+    multiplied by a correction index of 0.7; secondary sources (IPU, ElectionGuide) say it
+    gets at least two seats. The end of the article was not available, so this is elsim's
+    reading: the runner-up gets ``max(min_seats, floor(factor * votes * seats / total))``
+    with ``total`` the votes of both lists, and the leading list takes every other seat.
+    """
+
+    factor: float = 0.7
+    min_seats: int = 2
+
+    def __post_init__(self):
+        if not 0 < self.factor <= 1:
+            raise InvalidValue("runner_up.factor", self.factor, "must be in (0, 1]")
+        if self.min_seats < 0:
+            raise InvalidValue("runner_up.min_seats", self.min_seats, "must be at least 0")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ElectoralSystem:
+    """How list votes become seats.
+
+    Parameters
+    ----------
+    seats : int
+        Seats shared among the lists.
+    threshold : float
+        Share of the threshold base a list needs (``>=``), in ``[0, 1)``.
+    threshold_base : {"valid", "lists", "ballots"}
+        ``"valid"``: list votes plus against-all; ``"lists"``: list votes only;
+        ``"ballots"``: valid votes plus invalid ballots.
+    method : str
+        A key of :data:`sim.methods.METHODS`.
+    tie_break : {"order", "votes"}
+        Equal remainders or quotients go to the earlier-registered list, or to the list
+        with more votes and then the earlier one.
+    runner_up : RunnerUp, optional
+        Admit the runner-up when exactly one list passes.
+    cap : int, optional
+        Most seats one list may hold; the rest are shared among the others.
+    """
+
+    seats: int
+    threshold: float = 0.0
+    threshold_base: str = "valid"
+    method: str = "hare"
+    tie_break: str = "order"
+    runner_up: RunnerUp | None = None
+    cap: int | None = None
+
+    def __post_init__(self):
+        if isinstance(self.seats, bool) or not isinstance(self.seats, (int, np.integer)) \
+                or self.seats < 1:
+            raise InvalidValue("seats", self.seats, "must be a whole number of at least 1")
+        if not isinstance(self.threshold, (int, float)) or not 0 <= self.threshold < 1:
+            raise InvalidValue("threshold", self.threshold, "must be a fraction in [0, 1)")
+        _check_choice("threshold_base", self.threshold_base, THRESHOLD_BASES)
+        _check_choice("method", self.method, tuple(METHODS))
+        _check_choice("tie_break", self.tie_break, TIE_BREAKS)
+        if self.cap is not None and not 1 <= self.cap <= self.seats:
+            raise InvalidValue("cap", self.cap, f"must be between 1 and seats ({self.seats})")
+
+    @property
+    def threshold_fraction(self) -> Fraction:
+        """The threshold as an exact fraction (0.07 is 7/100, not 0.07000000000000000666)."""
+        return Fraction(repr(float(self.threshold)))
+
+
+def _check_choice(key: str, value: object, known: tuple[str, ...]) -> None:
+    if value not in known:
+        raise InvalidValue(key, value, f"must be one of {', '.join(known)}")
+
+
+SYSTEM_KEYS = ("seats", "threshold", "threshold_base", "method", "tie_break", "runner_up", "cap")
+
+
+def read_system(table: Table) -> ElectoralSystem:
+    """An :class:`ElectoralSystem` from a ``[system]`` table."""
+    table.check_keys(SYSTEM_KEYS)
+    runner_up = None
+    if "runner_up" in table:
+        rule = table.table("runner_up")
+        rule.check_keys(("factor", "min_seats"))
+        runner_up = _located(table, lambda: RunnerUp(
+            factor=rule.number("factor", 0.7), min_seats=rule.integer("min_seats", 2, low=0)),
+            prefix=table.key)
+    return _located(table, lambda: ElectoralSystem(
+        seats=table.integer("seats", required=True),
+        threshold=table.number("threshold", 0.0),
+        threshold_base=table.string("threshold_base", "valid"),
+        method=table.string("method", "hare"),
+        tie_break=table.string("tie_break", "order"),
+        runner_up=runner_up,
+        cap=table.integer("cap"),
+    ), prefix=table.key)
+
+
+def _located(table: Table, build, *, prefix: str):
+    """Run ``build``; place a rule's error in the table's file under ``prefix``."""
+    try:
+        return build()
+    except InvalidValue as error:
+        if error.file is not None:
+            raise
+        raise error.located(table.file, prefix) from None

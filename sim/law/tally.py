@@ -1,0 +1,66 @@
+"""Tally files: one count of votes to allocate (``elsim allocate``), e.g. a past election.
+
+A tally file has a ``[system]`` table, a ``[votes]`` table of list → votes in registration
+order, optionally ``[ballots]`` (``against_all``, ``invalid``) and ``[official]`` (the seats
+the election authority announced, which the history tests check against).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from sim.errors import ScenarioError
+from sim.law.system import ElectoralSystem, read_system
+from sim.tables import Table, read_toml
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Tally:
+    """One count: votes per list in registration order, and the system to allocate them."""
+
+    path: str
+    title: str
+    system: ElectoralSystem
+    lists: tuple[str, ...]
+    votes: np.ndarray
+    against_all: int | None
+    invalid: int | None
+    official: dict[str, int] | None
+
+
+def load_tally(path: str | Path) -> Tally:
+    """Read and check a tally file."""
+    file = str(path)
+    top = Table(read_toml(Path(path)), file)
+    top.check_keys(("title", "source", "system", "votes", "ballots", "official"))
+    system = read_system(top.table("system", required=True))
+    votes_table = top.table("votes", required=True)
+    if not votes_table.names():
+        raise ScenarioError("votes", {}, "must name at least one list", file=file)
+    votes = [votes_table.integer(name, low=0, required=True) for name in votes_table.names()]
+    if sum(votes) == 0:
+        raise ScenarioError("votes", dict(votes_table.data), "must not be all zero", file=file)
+    ballots = top.table("ballots")
+    ballots.check_keys(("against_all", "invalid"))
+    official = None
+    if "official" in top:
+        official_table = top.table("official")
+        for name in official_table.names():
+            if name not in votes_table.data:
+                raise official_table.error(name, official_table.data[name],
+                                           "names no list in [votes]")
+        official = {name: official_table.integer(name, low=0)
+                    for name in official_table.names()}
+    return Tally(
+        path=file,
+        title=top.string("title", Path(path).stem),
+        system=system,
+        lists=tuple(votes_table.names()),
+        votes=np.array(votes, dtype=np.int64),
+        against_all=ballots.integer("against_all", low=0),
+        invalid=ballots.integer("invalid", low=0),
+        official=official,
+    )

@@ -1,0 +1,1 @@
+"""What a run leaves: result files, comparisons, regression checks, text, pictures, report."""

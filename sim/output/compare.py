@@ -1,0 +1,143 @@
+"""Side-by-side comparison of result documents: per list and per bloc, with the difference
+from the first scenario, as a table, Markdown, CSV or JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from sim.output.text import percent, render
+
+FORMATS = ("table", "markdown", "csv", "json")
+
+
+def comparison(documents: list[dict]) -> dict:
+    """The comparison as plain data (what ``--format json`` prints).
+
+    Lists and blocs are matched by id, in order of first appearance; a scenario without one
+    has no row for it.
+    """
+    labels = [Path(doc["scenario"]["path"]).stem for doc in documents]
+    first = documents[0]["summary"]
+    lists = _union(doc["summary"]["lists"] for doc in documents)
+    blocs = _union(doc["summary"]["blocs"] for doc in documents)
+    lines = list(dict.fromkeys(line for doc in documents
+                               for line in doc["summary"]["parliament"]["seats_needed"]))
+    return {
+        "scenarios": [{"label": label, "path": doc["scenario"]["path"],
+                       "title": doc["scenario"]["title"], "draws": doc["summary"]["draws"]}
+                      for label, doc in zip(labels, documents)],
+        "lists": [{"id": list_id, "name": name,
+                   "rows": _rows(documents, labels, "lists", list_id, _list_metrics, first)}
+                  for list_id, name in lists],
+        "blocs": [{"id": bloc_id, "name": name,
+                   "rows": _rows(documents, labels, "blocs", bloc_id,
+                                 lambda bloc: _bloc_metrics(bloc, lines), first)}
+                  for bloc_id, name in blocs],
+        "majority_lines": lines,
+    }
+
+
+def _union(groups) -> list[tuple[str, str]]:
+    seen: dict[str, str] = {}
+    for group in groups:
+        for item in group:
+            seen.setdefault(item["id"], item["name"])
+    return list(seen.items())
+
+
+def _find(summary: dict, section: str, item_id: str) -> dict | None:
+    return next((item for item in summary[section] if item["id"] == item_id), None)
+
+
+def _list_metrics(item: dict) -> dict:
+    seats = item["seats"]
+    return {"mean": seats["mean"], "q05": seats["q05"], "q95": seats["q95"],
+            "p_pass": item["p_pass"]}
+
+
+def _bloc_metrics(bloc: dict, lines: list[str]) -> dict:
+    seats = bloc["seats"]
+    metrics = {"mean": seats["mean"], "q05": seats["q05"], "q95": seats["q95"]}
+    metrics.update({f"p_{line}": bloc["majorities"].get(line) for line in lines})
+    return metrics
+
+
+def _rows(documents, labels, section, item_id, metrics, first_summary) -> list[dict]:
+    base_item = _find(first_summary, section, item_id)
+    base = metrics(base_item) if base_item else None
+    rows = []
+    for index, (label, doc) in enumerate(zip(labels, documents)):
+        item = _find(doc["summary"], section, item_id)
+        if item is None:
+            continue
+        row = {"scenario": label, **metrics(item)}
+        if base is not None and index > 0:
+            for key in list(row):
+                if key not in ("scenario", "q05", "q95") and row[key] is not None \
+                        and base[key] is not None:
+                    row[f"diff_{key}"] = round(row[key] - base[key], 6)
+        rows.append(row)
+    return rows
+
+
+def format_comparison(data: dict, fmt: str) -> str:
+    """Render :func:`comparison` data in one of :data:`FORMATS`."""
+    if fmt == "json":
+        return json.dumps(data, indent=1) + "\n"
+    if fmt == "csv":
+        return _csv(data)
+    table = _markdown if fmt == "markdown" else render
+    return "\n\n".join(table(headers, rows) for headers, rows in comparison_tables(data)) + "\n"
+
+
+def comparison_tables(data: dict) -> list[tuple[list[str], list[list[str]]]]:
+    """The comparison as (headers, rows) tables: lists, then blocs when there are any."""
+    first = data["scenarios"][0]["label"]
+    list_headers = ["list", "scenario", "seats", "90% interval", "P(pass)",
+                    f"seats vs {first}", f"P(pass) vs {first}"]
+    list_rows = [[group["name"], row["scenario"], f"{row['mean']:.1f}",
+                  f"{row['q05']}-{row['q95']}", percent(row["p_pass"]),
+                  _signed(row.get("diff_mean"), "{:+.1f}"),
+                  _signed(row.get("diff_p_pass"), "{:+.1%}")]
+                 for group in data["lists"] for row in group["rows"]]
+    lines = data["majority_lines"]
+    bloc_headers = ["bloc", "scenario", "seats"] + [f"P({line})" for line in lines] + \
+        [f"P({line}) vs {first}" for line in lines]
+    bloc_rows = [[group["name"], row["scenario"], f"{row['mean']:.1f}"]
+                 + [percent(row[f"p_{line}"]) for line in lines]
+                 + [_signed(row.get(f"diff_p_{line}"), "{:+.1%}") for line in lines]
+                 for group in data["blocs"] for row in group["rows"]]
+    tables = [(list_headers, list_rows)]
+    if bloc_rows:
+        tables.append((bloc_headers, bloc_rows))
+    return tables
+
+
+def _markdown(headers, rows) -> str:
+    lines = ["| " + " | ".join(headers) + " |",
+             "|" + "|".join(["---"] + ["---:"] * (len(headers) - 1)) + "|"]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _csv(data: dict) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    seen = dict.fromkeys(key for section in ("lists", "blocs") for group in data[section]
+                         for row in group["rows"] for key in row if key != "scenario")
+    keys = [key for key in seen if not key.startswith("diff_")] + \
+        [key for key in seen if key.startswith("diff_")]
+    writer.writerow(["kind", "id", "scenario", *keys])
+    for section, kind in (("lists", "list"), ("blocs", "bloc")):
+        for group in data[section]:
+            for row in group["rows"]:
+                writer.writerow([kind, group["id"], row["scenario"],
+                                 *("" if row.get(key) is None else row[key] for key in keys)])
+    return buffer.getvalue()
+
+
+def _signed(value, pattern: str) -> str:
+    return "" if value is None else pattern.format(value)

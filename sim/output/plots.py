@@ -1,0 +1,209 @@
+"""Pictures of results with matplotlib: seat distributions, a hemicycle, comparisons and
+sweeps. Each function returns a :class:`~matplotlib.figure.Figure`; :func:`image_bytes`
+renders it reproducibly (no dates or random ids in the file).
+
+Figures are made with matplotlib's object API, not pyplot: no GUI backend is chosen or
+changed for the user's process, and no figure is kept in pyplot's global registry.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from sim.law.allocate import allocate
+from sim.law.system import ElectoralSystem
+
+DPI = 100
+# tab10 without its grey, which is kept for appointed seats and blocs.
+PALETTE = [color for i, color in enumerate(matplotlib.colormaps["tab10"].colors) if i != 7]
+APPOINTED_COLOR = "#9e9e9e"
+
+
+def list_colors(documents: list[dict]) -> dict[str, str]:
+    """A stable colour per list id: the scenario's own, else the palette in order of first
+    appearance across the documents."""
+    colors: dict[str, str] = {}
+    for document in documents:
+        for item in document.get("summary", {}).get("lists", []):
+            if item["id"] not in colors:
+                colors[item["id"]] = item.get("color") or matplotlib.colors.to_hex(
+                    PALETTE[len(colors) % len(PALETTE)])
+    return colors
+
+
+def seat_distributions(document: dict, colors: dict[str, str]):
+    """One panel per list (seat histogram, 90% interval, P(pass)), then one per bloc with
+    its majority lines."""
+    summary = document["summary"]
+    panels = [("list", item) for item in summary["lists"]] + \
+        [("bloc", bloc) for bloc in summary["blocs"]]
+    columns = 3
+    rows = -(-len(panels) // columns)
+    figure, axes = _subplots(rows, columns, figsize=(12, 2.8 * rows), squeeze=False)
+    needed = summary["parliament"]["seats_needed"]
+    for ax, (kind, item) in zip(axes.flat, panels):
+        counts = np.array(item["seats"]["histogram"], dtype=float)
+        probability = counts / counts.sum()
+        color = colors.get(item["id"], APPOINTED_COLOR) if kind == "list" else APPOINTED_COLOR
+        ax.bar(np.arange(len(probability)), probability, width=1.0, color=color,
+               edgecolor="none")
+        low, high = item["seats"]["q05"], item["seats"]["q95"]
+        ax.axvspan(low - 0.5, high + 0.5, color="black", alpha=0.08, lw=0)
+        ax.axvline(item["seats"]["mean"], color="black", lw=1)
+        if kind == "list":
+            title = f"{item['name']}: P(pass) {item['p_pass']:.0%}"
+        else:
+            title = f"{item['name']} (bloc)"
+            for line, seats in needed.items():
+                ax.axvline(seats, color="firebrick", lw=1, ls="--")
+                ax.text(seats, ax.get_ylim()[1] * 0.97, f"{line} ({seats}) ", color="firebrick",
+                        fontsize=8, va="top", ha="right", rotation=90)
+        ax.set_title(title, fontsize=11)
+        ax.set_xlabel(f"seats (mean {item['seats']['mean']:.1f}, 90%: {low}-{high})")
+        ax.set_ylabel("probability")
+        # A bloc's panel spans the house, so that every majority line is in view.
+        right = summary["parliament"]["house"] if kind == "bloc" else max(high + 3,
+                                                                          len(probability))
+        ax.set_xlim(-0.5, right + 0.5)
+    for ax in list(axes.flat)[len(panels):]:
+        ax.set_visible(False)
+    figure.suptitle(document["scenario"]["title"], fontsize=13)
+    figure.tight_layout()
+    return figure
+
+
+def typical_seats(document: dict) -> dict[str, int]:
+    """Whole seats summing to the list seats, from the mean seats (Hare largest remainder)."""
+    summary = document["summary"]
+    means = [item["seats"]["mean"] for item in summary["lists"]]
+    # A hair added to every mean: a scenario where no list ever wins a seat has all-zero
+    # means, which allocate rejects as a count.
+    seats = allocate(np.array(means) + 1e-12,
+                     ElectoralSystem(seats=summary["parliament"]["list_seats"]))
+    return {item["id"]: int(n) for item, n in zip(summary["lists"], seats)}
+
+
+def hemicycle(document: dict, colors: dict[str, str]):
+    """The parliament as an arc of dots: appointed seats apart in grey on the left, then the
+    lists by their typical seats in registration order; majority lines count from the left."""
+    summary = document["summary"]
+    parliament = summary["parliament"]
+    seats = typical_seats(document)
+    appointed = parliament["house"] - parliament["list_seats"]
+    fill = [APPOINTED_COLOR] * appointed + \
+        [colors[item] for item, n in seats.items() for _ in range(n)]
+    x, y = _arc_positions(len(fill))
+    figure, ax = _subplots(figsize=(9, 5.2))
+    ax.scatter(x, y, s=min(90, 9000 / len(fill)), c=fill, edgecolors="white", linewidths=0.5)
+    for line, needed in parliament["seats_needed"].items():
+        angle = np.pi * (1 - (needed - 0.5) / len(fill))
+        ax.plot([0.35 * np.cos(angle), 1.05 * np.cos(angle)],
+                [0.35 * np.sin(angle), 1.05 * np.sin(angle)], color="firebrick", lw=1, ls="--")
+        ax.text(1.09 * np.cos(angle), 1.09 * np.sin(angle), f"{line} ({needed})",
+                color="firebrick", fontsize=9, ha="center")
+    names = {item["id"]: item["name"] for item in summary["lists"]}
+    handles = [Line2D([], [], marker="o", ls="", color=APPOINTED_COLOR,
+                          label=f"appointed {appointed}")] if appointed else []
+    handles += [Line2D([], [], marker="o", ls="", color=colors[item],
+                           label=f"{names[item]} {n}") for item, n in seats.items() if n]
+    ax.legend(handles=handles, loc="lower center", ncol=min(4, len(handles)), frameon=False,
+              bbox_to_anchor=(0.5, -0.12), fontsize=10)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(f"{document['scenario']['title']}\ntypical composition (from mean seats)",
+                 fontsize=12)
+    figure.tight_layout()
+    return figure
+
+
+def _arc_positions(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Seat positions on concentric half rings, filled left to right by angle."""
+    rings = max(1, int(np.ceil(np.sqrt(n / 6))))
+    radii = np.linspace(0.45, 1.0, rings)
+    capacity = radii / radii.sum() * n
+    per_ring = np.floor(capacity).astype(int)
+    per_ring[np.argsort(per_ring - capacity)[: n - per_ring.sum()]] += 1
+    points = [(np.pi * (1 - (i + 0.5) / count), radius)
+              for radius, count in zip(radii, per_ring) for i in range(count)]
+    points.sort(key=lambda point: (-point[0], point[1]))
+    angles = np.array([p[0] for p in points])
+    radius = np.array([p[1] for p in points])
+    return radius * np.cos(angles), radius * np.sin(angles)
+
+
+def comparison(documents: list[dict], colors: dict[str, str]):
+    """Per list, mean seats with its 90% interval, one row per scenario."""
+    labels = [Path(doc["scenario"]["path"]).stem for doc in documents]
+    ids = list(colors)
+    names = {item["id"]: item["name"] for doc in documents for item in doc["summary"]["lists"]}
+    figure, ax = _subplots(figsize=(10, 0.45 * len(ids) * len(documents) + 1.5))
+    row, ticks, tick_labels = 0, [], []
+    for list_id in ids:
+        for label, doc in zip(labels, documents):
+            item = next((i for i in doc["summary"]["lists"] if i["id"] == list_id), None)
+            if item is None:
+                continue
+            seats = item["seats"]
+            # The interval as a bar and the mean as a dot (a skewed mean may lie outside it).
+            ax.hlines(row, seats["q05"], seats["q95"], color=colors[list_id], lw=3, alpha=0.5)
+            ax.plot(seats["mean"], row, "o", color=colors[list_id])
+            ticks.append(row)
+            tick_labels.append(f"{names[list_id]} — {label}")
+            row -= 1
+        row -= 0.6
+    ax.set_yticks(ticks, tick_labels, fontsize=9)
+    ax.set_xlabel("seats: mean and 90% interval")
+    ax.grid(axis="x", alpha=0.3)
+    ax.set_title("Seats by scenario", fontsize=12)
+    figure.tight_layout()
+    return figure
+
+
+def sweep(document: dict, colors: dict[str, str]):
+    """Mean seats per list and each bloc's majority chances against the swept parameter."""
+    axis = document["axes"][0]["id"]
+    rows = document["rows"]
+    values = [row[axis] for row in rows]
+    figure, (left, right) = _subplots(1, 2, figsize=(12, 4.5))
+    names = document.get("names", {})
+    for list_id in rows[0]["lists"]:
+        left.plot(values, [row["lists"][list_id]["seats"] for row in rows], marker="o",
+                  color=colors.get(list_id), label=names.get(list_id, list_id))
+    left.set_xlabel(axis)
+    left.set_ylabel("mean seats")
+    left.legend(fontsize=9)
+    for bloc_id in rows[0]["blocs"]:
+        for metric in rows[0]["blocs"][bloc_id]:
+            if metric == "seats":
+                continue
+            right.plot(values, [row["blocs"][bloc_id][metric] for row in rows], marker="o",
+                       label=f"{bloc_id}: {metric}")
+    right.set_xlabel(axis)
+    right.set_ylabel("probability")
+    right.set_ylim(-0.02, 1.02)
+    right.legend(fontsize=9)
+    figure.suptitle(document["scenario"]["title"], fontsize=13)
+    figure.tight_layout()
+    return figure
+
+
+def _subplots(*args, figsize: tuple[float, float], **kwargs):
+    """A new figure (not registered with pyplot) and its axes."""
+    figure = Figure(figsize=figsize)
+    return figure, figure.subplots(*args, **kwargs)
+
+
+def image_bytes(figure, fmt: str = "png") -> bytes:
+    """The figure as PNG or SVG, without dates or random ids (a rerun gives the same
+    bytes)."""
+    metadata = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
+    buffer = io.BytesIO()
+    with matplotlib.rc_context({"svg.hashsalt": "elsim"}):
+        figure.savefig(buffer, format=fmt, dpi=DPI, metadata=metadata)
+    return buffer.getvalue()

@@ -1,0 +1,65 @@
+"""Sweep tables as files: ``<stem>-sweep.json`` and ``<stem>-sweep.csv``."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from sim.engine.simulate import Simulation
+from sim.output.files import atomic_write, json_text
+from sim.output.results import FORMAT_VERSION
+from sim.scenario import Scenario
+
+SWEEP_FORMAT = "elsim-sweep"
+
+
+def sweep_document(scenario: Scenario, runs: list[tuple[dict, Simulation]],
+                   draws: int | None) -> dict:
+    """The sweep table: for each variant, mean seats and P(pass) per list and the majority
+    probabilities per bloc."""
+    rows = []
+    for values, simulation in runs:
+        summary = simulation.to_dict()
+        rows.append({
+            **values,
+            "lists": {item["id"]: {"seats": item["seats"]["mean"], "q05": item["seats"]["q05"],
+                                   "q95": item["seats"]["q95"], "p_pass": item["p_pass"]}
+                      for item in summary["lists"]},
+            "blocs": {bloc["id"]: {"seats": bloc["seats"]["mean"], **bloc["majorities"]}
+                      for bloc in summary["blocs"]},
+        })
+    return {
+        "format": SWEEP_FORMAT,
+        "format_version": FORMAT_VERSION,
+        "scenario": {"path": Path(scenario.path).as_posix(), "title": scenario.title},
+        "names": {item.id: item.name for item in scenario.lists},
+        "axes": [{"id": axis.id, "key": axis.key, "complement": axis.complement,
+                  "values": list(axis.values)} for axis in scenario.sweeps],
+        "draws": draws or scenario.draws,
+        "rows": rows,
+    }
+
+
+def sweep_csv(document: dict) -> str:
+    """One row per variant: the swept values, then ``list.metric`` and ``bloc.metric``."""
+    axes = [axis["id"] for axis in document["axes"]]
+    first = document["rows"][0]
+    columns = [(section, item, metric) for section in ("lists", "blocs")
+               for item, metrics in first[section].items() for metric in metrics]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(axes + [f"{item}.{metric}" for _, item, metric in columns])
+    for row in document["rows"]:
+        writer.writerow([row[axis] for axis in axes]
+                        + [row[section][item][metric] for section, item, metric in columns])
+    return buffer.getvalue()
+
+
+def write_sweep(document: dict, out_dir: Path) -> Path:
+    """Write ``<stem>-sweep.json`` and ``<stem>-sweep.csv``; returns the CSV path."""
+    stem = Path(document["scenario"]["path"]).stem
+    atomic_write(out_dir / f"{stem}-sweep.json", json_text(document))
+    csv_path = out_dir / f"{stem}-sweep.csv"
+    atomic_write(csv_path, sweep_csv(document))
+    return csv_path

@@ -1,0 +1,1 @@
+"""Poll sources and polls as a scenario states them, and the support draws they give."""

@@ -1,0 +1,174 @@
+"""Reading TOML tables with errors that name the file, key path, value and rule.
+
+The ground of every scenario reader: each stage package reads its own part of a scenario
+through :class:`Table`, so every number passes the same checks and every message has the
+same shape.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Iterable
+
+from sim.errors import ScenarioError
+
+
+def is_number(value: Any) -> bool:
+    """An int or float that is not a bool (TOML's true is not 1)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """The parsed file; a missing or malformed file is a :class:`ScenarioError`."""
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ScenarioError("", None, "file not found", file=str(path)) from None
+    except IsADirectoryError:
+        raise ScenarioError("", None, "is a folder, not a file", file=str(path)) from None
+    except tomllib.TOMLDecodeError as error:
+        raise ScenarioError("", None, f"not valid TOML: {error}", file=str(path)) from None
+
+
+class Table:
+    """One TOML table and where it came from.
+
+    Parameters
+    ----------
+    data : dict
+        The table's contents.
+    file : str
+        The file it was read from (for messages).
+    key : str
+        Its key path, e.g. ``lists.nur-otan``; ``""`` for the top level.
+    """
+
+    def __init__(self, data: dict[str, Any], file: str, key: str = ""):
+        self.data = data
+        self.file = file
+        self.key = key
+
+    def path(self, name: str) -> str:
+        return f"{self.key}.{name}" if self.key else name
+
+    def error(self, name: str, value: Any, rule: str) -> ScenarioError:
+        return ScenarioError(self.path(name), value, rule, file=self.file)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.data
+
+    def names(self) -> list[str]:
+        return list(self.data)
+
+    def entries(self) -> list[tuple[str, "Table"]]:
+        """The named sub-tables, such as each list of ``[lists]``, in declared order."""
+        return [(name, self.table(name)) for name in self.names()]
+
+    def member(self, name: str, value: Any, known: Iterable[str],
+               what: str = "list of this scenario") -> Any:
+        """``value`` itself, when it is one of ``known``; else an error naming them."""
+        known = list(known)
+        if value not in known:
+            raise self.error(name, value, f"names no {what} ({', '.join(known) or 'none'})")
+        return value
+
+    def check_names(self, known: Iterable[str], what: str = "list of this scenario") -> None:
+        """Every key of this table must be one of ``known`` (e.g. a table of list -> share)."""
+        known = list(known)
+        for name, value in self.data.items():
+            if name not in known:
+                raise self.error(name, value, f"names no {what} ({', '.join(known) or 'none'})")
+
+    def check_keys(self, known: Iterable[str]) -> None:
+        """Every key must be known; an unknown one is reported with a did-you-mean."""
+        known = list(known)
+        for name, value in self.data.items():
+            if name not in known:
+                close = difflib.get_close_matches(name, known, n=1)
+                hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(known)}"
+                raise self.error(name, value, f"unknown key; {hint}")
+
+    def raw(self, name: str, default: Any = None, *, required: bool = False) -> Any:
+        if name not in self.data:
+            if required:
+                raise ScenarioError(self.path(name), None, "is required", file=self.file)
+            return default
+        return self.data[name]
+
+    def table(self, name: str, *, required: bool = False) -> "Table":
+        value = self.raw(name, {}, required=required)
+        if not isinstance(value, dict):
+            raise self.error(name, value, "must be a table")
+        return Table(value, self.file, self.path(name))
+
+    def tables(self, name: str) -> list["Table"]:
+        """An array of tables (``[[name]]``)."""
+        value = self.raw(name, [])
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            raise self.error(name, value, "must be an array of tables ([[...]])")
+        return [Table(item, self.file, f"{self.path(name)}[{i}]") for i, item in enumerate(value)]
+
+    def string(self, name: str, default: str | None = None, *, required: bool = False,
+               choices: Iterable[str] | None = None) -> str | None:
+        value = self.raw(name, default, required=required)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise self.error(name, value, "must be a string")
+        if choices is not None and value not in (choices := list(choices)):
+            raise self.error(name, value, f"must be one of {', '.join(choices)}")
+        return value
+
+    def boolean(self, name: str, default: bool | None = None) -> bool | None:
+        value = self.raw(name, default)
+        if value is not None and not isinstance(value, bool):
+            raise self.error(name, value, "must be true or false")
+        return value
+
+    def integer(self, name: str, default: int | None = None, *, required: bool = False,
+                low: int | None = None, high: int | None = None) -> int | None:
+        value = self.raw(name, default, required=required)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.error(name, value, "must be a whole number")
+        _check_range(self, name, value, low, high)
+        return value
+
+    def number(self, name: str, default: float | None = None, *, required: bool = False,
+               low: float | None = None, high: float | None = None) -> float | None:
+        value = self.raw(name, default, required=required)
+        if value is None:
+            return None
+        if not is_number(value) or value != value:
+            raise self.error(name, value, "must be a number")
+        _check_range(self, name, value, low, high)
+        return float(value)
+
+    def fraction(self, name: str, *, required: bool = False) -> Fraction | None:
+        """A number, or a string such as ``"2/3"``, as an exact fraction in (0, 1]."""
+        value = self.raw(name, None, required=required)
+        if value is None:
+            return None
+        try:
+            if isinstance(value, bool):
+                raise ValueError
+            result = Fraction(value) if isinstance(value, str) else Fraction(repr(float(value)))
+        except (ValueError, TypeError, ZeroDivisionError):
+            raise self.error(name, value, 'must be a number or a fraction such as "2/3"') from None
+        if not 0 < result <= 1:
+            raise self.error(name, value, "must be between 0 and 1")
+        return result
+
+
+def _check_range(table: Table, name: str, value, low, high) -> None:
+    if low is not None and high is not None and not low <= value <= high:
+        raise table.error(name, value, f"must be between {low} and {high}")
+    if low is not None and value < low:
+        raise table.error(name, value, f"must be at least {low}")
+    if high is not None and value > high:
+        raise table.error(name, value, f"must be at most {high}")

@@ -1,0 +1,76 @@
+"""Summaries: exact merges, known statistics, and sane ranges."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sim.engine.simulate import simulate
+from sim.scenario import load_scenario
+from sim.engine.summary import Layout, Outcome, SeatSummary
+from tests.scenario_text import write_scenario
+
+
+@pytest.fixture
+def scenario(tmp_path):
+    return load_scenario(write_scenario(tmp_path))
+
+
+def outcome(seats):
+    """An outcome from draws-first seats (easier to write), passing every seated list."""
+    seats = np.asarray(seats).T.copy()
+    shares = (seats + 0.5) / (seats + 0.5).sum(axis=0)
+    return Outcome(seats, seats > 0, shares, np.zeros(seats.shape[1], dtype=bool))
+
+
+@given(st.lists(st.tuples(st.integers(0, 10), st.integers(0, 10)), min_size=2, max_size=40),
+       st.integers(1, 39))
+def test_chunked_and_whole_summaries_are_identical(pairs, cut):
+    seats = np.array([[a, b, 10 - min(a + b, 10)] for a, b in pairs])
+    layout = Layout(lists=tuple({"id": name} for name in "abc"), blocs=({"id": "g"}, {"id": "o"}),
+                    majorities={}, list_seats=10, house=12, n_options=3, against_all=False,
+                    bloc_members=np.array([[1, 0, 0], [0, 1, 1]]), bloc_appointed=np.array([2, 0]))
+    whole, first, second = SeatSummary(layout), SeatSummary(layout), SeatSummary(layout)
+    whole.add(outcome(seats))
+    cut = min(cut, len(seats) - 1)
+    first.add(outcome(seats[:cut]))
+    second.add(outcome(seats[cut:]))
+    merged = first.merge(second)
+    for name in ("seat_hist", "passed", "share_sum", "share_hist", "bloc_hist"):
+        assert np.array_equal(getattr(whole, name), getattr(merged, name)), name
+    assert whole.compositions == merged.compositions
+
+
+def test_statistics_of_a_known_sample(scenario):
+    summary = SeatSummary(Layout.from_scenario(scenario))
+    summary.add(outcome([[6, 4, 0], [6, 4, 0], [5, 3, 2], [4, 4, 2]]))
+    document = summary.to_dict()
+    a = document["lists"][0]
+    assert a["seats"]["mean"] == 5.25
+    assert a["seats"]["sd"] == pytest.approx(np.std([6, 6, 5, 4]), abs=1e-6)
+    assert (a["seats"]["q05"], a["seats"]["q50"], a["seats"]["q95"]) == (4, 5, 6)
+    assert a["seats"]["histogram"] == [0, 0, 0, 0, 1, 1, 2]
+    assert document["lists"][2]["p_pass"] == 0.5
+    government = document["blocs"][0]
+    assert government["appointed"] == 2 and government["seats"]["mean"] == 7.25
+    # House 12: a majority needs 7 seats; the government bloc has 8, 8, 7, 6.
+    assert government["majorities"]["majority"] == 0.75
+    assert document["parliament"]["lists_seated"] == {"2": 0.5, "3": 0.5}
+    top = document["parliament"]["compositions"]
+    assert top == [{"lists": ["a", "b"], "probability": 0.5},
+                   {"lists": ["a", "b", "c"], "probability": 0.5}]
+
+
+def test_quantiles_ordered_and_probabilities_in_range(scenario):
+    document = simulate(scenario, draws=5_000, seed=9).to_dict()
+    for item in document["lists"]:
+        seats, share = item["seats"], item["share"]
+        assert seats["q05"] <= seats["q25"] <= seats["q50"] <= seats["q75"] <= seats["q95"]
+        assert share["q05"] <= share["mean"] <= share["q95"]
+        assert 0 <= item["p_pass"] <= 1
+    assert sum(item["seats"]["mean"] for item in document["lists"]) == pytest.approx(10)
+    for bloc in document["blocs"]:
+        assert all(0 <= p <= 1 for p in bloc["majorities"].values())
+    compositions = document["parliament"]["compositions"]
+    probabilities = [c["probability"] for c in compositions]
+    assert probabilities == sorted(probabilities, reverse=True) and sum(probabilities) <= 1

@@ -1,0 +1,107 @@
+"""elsim compare in every format, and elsim check against baselines."""
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sim.cli import main
+from sim.output.regression import MEAN_FLOOR, Metric, tolerance
+from tests.scenario_text import MINIMAL, write_scenario
+
+ROOT = Path(__file__).parents[2]
+RESULTS = ROOT / "results"
+PAIR = [str(RESULTS / "official-polls.json"), str(RESULTS / "barometer.json")]
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(arg) for arg in args])
+
+
+def test_compare_json_has_differences_from_the_first():
+    result = invoke("compare", "--format", "json", *PAIR)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [s["label"] for s in data["scenarios"]] == ["official-polls", "barometer"]
+    nur_otan = data["lists"][0]
+    official, barometer = nur_otan["rows"]
+    assert "diff_mean" not in official
+    assert barometer["diff_mean"] == pytest.approx(barometer["mean"] - official["mean"],
+                                                   abs=1e-6)
+    assert barometer["diff_mean"] < -5  # the Barometer's Nur Otan has far fewer seats
+    ruling = data["blocs"][0]["rows"][1]
+    assert ruling["diff_p_two-thirds"] < 0
+
+
+def test_compare_table_and_markdown():
+    table = invoke("compare", *PAIR).output
+    assert "seats vs official-polls" in table and "Nur Otan" in table
+    markdown = invoke("compare", "--format", "markdown", *PAIR).output
+    header = markdown.splitlines()[0]
+    assert header.startswith("| list | scenario | seats |")
+    assert markdown.splitlines()[1].startswith("|---|")
+
+
+def test_compare_csv_is_tidy():
+    rows = list(csv.DictReader(io.StringIO(invoke("compare", "--format", "csv", *PAIR).output)))
+    lists = [row for row in rows if row["kind"] == "list"]
+    assert len(lists) == 2 * 5
+    assert {row["scenario"] for row in rows} == {"official-polls", "barometer"}
+    assert rows[0]["id"] == "nur-otan" and float(rows[0]["mean"]) > 70
+
+
+def test_compare_runs_scenario_files_and_mixes_elections(tmp_path):
+    scenario = write_scenario(tmp_path)
+    result = invoke("compare", "--format", "json", "--draws", "2000", PAIR[0], scenario)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    # No list in common: each list has only its own scenario's row, without differences.
+    assert all(len(group["rows"]) == 1 for group in data["lists"])
+
+
+def test_compare_a_missing_result_is_exit_2(tmp_path):
+    result = invoke("compare", tmp_path / "nope.json")
+    assert result.exit_code == 2 and "no such result file" in result.output
+
+
+@pytest.fixture
+def baseline(tmp_path):
+    scenario = write_scenario(tmp_path, MINIMAL.replace("draws = 1000", "draws = 20000"))
+    folder = tmp_path / "baselines"
+    result = invoke("check", "--update", "--baseline", folder, "--quiet", scenario)
+    assert result.exit_code == 0, result.output
+    return scenario, folder
+
+
+def test_check_passes_on_a_rerun_with_another_seed(baseline):
+    scenario, folder = baseline
+    result = invoke("check", "--baseline", folder, "--seed", "987654", "--quiet", scenario)
+    assert result.exit_code == 0, result.output
+    assert "1 scenarios match their baselines" in result.output
+
+
+def test_check_fails_when_a_poll_moves_three_points(baseline):
+    scenario, folder = baseline
+    scenario.write_text(scenario.read_text().replace("a = 0.5, b = 0.3", "a = 0.47, b = 0.33"))
+    result = invoke("check", "--baseline", folder, "--quiet", scenario)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["scenario", "metric", "baseline", "now", "tolerance"]
+    moved = {line.split()[1] for line in lines[2:-1]}
+    assert {"a.seats", "b.seats"} <= moved
+
+
+def test_check_without_a_baseline_is_exit_2(tmp_path):
+    scenario = write_scenario(tmp_path)
+    result = invoke("check", "--baseline", tmp_path / "none", scenario)
+    assert result.exit_code == 2
+    assert "no such result file" in result.output
+
+
+def test_tolerance_formula():
+    a = Metric("x", 10.0, 0.03, MEAN_FLOOR)
+    b = Metric("x", 10.1, 0.04, MEAN_FLOOR)
+    assert tolerance(a, b) == pytest.approx(4 * 0.05 + MEAN_FLOOR)

@@ -1,0 +1,78 @@
+"""Pictures and the HTML report, from the shipped results."""
+
+import json
+import struct
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sim.cli import main
+
+RESULTS = Path(__file__).parents[2] / "results"
+SHIPPED = sorted(p for p in RESULTS.glob("*.json") if not p.name.endswith("-sweep.json"))
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", header[16:24])
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(arg) for arg in args])
+
+
+def test_plot_writes_every_picture_at_its_size(tmp_path):
+    sweep = RESULTS / "barometer-weight-sweep.json"
+    mixture, official = RESULTS / "mixture.json", RESULTS / "official-polls.json"
+    result = invoke("plot", mixture, official, sweep, "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    sizes = {path.name: png_size(path) for path in tmp_path.glob("*.png")}
+    assert sizes == {
+        "mixture-seats.png": (1200, 840), "official-polls-seats.png": (1200, 840),
+        "mixture-hemicycle.png": (900, 520), "official-polls-hemicycle.png": (900, 520),
+        "comparison.png": (1000, 600), "barometer-weight-sweep.png": (1200, 450)}
+    assert all(path.stat().st_size > 20_000 for path in tmp_path.glob("*.png"))
+
+
+def test_plot_svg(tmp_path):
+    result = invoke("plot", RESULTS / "demoscope.json", "--out", tmp_path, "--format", "svg")
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "demoscope-hemicycle.svg").read_text()
+    assert text.lstrip().startswith("<?xml") and "<svg" in text
+
+
+def test_report_has_every_scenario_and_list_and_embeds_its_images(tmp_path):
+    out = tmp_path / "report.html"
+    result = invoke("report", RESULTS, "--out", out)
+    assert result.exit_code == 0, result.output
+    text = out.read_text()
+    for path in SHIPPED:
+        document = json.loads(path.read_text())
+        assert document["scenario"]["title"] in text.replace("&#x27;", "'")
+        for item in document["summary"]["lists"]:
+            assert item["name"] in text.replace("&#x27;", "'")
+    images = text.count('src="data:image/png;base64,')
+    # Two pictures per scenario, the comparison, and the sweep chart.
+    assert images == 2 * len(SHIPPED) + 2
+    assert "http://" not in text and "https://" not in text  # nothing to fetch when viewed
+
+
+@pytest.mark.parametrize("command", ["plot", "report"])
+def test_an_older_result_format_is_one_line_exit_2(tmp_path, command):
+    old = json.loads((RESULTS / "mixture.json").read_text())
+    old["format_version"] = 0
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(old))
+    result = invoke(command, path, "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert result.output == (f"error: {path}: result format version 0 is not 1; re-run the "
+                             "scenario to update it\n")
+
+
+@pytest.mark.parametrize("command", ["plot", "report"])
+def test_a_missing_result_is_one_line_exit_2(tmp_path, command):
+    result = invoke(command, tmp_path / "none.json", "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert result.output == f"error: {tmp_path / 'none.json'}: no such result file\n"
