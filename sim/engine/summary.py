@@ -67,7 +67,7 @@ class Layout:
     list_seats: int
     house: int
     n_options: int
-    against_all: bool
+    against_all_row: int | None  # row of the against-all share, if on the ballot
     bloc_members: np.ndarray  # (n_blocs, n_lists) int: 1 where the list belongs to the bloc
     bloc_appointed: np.ndarray  # (n_blocs,) int: appointed seats credited to the bloc
     counted: bool = False  # a count model: genuine support and turnout are tracked
@@ -90,7 +90,7 @@ class Layout:
             majorities={line.id: line.seats_needed(scenario.house)
                         for line in scenario.majorities},
             list_seats=scenario.system.seats, house=scenario.house,
-            n_options=scenario.ballot.n_options, against_all=scenario.ballot.against_all,
+            n_options=scenario.ballot.n_options, against_all_row=scenario.ballot.against_all_row,
             bloc_members=members, bloc_appointed=appointed,
             counted=scenario.count is not None, endorsers=endorsers)
 
@@ -183,8 +183,8 @@ class SeatSummary:
             if layout.endorsers is not None:
                 lists[-1]["p_withdrawn"] = _round(self.withdrawn[i] / n)
         document = {"draws": n, "lists": lists}
-        if layout.against_all:
-            row = len(layout.lists)
+        if layout.against_all_row is not None:
+            row = layout.against_all_row
             document["against_all"] = {"share": _fraction_stats(
                 self.share_sum[row], self.share_hist[row], n)}
         document["blocs"] = [{
