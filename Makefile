@@ -10,8 +10,10 @@ STAMP := $(VENV)/.installed-stamp
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
-$(STAMP): setup.cfg pyproject.toml constraints.txt
+$(STAMP): setup.cfg setup.py pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@# Before 0.1.0 the distribution was called elsim, a name PyPI gives another project.
+	$(BIN)/python -m pip uninstall --quiet --yes elsim 2>/dev/null || true
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,bench,plot]'
 	touch $(STAMP)
 
