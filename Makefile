@@ -5,10 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help install test check run bench clean
+.PHONY: help install test check wheel-check run bench clean
 
 help:  ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(STAMP): setup.cfg setup.py pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,9 @@ test: install  ## run the test suite
 
 check: test  ## the tests, then re-run the shipped scenarios against their baselines in results/
 	$(BIN)/elsim check --quiet
+
+wheel-check: install  ## build the sdist and wheel, install the wheel in a fresh venv outside the checkout, run its example
+	$(BIN)/python -m pytest -m wheel tests/test_wheel.py
 
 run: install  ## run the shipped Kazakhstan scenarios: results/, pictures, results/report.html
 	$(BIN)/elsim run scenarios/kz-2021 scenarios/kz-2023

@@ -35,7 +35,7 @@ def examples_command(folder_only):
         click.echo(data_folder())
         return
     items = examples()
-    width = max(len(item.name) for item in items)
+    width = max((len(item.name) for item in items), default=0)
     for kind, heading in HEADINGS.items():
         names = [f"  {item.name:<{width}}  {item.title}".rstrip()
                  for item in items if item.kind == kind]
