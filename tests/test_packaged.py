@@ -1,12 +1,16 @@
 """The shipped data (``sim.examples``, the scenarios/ folder) and the commands that use it:
 ``elsim examples`` and ``elsim new``."""
 
+import configparser
+import re
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from sim.cli import main
+from sim.engine.distributed import DaskExecutor
 from sim.errors import SimError
 from sim.packaged import data_folder, describe, example, examples
 from sim.scenario import load_scenario
@@ -127,3 +131,21 @@ def test_elsim_new_refuses_a_data_file(runner, tmp_path):
     result = runner.invoke(main, ["new", str(tmp_path / "x.toml"), "--from",
                                   str(tmp_path / "polls.csv")])
     assert result.exit_code == 2 and "is a data file, not a scenario" in result.output
+
+
+def distribution_name() -> str:
+    config = configparser.ConfigParser()
+    config.read(ROOT / "setup.cfg")
+    return config["metadata"]["name"]
+
+
+def test_install_hints_name_this_distribution(runner, tmp_path, monkeypatch):
+    """`pip install elsim[...]` would install another project: the hints name ours."""
+    name = distribution_name()
+    assert name == "elsim-seats"
+    monkeypatch.setitem(sys.modules, "sim.output.plots", None)   # as without matplotlib
+    result = runner.invoke(main, ["plot", str(ROOT / "results"), "--out", str(tmp_path)])
+    assert result.exit_code == 2 and f"pip install '{name}[plot]'" in result.output
+    monkeypatch.setitem(sys.modules, "dask", None)               # as without Dask
+    with pytest.raises(SimError, match=re.escape(f"pip install '{name}[dask]'")):
+        DaskExecutor("local")
