@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import sim.output
+
 from sim.cli import main
 from sim.engine.distributed import DaskExecutor
 from sim.errors import SimError
@@ -143,7 +145,9 @@ def test_install_hints_name_this_distribution(runner, tmp_path, monkeypatch):
     """`pip install elsim[...]` would install another project: the hints name ours."""
     name = distribution_name()
     assert name == "elsim-seats"
-    monkeypatch.setitem(sys.modules, "sim.output.plots", None)   # as without matplotlib
+    # As without matplotlib, also after another test imported the plots module.
+    monkeypatch.setitem(sys.modules, "sim.output.plots", None)
+    monkeypatch.delattr(sim.output, "plots", raising=False)
     result = runner.invoke(main, ["plot", str(ROOT / "results"), "--out", str(tmp_path)])
     assert result.exit_code == 2 and f"pip install '{name}[plot]'" in result.output
     monkeypatch.setitem(sys.modules, "dask", None)               # as without Dask
