@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from sim import __version__
 from sim.engine.simulate import simulate
 from sim.output.results import result_document
 from sim.packaged import example
@@ -36,7 +37,7 @@ def test_the_wheel_runs_the_packaged_example_outside_the_checkout(tmp_path):
     assert ROOT not in tmp_path.resolve().parents
     dist = tmp_path / "dist"
     run(sys.executable, "-m", "build", "--outdir", dist, ROOT)   # the sdist, then from it the wheel
-    (wheel,) = dist.glob("elsim_seats-*.whl")
+    (wheel,) = dist.glob(f"elsim_seats-{__version__}-*.whl")   # the version of sim/__init__.py
     assert len(list(dist.glob("elsim_seats-*.tar.gz"))) == 1
 
     venv = tmp_path / "venv"
@@ -54,6 +55,12 @@ def test_the_wheel_runs_the_packaged_example_outside_the_checkout(tmp_path):
     where = run(venv / "bin" / "python", "-c", "import sim, sim.packaged; print(sim.__file__);"
                 " print(sim.packaged.data_folder())", cwd=work, env=env).split()
     assert all(Path(path).is_relative_to(venv) for path in where)
+    # Every *.toml and *.csv under scenarios/ ships, without a list to keep up to date.
+    shipped = {p.relative_to(where[1]).as_posix() for p in Path(where[1]).rglob("*")
+               if p.suffix in (".toml", ".csv")}
+    assert shipped == {p.relative_to(ROOT / "scenarios").as_posix()
+                       for p in (ROOT / "scenarios").rglob("*") if p.suffix in (".toml", ".csv")}
+    assert run(elsim, "--version", cwd=work, env=env).strip().endswith(__version__)
 
     listing = run(elsim, "examples", cwd=work, env=env)
     assert "kz-2021/mixture" in listing and "history/kz-2021" in listing
