@@ -37,4 +37,4 @@ bench: install  ## print the speed figures (ratios against baselines measured in
 	$(BIN)/python -m bench
 
 clean:  ## remove the virtual environment and caches
-	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) .pytest_cache .hypothesis build dist *.egg-info
