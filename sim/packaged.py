@@ -47,7 +47,15 @@ class Example:
 
 def data_folder() -> Path:
     """The installed folder of shipped data (pip always installs a package as files)."""
-    return Path(str(files(PACKAGE)))
+    try:
+        return Path(str(files(PACKAGE)))
+    except ModuleNotFoundError:
+        # Python started in a checkout imports its sim/, which has no examples beside it
+        # unless installed in editable mode.
+        raise SimError(f"the shipped examples are not installed with the sim package in "
+                       f"{Path(__file__).parent}: install elsim-seats with pip (in a "
+                       "checkout: make install), or start Python outside the checkout"
+                       ) from None
 
 
 def examples() -> list[Example]:

@@ -35,6 +35,14 @@ def test_the_package_holds_every_toml_and_csv_file_under_scenarios():
     assert "kz-2021/_base.toml" in shipped and "history/kz-2021.toml" in shipped
 
 
+def test_a_sim_without_its_data_package_says_what_to_do(runner, monkeypatch):
+    monkeypatch.setitem(sys.modules, "sim.examples", None)   # as in a non-editable checkout
+    result = runner.invoke(main, ["examples"])
+    assert result.exit_code == 2
+    assert "the shipped examples are not installed with the sim package in" in result.output
+    assert "make install" in result.output and "Traceback" not in result.output
+
+
 def test_examples_are_named_by_path_and_sorted_by_kind():
     mixture = example("kz-2021/mixture.toml")
     assert mixture.kind == "scenario" and mixture.path.name == "mixture.toml"

@@ -36,7 +36,7 @@ def run(*command, cwd=None, env=None) -> str:
 def test_the_wheel_runs_the_packaged_example_outside_the_checkout(tmp_path):
     assert ROOT not in tmp_path.resolve().parents
     dist = tmp_path / "dist"
-    run(sys.executable, "-m", "build", "--outdir", dist, ROOT)   # the sdist, then from it the wheel
+    run(sys.executable, "-m", "build", "--outdir", dist, ROOT)   # the sdist, then the wheel
     (wheel,) = dist.glob(f"elsim_seats-{__version__}-*.whl")   # the version of sim/__init__.py
     assert len(list(dist.glob("elsim_seats-*.tar.gz"))) == 1
 
