@@ -5,13 +5,15 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help install test check run bench clean
+.PHONY: help install test check wheel-check run bench clean
 
 help:  ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-$(STAMP): setup.cfg pyproject.toml constraints.txt
+$(STAMP): setup.cfg setup.py pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@# Before 0.1.0 the distribution was called elsim, a name PyPI gives another project.
+	$(BIN)/python -m pip uninstall --quiet --yes elsim 2>/dev/null || true
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,bench,plot]'
 	touch $(STAMP)
 
@@ -23,6 +25,9 @@ test: install  ## run the test suite
 check: test  ## the tests, then re-run the shipped scenarios against their baselines in results/
 	$(BIN)/elsim check --quiet
 
+wheel-check: install  ## build the sdist and wheel, install the wheel in a fresh venv outside the checkout, run its example
+	$(BIN)/python -m pytest -m wheel tests/test_wheel.py
+
 run: install  ## run the shipped Kazakhstan scenarios: results/, pictures, results/report.html
 	$(BIN)/elsim run scenarios/kz-2021 scenarios/kz-2023
 	$(BIN)/elsim plot results --out results/plots
@@ -32,4 +37,4 @@ bench: install  ## print the speed figures (ratios against baselines measured in
 	$(BIN)/python -m bench
 
 clean:  ## remove the virtual environment and caches
-	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) .pytest_cache .hypothesis build dist *.egg-info

@@ -81,7 +81,12 @@ class Scenario:
 
 def load_scenario(path: str | Path) -> Scenario:
     """Read, merge (``extends``) and validate a scenario file, its sweep variants included."""
-    return build_scenario(_resolve(Path(path), ()), str(path))
+    return build_scenario(resolved_table(path), str(path))
+
+
+def resolved_table(path: str | Path) -> dict[str, Any]:
+    """A scenario file's TOML table with its ``extends`` bases merged in, not validated."""
+    return _resolve(Path(path), ())
 
 
 def build_scenario(data: dict[str, Any], file: str) -> Scenario:

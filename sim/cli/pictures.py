@@ -19,7 +19,7 @@ def _plotting():
     try:
         from sim.output import plots
     except ImportError:
-        raise SimError("pictures need matplotlib: pip install 'elsim[plot]'") from None
+        raise SimError("pictures need matplotlib: pip install 'elsim-seats[plot]'") from None
     return plots
 
 

@@ -41,7 +41,7 @@ class DaskExecutor:
             import dask
             from dask.distributed import Client, LocalCluster
         except ImportError:
-            raise SimError("--dask needs Dask: pip install 'elsim[dask]'") from None
+            raise SimError("--dask needs Dask: pip install 'elsim-seats[dask]'") from None
         self.cluster = None
         self.workers = workers
         try:

@@ -97,7 +97,18 @@ def read_result(path: str | Path, formats: tuple[str, ...] = (FORMAT,)) -> dict:
         raise ResultError(f"{path}: not a readable result file ({error})") from None
     if not isinstance(document, dict) or document.get("format") not in formats:
         raise ResultError(f"{path}: not an elsim result file")
-    if document.get("format_version") != FORMAT_VERSION:
-        raise ResultError(f"{path}: result format version {document.get('format_version')!r}"
-                          f" is not {FORMAT_VERSION}; re-run the scenario to update it")
+    _check_format_version(path, document.get("format_version"))
     return document
+
+
+def _check_format_version(path: str | Path, version: object) -> None:
+    """A result of another format version is refused with what to do about it (the
+    changes between versions are in CHANGELOG.md)."""
+    if version == FORMAT_VERSION:
+        return
+    if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
+        raise ResultError(f"{path}: result format version {version} is newer than this elsim "
+                          f"reads ({FORMAT_VERSION}); upgrade elsim: pip install -U elsim-seats")
+    raise ResultError(f"{path}: result format version {version!r} is older than this elsim "
+                      f"reads ({FORMAT_VERSION}); re-run its scenario to write it anew "
+                      f"(elsim run SCENARIO, or elsim check --update for baselines)")
