@@ -13,23 +13,33 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from sim.ballot import Ballot
 from sim.campaign.spec import Campaign, read_campaign
 from sim.count.spec import CountModel, read_count
 from sim.errors import ScenarioError, ScenarioProblems
-from sim.law.house import (AppointedSeats, Bloc, MajorityLine, PartyList, read_appointed,
-                           read_blocs, read_lists, read_majorities)
+from sim.law.house import (
+    AppointedSeats,
+    Bloc,
+    MajorityLine,
+    PartyList,
+    read_appointed,
+    read_blocs,
+    read_lists,
+    read_majorities,
+)
 from sim.law.system import ElectoralSystem, read_system
 from sim.polls.spec import Model, Poll, Source, read_model, read_polls, read_sources
 from sim.tables import Table, read_toml
 from sim.variants import SweepAxis, Variant, read_sweeps, sweep_data
 
-TOP_KEYS = ("extends", "title", "notes", "group", "order", "system", "ballot", "lists", "blocs", "appointed",
-            "majorities", "sources", "poll", "model", "campaign", "count", "run", "sweep")
+TOP_KEYS = ("extends", "title", "notes", "group", "order", "system", "ballot", "lists", "blocs",
+            "appointed", "majorities", "sources", "poll", "model", "campaign", "count", "run",
+            "sweep")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -134,8 +144,8 @@ def build_scenario(data: dict[str, Any], file: str) -> Scenario:
     if problems:
         raise ScenarioProblems(problems) if len(problems) > 1 else problems[0]
     scenario = Scenario(
-        path=file, title=title, notes=notes.strip(), group=group, order=order, system=system, ballot=ballot,
-        lists=lists, blocs=blocs, appointed=appointed, majorities=majorities,
+        path=file, title=title, notes=notes.strip(), group=group, order=order, system=system,
+        ballot=ballot, lists=lists, blocs=blocs, appointed=appointed, majorities=majorities,
         sources=sources, polls=polls, model=model, campaign=campaign, count=count,
         draws=draws_and_seed[0], seed=draws_and_seed[1], digest=_digest(data), sweeps=sweeps)
     if not sweeps:

@@ -8,10 +8,10 @@ import click
 
 from sim.cli.common import documents_from, json_files
 from sim.cli.group import main
-from sim.output.sweeps import SWEEP_FORMAT
 from sim.errors import SimError
 from sim.output.files import atomic_write
 from sim.output.results import FORMAT, read_result
+from sim.output.sweeps import SWEEP_FORMAT
 
 
 def _plotting():
