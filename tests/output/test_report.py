@@ -153,6 +153,25 @@ def test_a_section_builder_adds_a_section_and_a_contents_entry():
     assert report_html(documents, sections=[*SECTIONS, backtest]) == report_html(documents)
 
 
+def test_other_elsim_documents_given_to_the_report_reach_the_builders(tmp_path, monkeypatch):
+    import sim.output.report as report
+
+    seen = []
+
+    def backtest(built: Report):
+        seen.extend(built.others.get("elsim-backtest", []))
+        yield from ()
+
+    monkeypatch.setattr(report, "SECTIONS", [*SECTIONS, backtest])
+    (tmp_path / "mixture.json").write_text((RESULTS / "mixture.json").read_text())
+    (tmp_path / "backtest.json").write_text('{"format": "elsim-backtest", "covered": 9}')
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(main, ["report", str(tmp_path), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert seen == [{"format": "elsim-backtest", "covered": 9}]
+    assert "Kazakhstan 2021: half official polls, half Barometer" in out.read_text()
+
+
 # --- the shipped report in a real browser ------------------------------------------------
 
 @pytest.fixture(scope="module")

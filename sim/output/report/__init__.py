@@ -9,12 +9,11 @@ kind of result adds its builder there (docs/architecture.md, "The report").
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sim.output import plots
 from sim.output.report.base import Builder, Report, Section
 from sim.output.report.elections import election_sections
 from sim.output.report.groups import group_documents
+from sim.output.report.inputs import sort_inputs, sweep_beside
 from sim.output.report.page import page_html
 from sim.output.report.summary import summary_sections
 
@@ -45,9 +44,5 @@ def report_html(documents: list[dict], sweeps: dict[str, dict] | None = None,
     return page_html("elsim report", lede, built)
 
 
-def sweep_beside(path: Path) -> Path:
-    """Where the sweep table of a result file would be."""
-    return path.with_name(f"{path.stem}-sweep.json")
-
-
-__all__ = ["SECTIONS", "Builder", "Report", "Section", "report_html", "sweep_beside"]
+__all__ = ["SECTIONS", "Builder", "Report", "Section", "report_html", "sort_inputs",
+           "sweep_beside"]
