@@ -54,6 +54,7 @@ thead th {{ border-bottom: 2px solid #888; font-weight: 600; }}
 table.summary {{ width: 100%; font-size: 13px; line-height: 1.3; margin-top: 0.2rem; }}
 table.summary caption {{ font-size: 1.05rem; }}
 table.summary caption a {{ color: inherit; }}
+table.summary caption small {{ font-weight: normal; color: #666; font-size: 13px; }}
 table.summary thead th {{ vertical-align: bottom; }}
 table.summary th small {{ display: block; font-weight: normal; color: #666; }}
 table.summary th.scenario {{ font-weight: normal; min-width: 9rem; max-width: 15rem; }}

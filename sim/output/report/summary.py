@@ -14,10 +14,12 @@ LIKELY = 0.5  # a list "likely to pass" passes in at least half of the draws
 SURE = 0.9    # below this, its chance is shown beside its name
 
 HOW_TO_READ = (
-    "Seats: the mean over all simulated draws, and the 90% interval (5% of draws give fewer "
-    "seats, 5% more). P(line): the share of draws in which the bloc holds at least the seats "
-    "that line needs. Lists likely to pass: those that win seats in at least half of the "
-    "draws (their chance in brackets when below 90%).")
+    "How to read: each row is one scenario. Seats are those of the first bloc the scenario "
+    "declares (appointed seats included): the mean over all simulated draws, and the 90% "
+    "interval (5% of draws give fewer seats, 5% more). P(line): the share of draws in which "
+    "that bloc holds at least the seats the line needs. Lists likely to pass: those that pass "
+    "the threshold (or are let in by the runner-up rule) in at least half of the draws, "
+    "their chance in brackets when below 90%.")
 
 
 def summary_sections(report: Report) -> Iterator[Section]:
@@ -61,8 +63,20 @@ def group_table(group: Group) -> str:
                    for key, text, note in heads)
     rows = "\n".join(_row(document, group, lines) for document in group.documents)
     return (f'<table class=summary data-group="{escape(group.name)}"><caption>'
-            f'<a href="#{group.anchor}">{escape(group.name)}</a></caption>'
+            f'<a href="#{group.anchor}">{escape(group.name)}</a>{_house(group)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>\n{rows}\n</tbody></table>")
+
+
+def _house(group: Group) -> str:
+    """The house the majority lines count in, when the group's scenarios share one."""
+    houses = {(doc["summary"]["parliament"]["house"], doc["summary"]["parliament"]["list_seats"])
+              for doc in group.documents}
+    if len(houses) != 1:
+        return ""
+    house, from_lists = houses.pop()
+    seats = f"{house} seats" + (f", {from_lists} from lists" if from_lists != house
+                                else ", all from lists")
+    return f" <small>house of {seats}</small>"
 
 
 def _row(document: dict, group: Group, lines: list[str]) -> str:
