@@ -13,6 +13,7 @@ import base64
 import fcntl
 import json
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -146,6 +147,9 @@ class Browser:
 
     def _receive(self) -> dict[str, Any]:
         while b"\0" not in self._buffer:
+            # A browser that hangs fails the test instead of blocking it forever.
+            if not select.select([self._replies], [], [], self.timeout)[0]:
+                raise TimeoutError(f"Chromium sent nothing in {self.timeout} s")
             chunk = os.read(self._replies, 1 << 16)
             if not chunk:
                 raise RuntimeError("Chromium closed the DevTools pipe")

@@ -137,6 +137,16 @@ def test_bad_group_or_order_is_one_line(tmp_path, line, message):
     assert str(error.value) == f"{path}: {message}"
 
 
+def test_without_blocs_the_summary_follows_the_first_list():
+    document = fake("a", "G")
+    document["summary"]["blocs"] = []
+    first = document["summary"]["lists"][0]
+    page = report_html([document])
+    assert f'<th scope=col class="seats">{first["name"]}<small>seats</small>' in page
+    assert f'<td class="seats" data-value="{first["seats"]["mean"]}">' in page
+    assert '<td class="p-majority">–</td>' in page
+
+
 # --- section builders --------------------------------------------------------------------
 
 def test_a_section_builder_adds_a_section_and_a_contents_entry():
