@@ -71,6 +71,7 @@ summary {{ cursor: pointer; color: #1a4f8b; }}
 @media (max-width: 60rem) {{
   .layout {{ display: block; }}
   nav {{ position: static; max-height: none; }}
+  table {{ display: block; overflow-x: auto; }}  /* wide tables scroll, not the page */
 }}
 </style></head>
 <body><div class=layout>
