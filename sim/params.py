@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.tables import Table, is_number
 from sim.errors import ScenarioError
+from sim.tables import Table, is_number
 
 DISTRIBUTIONS = {"normal": 2, "uniform": 2, "beta": 2, "triangular": 3}
 
@@ -38,7 +38,7 @@ class Param:
         elif self.kind == "beta":
             values = rng.beta(self.args[0], self.args[1], n)
         else:
-            values = rng.triangular(*self.args, size=n)
+            values = rng.triangular(self.args[0], self.args[1], self.args[2], size=n)
         return np.clip(values, self.low, self.high)
 
     def describe(self) -> str:

@@ -13,23 +13,33 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from sim.ballot import Ballot
 from sim.campaign.spec import Campaign, read_campaign
 from sim.count.spec import CountModel, read_count
 from sim.errors import ScenarioError, ScenarioProblems
-from sim.law.house import (AppointedSeats, Bloc, MajorityLine, PartyList, read_appointed,
-                           read_blocs, read_lists, read_majorities)
+from sim.law.house import (
+    AppointedSeats,
+    Bloc,
+    MajorityLine,
+    PartyList,
+    read_appointed,
+    read_blocs,
+    read_lists,
+    read_majorities,
+)
 from sim.law.system import ElectoralSystem, read_system
 from sim.polls.spec import Model, Poll, Source, read_model, read_polls, read_sources
 from sim.tables import Table, read_toml
 from sim.variants import SweepAxis, Variant, read_sweeps, sweep_data
 
-TOP_KEYS = ("extends", "title", "notes", "system", "ballot", "lists", "blocs", "appointed",
-            "majorities", "sources", "poll", "model", "campaign", "count", "run", "sweep")
+TOP_KEYS = ("extends", "title", "notes", "group", "order", "system", "ballot", "lists", "blocs",
+            "appointed", "majorities", "sources", "poll", "model", "campaign", "count", "run",
+            "sweep")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -39,6 +49,10 @@ class Scenario:
     path: str
     title: str
     notes: str
+    # Where the report puts the scenario: its group (None: grouped by law and house) and its
+    # place in the group (None: after those with an order, by file name).
+    group: str | None
+    order: float | None
     system: ElectoralSystem
     ballot: Ballot
     lists: tuple[PartyList, ...]
@@ -105,6 +119,8 @@ def build_scenario(data: dict[str, Any], file: str) -> Scenario:
     section(lambda: top.check_keys(TOP_KEYS))
     title = section(lambda: top.string("title", Path(file).stem))
     notes = section(lambda: top.string("notes", ""))
+    group = section(lambda: _group(top))
+    order = section(lambda: _order(top))
     system = section(lambda: read_system(top.table("system", required=True)))
     blocs = section(lambda: read_blocs(top.table("blocs")))
     # A section that depends on a failed one is skipped: its errors would only echo.
@@ -133,8 +149,8 @@ def build_scenario(data: dict[str, Any], file: str) -> Scenario:
     if problems:
         raise ScenarioProblems(problems) if len(problems) > 1 else problems[0]
     scenario = Scenario(
-        path=file, title=title, notes=notes.strip(), system=system, ballot=ballot,
-        lists=lists, blocs=blocs, appointed=appointed, majorities=majorities,
+        path=file, title=title, notes=notes.strip(), group=group, order=order, system=system,
+        ballot=ballot, lists=lists, blocs=blocs, appointed=appointed, majorities=majorities,
         sources=sources, polls=polls, model=model, campaign=campaign, count=count,
         draws=draws_and_seed[0], seed=draws_and_seed[1], digest=_digest(data), sweeps=sweeps)
     if not sweeps:
@@ -176,6 +192,19 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
 def _against_all_on_ballot(table: Table) -> bool:
     table.check_keys(("against_all",))
     return table.boolean("against_all", False)
+
+
+def _group(top: Table) -> str | None:
+    group = top.string("group")
+    if group is not None and not group.strip():
+        raise top.error("group", group, "must name the group (a non-empty string)")
+    return group
+
+
+def _order(top: Table) -> float | None:
+    order = top.number("order")
+    # A whole number stays one in result files ("order": 2, not 2.0).
+    return int(order) if order is not None and order.is_integer() else order
 
 
 def _draws_and_seed(table: Table) -> tuple[int, int | None]:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import difflib
 import tomllib
+from collections.abc import Iterable
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from sim.errors import ScenarioError
 
@@ -64,7 +65,7 @@ class Table:
     def names(self) -> list[str]:
         return list(self.data)
 
-    def entries(self) -> list[tuple[str, "Table"]]:
+    def entries(self) -> list[tuple[str, Table]]:
         """The named sub-tables, such as each list of ``[lists]``, in declared order."""
         return [(name, self.table(name)) for name in self.names()]
 
@@ -99,13 +100,13 @@ class Table:
             return default
         return self.data[name]
 
-    def table(self, name: str, *, required: bool = False) -> "Table":
+    def table(self, name: str, *, required: bool = False) -> Table:
         value = self.raw(name, {}, required=required)
         if not isinstance(value, dict):
             raise self.error(name, value, "must be a table")
         return Table(value, self.file, self.path(name))
 
-    def tables(self, name: str) -> list["Table"]:
+    def tables(self, name: str) -> list[Table]:
         """An array of tables (``[[name]]``)."""
         value = self.raw(name, [])
         if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import copy
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from sim.errors import ScenarioError
 from sim.tables import Table, is_number
@@ -36,7 +37,7 @@ class Variant:
     """One combination of swept values (axis id -> value) and the scenario it gives."""
 
     values: dict[str, float]
-    scenario: "Scenario"
+    scenario: Scenario
 
 
 def read_sweeps(table: Table, data: dict[str, Any]) -> tuple[SweepAxis, ...]:

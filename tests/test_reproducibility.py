@@ -11,9 +11,8 @@ import pytest
 
 from sim.engine.simulate import run_chunk, simulate
 from sim.polls.priors import draw_support
-from tests.scenario_text import scenario_priors
 from sim.scenario import load_scenario
-from tests.scenario_text import MINIMAL, write_scenario
+from tests.scenario_text import MINIMAL, scenario_priors, write_scenario
 
 ROOT = Path(__file__).parent.parent
 MIXTURE = ROOT / "scenarios" / "kz-2021" / "mixture.toml"

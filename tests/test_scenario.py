@@ -121,8 +121,9 @@ RULES = [
      "date and model.election_date"),
     ("seats = 2\n", "seats = 0\n", "appointed.council.seats = 0: must be at least 1"),
     ('title = "Test"', 'title = "Test"\nturnout = 0.6',
-     "turnout = 0.6: unknown key; known keys: extends, title, notes, system, ballot, lists, "
-     "blocs, appointed, majorities, sources, poll, model, campaign, count, run, sweep"),
+     "turnout = 0.6: unknown key; known keys: extends, title, notes, group, order, system, "
+     "ballot, lists, blocs, appointed, majorities, sources, poll, model, campaign, count, run, "
+     "sweep"),
     ("[lists.a]", "[lists.undecided]", "lists.undecided = {'name': 'A', 'bloc': 'gov'}: is a "
      "reserved name, not a list id"),
 ]

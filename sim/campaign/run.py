@@ -165,11 +165,12 @@ class CampaignRun:
         rest = amount.copy()
         for option, fraction in transfer.fractions.items():
             row = self.ballot.row(option)
+            share: float | np.ndarray = fraction
             if row < self.ballot.n_lists:
                 # A list that has withdrawn in this draw takes nothing: its part goes on.
-                fraction = np.where(self.withdrawn[row, draws], 0.0, fraction)
-            self.electorate[row, draws] += amount * fraction
-            rest -= amount * fraction
+                share = np.where(self.withdrawn[row, draws], 0.0, fraction)
+            self.electorate[row, draws] += amount * share
+            rest -= amount * share
         receivers = self.ballot.voting(self.electorate)[:, draws]  # withdrawn lists hold 0
         total = receivers.sum(axis=0)
         share = np.where(total > 0, rest / np.maximum(total, 1e-300), 0.0)

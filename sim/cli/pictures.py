@@ -8,10 +8,10 @@ import click
 
 from sim.cli.common import documents_from, json_files
 from sim.cli.group import main
-from sim.output.sweeps import SWEEP_FORMAT
 from sim.errors import SimError
 from sim.output.files import atomic_write
 from sim.output.results import FORMAT, read_result
+from sim.output.sweeps import SWEEP_FORMAT
 
 
 def _plotting():
@@ -64,16 +64,18 @@ def plot_command(files, out, fmt):
 @click.option("--seed", type=click.IntRange(min=0), help="Seed for scenario files.")
 def report_command(inputs, out, draws, seed):
     """One self-contained HTML report of scenarios (run now) or result files (.json, or
-    folders of them); a result's sweep table beside it is drawn too."""
+    folders of them); a result's sweep table beside it is drawn too, and other elsim
+    documents given (backtests, calibrations, ...) get their own sections."""
     _plotting()
-    from sim.output.report import report_html, sweep_beside
+    from sim.output.report import report_html, sort_inputs, sweep_beside
 
-    inputs = [name for name in json_files(inputs) if not name.endswith("-sweep.json")]
+    inputs, others = sort_inputs([name for name in json_files(inputs)
+                                  if not name.endswith("-sweep.json")])
     documents = documents_from(inputs, draws, seed, 1)
     sweeps = {}
     for name, document in zip(inputs, documents):
         beside = sweep_beside(Path(name))
         if name.endswith(".json") and beside.exists():
             sweeps[document["scenario"]["path"]] = read_result(beside, formats=(SWEEP_FORMAT,))
-    atomic_write(Path(out), report_html(documents, sweeps))
+    atomic_write(Path(out), report_html(documents, sweeps, others))
     click.echo(f"wrote {out}")

@@ -7,10 +7,9 @@ gathered in chunk order, so they are bit-identical to a serial run with the same
 
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from sim.errors import SimError
-
 
 # Dask starts workers with MALLOC_TRIM_THRESHOLD_=65536, which also fixes glibc's mmap
 # threshold at 128 KiB: every chunk-sized numpy array is then a fresh mmap that

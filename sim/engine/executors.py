@@ -4,8 +4,8 @@ task order will do; :mod:`sim.engine.distributed` adds Dask."""
 from __future__ import annotations
 
 import signal
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from typing import Callable, Iterator
 
 
 class SerialExecutor:

@@ -9,8 +9,9 @@ number of workers or any executor.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
+from typing import cast
 
 import numpy as np
 
@@ -174,4 +175,5 @@ def simulate(scenario: Scenario, *, draws: int | None = None, seed: int | None =
 
 def _entropy(seed: int | None) -> int:
     """The root entropy: the seed given, or fresh entropy from the OS."""
-    return int(np.random.SeedSequence(seed).entropy)
+    # An int: SeedSequence keeps a given int, and draws an int from the OS for None.
+    return cast(int, np.random.SeedSequence(seed).entropy)

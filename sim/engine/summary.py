@@ -8,10 +8,9 @@ the number of draws.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sim.scenario import Scenario
@@ -74,7 +73,7 @@ class Layout:
     endorsers: tuple[dict, ...] | None = None  # a campaign: id, name, targets per endorser
 
     @classmethod
-    def from_scenario(cls, scenario: "Scenario") -> "Layout":
+    def from_scenario(cls, scenario: Scenario) -> Layout:
         members = np.array([[int(item.bloc == bloc.id) for item in scenario.lists]
                             for bloc in scenario.blocs], dtype=np.int64).reshape(
             len(scenario.blocs), len(scenario.lists))
@@ -150,7 +149,7 @@ class SeatSummary:
         for mask, count in zip(found.tolist(), counts.tolist()):
             self.compositions[mask] = self.compositions.get(mask, 0) + count
 
-    def merge(self, other: "SeatSummary") -> "SeatSummary":
+    def merge(self, other: SeatSummary) -> SeatSummary:
         """Add another summary's draws to this one (in place); returns self."""
         self.draws += other.draws
         for name in ("seat_hist", "passed", "share_sum", "share_hist", "bloc_hist",
@@ -182,7 +181,7 @@ class SeatSummary:
                                                        self.genuine_hist[i], n)
             if layout.endorsers is not None:
                 lists[-1]["p_withdrawn"] = _round(self.withdrawn[i] / n)
-        document = {"draws": n, "lists": lists}
+        document: dict[str, Any] = {"draws": n, "lists": lists}
         if layout.against_all_row is not None:
             row = layout.against_all_row
             document["against_all"] = {"share": _fraction_stats(

@@ -15,6 +15,7 @@ from sim.errors import InvalidValue
 from sim.law.methods import METHODS, Preference
 from sim.law.system import ElectoralSystem
 
+
 @dataclass(frozen=True, slots=True)
 class Allocation:
     """Seats and how they came about; arrays have the draws axis first.

@@ -44,6 +44,8 @@ def result_document(simulation: Simulation) -> dict:
             "path": Path(scenario.path).as_posix(),
             "title": scenario.title,
             "notes": scenario.notes,
+            "group": scenario.group,
+            "order": scenario.order,
             "digest": scenario.digest,
         },
         "run": {

@@ -1,7 +1,6 @@
 """Batches: a broken scenario among good ones, parallel and Dask runs equal to serial, Ctrl-C."""
 
 import json
-import os
 import signal
 import subprocess
 import sys

@@ -11,9 +11,7 @@ from sim.errors import InvalidValue
 from sim.law.allocate import allocate, allocate_details
 from sim.law.system import ElectoralSystem, RunnerUp
 from tests.reference import reference_allocate
-from tests.strategies import (distinct_counts, divisor_methods, systems, vote_counts,
-                              vote_draws)
-
+from tests.strategies import distinct_counts, divisor_methods, systems, vote_counts, vote_draws
 
 # --- properties -------------------------------------------------------------------------
 

@@ -33,10 +33,10 @@ class CampaignEvent:
     day: int
 
     @classmethod
-    def read(cls, entry: Table, day: int, context: EventContext) -> "CampaignEvent":
+    def read(cls, entry: Table, day: int, context: EventContext) -> CampaignEvent:
         raise NotImplementedError
 
-    def act(self, run: "CampaignRun") -> None:
+    def act(self, run: CampaignRun) -> None:
         """Change the electorate of every draw, on the event's day."""
         raise NotImplementedError
 
