@@ -25,6 +25,7 @@ check: test  ## the tests, then re-run the shipped scenarios against their basel
 
 run: install  ## run the shipped Kazakhstan scenarios: results/, pictures, results/report.html
 	$(BIN)/elsim run scenarios/kz-2021 scenarios/kz-2023
+	$(BIN)/elsim infer scenarios/kz-2021/reconcile.toml --observed scenarios/history/kz-2021.toml --out results
 	$(BIN)/elsim plot results --out results/plots
 	$(BIN)/elsim report results --out results/report.html
 

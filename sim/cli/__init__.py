@@ -6,5 +6,6 @@ below. Every :class:`~sim.errors.SimError` becomes one line on stderr and exit c
 
 from sim.cli.group import main
 from sim.cli import check, compare, pictures, run, tally  # noqa: F401  (registers commands)
+from sim.cli import infer  # noqa: F401  (registers `elsim infer`)
 
 __all__ = ["main"]

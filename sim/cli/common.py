@@ -63,11 +63,13 @@ def documents_from(inputs, draws, seed, workers) -> list[dict]:
 
 
 def json_files(paths) -> list[str]:
-    """Files as given; a folder stands for the ``*.json`` files in it, in sorted order."""
+    """Files as given; a folder stands for the ``*.json`` files in it, in sorted order,
+    except the posteriors of ``elsim infer`` (``*-posterior.json``, not result files)."""
     found = []
     for name in paths:
         path = Path(name)
-        found += sorted(map(str, path.glob("*.json"))) if path.is_dir() else [name]
+        found += sorted(str(p) for p in path.glob("*.json")
+                        if not p.name.endswith("-posterior.json")) if path.is_dir() else [name]
     return found
 
 
