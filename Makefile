@@ -30,6 +30,7 @@ run: install  ## run the shipped Kazakhstan scenarios: results/, pictures, resul
 	$(BIN)/elsim report results --out results/report.html
 
 bench: install  ## print the speed figures (ratios against baselines measured in the same run)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[peers]'
 	$(BIN)/python -m bench
 
 clean:  ## remove the virtual environment and caches
