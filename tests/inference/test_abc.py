@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from sim.engine.distributed import DaskExecutor
 from sim.engine.executors import ProcessExecutor, SerialExecutor
 from sim.engine.simulate import draw_chunk
 from sim.inference.abc import InferenceError, infer
@@ -78,15 +79,19 @@ def test_a_parameter_the_count_cannot_inform_keeps_its_prior(scenario):
 def test_the_same_seed_gives_the_same_posterior_on_any_executor(scenario):
     observed, _ = truth(scenario, 11, scenario.options + ("turnout", "invalid"))
     runs = []
-    for executor in (SerialExecutor(), ProcessExecutor(2)):
+    for make in (SerialExecutor, lambda: ProcessExecutor(2),
+                 lambda: DaskExecutor("local", workers=2)):
+        executor = make()
         try:
             runs.append(infer(scenario, observed, draws=100_000, accept=500,
                               executor=executor, seed=5, chunk_draws=10_000))
         finally:
             executor.close()
-    serial, parallel = runs
-    assert np.array_equal(serial.accepted.key, parallel.accepted.key)
-    assert serial.tolerance == parallel.tolerance and serial.rounds == parallel.rounds
+    serial = runs[0]
+    for other in runs[1:]:
+        assert np.array_equal(serial.accepted.key, other.accepted.key)
+        assert serial.tolerance == other.tolerance and serial.rounds == other.rounds
+        assert np.array_equal(serial.source_draws, other.source_draws)
 
 
 def test_a_fixed_tolerance_accepts_every_draw_within_it_and_no_other(scenario):
