@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from sim.cli.common import open_executor
+from sim.cli.common import engine_options, open_executor
 from sim.cli.group import main
 from sim.engine.simulate import CHUNK_DRAWS
 from sim.inference.abc import MAX_TOLERANCE, InferenceError, infer
@@ -35,14 +35,9 @@ DEFAULT_ACCEPT = 4000
 @click.option("--max-tolerance", type=click.FloatRange(min=0, min_open=True),
               default=MAX_TOLERANCE, show_default=True,
               help="Never accept a draw further than this many points from a figure.")
-@click.option("--seed", type=click.IntRange(min=0),
-              help="Root seed (default: the file's run.seed, else fresh entropy).")
 @click.option("--out", type=click.Path(file_okay=False), default="results", show_default=True,
               help="Folder for <name>-posterior.json/.csv; pictures go to OUT/plots.")
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Local processes to run chunks on (or workers of --dask local).")
-@click.option("--dask", "dask_address", metavar="ADDRESS",
-              help="Run chunks on a Dask scheduler at ADDRESS, or 'local' for a local cluster.")
+@engine_options
 @click.option("--json", "as_json", is_flag=True, help="Print the posterior as JSON.")
 @click.pass_context
 def infer_command(ctx, scenario, observed, draws, accept, tolerance, max_tolerance, seed, out,

@@ -3,23 +3,19 @@ per kind of failure (exit 1 for an impossible observation, 2 for a bad tally).""
 
 import csv
 import json
-from pathlib import Path
 
 from click.testing import CliRunner
 
 from sim.cli import main
 from tests.scenario_text import MINIMAL, write_scenario
+from tests.test_cli import GOOD_TALLY, KZ_2021, ROOT
 
-ROOT = Path(__file__).parent.parent.parent
 RECONCILE = str(ROOT / "scenarios" / "kz-2021" / "reconcile.toml")
-KZ_2021 = str(ROOT / "scenarios" / "history" / "kz-2021.toml")
-TALLY = """
-[system]
-seats = 10
-threshold = 0.05
-[votes]
-{votes}
-"""
+
+
+def tally(votes: str) -> str:
+    """A tally of MINIMAL's lists (or others) with the given ``[votes]`` lines."""
+    return GOOD_TALLY.split("[votes]")[0] + "[votes]\n" + votes
 
 
 def test_infer_writes_the_posterior_of_the_shipped_question(tmp_path):
@@ -39,8 +35,8 @@ def test_infer_writes_the_posterior_of_the_shipped_question(tmp_path):
 
 def test_an_observation_the_prior_cannot_produce_exits_1_with_the_reason(tmp_path):
     scenario = write_scenario(tmp_path, MINIMAL)
-    tally = write_scenario(tmp_path, TALLY.format(votes="a = 2\nb = 49\nc = 49"), "t.toml")
-    result = CliRunner().invoke(main, ["infer", str(scenario), "--observed", str(tally),
+    observed = write_scenario(tmp_path, tally("a = 2\nb = 49\nc = 49"), "t.toml")
+    result = CliRunner().invoke(main, ["infer", str(scenario), "--observed", str(observed),
                                        "--draws", "20000", "--out", str(tmp_path)])
     assert result.exit_code == 1
     assert "cannot produce the observed count" in result.output
@@ -50,8 +46,8 @@ def test_an_observation_the_prior_cannot_produce_exits_1_with_the_reason(tmp_pat
 
 def test_a_tally_of_other_lists_exits_2_naming_file_and_key(tmp_path):
     scenario = write_scenario(tmp_path, MINIMAL)
-    tally = write_scenario(tmp_path, TALLY.format(votes="a = 2\nb = 49\nd = 49"), "t.toml")
-    result = CliRunner().invoke(main, ["infer", str(scenario), "--observed", str(tally),
+    observed = write_scenario(tmp_path, tally("a = 2\nb = 49\nd = 49"), "t.toml")
+    result = CliRunner().invoke(main, ["infer", str(scenario), "--observed", str(observed),
                                        "--out", str(tmp_path)])
     assert result.exit_code == 2
-    assert f"{tally}: votes = ['a', 'b', 'd']: must name the lists of" in result.output
+    assert f"{observed}: votes = ['a', 'b', 'd']: must name the lists of" in result.output
