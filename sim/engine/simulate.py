@@ -116,7 +116,8 @@ class ChunkDraws:
     genuine : ndarray, shape (n_options, n), optional
         Shares of the valid votes as cast, before inflation (with a count model).
     params : dict of str to ndarray, shape (n,)
-        The count model's uncertain parameters per draw, by key path in ``[count]``.
+        The uncertain parameters drawn once per draw, by key path in the scenario
+        (``count.inflation.stuffing``, ``campaign.event[2].points``).
     """
 
     votes: np.ndarray
@@ -147,17 +148,21 @@ def _official_count(scenario: Scenario, support: np.ndarray, source: np.ndarray,
     turnout = draw_turnout(scenario.count, support.shape[1], rng=rng["count"])
     electorate = ballot.electorate(support, turnout)
     withdrawn = endorsed = None
+    params = {}
     if scenario.campaign is not None:
         outcome = run_campaign(scenario.campaign, electorate, ballot, rng=rng["campaign"])
         electorate, withdrawn, endorsed = outcome.electorate, outcome.withdrawn, outcome.endorsed
+        params = {f"campaign.{key}": value for key, value in outcome.params.items()}
     if scenario.count is None:
         voting = ballot.voting(electorate)
         return ChunkDraws(voting / voting.sum(axis=0), source, withdrawn=withdrawn,
-                          endorsed=endorsed)
+                          endorsed=endorsed, params=params)
     counted = count_votes(electorate, scenario.count, ballot, rng=rng["count"])
-    params = {"turnout": turnout} if scenario.count.turnout.kind != "fixed" else {}
+    if scenario.count.turnout.kind != "fixed":
+        params["count.turnout"] = turnout
+    params |= {f"count.{key}": value for key, value in counted.params.items()}
     return ChunkDraws(counted.votes, source, counted.invalid, counted.genuine, counted.turnout,
-                      counted.true_turnout, withdrawn, endorsed, params | counted.params)
+                      counted.true_turnout, withdrawn, endorsed, params)
 
 
 def map_chunks(function: Callable, scenario: Scenario, entropy: int,

@@ -51,7 +51,8 @@ class Sample:
         smaller key.
     values : dict of str to ndarray, shape (n,)
         ``official.<figure>`` (points), ``genuine.<option>`` (points), ``true_turnout``
-        (points), ``source`` (index) and the parameters ``count.<key path>``.
+        (points), ``source`` (index) and the uncertain parameters by key path
+        (``count.invalid``, ``campaign.drift_sd``).
     """
 
     distance: np.ndarray
@@ -123,7 +124,7 @@ def _values(chunk: ChunkDraws, figures: np.ndarray, observed: Observed) -> dict:
         values |= {f"genuine.{name}": 100 * row
                    for name, row in zip(observed.names, chunk.genuine)}
         values["true_turnout"] = 100 * chunk.true_turnout
-    return values | {f"count.{name}": row for name, row in chunk.params.items()}
+    return values | chunk.params
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,7 +45,8 @@ def posterior_document(inference: Inference) -> dict:
             "seed_entropy": str(inference.entropy), "chunk_draws": inference.chunk_draws,
         },
         "parameters": [_quantity(name, _param_label(name, scenario), prior, accepted)
-                       for name in accepted.values if name.startswith("count.")],
+                       for name in accepted.values
+                       if name.startswith(("count.", "campaign."))],
         "derived": _derived(inference),
         "sources": _sources(inference),
         "bayes_factors": _bayes_factors(inference),
@@ -56,17 +57,23 @@ def posterior_document(inference: Inference) -> dict:
 
 
 def _param_label(name: str, scenario) -> str:
+    """A parameter's name in words: the count's by meaning, the campaign's by its event."""
+    if name.startswith("campaign."):
+        key = name.removeprefix("campaign.")
+        if key == "drift_sd":
+            return "campaign drift (sd per day)"
+        index, what = key.removeprefix("event[").split("].")
+        return f"{scenario.campaign.events[int(index)].describe()}: {what}"
     key = name.removeprefix("count.")
-    beneficiary = scenario.count.inflation.list if scenario.count.inflation else ""
     if key.startswith("turnout_multipliers."):
         return f"relative turnout of {figure_label(key.split('.', 1)[1], scenario)} voters"
+    if key.startswith("inflation."):
+        beneficiary = figure_label(scenario.count.inflation.list, scenario)
+        return {"inflation.stuffing": f"stuffing for {beneficiary} (share of non-voters)",
+                "inflation.misrecording": "misrecording: share of other lists' votes moved "
+                                          f"to {beneficiary}"}[key]
     return {"turnout": "turnout before multipliers and stuffing",
-            "invalid": "invalid share of genuine ballots",
-            "inflation.stuffing": f"stuffing for {figure_label(beneficiary, scenario)} "
-                                  "(share of non-voters)" if beneficiary else "",
-            "inflation.misrecording": "misrecording: share of other lists' votes moved to "
-                                      f"{figure_label(beneficiary, scenario)}"
-                                      if beneficiary else ""}[key]
+            "invalid": "invalid share of genuine ballots"}[key]
 
 
 def _derived(inference: Inference) -> list[dict]:

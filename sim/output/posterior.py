@@ -46,12 +46,15 @@ def quantity_table(items: list[dict], unit: str = "") -> tuple[list[str], list[l
     """Prior and posterior (mean, 90% interval) of parameters or derived quantities."""
     digits = 1 if unit else 3
 
-    def interval(stats):
-        return f"{stats['q05']:.{digits}f} to {stats['q95']:.{digits}f}{unit}"
+    def number(value):
+        return f"{round(value, digits) + 0.0:.{digits}f}"  # + 0.0: no "-0.0"
 
-    rows = [[item["label"], f"{item['prior']['mean']:.{digits}f}{unit}",
-             interval(item["prior"]), f"{item['posterior']['mean']:.{digits}f}{unit}",
-             interval(item["posterior"])] for item in items]
+    def interval(stats):
+        return f"{number(stats['q05'])} to {number(stats['q95'])}{unit}"
+
+    rows = [[item["label"], number(item["prior"]["mean"]) + unit, interval(item["prior"]),
+             number(item["posterior"]["mean"]) + unit, interval(item["posterior"])]
+            for item in items]
     return ["", "prior mean", "prior 90%", "posterior mean", "posterior 90%"], rows
 
 

@@ -40,7 +40,7 @@ def truth(scenario, entropy: int, names: tuple[str, ...]):
     template = Observed(path="truth", names=names, values=np.zeros(len(names)))
     values = draw_figures(chunk, template)[:, 0]
     return Observed(path="truth", names=names, values=values), \
-        {f"count.{k}": v[0] for k, v in chunk.params.items()}
+        {name: value[0] for name, value in chunk.params.items()}
 
 
 def test_the_90_percent_interval_covers_the_truth_in_85_to_95_percent_of_replicates(scenario):
@@ -108,3 +108,16 @@ def test_an_observation_the_prior_cannot_produce_is_refused(scenario):
                         values=np.array([2.0, 49.0, 49.0]))
     with pytest.raises(InferenceError, match="cannot produce the observed count"):
         infer(scenario, observed, draws=50_000, accept=500, executor=SerialExecutor(), seed=1)
+
+
+def test_campaign_parameters_are_inferred_too(tmp_path):
+    # A shift of list a by -20 to +20 points before the count: the observed shares tell it.
+    campaign = ("[model]\nelection_date = 2021-01-10\n\n[campaign]\ndays = 10\n"
+                "[[campaign.event]]\nkind = \"shift\"\nday = 5\nlist = \"a\"\n"
+                "points = { uniform = [-20, 20] }\n\n[run]")
+    scenario = load_scenario(write_scenario(tmp_path, MINIMAL.replace("[run]", campaign)))
+    observed, _ = truth(scenario, 3, scenario.options)
+    inference = infer(scenario, observed, draws=100_000, accept=1_000,
+                      executor=SerialExecutor(), seed=2)
+    points = inference.accepted.values["campaign.event[0].points"]
+    assert points.size == 1_000 and points.std() < 0.5 * 40 / np.sqrt(12)

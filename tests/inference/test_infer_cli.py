@@ -51,3 +51,15 @@ def test_a_tally_of_other_lists_exits_2_naming_file_and_key(tmp_path):
                                        "--out", str(tmp_path)])
     assert result.exit_code == 2
     assert f"{observed}: votes = ['a', 'b', 'd']: must name the lists of" in result.output
+
+
+def test_the_report_section_shows_sources_parameters_check_and_picture():
+    from sim.output.posterior_plots import posterior_section_html
+
+    document = json.loads((ROOT / "results" / "reconcile-posterior.json").read_text())
+    html = posterior_section_html(document)
+    for text in ("Central Asian Barometer", "Bayes factor", "stuffing for Nur Otan",
+                 "genuine support of Nur Otan", "Posterior predictive check"):
+        assert text in html
+    assert html.count('src="data:image/png;base64,') == 1
+    assert html.count("<table>") == 4
