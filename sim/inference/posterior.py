@@ -126,8 +126,8 @@ def _sources(inference: Inference) -> list[dict]:
     total = sum(source.weight for source in scenario.sources)
     return [{"id": source.id, "name": source.name, "prior": source.weight / total,
              "draws": int(draws), "accepted": int(count),
-             "acceptance_rate": count / draws if draws else None,
-             "posterior": count / inference.accepted.size}
+             "acceptance_rate": float(count / draws) if draws else None,
+             "posterior": float(count / inference.accepted.size)}
             for source, draws, count in zip(scenario.sources, inference.source_draws, counts)]
 
 
