@@ -28,7 +28,7 @@ def test_infer_writes_the_posterior_of_the_shipped_question(tmp_path):
     assert abs(sum(s["posterior"] for s in document["sources"]) - 1) < 1e-12
     observed = document["observed"]["figures"]
     assert abs(observed["turnout"] - 63.25) < 0.01 and abs(observed["nur-otan"] - 71.09) < 0.01
-    rows = list(csv.DictReader((tmp_path / "reconcile-posterior.csv").open()))
+    rows = list(csv.DictReader((tmp_path / "reconcile-posterior.csv").read_text().splitlines()))
     assert {"count.inflation.stuffing", "true_turnout"} <= {row["id"] for row in rows}
     assert (tmp_path / "plots" / "reconcile-posterior.png").stat().st_size > 10_000
 
