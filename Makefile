@@ -34,6 +34,7 @@ wheel-check: install  ## build the sdist and wheel, install the wheel in a fresh
 
 run: install  ## run the shipped Kazakhstan scenarios: results/, pictures, results/report.html
 	$(BIN)/elsim run scenarios/kz-2021 scenarios/kz-2023
+	$(BIN)/elsim infer scenarios/kz-2021/reconcile.toml --observed scenarios/history/kz-2021.toml --out results
 	$(BIN)/elsim plot results --out results/plots
 	$(BIN)/elsim report results --out results/report.html
 
@@ -41,6 +42,7 @@ report-shot: install  ## screenshot of the report's first screen (needs chromium
 	$(BIN)/python -m tests.browser results/report.html docs/report-first-screen.png
 
 bench: install  ## print the speed figures (ratios against baselines measured in the same run)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[peers]'
 	$(BIN)/python -m bench
 
 clean:  ## remove the virtual environment and caches

@@ -10,7 +10,6 @@ import pytest
 from click.testing import CliRunner
 
 import sim.output
-
 from sim.cli import main
 from sim.engine.distributed import DaskExecutor
 from sim.errors import SimError
@@ -86,7 +85,7 @@ def test_elsim_new_writes_a_file_that_stands_alone(runner, tmp_path, name):
     # No base beside it, yet it reads as the very same scenario (same resolved table).
     assert list(tmp_path.iterdir()) == [target]
     assert load_scenario(target).digest == load_scenario(example(name).path).digest
-    assert target.read_text().startswith(f"# Written by `elsim new` (elsim ")
+    assert target.read_text().startswith("# Written by `elsim new` (elsim ")
 
 
 def test_elsim_new_starts_from_the_mixture_and_keeps_its_comments(runner, tmp_path):

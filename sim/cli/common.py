@@ -7,6 +7,7 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
+import click
 from tqdm import tqdm
 
 from sim.engine.distributed import DaskExecutor
@@ -36,6 +37,23 @@ def scenario_paths(paths) -> list[Path]:
                                 "results would overwrite each other", file=str(path))
         stems[path.stem] = path
     return found
+
+
+def engine_options(command):
+    """``--seed``, ``--workers`` and ``--dask``: the options of every command that runs the
+    engine."""
+    options = [
+        click.option("--seed", type=click.IntRange(min=0),
+                     help="Root seed (default: the file's run.seed, else fresh entropy)."),
+        click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+                     help="Local processes to run chunks on (or workers of --dask local)."),
+        click.option("--dask", "dask_address", metavar="ADDRESS",
+                     help="Run chunks on a Dask scheduler at ADDRESS, or 'local' for a local "
+                          "cluster."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
 
 
 @contextmanager

@@ -10,6 +10,7 @@ from sim.cli.common import documents_from, json_files
 from sim.cli.group import main
 from sim.errors import SimError
 from sim.output.files import atomic_write
+from sim.output.report.inputs import sort_inputs
 from sim.output.results import FORMAT, read_result
 from sim.output.sweeps import SWEEP_FORMAT
 
@@ -35,7 +36,8 @@ def plot_command(files, out, fmt):
     plots = _plotting()
 
     documents, sweeps = [], []
-    for name in json_files(files):
+    # Other elsim documents in a folder (posteriors, ...) have their own pictures.
+    for name in sort_inputs(json_files(files))[0]:
         document = read_result(name, formats=(FORMAT, SWEEP_FORMAT))
         (sweeps if document["format"] == SWEEP_FORMAT else documents).append(document)
     colors = plots.list_colors(documents + sweeps)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from sim.cli.common import open_executor, progress_bar, scenario_paths
+from sim.cli.common import engine_options, open_executor, progress_bar, scenario_paths
 from sim.cli.group import main
 from sim.engine.executors import executor_workers
 from sim.engine.simulate import simulate
@@ -25,14 +25,9 @@ from sim.scenario import load_scenario
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--draws", type=click.IntRange(min=1),
               help="Draws per scenario (default: the file's run.draws).")
-@click.option("--seed", type=click.IntRange(min=0),
-              help="Root seed (default: the file's run.seed, else fresh entropy).")
 @click.option("--out", type=click.Path(file_okay=False), default="results", show_default=True,
               help="Folder for the result files.")
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Local processes to run chunks on (or workers of --dask local).")
-@click.option("--dask", "dask_address", metavar="ADDRESS",
-              help="Run chunks on a Dask scheduler at ADDRESS, or 'local' for a local cluster.")
+@engine_options
 @click.option("--json", "as_json", is_flag=True,
               help="Print the results as JSON instead of tables.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")

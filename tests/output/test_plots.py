@@ -10,7 +10,8 @@ from click.testing import CliRunner
 from sim.cli import main
 
 RESULTS = Path(__file__).parents[2] / "results"
-SHIPPED = sorted(p for p in RESULTS.glob("*.json") if not p.name.endswith("-sweep.json"))
+SHIPPED = sorted(p for p in RESULTS.glob("*.json")
+                 if not p.name.endswith(("-sweep.json", "-posterior.json")))
 
 
 def png_size(path: Path) -> tuple[int, int]:

@@ -21,7 +21,8 @@ from tests.browser import HEIGHT, Browser
 from tests.scenario_text import MINIMAL, write_scenario
 
 RESULTS = Path(__file__).parent.parent.parent / "results"
-SHIPPED = sorted(p for p in RESULTS.glob("*.json") if not p.name.endswith("-sweep.json"))
+SHIPPED = sorted(p for p in RESULTS.glob("*.json")
+                 if not p.name.endswith(("-sweep.json", "-posterior.json")))
 SWEEPS = sorted(RESULTS.glob("*-sweep.json"))
 
 
@@ -208,7 +209,9 @@ def test_every_image_decodes_and_no_console_error(rendered):
     images = browser.evaluate("[...document.images].map(i => [i.complete, i.naturalWidth,"
                               " i.naturalHeight, i.alt])")
     groups = group_documents(shipped())
-    expected = 2 * len(SHIPPED) + len(SWEEPS) + sum(len(g.documents) > 1 for g in groups)
+    posteriors = len(list(RESULTS.glob("*-posterior.json")))  # one picture each
+    expected = 2 * len(SHIPPED) + len(SWEEPS) + sum(len(g.documents) > 1 for g in groups) \
+        + posteriors
     assert len(images) == expected
     assert all(done and width > 0 and height > 0 and alt for done, width, height, alt in images)
     assert browser.errors() == []
@@ -220,7 +223,8 @@ def test_contents_links_reach_every_section_and_scenario(rendered):
                                "[a.getAttribute('href'), !!document.getElementById("
                                "a.getAttribute('href').slice(1))])")
     assert all(found for _, found in targets)
-    assert len(targets) == 1 + len(group_documents(shipped())) + len(SHIPPED)
+    posteriors = len(list(RESULTS.glob("*-posterior.json")))  # a section each
+    assert len(targets) == 1 + len(group_documents(shipped())) + len(SHIPPED) + posteriors
 
 
 def test_summary_tables_hold_every_scenario_with_the_result_numbers(rendered):

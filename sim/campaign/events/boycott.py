@@ -35,14 +35,14 @@ class Boycott(CampaignEvent):
                    stay_home=read_param(entry, "stay_home", 1.0, low=0.0, high=1.0))
 
     def act(self, run: CampaignRun) -> None:
-        share = self.stay_home.draw(run.n_draws, rng=run.rng)
+        share = run.draw_param("stay_home", self.stay_home)
         if self.list is not None:
             row = run.ballot.row(self.list)
             amount = run.electorate[row] * share
             run.electorate[row] -= amount
         else:
             chain = run.chains[self.endorser]
-            pool = chain.endorser.pool.draw(run.n_draws, rng=run.rng)
+            pool = run.draw_param("pool", chain.endorser.pool)
             amount = run.take(chain.source_rows, run.every_draw(), pool * share)
         run.electorate[run.ballot.stay_home_row] += amount
 

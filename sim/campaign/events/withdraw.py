@@ -30,7 +30,7 @@ class Withdraw(CampaignEvent):
 
     def act(self, run: CampaignRun) -> None:
         draws = run.every_draw()
-        chance = self.probability.draw(draws.size, rng=run.rng)
+        chance = run.draw_param("probability", self.probability)
         run.withdraw(run.ballot.row(self.list), draws[run.rng.random(draws.size) < chance],
                      self.transfer)
 

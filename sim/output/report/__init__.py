@@ -15,9 +15,10 @@ from sim.output.report.elections import election_sections
 from sim.output.report.groups import group_documents
 from sim.output.report.inputs import sort_inputs, sweep_beside
 from sim.output.report.page import page_html
+from sim.output.report.posteriors import posterior_sections
 from sim.output.report.summary import summary_sections
 
-SECTIONS: list[Builder] = [summary_sections, election_sections]
+SECTIONS: list[Builder] = [summary_sections, election_sections, posterior_sections]
 
 
 def report_html(documents: list[dict], sweeps: dict[str, dict] | None = None,
