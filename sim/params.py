@@ -3,11 +3,13 @@
 In a scenario file, wherever a campaign or count parameter is accepted, one may write
 ``0.6`` or ``{ normal = [mean, sd] }``, ``{ uniform = [low, high] }``,
 ``{ beta = [a, b] }`` or ``{ triangular = [low, mode, high] }``. Draws of a normal are
-clipped to the parameter's range (e.g. [0, 1] for a probability).
+clipped to the parameter's range (e.g. [0, 1] for a probability). Every number must be
+finite, and a distribution's arguments valid for it, so that no draw is NaN or infinite.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,6 +58,8 @@ def read_param(table: Table, name: str, default: float | None = None, *,
         return None
     where = table.path(name)
     if is_number(value):
+        if not math.isfinite(value):
+            raise ScenarioError(where, value, "must be a finite number", file=table.file)
         if not low <= value <= high:
             raise ScenarioError(where, value, _range_rule(low, high), file=table.file)
         return Param("fixed", (float(value),), low, high)
@@ -68,6 +72,8 @@ def read_param(table: Table, name: str, default: float | None = None, *,
             map(is_number, args)):
         raise ScenarioError(f"{where}.{kind}", args,
                             f"must be {DISTRIBUTIONS[kind]} numbers", file=table.file)
+    if not all(map(math.isfinite, args)):
+        raise ScenarioError(f"{where}.{kind}", args, "must be finite numbers", file=table.file)
     _check_arguments(f"{where}.{kind}", kind, args, low, high, table.file)
     return Param(kind, tuple(float(a) for a in args), low, high)
 

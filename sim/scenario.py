@@ -25,6 +25,7 @@ from sim.law.house import (AppointedSeats, Bloc, MajorityLine, PartyList, read_a
                            read_blocs, read_lists, read_majorities)
 from sim.law.system import ElectoralSystem, read_system
 from sim.polls.spec import Model, Poll, Source, read_model, read_polls, read_sources
+from sim.limits import DRAWS_RULE, MAX_DRAWS
 from sim.tables import Table, read_toml
 from sim.variants import SweepAxis, Variant, read_sweeps, sweep_data
 
@@ -175,7 +176,10 @@ def _against_all_on_ballot(table: Table) -> bool:
 
 def _draws_and_seed(table: Table) -> tuple[int, int | None]:
     table.check_keys(("draws", "seed"))
-    return table.integer("draws", 100_000, low=1), table.integer("seed", low=0)
+    draws = table.integer("draws", 100_000, low=1)
+    if draws > MAX_DRAWS:
+        raise table.error("draws", draws, DRAWS_RULE)
+    return draws, table.integer("seed", low=0, high=2**128 - 1)
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
