@@ -82,7 +82,7 @@ class Scenario:
 
 def load_scenario(path: str | Path) -> Scenario:
     """Read, merge (``extends``) and validate a scenario file, its sweep variants included."""
-    return build_scenario(_resolve(Path(path), ()), str(path))
+    return build_scenario(_resolve(Path(path), (), _extends_roots(Path(path))), str(path))
 
 
 def build_scenario(data: dict[str, Any], file: str) -> Scenario:
@@ -150,8 +150,16 @@ def _with_variants(scenario: Scenario, data: dict[str, Any]) -> Scenario:
     return replace(scenario, variants=tuple(variants))
 
 
-def _resolve(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
-    """The file's table with its ``extends`` base merged underneath, recursively."""
+def _extends_roots(path: Path) -> tuple[Path, ...]:
+    """Where ``extends`` may reach: the scenario's own folder (and below), and the nearest
+    folder above it named ``scenarios`` (the project's scenarios), when there is one."""
+    folder = path.resolve().parent
+    return (folder, *[p for p in folder.parents if p.name == "scenarios"][:1])
+
+
+def _resolve(path: Path, chain: tuple[Path, ...], roots: tuple[Path, ...]) -> dict[str, Any]:
+    """The file's table with its ``extends`` base merged underneath, recursively; a base
+    outside ``roots`` is refused before it is opened, so no other file is read or quoted."""
     resolved = path.resolve()
     if resolved in chain:
         cycle = " -> ".join(str(p) for p in (*chain, resolved))
@@ -164,9 +172,13 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
     if not isinstance(base, str):
         raise ScenarioError("extends", base, "must be a path (a string)", file=str(path))
     base_path = path.parent / base
+    if not any(base_path.resolve().is_relative_to(root) for root in roots):
+        raise ScenarioError("extends", base, "must name a file in the scenario's own folder "
+                            "(or below it) or in the project's scenarios/ folder",
+                            file=str(path))
     if not base_path.is_file():
         raise ScenarioError("extends", base, f"no such file: {base_path}", file=str(path))
-    return _merge(_resolve(base_path, (*chain, resolved)), data)
+    return _merge(_resolve(base_path, (*chain, resolved), roots), data)
 
 
 def _against_all_on_ballot(table: Table) -> bool:

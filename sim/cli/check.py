@@ -10,7 +10,7 @@ from sim.cli.common import open_executor, progress_bar, scenario_paths
 from sim.cli.group import main
 from sim.engine.simulate import simulate
 from sim.errors import ScenarioError
-from sim.output.regression import compare_to_baseline
+from sim.output.regression import check_baseline, compare_to_baseline
 from sim.output.results import read_result, result_document, write_result
 from sim.output.text import render
 from sim.scenario import load_scenario
@@ -37,6 +37,8 @@ def check_command(ctx, paths, baseline, seed, workers, update, quiet):
     baseline_dir = Path(baseline)
     if not update:
         baselines = {path: read_result(baseline_dir / f"{path.stem}.json") for path in found}
+        for path, document in baselines.items():
+            check_baseline(document, str(baseline_dir / f"{path.stem}.json"))
     moved = []
     scenarios = [load_scenario(path) for path in found]
     with open_executor(workers, None) as executor, \

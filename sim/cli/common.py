@@ -24,7 +24,12 @@ def scenario_paths(paths) -> list[Path]:
     for name in paths:
         path = Path(name)
         if path.is_dir():
-            found += sorted(p for p in path.rglob("*.toml") if not p.name.startswith("_"))
+            inside = sorted(p for p in path.rglob("*.toml")
+                            if not p.name.startswith("_") and p.is_file())
+            if not inside:
+                raise ScenarioError("", None, "is a folder with no scenario file (*.toml not "
+                                    "starting with _)", file=name)
+            found += inside
         elif path.exists():
             found.append(path)
         else:
