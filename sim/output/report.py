@@ -37,9 +37,9 @@ def _scenario(document: dict, colors: dict[str, str], sweep: dict | None) -> str
     parts += ["<h3>Assumptions</h3>", _assumptions(document.get("assumptions", {})),
               "<h3>How this was made</h3>",
               f"<p>{run['draws']:,} draws in chunks of {run['chunk_draws']:,}; seed entropy "
-              f"<code>{run['seed_entropy']}</code>; scenario <code>{_e(scenario['path'])}"
-              f"</code> (sha256 <code>{scenario['digest'][:16]}…</code>); "
-              + ", ".join(f"{k} {v}" for k, v in run["versions"].items()) + ".</p>"]
+              f"<code>{_e(run['seed_entropy'])}</code>; scenario <code>{_e(scenario['path'])}"
+              f"</code> (sha256 <code>{_e(scenario['digest'][:16])}…</code>); "
+              + _e(", ".join(f"{k} {v}" for k, v in run["versions"].items())) + ".</p>"]
     return "<section>" + "\n".join(parts) + "</section>"
 
 
