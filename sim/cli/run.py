@@ -48,7 +48,8 @@ def run_command(ctx, paths, draws, seed, out, workers, dask_address, as_json, qu
     """
     scenarios, failures = _load_all(scenario_paths(paths))
     _check_output_names(scenarios, Path(out))
-    _prepare(Path(out))
+    if scenarios:
+        _prepare(Path(out))
     documents = []
     # The scenario itself, then each sweep variant: the progress bar's total.
     total = sum((draws or scenario.draws) * (1 + scenario.sweep_size) for scenario in scenarios)
