@@ -13,6 +13,7 @@ from sim.cli.group import main
 from sim.engine.executors import executor_workers
 from sim.engine.simulate import simulate
 from sim.engine.sweep import run_sweep
+from sim.limits import DRAWS_RULE, MAX_DRAWS
 from sim.errors import InvalidValue, ResultError, ScenarioError, SimError
 from sim.output.files import check_run_log, commit_files, log_run, recover
 from sim.output.results import FORMAT, result_document, result_files
@@ -46,6 +47,8 @@ def run_command(ctx, paths, draws, seed, out, workers, dask_address, as_json, qu
     partial file is left. A scenario's files are replaced together, once all its runs (its
     sweep included) are done.
     """
+    if draws is not None and draws > MAX_DRAWS:
+        raise InvalidValue("--draws", draws, DRAWS_RULE)
     scenarios, failures = _load_all(scenario_paths(paths))
     _check_output_names(scenarios, Path(out))
     if scenarios:

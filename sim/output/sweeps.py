@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 from sim.engine.simulate import Simulation
-from sim.output.files import commit_files, json_text
+from sim.output.files import json_text
 from sim.output.results import FORMAT_VERSION, safe_cell
 from sim.scenario import Scenario
 
