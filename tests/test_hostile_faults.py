@@ -248,7 +248,7 @@ def baseline(tmp_path):
      "summary.blocs[0].majorities.majority = -0.1"),
     (lambda d: d["summary"]["parliament"].update(p_runner_up=float("inf")),
      "summary.parliament.p_runner_up = inf"),
-    (lambda d: d.pop("summary"), "baseline.summary = None"),
+    (lambda d: d.pop("summary"), "result.summary = None"),
 ])
 def test_a_tampered_baseline_is_refused(baseline, tamper, field):
     scenario, path = baseline
@@ -358,3 +358,26 @@ def test_share_sums_stay_exact_far_beyond_int64():
     histogram[1433] = total.draws
     stats = _fraction_stats(total.share_sum[0], histogram, total.draws)
     assert stats["mean"] == 0.7 and total.share_sum[0] == 4 * (FIXED_POINT * draws * 7 // 10)
+
+
+def test_a_count_that_leaves_a_draw_without_valid_votes_names_the_file(tmp_path):
+    scenario = write_scenario(tmp_path, MINIMAL.replace("[run]", "[count]\nregistered = 1000\n"
+                                                        "turnout = { uniform = [0.0, 0.0005] }"
+                                                        "\n\n[run]"))
+    result = invoke("run", scenario, "--out", tmp_path / "out", "--quiet")
+    assert result.exit_code == 2
+    assert result.stderr == (f"error: {scenario}: count: a draw has no valid votes; turnout, "
+                             "invalid and turnout_multipliers must leave some\n")
+    assert not list((tmp_path / "out").glob("*.json"))
+
+
+def test_compare_refuses_a_result_with_an_impossible_figure(tmp_path):
+    out = tmp_path / "out"
+    assert run(out, write_scenario(tmp_path)).exit_code == 0
+    document = json.loads((out / "scenario.json").read_text())
+    document["summary"]["lists"][0]["p_pass"] = float("nan")
+    (out / "scenario.json").write_text(json.dumps(document))
+    result = invoke("compare", out / "scenario.json", out / "scenario.json")
+    assert result.exit_code == 2
+    assert result.stderr == (f"error: {out / 'scenario.json'}: summary.lists[0].p_pass = nan: "
+                             "must be a finite number between 0 and 1\n")

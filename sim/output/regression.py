@@ -13,7 +13,7 @@ errors make a false alarm from a re-run with another seed rare (about 6 in 100,0
 metric), while a real change of a poll by a few points moves the seats by far more.
 
 **Bounds.** A baseline is a file anyone can edit, so it may not widen its own tolerance:
-:func:`check_baseline` refuses a baseline whose figures are not finite or impossible (a
+:func:`sim.output.results.read_result` refuses a baseline whose figures are not finite or impossible (a
 probability outside [0, 1], a mean outside [0, seats], an sd above ``seats / 2``, the most
 any distribution on [0, seats] can have, a number of draws below 1), and the baseline's
 standard error counts for at most :data:`SE_RATIO` times the fresh run's. A re-run of an
@@ -26,9 +26,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-
-from sim.errors import ResultError
-from sim.tables import is_number
 
 Z = 4.0
 MEAN_FLOOR = 0.01
@@ -81,43 +78,6 @@ def metrics(document: dict) -> dict[str, Metric]:
 def tolerance(baseline: Metric, now: Metric) -> float:
     claimed = min(baseline.standard_error, SE_RATIO * now.standard_error)
     return Z * math.hypot(claimed, now.standard_error) + baseline.floor
-
-
-def check_baseline(document: dict, file: str) -> None:
-    """A :class:`~sim.errors.ResultError` naming the first field of a baseline's summary
-    that is missing, not finite or impossible (see the module docstring)."""
-
-    def field(parent, key, where, low=None, high=None, kind=dict):
-        value = parent.get(key) if isinstance(parent, dict) else None
-        if kind is float:
-            ok = is_number(value) and math.isfinite(value) and low <= value <= high
-            rule = f"must be a finite number between {low:g} and {high:g}"
-        else:
-            ok = isinstance(value, kind)
-            rule = f"must be a {'table' if kind is dict else 'list'}"
-        if not ok:
-            raise ResultError(f"{file}: {where}.{key} = {value!r}: {rule}")
-        return value
-
-    summary = field(document, "summary", "baseline")
-    field(summary, "draws", "summary", 1, float("inf"), float)
-    parliament = field(summary, "parliament", "summary")
-    seats = field(parliament, "list_seats", "summary.parliament", 1, float("inf"), float)
-    house = field(parliament, "house", "summary.parliament", seats, float("inf"), float)
-    field(parliament, "p_runner_up", "summary.parliament", 0, 1, float)
-    for section, top in (("lists", seats), ("blocs", house)):
-        for i, item in enumerate(field(summary, section, "summary", kind=list)):
-            where = f"summary.{section}[{i}]"
-            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
-                raise ResultError(f"{file}: {where}: must be a table with an id")
-            stats = field(item, "seats", where)
-            field(stats, "mean", f"{where}.seats", 0, top, float)
-            field(stats, "sd", f"{where}.seats", 0, top / 2, float)
-            if section == "lists":
-                field(item, "p_pass", where, 0, 1, float)
-            else:
-                for line in field(item, "majorities", where):
-                    field(item["majorities"], line, f"{where}.majorities", 0, 1, float)
 
 
 def compare_to_baseline(scenario: str, baseline: dict, now: dict) -> list[Moved]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from pathlib import Path
 
 import numpy
@@ -24,6 +25,7 @@ import simpy
 from sim import __version__
 from sim.engine.simulate import Simulation
 from sim.errors import ResultError
+from sim.tables import is_number
 from sim.output.assumptions import assumptions
 from sim.output.files import commit_files, json_text
 
@@ -118,4 +120,44 @@ def read_result(path: str | Path, formats: tuple[str, ...] = (FORMAT,)) -> dict:
     if document.get("format_version") != FORMAT_VERSION:
         raise ResultError(f"{path}: result format version {document.get('format_version')!r}"
                           f" is not {FORMAT_VERSION}; re-run the scenario to update it")
+    if document["format"] == FORMAT:
+        check_summary(document, str(path))
     return document
+
+
+def check_summary(document: dict, file: str) -> None:
+    """A :class:`~sim.errors.ResultError` naming the first field of a result's summary
+    that is missing, not finite or impossible, such as a NaN mean or a probability above 1
+    (the figures :mod:`sim.output.regression` checks and every reader relies on)."""
+
+    def field(parent, key, where, low=None, high=None, kind=dict):
+        value = parent.get(key) if isinstance(parent, dict) else None
+        if kind is float:
+            ok = is_number(value) and math.isfinite(value) and low <= value <= high
+            rule = f"must be a finite number between {low:g} and {high:g}"
+        else:
+            ok = isinstance(value, kind)
+            rule = f"must be a {'table' if kind is dict else 'list'}"
+        if not ok:
+            raise ResultError(f"{file}: {where}.{key} = {value!r}: {rule}")
+        return value
+
+    summary = field(document, "summary", "result")
+    field(summary, "draws", "summary", 1, float("inf"), float)
+    parliament = field(summary, "parliament", "summary")
+    seats = field(parliament, "list_seats", "summary.parliament", 1, float("inf"), float)
+    house = field(parliament, "house", "summary.parliament", seats, float("inf"), float)
+    field(parliament, "p_runner_up", "summary.parliament", 0, 1, float)
+    for section, top in (("lists", seats), ("blocs", house)):
+        for i, item in enumerate(field(summary, section, "summary", kind=list)):
+            where = f"summary.{section}[{i}]"
+            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+                raise ResultError(f"{file}: {where}: must be a table with an id")
+            stats = field(item, "seats", where)
+            field(stats, "mean", f"{where}.seats", 0, top, float)
+            field(stats, "sd", f"{where}.seats", 0, top / 2, float)
+            if section == "lists":
+                field(item, "p_pass", where, 0, 1, float)
+            else:
+                for line in field(item, "majorities", where):
+                    field(item["majorities"], line, f"{where}.majorities", 0, 1, float)
