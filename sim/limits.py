@@ -4,7 +4,8 @@ The engine counts votes in 64-bit integers and compares them exactly
 (:mod:`sim.law.allocate`), so every quantity that enters a product there is bounded here:
 with at most :data:`MAX_REGISTERED` voters, a threshold of at most six decimals and a
 runner-up factor of at most three, the largest product
-(``factor numerator × votes × seats`` = 10**3 × 2·10**9 × 10**4) stays below 2**63 ≈ 9.2·10**18.
+(``factor numerator × votes × seats`` = 10**3 × 2·10**9 × 10**4 = 2·10**16) stays well
+below 2**63 ≈ 9.2·10**18.
 The readers of each stage check their keys against these; docs/scenarios.md lists them.
 """
 

@@ -13,13 +13,13 @@ errors make a false alarm from a re-run with another seed rare (about 6 in 100,0
 metric), while a real change of a poll by a few points moves the seats by far more.
 
 **Bounds.** A baseline is a file anyone can edit, so it may not widen its own tolerance:
-:func:`sim.output.results.read_result` refuses a baseline whose figures are not finite or impossible (a
-probability outside [0, 1], a mean outside [0, seats], an sd above ``seats / 2``, the most
-any distribution on [0, seats] can have, a number of draws below 1), and the baseline's
-standard error counts for at most :data:`SE_RATIO` times the fresh run's. A re-run of an
-unchanged scenario has the same draws and a standard error within a few per cent of the
-baseline's, so the bound never bites then; where the spread really changed, the means moved
-with it and the check reports them.
+:func:`sim.output.results.read_result` refuses a baseline whose figures are not finite or
+impossible (a probability outside [0, 1], a mean outside [0, seats], an sd above half the
+seats, the most any distribution on [0, seats] can have, a number of draws below 1), and the
+baseline's standard error counts for at most :data:`SE_RATIO` times the fresh run's. A
+re-run of an unchanged scenario has the same draws and a standard error within a few per
+cent of the baseline's, so the bound never bites then; where the spread really changed, the
+means moved with it and the check reports them.
 """
 
 from __future__ import annotations
