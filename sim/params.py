@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.tables import Table, is_number
+from sim.tables import MAX_MAGNITUDE, Table, is_number
 from sim.errors import ScenarioError
 
 DISTRIBUTIONS = {"normal": 2, "uniform": 2, "beta": 2, "triangular": 3}
@@ -72,7 +72,7 @@ def read_param(table: Table, name: str, default: float | None = None, *,
             map(is_number, args)):
         raise ScenarioError(f"{where}.{kind}", args,
                             f"must be {DISTRIBUTIONS[kind]} numbers", file=table.file)
-    if not all(map(math.isfinite, args)):
+    if not all(math.isfinite(a) and abs(a) <= MAX_MAGNITUDE for a in args):
         raise ScenarioError(f"{where}.{kind}", args, "must be finite numbers", file=table.file)
     _check_arguments(f"{where}.{kind}", kind, args, low, high, table.file)
     return Param(kind, tuple(float(a) for a in args), low, high)
