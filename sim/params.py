@@ -73,7 +73,8 @@ def read_param(table: Table, name: str, default: float | None = None, *,
         raise ScenarioError(f"{where}.{kind}", args,
                             f"must be {DISTRIBUTIONS[kind]} numbers", file=table.file)
     if not all(math.isfinite(a) and abs(a) <= MAX_MAGNITUDE for a in args):
-        raise ScenarioError(f"{where}.{kind}", args, "must be finite numbers", file=table.file)
+        raise ScenarioError(f"{where}.{kind}", args, f"must be finite numbers of at most "
+                            f"{MAX_MAGNITUDE:.0e} in size", file=table.file)
     _check_arguments(f"{where}.{kind}", kind, args, low, high, table.file)
     return Param(kind, tuple(float(a) for a in args), low, high)
 
@@ -90,8 +91,8 @@ def _check_arguments(where, kind, args, low, high, file) -> None:
         fail("a and b must be positive")
     if kind == "beta" and (low > 0 or high < 1):
         fail(f"a beta gives values in [0, 1], outside this parameter's {_range_rule(low, high)}")
-    if kind == "triangular" and not args[0] <= args[1] <= args[2]:
-        fail("must be ordered low <= mode <= high")
+    if kind == "triangular" and not (args[0] <= args[1] <= args[2] and args[0] < args[2]):
+        fail("must be ordered low <= mode <= high, with low < high")
     if kind in ("uniform", "triangular") and (args[0] < low or args[-1] > high):
         fail(_range_rule(low, high))
     if kind == "normal" and not low <= args[0] <= high:

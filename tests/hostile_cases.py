@@ -182,6 +182,8 @@ CASES = [
     (INFLATED, INVALID, "invalid = { beta = [0, 1] }", "count.invalid.beta"),
     (INFLATED, INVALID, "invalid = { triangular = [0.1, 0.05, 0.2] }",
      "count.invalid.triangular"),
+    (INFLATED, INVALID, "invalid = { triangular = [0.1, 0.1, 0.1] }",
+     "count.invalid.triangular"),
     (INFLATED, 'list = "nur-otan"', 'list = "nobody"', "count.inflation.list"),
     (INFLATED, "stuffing = { uniform = [0.0, 0.5] }", "stuffing = 2", "count.inflation.stuffing"),
     (COLD, "ak-zhol = { uniform = [0.6, 0.9] }", "ak-zhol = { uniform = [0.6, 1e300] }",
