@@ -381,3 +381,15 @@ def test_compare_refuses_a_result_with_an_impossible_figure(tmp_path):
     assert result.exit_code == 2
     assert result.stderr == (f"error: {out / 'scenario.json'}: summary.lists[0].p_pass = nan: "
                              "must be a finite number between 0 and 1\n")
+
+
+def test_check_update_into_a_folder_that_cannot_be_written_is_one_line(tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+
+    monkeypatch.setattr(files.tempfile, "NamedTemporaryFile", refuse)
+    scenario = write_scenario(tmp_path)
+    result = invoke("check", "--update", "--baseline", tmp_path / "b", "--quiet", scenario)
+    assert result.exit_code == 2
+    assert result.stderr == (f"error: {tmp_path / 'b'}: cannot write the baseline of {scenario}"
+                             " (Read-only file system)\n")
