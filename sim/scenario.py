@@ -33,6 +33,7 @@ from sim.law.house import (
     read_majorities,
 )
 from sim.law.system import ElectoralSystem, read_system
+from sim.limits import DRAWS_RULE, MAX_DRAWS
 from sim.polls.spec import Model, Poll, Source, read_model, read_polls, read_sources
 from sim.tables import Table, read_toml
 from sim.variants import SweepAxis, Variant, read_sweeps, sweep_data
@@ -100,7 +101,7 @@ def load_scenario(path: str | Path) -> Scenario:
 
 def resolved_table(path: str | Path) -> dict[str, Any]:
     """A scenario file's TOML table with its ``extends`` bases merged in, not validated."""
-    return _resolve(Path(path), ())
+    return _resolve(Path(path), (), _extends_roots(Path(path)))
 
 
 def build_scenario(data: dict[str, Any], file: str) -> Scenario:
@@ -170,8 +171,16 @@ def _with_variants(scenario: Scenario, data: dict[str, Any]) -> Scenario:
     return replace(scenario, variants=tuple(variants))
 
 
-def _resolve(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
-    """The file's table with its ``extends`` base merged underneath, recursively."""
+def _extends_roots(path: Path) -> tuple[Path, ...]:
+    """Where ``extends`` may reach: the scenario's own folder (and below), and the nearest
+    folder above it named ``scenarios`` (the project's scenarios), when there is one."""
+    folder = path.resolve().parent
+    return (folder, *[p for p in folder.parents if p.name == "scenarios"][:1])
+
+
+def _resolve(path: Path, chain: tuple[Path, ...], roots: tuple[Path, ...]) -> dict[str, Any]:
+    """The file's table with its ``extends`` base merged underneath, recursively; a base
+    outside ``roots`` is refused before it is opened, so no other file is read or quoted."""
     resolved = path.resolve()
     if resolved in chain:
         cycle = " -> ".join(str(p) for p in (*chain, resolved))
@@ -184,9 +193,13 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
     if not isinstance(base, str):
         raise ScenarioError("extends", base, "must be a path (a string)", file=str(path))
     base_path = path.parent / base
+    if not any(base_path.resolve().is_relative_to(root) for root in roots):
+        raise ScenarioError("extends", base, "must name a file in the scenario's own folder "
+                            "(or below it) or in the project's scenarios/ folder",
+                            file=str(path))
     if not base_path.is_file():
         raise ScenarioError("extends", base, f"no such file: {base_path}", file=str(path))
-    return _merge(_resolve(base_path, (*chain, resolved)), data)
+    return _merge(_resolve(base_path, (*chain, resolved), roots), data)
 
 
 def _against_all_on_ballot(table: Table) -> bool:
@@ -209,7 +222,10 @@ def _order(top: Table) -> float | None:
 
 def _draws_and_seed(table: Table) -> tuple[int, int | None]:
     table.check_keys(("draws", "seed"))
-    return table.integer("draws", 100_000, low=1), table.integer("seed", low=0)
+    draws = table.integer("draws", 100_000, low=1)
+    if draws > MAX_DRAWS:
+        raise table.error("draws", draws, DRAWS_RULE)
+    return draws, table.integer("seed", low=0, high=2**128 - 1)
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

@@ -87,7 +87,8 @@ class _Recorder:
     """Draws parameters in the count's fixed order and keeps the uncertain ones' values."""
 
     def __init__(self, n_draws: int, rng: np.random.Generator):
-        self.n_draws, self.rng, self.values = n_draws, rng, {}
+        self.n_draws, self.rng = n_draws, rng
+        self.values: dict[str, np.ndarray] = {}
 
     def draw(self, key: str, param: Param) -> np.ndarray:
         values = param.draw(self.n_draws, rng=self.rng)

@@ -19,7 +19,9 @@ from sim.campaign.run import run_campaign
 from sim.count.official import count_votes, draw_turnout
 from sim.engine.executors import local_executor
 from sim.engine.summary import Layout, Outcome, SeatSummary
+from sim.errors import InvalidValue, ScenarioError
 from sim.law.allocate import allocate_by_list, block_draws
+from sim.limits import DRAWS_RULE, MAX_DRAWS
 from sim.polls.priors import SourcePrior, draw_support, source_priors, source_weights
 from sim.scenario import Scenario
 
@@ -159,6 +161,9 @@ def _official_count(scenario: Scenario, support: np.ndarray, source: np.ndarray,
         return ChunkDraws(voting / voting.sum(axis=0), source, withdrawn=withdrawn,
                           endorsed=endorsed, params=params)
     counted = count_votes(electorate, scenario.count, ballot, rng=rng["count"])
+    if not counted.votes.any(axis=0).all():
+        raise ScenarioError("", None, "count: a draw has no valid votes; turnout, invalid "
+                            "and turnout_multipliers must leave some", file=scenario.path)
     if scenario.count.turnout.kind != "fixed":
         params["count.turnout"] = turnout
     params |= {f"count.{key}": value for key, value in counted.params.items()}
@@ -202,6 +207,8 @@ def simulate(scenario: Scenario, *, draws: int | None = None, seed: int | None =
         Called with the number of draws of each finished chunk (for progress bars).
     """
     draws = scenario.draws if draws is None else draws
+    if not 1 <= draws <= MAX_DRAWS:
+        raise InvalidValue("draws", draws, DRAWS_RULE if draws > 0 else "must be at least 1")
     entropy = seed_entropy(scenario.seed if seed is None else seed)
     priors = source_priors(scenario.sources, scenario.polls, scenario.model,
                            scenario.options)

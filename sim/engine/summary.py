@@ -2,7 +2,9 @@
 
 Everything is accumulated in integers (histograms, counts, fixed-point sums), so merging is
 exact: any chunking of the same draws gives the identical summary. Memory does not depend on
-the number of draws.
+the number of draws. Counts are int64 (exact to 9·10**18 draws); the fixed-point share sums,
+which grow by up to 2**32 a draw, are Python integers (numpy object arrays), so they are
+exact at any number of draws (int64 would wrap past about 2·10**9).
 """
 
 from __future__ import annotations
@@ -103,15 +105,15 @@ class SeatSummary:
         self.draws = 0
         self.seat_hist = np.zeros((n_lists, layout.list_seats + 1), dtype=np.int64)
         self.passed = np.zeros(n_lists, dtype=np.int64)
-        self.share_sum = np.zeros(layout.n_options, dtype=np.int64)
+        self.share_sum = _exact_sums(layout.n_options)
         self.share_hist = np.zeros((layout.n_options, SHARE_BINS), dtype=np.int64)
         self.bloc_hist = np.zeros((len(layout.bloc_appointed), layout.house + 1), dtype=np.int64)
         self.runner_up = 0
         self.compositions: dict[int, int] = {}  # bit mask of seated lists -> draws
         if layout.counted:
-            self.genuine_sum = np.zeros(layout.n_options, dtype=np.int64)
+            self.genuine_sum = _exact_sums(layout.n_options)
             self.genuine_hist = np.zeros((layout.n_options, SHARE_BINS), dtype=np.int64)
-            self.turnout_sum = np.zeros(1, dtype=np.int64)
+            self.turnout_sum = _exact_sums(1)
             self.turnout_hist = np.zeros((1, SHARE_BINS), dtype=np.int64)
         if layout.endorsers is not None:
             self.withdrawn = np.zeros(n_lists, dtype=np.int64)
@@ -235,7 +237,8 @@ def _add_fractions(values: np.ndarray, sums: np.ndarray, histograms: np.ndarray)
     """Add rows of fractions in [0, 1] to fixed-point sums and histograms, in place."""
     # Truncating to fixed point costs at most 2**-32 per draw and keeps merges exact.
     fixed = (values * FIXED_POINT).astype(np.int64)
-    sums += fixed.sum(axis=1)
+    # One block's sum fits int64 (2**32 per draw); the running sum is in Python integers.
+    sums += fixed.sum(axis=1).astype(object)
     histograms += _row_histograms(fixed >> BIN_SHIFT, SHARE_BINS)
 
 
@@ -243,8 +246,13 @@ def _fraction_stats(fixed_sum: int, histogram: np.ndarray, draws: int) -> dict:
     """Mean and 90% interval of a fraction from its fixed-point sum and histogram."""
     cdf = np.cumsum(histogram)
     low, high = (np.searchsorted(cdf, q * draws) for q in (0.05, 0.95))
-    return {"mean": _round(fixed_sum / FIXED_POINT / draws),
+    return {"mean": _round(float(fixed_sum) / FIXED_POINT / draws),
             "q05": _round((low + 0.5) / SHARE_BINS), "q95": _round((high + 0.5) / SHARE_BINS)}
+
+
+def _exact_sums(size: int) -> np.ndarray:
+    """Running sums of fixed-point fractions: Python integers, which cannot overflow."""
+    return np.zeros(size, dtype=np.int64).astype(object)
 
 
 def _endorsement_counts(endorsed: np.ndarray, size: int) -> np.ndarray:

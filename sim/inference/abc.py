@@ -22,8 +22,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.engine.simulate import (CHUNK_DRAWS, ChunkDraws, chunk_sizes, map_chunks,
-                                 reduce_chunk, seed_entropy)
+from sim.engine.simulate import (
+    CHUNK_DRAWS,
+    ChunkDraws,
+    chunk_sizes,
+    map_chunks,
+    reduce_chunk,
+    seed_entropy,
+)
 from sim.errors import SimError
 from sim.inference.observed import Observed, draw_figures
 from sim.scenario import Scenario
@@ -63,16 +69,16 @@ class Sample:
     def size(self) -> int:
         return self.distance.size
 
-    def take(self, index: np.ndarray) -> "Sample":
+    def take(self, index: np.ndarray | slice) -> Sample:
         return Sample(self.distance[index], self.key[index],
                       {name: value[index] for name, value in self.values.items()})
 
-    def closest(self, count: int) -> "Sample":
+    def closest(self, count: int) -> Sample:
         """The ``count`` closest draws, ties to the smaller key."""
         return self.take(np.lexsort((self.key, self.distance))[:count])
 
     @staticmethod
-    def concat(samples: list["Sample"]) -> "Sample":
+    def concat(samples: list[Sample]) -> Sample:
         return Sample(np.concatenate([s.distance for s in samples]),
                       np.concatenate([s.key for s in samples]),
                       {name: np.concatenate([s.values[name] for s in samples])

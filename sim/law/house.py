@@ -6,11 +6,13 @@ tables; the seat allocation itself is in :mod:`sim.law.allocate`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 
 from sim.ballot import RESERVED_IDS
 from sim.errors import ScenarioError
+from sim.limits import MAX_LISTS, MAX_SEATS
 from sim.tables import Table
 
 
@@ -78,10 +80,21 @@ def read_lists(table: Table, blocs: tuple[Bloc, ...]) -> tuple[PartyList, ...]:
         if list_id in RESERVED_IDS:
             raise table.error(list_id, entry.data, "is a reserved name, not a list id")
         lists.append(PartyList(id=list_id, name=entry.string("name", list_id),
-                               bloc=_bloc_of(entry, blocs), color=entry.string("color")))
+                               bloc=_bloc_of(entry, blocs), color=_color(entry)))
     if not lists:
         raise ScenarioError("lists", {}, "must declare at least one list")
+    if len(lists) > MAX_LISTS:
+        raise ScenarioError("lists", f"{len(lists)} lists", f"may declare at most {MAX_LISTS}")
     return tuple(lists)
+
+
+def _color(entry: Table) -> str | None:
+    """A colour for pictures: "#rrggbb" (or "#rgb", with an optional alpha)."""
+    color = entry.string("color")
+    if color is not None and not re.fullmatch(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}"
+                                              r"|[0-9a-fA-F]{8})", color):
+        raise entry.error("color", color, 'must be a hex colour such as "#1f77b4"')
+    return color
 
 
 def read_appointed(table: Table, blocs: tuple[Bloc, ...]) -> tuple[AppointedSeats, ...]:
@@ -90,7 +103,8 @@ def read_appointed(table: Table, blocs: tuple[Bloc, ...]) -> tuple[AppointedSeat
         entry.check_keys(("name", "seats", "bloc"))
         appointed.append(AppointedSeats(
             id=entry_id, name=entry.string("name", entry_id),
-            seats=entry.integer("seats", required=True, low=1), bloc=_bloc_of(entry, blocs)))
+            seats=entry.integer("seats", required=True, low=1, high=MAX_SEATS),
+            bloc=_bloc_of(entry, blocs)))
     return tuple(appointed)
 
 

@@ -3,7 +3,8 @@ the tally is at distance zero (a property over tallies)."""
 
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sim.engine.simulate import ChunkDraws
 from sim.inference.abc import Acceptor

@@ -202,7 +202,7 @@ def test_bad_votes_are_named(votes, message):
 
 
 @pytest.mark.parametrize("fields, message", [
-    ({"seats": 0}, "seats = 0: must be a whole number of at least 1"),
+    ({"seats": 0}, "seats = 0: must be a whole number between 1 and 10000"),
     ({"threshold": 1.0}, "threshold = 1.0: must be a fraction in [0, 1)"),
     ({"threshold": -0.1}, "threshold = -0.1: must be a fraction in [0, 1)"),
     ({"method": "imperiali"},

@@ -6,8 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from sim.output.posterior import (bayes_factor_lines, method_line, predictive_table,
-                                  quantity_table, source_table)
+from sim.output.posterior import (
+    bayes_factor_lines,
+    method_line,
+    predictive_table,
+    quantity_table,
+    source_table,
+)
 from sim.output.posterior_plots import posterior_figure
 from sim.output.report.base import Report, Section, anchor_for, escape, table_html
 from sim.output.report.images import image_tag

@@ -27,9 +27,10 @@ def scenario_html(document: dict, colors: dict[str, str], sweep: dict | None) ->
     parts += ["<h4>Assumptions</h4>", assumptions_html(document.get("assumptions", {})),
               "<h4>How this was made</h4>",
               f"<p>{run['draws']:,} draws in chunks of {run['chunk_draws']:,}; seed entropy "
-              f"<code>{run['seed_entropy']}</code>; scenario <code>{escape(scenario['path'])}"
-              f"</code> (sha256 <code>{scenario['digest'][:16]}…</code>); "
-              + ", ".join(f"{k} {v}" for k, v in run["versions"].items()) + ".</p>",
+              f"<code>{escape(run['seed_entropy'])}</code>; scenario "
+              f"<code>{escape(scenario['path'])}</code> (sha256 "
+              f"<code>{escape(scenario['digest'][:16])}…</code>); "
+              + escape(", ".join(f"{k} {v}" for k, v in run["versions"].items())) + ".</p>",
               "</article>"]
     return "\n".join(part for part in parts if part)
 
