@@ -67,9 +67,10 @@ def first_round(votes: np.ndarray, majority: Fraction) -> tuple[np.ndarray, np.n
     """
     leader = plurality(votes)
     lead = np.take_along_axis(votes, leader[None].astype(np.intp), axis=0)[0]
-    others = votes.copy()
-    np.put_along_axis(others, leader[None].astype(np.intp), -np.inf, axis=0)
-    second = plurality(others)
+    rows = np.arange(len(votes)).reshape((-1,) + (1,) * (votes.ndim - 1))
+    lowest = -np.inf if votes.dtype.kind == "f" else np.iinfo(votes.dtype).min
+    # The leader's votes pushed below everyone's: the plurality of the rest is the second.
+    second = plurality(np.where(rows == leader, np.array(lowest, dtype=votes.dtype), votes))
     # leader / total > p / q  <=>  q * leader > p * total: no rounding at the line.
     decided = majority.denominator * lead > majority.numerator * votes.sum(axis=0)
     return leader, second, decided
