@@ -59,18 +59,26 @@ def result_document(simulation: Simulation) -> dict:
 
 
 def csv_text(document: dict) -> str:
-    """The tidy table: one row per list."""
+    """The tidy table: one row per list, and one for the independents of a district tier."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     stem = Path(document["scenario"]["path"]).stem
     for item in document["summary"]["lists"]:
-        seats, share = item["seats"], item["share"]
-        writer.writerow([stem, item["id"], item["name"], item["bloc"] or "", seats["mean"],
-                         seats["sd"], seats["q05"], seats["q25"], seats["q50"], seats["q75"],
-                         seats["q95"], item["p_pass"], share["mean"], share["q05"],
-                         share["q95"]])
+        share = item["share"]
+        writer.writerow(_seat_row(stem, item) + [item["p_pass"], share["mean"], share["q05"],
+                                                 share["q95"]])
+    if "independents" in document["summary"]:
+        # District-only candidates: seats, but no list vote, threshold or share.
+        writer.writerow(_seat_row(stem, document["summary"]["independents"]) + [""] * 4)
     return buffer.getvalue()
+
+
+def _seat_row(stem: str, item: dict) -> list:
+    """The CSV columns up to the seat quantiles of one row of the summary."""
+    seats = item["seats"]
+    return [stem, item["id"], item["name"], item["bloc"] or "", seats["mean"], seats["sd"],
+            seats["q05"], seats["q25"], seats["q50"], seats["q75"], seats["q95"]]
 
 
 def write_result(document: dict, out_dir: Path) -> Path:
