@@ -29,7 +29,6 @@ class Independents:
 
     name: str
     share: Param  # expected share of a district's vote, drawn per draw
-    spread: float  # sd of their district log-share noise
     bloc: str | None
 
 
@@ -45,7 +44,7 @@ class DistrictTier:
     majority : Fraction
         Two-round rule: a first-round winner needs more than this share of the votes.
     spread : float
-        sd of each list's district log-share noise (generic district spread).
+        sd of each candidate's district log-share noise (generic district spread).
     independents : Independents, optional
     names : tuple of str
         District names (from the baseline, else ``"1"`` .. ``"seats"``).
@@ -74,14 +73,13 @@ def read_districts(table: Table, lists: tuple[str, ...], blocs: tuple[str, ...],
     independents = None
     if "independents" in table:
         entry = table.table("independents")
-        entry.check_keys(("name", "share", "spread", "bloc"))
+        entry.check_keys(("name", "share", "bloc"))
         bloc = entry.string("bloc")
         if bloc is not None:
             entry.member("bloc", bloc, blocs, "bloc in [blocs]")
         independents = Independents(
             name=entry.string("name", "Independents"),
-            share=read_param(entry, "share", required=True, low=0.0, high=0.99),
-            spread=entry.number("spread", table.number("spread", 0.5), low=0.0), bloc=bloc)
+            share=read_param(entry, "share", required=True, low=0.001, high=0.99), bloc=bloc)
     candidates = lists + ((INDEPENDENTS,) if independents else ())
     seats = table.integer("seats", low=1)
     names = baseline = baseline_file = None
@@ -96,7 +94,7 @@ def read_districts(table: Table, lists: tuple[str, ...], blocs: tuple[str, ...],
     return DistrictTier(
         seats=seats, rule=table.string("rule", "plurality", choices=RULES),
         majority=table.fraction("majority") or Fraction(1, 2),
-        spread=table.number("spread", 0.5, low=0.0), independents=independents,
+        spread=table.number("spread", 0.5, low=0.05, high=5.0), independents=independents,
         names=names or tuple(str(d + 1) for d in range(seats)),
         baseline=baseline, baseline_file=baseline_file)
 

@@ -46,7 +46,7 @@ def assumptions(scenario: Scenario, priors: tuple[SourcePrior, ...]) -> dict:
             "spread": tier.spread, "baseline": tier.baseline_file,
             "independents": None if independents is None else {
                 "name": independents.name, "share": independents.share.describe(),
-                "spread": independents.spread, "bloc": independents.bloc}}
+                "bloc": independents.bloc}}
     if scenario.count is not None:
         count = scenario.count
         document["count"] = {

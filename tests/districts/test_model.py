@@ -6,9 +6,11 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from sim.districts.model import baseline_offsets, district_seats
+from sim.districts.model import (baseline_offsets, district_seats, log_votes,
+                                  national_log_shares, plurality_seats)
 from sim.districts.spec import DistrictTier, Independents
 from sim.engine.simulate import simulate
+from sim.law.districts import plurality, seats_won
 from sim.params import Param
 from sim.scenario import load_scenario
 from tests.scenario_text import MINIMAL, write_scenario
@@ -44,10 +46,25 @@ def test_winning_odds_are_the_gumbel_closed_form():
     assert np.abs(observed - expected).max() < 0.004
 
 
+def test_the_closed_form_draw_matches_plurality_over_explicit_votes():
+    # The fast path draws winners without votes; the slow path makes the votes and applies
+    # the law's plurality. Same model, so the same seat distribution (per candidate, per
+    # district, over 6,000 draws: binomial sd of a mean about 0.006; tolerance 0.03).
+    baseline = ((0.6, 0.2, 0.4), (0.3, 0.5, 0.2), (0.1, 0.3, 0.4))
+    districts = tier(seats=3, spread=0.8, baseline=baseline)
+    offsets = baseline_offsets(districts, 3)
+    national = national_log_shares(np.repeat(np.array([[0.5], [0.3], [0.2]]), 20_000, axis=1),
+                                   districts, rng=np.random.default_rng(0))
+    fast = plurality_seats(national, districts, offsets, rng=np.random.default_rng(1))
+    votes = log_votes(national, districts, offsets, rng=np.random.default_rng(2))
+    slow = seats_won(plurality(votes), 3)
+    assert np.abs(fast.mean(axis=1) - slow.mean(axis=1)).max() < 0.04
+    assert (fast.sum(axis=0) == 3).all()
+
+
 def test_the_same_generator_gives_the_same_seats_and_every_district_one_seat():
-    districts = tier(independents=Independents(name="I", share=Param("uniform", (0.1, 0.3),
-                                                                     0, 0.99),
-                                               spread=0.8, bloc=None))
+    districts = tier(independents=Independents(
+        name="I", share=Param("uniform", (0.1, 0.3), 0.001, 0.99), bloc=None))
     shares = np.random.default_rng(1).dirichlet(np.ones(4), 500).T
     offsets = baseline_offsets(districts, 5)
     first = district_seats(shares, districts, offsets, rng=np.random.default_rng(3))
