@@ -1,5 +1,7 @@
 """Bad district tiers: one line naming file, key, value and rule; exit code 2."""
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
@@ -47,3 +49,24 @@ def test_bad_district_tier_is_one_line_and_exit_2(tmp_path, districts, baseline,
     assert result.exit_code == 2
     expected = message.format(csv=tmp_path / "districts.csv")
     assert result.output == f"error: {path}: {expected}\n"
+
+
+SYNTHETIC = str(Path(__file__).parents[2] / "scenarios" / "history" / "synthetic-mixed.toml")
+
+
+def test_allocate_prints_the_district_winners():
+    result = CliRunner().invoke(main, ["allocate", SYNTHETIC])
+    assert result.exit_code == 0, result.output
+    assert "5 single-member districts, plurality" in result.output
+    west = next(line for line in result.output.splitlines() if line.startswith("West"))
+    assert west.split() == ["West", "independent-west", "520", "52.00", "independent-west"]
+
+
+def test_a_district_winner_naming_no_candidate_is_one_line_exit_2(tmp_path):
+    text = Path(SYNTHETIC).read_text().replace('official = "a"\n\n[[district]]\nname = "South"',
+                                               'official = "d"\n\n[[district]]\nname = "South"')
+    path = write_scenario(tmp_path, text, "tally.toml")
+    result = CliRunner().invoke(main, ["allocate", str(path)])
+    assert result.exit_code == 2
+    assert result.output == (f"error: {path}: district[0].official = 'd': names no candidate "
+                             "of this district (a, b, c)\n")
