@@ -143,8 +143,10 @@ def build_scenario(data: dict[str, Any], file: str) -> Scenario:
         path=file, title=title, notes=notes.strip(), system=system, ballot=ballot,
         lists=lists, blocs=blocs, appointed=appointed, majorities=majorities,
         sources=sources, polls=polls, model=model, campaign=campaign, count=count,
-        draws=draws_and_seed[0], seed=draws_and_seed[1], digest=_digest(data), sweeps=sweeps,
-        districts=districts)
+        draws=draws_and_seed[0], seed=draws_and_seed[1], sweeps=sweeps, districts=districts,
+        # A baseline CSV is part of what was run: its shares go into the hash too.
+        digest=_digest(data if districts is None or districts.baseline is None
+                       else {**data, "districts.baseline": districts.baseline}))
     if not sweeps:
         return scenario
     return _with_variants(scenario, data)

@@ -70,3 +70,11 @@ def test_a_district_winner_naming_no_candidate_is_one_line_exit_2(tmp_path):
     assert result.exit_code == 2
     assert result.output == (f"error: {path}: district[0].official = 'd': names no candidate "
                              "of this district (a, b, c)\n")
+
+
+def test_the_baseline_shares_are_part_of_the_scenario_hash(tmp_path):
+    (tmp_path / "districts.csv").write_text(GOOD_BASELINE)
+    path = write_scenario(tmp_path, MINIMAL + '[districts]\nbaseline = "districts.csv"\n')
+    before = load_scenario(path).digest
+    (tmp_path / "districts.csv").write_text(GOOD_BASELINE.replace("0.5,0.3", "0.6,0.2"))
+    assert load_scenario(path).digest != before
