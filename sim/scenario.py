@@ -30,7 +30,8 @@ from sim.tables import Table, read_toml
 from sim.variants import SweepAxis, Variant, read_sweeps, sweep_data
 
 TOP_KEYS = ("extends", "title", "notes", "system", "ballot", "lists", "blocs", "appointed",
-            "majorities", "districts", "sources", "poll", "model", "campaign", "count", "run", "sweep")
+            "majorities", "districts", "sources", "poll", "model", "campaign", "count", "run",
+            "sweep")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -84,7 +85,8 @@ class Scenario:
     @property
     def house(self) -> int:
         """Every seat: the list tier, the district tier and the appointed seats."""
-        return self.system.seats + self.district_seats + sum(item.seats for item in self.appointed)
+        appointed = sum(item.seats for item in self.appointed)
+        return self.system.seats + self.district_seats + appointed
 
 
 def load_scenario(path: str | Path) -> Scenario:

@@ -90,9 +90,7 @@ class Layout:
             len(scenario.blocs), len(scenario.lists))
         appointed = np.array([sum(a.seats for a in scenario.appointed if a.bloc == bloc.id)
                               for bloc in scenario.blocs], dtype=np.int64)
-        tier = scenario.districts
-        independents = None if tier is None or tier.independents is None else \
-            tier.independents
+        independents = None if scenario.districts is None else scenario.districts.independents
         endorsers = None if scenario.campaign is None else tuple(
             {"id": e.id, "name": e.name, "targets": e.targets}
             for e in scenario.campaign.endorsers)

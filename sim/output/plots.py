@@ -143,7 +143,8 @@ def hemicycle(document: dict, colors: dict[str, str]):
                                   label=f"{names[item]} {listed + won}{tiers}"))
     if district:
         handles.append(Line2D([], [], marker="o", ls="", color="white",
-                              markeredgecolor=DISTRICT_EDGE, label="ringed: district seat (list+district)"))
+                              markeredgecolor=DISTRICT_EDGE,
+                              label="ringed: district seat (list+district)"))
     ax.legend(handles=handles, loc="lower center", ncol=min(3 if district else 4, len(handles)),
               frameon=False, bbox_to_anchor=(0.5, -0.12), fontsize=9 if district else 10)
     ax.set_aspect("equal")

@@ -93,8 +93,11 @@ def test_two_round_gives_the_leader_no_more_than_plurality_does():
     assert won[1][0].mean() < won[0][0].mean()
 
 
-def test_the_whole_house_is_list_plus_district_plus_appointed_in_every_draw(tmp_path):
-    scenario = load_scenario(write_scenario(tmp_path, MINIMAL + DISTRICTS))
+@pytest.mark.parametrize("rule", ["plurality", "two-round"])
+def test_the_whole_house_is_list_plus_district_plus_appointed_in_every_draw(tmp_path, rule):
+    scenario = load_scenario(write_scenario(
+        tmp_path, MINIMAL + DISTRICTS.replace("seats = 5", f'seats = 5\nrule = "{rule}"')))
+    assert scenario.districts.rule == rule
     assert scenario.house == 10 + 5 + 2
     summary = simulate(scenario, draws=3000, seed=4).to_dict()
     house = summary["parliament"]["house"]
