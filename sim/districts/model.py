@@ -137,13 +137,15 @@ def plurality_seats(national: np.ndarray, tier: DistrictTier, offsets: np.ndarra
     ndarray of int64, shape (n_candidates, n_draws)
     """
     scale = _scale(tier)
-    # Both factors are scaled to at most 1 (per draw, per district): no overflow.
-    national = np.exp((national - national.max(axis=0)) / scale)  # (n_candidates, n_draws)
+    # Both factors are scaled to at most 1 (per draw, per district): no overflow. float32
+    # halves the memory traffic; with spread >= 0.2 a weight underflows only for a share a
+    # million times below the leader's, in the national vote and the baseline at once.
+    national = np.exp((national - national.max(axis=0)) / scale).astype(np.float32)
     local = offsets[:, :, 0].astype(np.float64)
-    local = np.exp((local - local.max(axis=0)) / scale)  # (n_candidates, n_districts)
+    local = np.exp((local - local.max(axis=0)) / scale).astype(np.float32)
     # The weight of candidate c in district d is local[c, d] * national[c, b]; a uniform
     # point in [0, total) falls in the winner's stretch of the running sum of weights.
-    pick = rng.random((tier.seats, national.shape[1]))
+    pick = rng.random((tier.seats, national.shape[1]), dtype=np.float32)
     pick *= local.T @ national
     running = np.zeros_like(pick)
     weight = np.empty_like(pick)

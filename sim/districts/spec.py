@@ -94,7 +94,7 @@ def read_districts(table: Table, lists: tuple[str, ...], blocs: tuple[str, ...],
     return DistrictTier(
         seats=seats, rule=table.string("rule", "plurality", choices=RULES),
         majority=table.fraction("majority") or Fraction(1, 2),
-        spread=table.number("spread", 0.5, low=0.05, high=5.0), independents=independents,
+        spread=table.number("spread", 0.5, low=0.2, high=5.0), independents=independents,
         names=names or tuple(str(d + 1) for d in range(seats)),
         baseline=baseline, baseline_file=baseline_file)
 
