@@ -21,6 +21,7 @@ from typing import Any
 from sim.ballot import Ballot
 from sim.campaign.spec import Campaign, read_campaign
 from sim.count.spec import CountModel, read_count
+from sim.districts.spec import DistrictTier, read_districts
 from sim.errors import ScenarioError, ScenarioProblems
 from sim.law.house import (
     AppointedSeats,
@@ -39,8 +40,8 @@ from sim.tables import Table, read_toml
 from sim.variants import SweepAxis, Variant, read_sweeps, sweep_data
 
 TOP_KEYS = ("extends", "title", "notes", "group", "order", "system", "ballot", "lists", "blocs",
-            "appointed", "majorities", "sources", "poll", "model", "campaign", "count", "run",
-            "sweep")
+            "appointed", "majorities", "districts", "sources", "poll", "model", "campaign",
+            "count", "run", "sweep")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -70,6 +71,7 @@ class Scenario:
     digest: str
     sweeps: tuple[SweepAxis, ...] = ()
     variants: tuple[Variant, ...] = ()
+    districts: DistrictTier | None = None
 
     @property
     def list_ids(self) -> tuple[str, ...]:
@@ -90,8 +92,15 @@ class Scenario:
         return math.prod(len(axis.values) for axis in self.sweeps) if self.sweeps else 0
 
     @property
+    def district_seats(self) -> int:
+        """Seats of the district tier (0 without one)."""
+        return 0 if self.districts is None else self.districts.seats
+
+    @property
     def house(self) -> int:
-        return self.system.seats + sum(item.seats for item in self.appointed)
+        """Every seat: the list tier, the district tier and the appointed seats."""
+        appointed = sum(item.seats for item in self.appointed)
+        return self.system.seats + self.district_seats + appointed
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -131,7 +140,7 @@ def build_scenario(data: dict[str, Any], file: str) -> Scenario:
         if blocs is not None else None
     majorities = section(lambda: read_majorities(top.table("majorities")))
     against_all = section(lambda: _against_all_on_ballot(top.table("ballot")))
-    ballot = sources = model = polls = campaign = count = None
+    ballot = sources = model = polls = campaign = count = districts = None
     if lists is not None and against_all is not None:
         ballot = Ballot(tuple(item.id for item in lists), against_all)
         sources = section(lambda: read_sources(top.table("sources", required=True),
@@ -145,6 +154,10 @@ def build_scenario(data: dict[str, Any], file: str) -> Scenario:
                                                      model.election_date))
         if "count" in top:
             count = section(lambda: read_count(top.table("count"), ballot.lists))
+        if "districts" in top and blocs is not None:
+            districts = section(lambda: read_districts(
+                top.table("districts"), ballot.lists, tuple(b.id for b in blocs),
+                Path(file).parent))
     draws_and_seed = section(lambda: _draws_and_seed(top.table("run")))
     sweeps = section(lambda: read_sweeps(top.table("sweep"), data))
     if problems:
@@ -153,7 +166,10 @@ def build_scenario(data: dict[str, Any], file: str) -> Scenario:
         path=file, title=title, notes=notes.strip(), group=group, order=order, system=system,
         ballot=ballot, lists=lists, blocs=blocs, appointed=appointed, majorities=majorities,
         sources=sources, polls=polls, model=model, campaign=campaign, count=count,
-        draws=draws_and_seed[0], seed=draws_and_seed[1], digest=_digest(data), sweeps=sweeps)
+        draws=draws_and_seed[0], seed=draws_and_seed[1], sweeps=sweeps, districts=districts,
+        # A baseline CSV is part of what was run: its shares go into the hash too.
+        digest=_digest(data if districts is None or districts.baseline is None
+                       else {**data, "districts.baseline": districts.baseline}))
     if not sweeps:
         return scenario
     return _with_variants(scenario, data)

@@ -46,3 +46,14 @@ def distinct_counts(min_lists=2, max_lists=8):
     """A count without equal votes, so that no remainder or quotient ties are likely."""
     return st.lists(st.integers(1, 10**6), min_size=min_lists, max_size=max_lists,
                     unique=True)
+
+
+@st.composite
+def district_votes(draw, max_candidates=6, max_districts=8, max_draws=6, max_votes=50):
+    """District votes ``(n_candidates, n_districts, n_draws)`` of small integers, so that
+    ties are frequent."""
+    shape = (draw(st.integers(2, max_candidates)), draw(st.integers(1, max_districts)),
+             draw(st.integers(1, max_draws)))
+    values = draw(st.lists(st.integers(0, max_votes), min_size=int(np.prod(shape)),
+                           max_size=int(np.prod(shape))))
+    return np.array(values, dtype=np.int64).reshape(shape)

@@ -99,3 +99,23 @@ def test_campaign_and_count_are_reproducible_across_workers():
     other = simulate(scenario, draws=12_000, seed=3, chunk_draws=3_000)
     assert summary_of(serial) == summary_of(parallel)
     assert summary_of(serial) != summary_of(other)
+
+
+def test_the_mixed_house_is_reproducible_across_workers():
+    scenario = load_scenario(ROOT / "scenarios" / "kz-2023" / "demoscope.toml")
+    serial = simulate(scenario, draws=12_000, seed=2, chunk_draws=3_000)
+    parallel = simulate(scenario, draws=12_000, seed=2, chunk_draws=3_000, workers=2)
+    assert summary_of(serial) == summary_of(parallel)
+    assert summary_of(serial) != summary_of(simulate(scenario, draws=12_000, seed=3,
+                                                     chunk_draws=3_000))
+
+
+def test_a_district_tier_leaves_the_list_tier_draws_alone(tmp_path):
+    # The district stage has its own seed stream: adding it changes no list-tier seat.
+    plain = load_scenario(write_scenario(tmp_path, MINIMAL, "plain.toml"))
+    mixed = load_scenario(write_scenario(tmp_path, MINIMAL + "[districts]\nseats = 4\n",
+                                         "mixed.toml"))
+    lists = summary_of(simulate(plain, draws=2_000, seed=5))["lists"]
+    tiered = summary_of(simulate(mixed, draws=2_000, seed=5))["lists"]
+    assert [item["seats"] for item in lists] == \
+        [item["seats_by_tier"]["list"] for item in tiered]

@@ -123,8 +123,8 @@ RULES = [
     ("seats = 2\n", "seats = 0\n", "appointed.council.seats = 0: must be between 1 and 10000"),
     ('title = "Test"', 'title = "Test"\nturnout = 0.6',
      "turnout = 0.6: unknown key; known keys: extends, title, notes, group, order, system, "
-     "ballot, lists, blocs, appointed, majorities, sources, poll, model, campaign, count, run, "
-     "sweep"),
+     "ballot, lists, blocs, appointed, majorities, districts, sources, poll, model, campaign, "
+     "count, run, sweep"),
     ("[lists.a]", "[lists.undecided]", "lists.undecided = {'name': 'A', 'bloc': 'gov'}: is a "
      "reserved name, not a list id"),
 ]

@@ -66,7 +66,24 @@ def _allocation_table(tally, result) -> str:
     if result.tied.any():
         tied = ", ".join(name for name, tied in zip(tally.lists, result.tied) if tied)
         notes.append(f"A tie decided a seat between {tied} (rule: {system.tie_break}).")
-    return "\n".join([title, render(headers, rows), *notes, ""])
+    return "\n".join([title, render(headers, rows), *notes, *_district_table(tally), ""])
+
+
+def _district_table(tally) -> list[str]:
+    """The single-member districts of a mixed-house tally: winner by plurality, official."""
+    if not tally.districts:
+        return []
+    headers = ["district", "winner", "votes", "share %"] + \
+        (["official"] if any(d.official for d in tally.districts) else [])
+    rows = []
+    for district in tally.districts:
+        winner = district.winner()
+        votes = int(district.votes[district.candidates.index(winner)])
+        rows.append([district.name, winner, f"{votes:,}",
+                     f"{100 * votes / district.votes.sum():.2f}"]
+                    + ([district.official or ""] if len(headers) == 5 else []))
+    return ["", f"{len(tally.districts)} single-member districts, plurality (a tie goes to "
+            "the earlier candidate)", render(headers, rows)]
 
 
 def _allocation_json(tally, result) -> dict:
@@ -78,4 +95,6 @@ def _allocation_json(tally, result) -> dict:
                    in zip(tally.lists, result.quotas, result.passed) if p},
         "ties": [name for name, tied in zip(tally.lists, result.tied) if tied],
         "runner_up": bool(result.runner_up),
+        **({"districts": {d.name: d.winner() for d in tally.districts}}
+           if tally.districts else {}),
     }

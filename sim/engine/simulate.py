@@ -17,6 +17,7 @@ import numpy as np
 
 from sim.campaign.run import run_campaign
 from sim.count.official import count_votes, draw_turnout
+from sim.districts.model import baseline_offsets, district_seats
 from sim.engine.executors import local_executor
 from sim.engine.summary import Layout, Outcome, SeatSummary
 from sim.errors import InvalidValue, ScenarioError
@@ -26,7 +27,9 @@ from sim.polls.priors import SourcePrior, draw_support, source_priors, source_we
 from sim.scenario import Scenario
 
 CHUNK_DRAWS = 50_000
-STAGES = ("polls", "campaign", "count")  # one child seed stream each, in this order
+# One child seed stream each, in this order; a new stage goes last, so that the streams of
+# the others (spawn keys 0, 1, 2) stay what they were.
+STAGES = ("polls", "campaign", "count", "districts")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +63,11 @@ def draw_chunk(scenario: Scenario, priors: tuple[SourcePrior, ...], entropy: int
                 size: int) -> ChunkDraws:
     """Draw, campaign and count chunk ``index`` of ``size`` draws: its official figures and
     the uncertain parameters behind them, options axis first."""
-    rng = stage_generators(entropy, index)
+    return _draw(scenario, priors, size, stage_generators(entropy, index))
+
+
+def _draw(scenario: Scenario, priors: tuple[SourcePrior, ...], size: int,
+          rng: dict[str, np.random.Generator]) -> ChunkDraws:
     support, source = draw_support(priors, source_weights(scenario.sources), scenario.model,
                                    size, rng=rng["polls"])
     # Options first from here on (see sim.engine.summary.Outcome): support.T is C-contiguous.
@@ -70,10 +77,14 @@ def draw_chunk(scenario: Scenario, priors: tuple[SourcePrior, ...], entropy: int
 def run_chunk(scenario: Scenario, priors: tuple[SourcePrior, ...], entropy: int, index: int,
               size: int) -> SeatSummary:
     """Draw, campaign, count, allocate and summarise chunk ``index`` of ``size`` draws."""
-    stages = draw_chunk(scenario, priors, entropy, index, size)
+    rng = stage_generators(entropy, index)
+    stages = _draw(scenario, priors, size, rng)
     summary = SeatSummary(Layout.from_scenario(scenario))
     ballot = scenario.ballot
     step = block_draws(ballot.n_options)
+    tier = scenario.districts
+    offsets = None if tier is None else baseline_offsets(
+        tier, ballot.n_lists + (tier.independents is not None))
     # Allocate and summarise in cache-sized blocks: no chunk-sized intermediate array.
     for start in range(0, size, step):
         block = slice(start, start + step)
@@ -81,12 +92,18 @@ def run_chunk(scenario: Scenario, priors: tuple[SourcePrior, ...], entropy: int,
         allocation = allocate_by_list(votes[:ballot.n_lists], scenario.system,
                                       against_all=ballot.against_all_votes(votes),
                                       invalid=_part(stages.invalid, block))
-        summary.add(Outcome(allocation.seats, allocation.passed, stages.shares(votes),
+        shares = stages.shares(votes)
+        won = None if tier is None else district_seats(shares[:ballot.n_lists], tier, offsets,
+                                                       rng=rng["districts"])
+        summary.add(Outcome(allocation.seats, allocation.passed, shares,
                             allocation.runner_up, genuine=_part(stages.genuine, block),
                             turnout=_part(stages.turnout, block),
                             withdrawn=_part(stages.withdrawn, block),
                             endorsed=None if stages.endorsed is None else
-                            {key: value[block] for key, value in stages.endorsed.items()}))
+                            {key: value[block] for key, value in stages.endorsed.items()},
+                            district_seats=None if won is None else won[:ballot.n_lists],
+                            independents=None if won is None or len(won) == ballot.n_lists
+                            else won[ballot.n_lists]))
     return summary
 
 

@@ -45,6 +45,11 @@ class Outcome:
         Lists that left the ballot (with a campaign).
     endorsed : dict of str to ndarray of int, shape (n_draws,), optional
         Per endorser, the list endorsed on election day or -1 (with a campaign).
+    district_seats : ndarray of int, shape (n_lists, n_draws), optional
+        Seats won in single-member districts (with a district tier); ``seats`` are then the
+        list tier's.
+    independents : ndarray of int, shape (n_draws,), optional
+        District seats won by independents (with a district tier that has them).
     """
 
     seats: np.ndarray
@@ -55,6 +60,8 @@ class Outcome:
     turnout: np.ndarray | None = None
     withdrawn: np.ndarray | None = None
     endorsed: dict[str, np.ndarray] | None = None
+    district_seats: np.ndarray | None = None
+    independents: np.ndarray | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +80,9 @@ class Layout:
     bloc_appointed: np.ndarray  # (n_blocs,) int: appointed seats credited to the bloc
     counted: bool = False  # a count model: genuine support and turnout are tracked
     endorsers: tuple[dict, ...] | None = None  # a campaign: id, name, targets per endorser
+    district_seats: int = 0  # seats of the district tier
+    independents: dict | None = None  # name and bloc of the district tier's independents
+    independents_bloc: np.ndarray | None = None  # (n_blocs,) int: 1 for the independents' bloc
 
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> Layout:
@@ -81,6 +91,7 @@ class Layout:
             len(scenario.blocs), len(scenario.lists))
         appointed = np.array([sum(a.seats for a in scenario.appointed if a.bloc == bloc.id)
                               for bloc in scenario.blocs], dtype=np.int64)
+        independents = None if scenario.districts is None else scenario.districts.independents
         endorsers = None if scenario.campaign is None else tuple(
             {"id": e.id, "name": e.name, "targets": e.targets}
             for e in scenario.campaign.endorsers)
@@ -93,7 +104,12 @@ class Layout:
             list_seats=scenario.system.seats, house=scenario.house,
             n_options=scenario.ballot.n_options, against_all_row=scenario.ballot.against_all_row,
             bloc_members=members, bloc_appointed=appointed,
-            counted=scenario.count is not None, endorsers=endorsers)
+            counted=scenario.count is not None, endorsers=endorsers,
+            district_seats=scenario.district_seats,
+            independents=None if independents is None else {
+                "id": "independents", "name": independents.name, "bloc": independents.bloc},
+            independents_bloc=None if independents is None else np.array(
+                [int(bloc.id == independents.bloc) for bloc in scenario.blocs], dtype=np.int64))
 
 
 class SeatSummary:
@@ -103,7 +119,13 @@ class SeatSummary:
         n_lists = layout.bloc_members.shape[1]
         self.layout = layout
         self.draws = 0
-        self.seat_hist = np.zeros((n_lists, layout.list_seats + 1), dtype=np.int64)
+        # Seats over the whole house; with a district tier also each tier's on its own.
+        self.seat_hist = np.zeros((n_lists, layout.list_seats + layout.district_seats + 1),
+                                  dtype=np.int64)
+        if layout.district_seats:
+            self.list_hist = np.zeros((n_lists, layout.list_seats + 1), dtype=np.int64)
+            self.district_hist = np.zeros((n_lists, layout.district_seats + 1), dtype=np.int64)
+            self.independents_hist = np.zeros((1, layout.district_seats + 1), dtype=np.int64)
         self.passed = np.zeros(n_lists, dtype=np.int64)
         self.share_sum = _exact_sums(layout.n_options)
         self.share_hist = np.zeros((layout.n_options, SHARE_BINS), dtype=np.int64)
@@ -123,7 +145,12 @@ class SeatSummary:
     def add(self, outcome: Outcome) -> None:
         seats = outcome.seats
         self.draws += seats.shape[1]
-        self.seat_hist += _row_histograms(seats, self.layout.list_seats + 1)
+        if self.layout.district_seats:
+            self.list_hist += _row_histograms(seats, self.layout.list_seats + 1)
+            self.district_hist += _row_histograms(outcome.district_seats,
+                                                  self.layout.district_seats + 1)
+            seats = seats + outcome.district_seats
+        self.seat_hist += _row_histograms(seats, self.seat_hist.shape[1])
         self.passed += np.count_nonzero(outcome.passed, axis=1)
         _add_fractions(outcome.shares, self.share_sum, self.share_hist)
         if self.layout.counted:
@@ -134,11 +161,22 @@ class SeatSummary:
             for row, endorser in enumerate(self.layout.endorsers):
                 self.endorsed[row] += _endorsement_counts(outcome.endorsed[endorser["id"]],
                                                           self.endorsed.shape[1])
+        independents = self._add_independents(outcome.independents)
         if len(self.layout.bloc_appointed):
             blocs = self.layout.bloc_members @ seats + self.layout.bloc_appointed[:, None]
+            if independents is not None:
+                blocs += self.layout.independents_bloc[:, None] * independents
             self.bloc_hist += _row_histograms(blocs, self.layout.house + 1)
         self.runner_up += int(np.count_nonzero(outcome.runner_up))
         self._add_compositions(seats > 0)
+
+    def _add_independents(self, independents: np.ndarray | None) -> np.ndarray | None:
+        """Count the independents' district seats; ``None`` when the tier has none."""
+        if self.layout.independents is None:
+            return None
+        self.independents_hist += _row_histograms(independents[None],
+                                                  self.layout.district_seats + 1)
+        return independents
 
     def _add_compositions(self, seated: np.ndarray) -> None:
         masks = (1 << np.arange(len(seated), dtype=np.int64)) @ seated
@@ -164,8 +202,10 @@ class SeatSummary:
 
     def _optional_fields(self) -> tuple[str, ...]:
         counted = ("genuine_sum", "genuine_hist", "turnout_sum", "turnout_hist")
+        tiers = ("list_hist", "district_hist", "independents_hist")
         return (counted if self.layout.counted else ()) + \
-            (("withdrawn", "endorsed") if self.layout.endorsers is not None else ())
+            (("withdrawn", "endorsed") if self.layout.endorsers is not None else ()) + \
+            (tiers if self.layout.district_seats else ())
 
     def to_dict(self) -> dict:
         """The summary, labelled with the scenario's names, ready for JSON."""
@@ -183,7 +223,13 @@ class SeatSummary:
                                                        self.genuine_hist[i], n)
             if layout.endorsers is not None:
                 lists[-1]["p_withdrawn"] = _round(self.withdrawn[i] / n)
+            if layout.district_seats:
+                lists[-1]["seats_by_tier"] = {"list": _histogram_stats(self.list_hist[i]),
+                                              "district": _histogram_stats(self.district_hist[i])}
         document: dict[str, Any] = {"draws": n, "lists": lists}
+        if layout.independents is not None:
+            document["independents"] = {**layout.independents,
+                                        "seats": _histogram_stats(self.independents_hist[0])}
         if layout.against_all_row is not None:
             row = layout.against_all_row
             document["against_all"] = {"share": _fraction_stats(
@@ -198,6 +244,7 @@ class SeatSummary:
         document["parliament"] = {
             "house": layout.house,
             "list_seats": layout.list_seats,
+            **({"district_seats": layout.district_seats} if layout.district_seats else {}),
             "seats_needed": dict(layout.majorities),
             "lists_seated": self._lists_seated(),
             "p_runner_up": _round(self.runner_up / n),

@@ -2,7 +2,9 @@
 
 A tally file has a ``[system]`` table, a ``[votes]`` table of list → votes in registration
 order, optionally ``[ballots]`` (``against_all``, ``invalid``) and ``[official]`` (the seats
-the election authority announced, which the history tests check against).
+the election authority announced, which the history tests check against). A mixed house adds
+one ``[[district]]`` table per single-member district: its ``name``, its ``votes`` (lists of
+``[votes]`` and district-only candidates by any other id) and the ``official`` winner.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from sim.errors import ScenarioError
+from sim.law.districts import plurality
 from sim.law.system import ElectoralSystem, read_system
 from sim.limits import MAX_REGISTERED
 from sim.tables import Table, read_toml
@@ -30,13 +33,29 @@ class Tally:
     against_all: int | None
     invalid: int | None
     official: dict[str, int] | None
+    districts: tuple[DistrictCount, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DistrictCount:
+    """One single-member district's count; candidates in the tie-break order: the lists in
+    the order of ``[votes]``, then district-only candidates in the order written."""
+
+    name: str
+    candidates: tuple[str, ...]
+    votes: np.ndarray  # (n_candidates,) int
+    official: str | None
+
+    def winner(self) -> str:
+        """The plurality winner; a tie goes to the earlier candidate."""
+        return self.candidates[int(plurality(self.votes[:, None])[0])]
 
 
 def load_tally(path: str | Path) -> Tally:
     """Read and check a tally file."""
     file = str(path)
     top = Table(read_toml(Path(path)), file)
-    top.check_keys(("title", "source", "system", "votes", "ballots", "official"))
+    top.check_keys(("title", "source", "system", "votes", "ballots", "official", "district"))
     system = read_system(top.table("system", required=True))
     votes_table = top.table("votes", required=True)
     if not votes_table.names():
@@ -65,4 +84,24 @@ def load_tally(path: str | Path) -> Tally:
         against_all=ballots.integer("against_all", low=0, high=MAX_REGISTERED),
         invalid=ballots.integer("invalid", low=0, high=MAX_REGISTERED),
         official=official,
+        districts=tuple(_district(entry, tuple(votes_table.names()))
+                        for entry in top.tables("district")),
     )
+
+
+def _district(entry: Table, lists: tuple[str, ...]) -> DistrictCount:
+    entry.check_keys(("name", "votes", "official"))
+    table = entry.table("votes", required=True)
+    written = table.names()
+    if not written:
+        raise entry.error("votes", {}, "must name at least one candidate")
+    candidates = sorted(written, key=lambda name: (lists.index(name) if name in lists
+                                                   else len(lists) + written.index(name)))
+    official = entry.string("official")
+    if official is not None:
+        entry.member("official", official, candidates, "candidate of this district")
+    return DistrictCount(
+        name=entry.string("name", required=True), candidates=tuple(candidates),
+        votes=np.array([table.integer(name, low=0, required=True) for name in candidates],
+                       dtype=np.int64),
+        official=official)

@@ -37,6 +37,16 @@ def assumptions(scenario: Scenario, priors: tuple[SourcePrior, ...]) -> dict:
                           f", targets {', '.join(e.targets)}"
                           for e in scenario.campaign.endorsers},
         }
+    if scenario.districts is not None:
+        tier = scenario.districts
+        independents = tier.independents
+        document["districts"] = {
+            "seats": tier.seats, "rule": tier.rule,
+            "majority": str(tier.majority) if tier.rule == "two-round" else None,
+            "spread": tier.spread, "baseline": tier.baseline_file,
+            "independents": None if independents is None else {
+                "name": independents.name, "share": independents.share.describe(),
+                "bloc": independents.bloc}}
     if scenario.count is not None:
         count = scenario.count
         document["count"] = {

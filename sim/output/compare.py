@@ -21,7 +21,7 @@ def comparison(documents: list[dict]) -> dict:
     """
     labels = [Path(doc["scenario"]["path"]).stem for doc in documents]
     first = documents[0]["summary"]
-    lists = _union(doc["summary"]["lists"] for doc in documents)
+    lists = _union(_items(doc["summary"], "lists") for doc in documents)
     blocs = _union(doc["summary"]["blocs"] for doc in documents)
     lines = list(dict.fromkeys(line for doc in documents
                                for line in doc["summary"]["parliament"]["seats_needed"]))
@@ -48,14 +48,21 @@ def _union(groups) -> list[tuple[str, str]]:
     return list(seen.items())
 
 
+def _items(summary: dict, section: str) -> list[dict]:
+    """A section's rows; the lists' end with the independents' row of a district tier."""
+    extra = [summary["independents"]] if section == "lists" and "independents" in summary \
+        else []
+    return summary[section] + extra
+
+
 def _find(summary: dict, section: str, item_id: str) -> dict | None:
-    return next((item for item in summary[section] if item["id"] == item_id), None)
+    return next((item for item in _items(summary, section) if item["id"] == item_id), None)
 
 
 def _list_metrics(item: dict) -> dict:
     seats = item["seats"]
     return {"mean": seats["mean"], "q05": seats["q05"], "q95": seats["q95"],
-            "p_pass": item["p_pass"]}
+            "p_pass": item.get("p_pass")}  # independents pass no threshold: None
 
 
 def _bloc_metrics(bloc: dict, lines: list[str]) -> dict:

@@ -23,6 +23,8 @@ DPI = 100
 # tab10 without its grey, which is kept for appointed seats and blocs.
 PALETTE = [color for i, color in enumerate(matplotlib.color_sequences["tab10"]) if i != 7]
 APPOINTED_COLOR = "#9e9e9e"
+INDEPENDENT_COLOR = "#6d4c41"  # independents of a district tier
+DISTRICT_EDGE = "#000000"  # a district seat is a dot with a dark ring
 
 
 def list_colors(documents: list[dict]) -> dict[str, str]:
@@ -89,18 +91,40 @@ def typical_seats(document: dict) -> dict[str, int]:
     return {item["id"]: int(n) for item, n in zip(summary["lists"], seats)}
 
 
+def typical_district_seats(document: dict) -> dict[str, int]:
+    """Whole district seats summing to the district tier, from the mean district seats of
+    each list and of the independents (Hare largest remainder); empty without the tier."""
+    summary = document["summary"]
+    seats = summary["parliament"].get("district_seats")
+    if not seats:
+        return {}
+    means = {item["id"]: item["seats_by_tier"]["district"]["mean"] for item in summary["lists"]}
+    if "independents" in summary:
+        means["independents"] = summary["independents"]["seats"]["mean"]
+    whole = allocate(np.array(list(means.values())) + 1e-12, ElectoralSystem(seats=seats))
+    return {item: int(n) for item, n in zip(means, whole)}
+
+
 def hemicycle(document: dict, colors: dict[str, str]):
     """The parliament as an arc of dots: appointed seats apart in grey on the left, then the
-    lists by their typical seats in registration order; majority lines count from the left."""
+    lists by their typical seats in registration order (list seats, then district seats with
+    a dark ring), then independents; majority lines count from the left."""
     summary = document["summary"]
     parliament = summary["parliament"]
-    seats = typical_seats(document)
-    appointed = parliament["house"] - parliament["list_seats"]
-    fill = [APPOINTED_COLOR] * appointed + \
-        [colors[item] for item, n in seats.items() for _ in range(n)]
+    district = typical_district_seats(document)
+    seats = _typical_list_tier(document)
+    appointed = parliament["house"] - parliament["list_seats"] - \
+        parliament.get("district_seats", 0)
+    colors = {**colors, "independents": INDEPENDENT_COLOR}
+    fill = [APPOINTED_COLOR] * appointed
+    edges = ["white"] * appointed
+    for item in list(seats) + (["independents"] if "independents" in district else []):
+        fill += [colors[item]] * (seats.get(item, 0) + district.get(item, 0))
+        edges += ["white"] * seats.get(item, 0) + [DISTRICT_EDGE] * district.get(item, 0)
     x, y = _arc_positions(len(fill))
     figure, ax = _subplots(figsize=(9, 5.2))
-    ax.scatter(x, y, s=min(90, 9000 / len(fill)), c=fill, edgecolors="white", linewidths=0.5)
+    ax.scatter(x, y, s=min(90, 9000 / len(fill)), c=fill, edgecolors=edges,
+               linewidths=[1.2 if edge == DISTRICT_EDGE else 0.5 for edge in edges])
     for line, needed in parliament["seats_needed"].items():
         angle = np.pi * (1 - (needed - 0.5) / len(fill))
         ax.plot([0.35 * np.cos(angle), 1.05 * np.cos(angle)],
@@ -108,18 +132,37 @@ def hemicycle(document: dict, colors: dict[str, str]):
         ax.text(1.09 * np.cos(angle), 1.09 * np.sin(angle), f"{line} ({needed})",
                 color="firebrick", fontsize=9, ha="center")
     names = {item["id"]: item["name"] for item in summary["lists"]}
+    names["independents"] = summary.get("independents", {}).get("name", "")
     handles = [Line2D([], [], marker="o", ls="", color=APPOINTED_COLOR,
                           label=f"appointed {appointed}")] if appointed else []
-    handles += [Line2D([], [], marker="o", ls="", color=colors[item],
-                           label=f"{names[item]} {n}") for item, n in seats.items() if n]
-    ax.legend(handles=handles, loc="lower center", ncol=min(4, len(handles)), frameon=False,
-              bbox_to_anchor=(0.5, -0.12), fontsize=10)
+    for item in (*seats, "independents"):
+        listed, won = seats.get(item, 0), district.get(item, 0)
+        if listed + won:
+            tiers = f" ({listed}+{won})" if district else ""
+            handles.append(Line2D([], [], marker="o", ls="", color=colors[item],
+                                  label=f"{names[item]} {listed + won}{tiers}"))
+    if district:
+        handles.append(Line2D([], [], marker="o", ls="", color="white",
+                              markeredgecolor=DISTRICT_EDGE,
+                              label="ringed: district seat (list+district)"))
+    ax.legend(handles=handles, loc="lower center", ncol=min(3 if district else 4, len(handles)),
+              frameon=False, bbox_to_anchor=(0.5, -0.12), fontsize=9 if district else 10)
     ax.set_aspect("equal")
     ax.axis("off")
     ax.set_title(f"{document['scenario']['title']}\ntypical composition (from mean seats)",
                  fontsize=12)
     figure.tight_layout()
     return figure
+
+
+def _typical_list_tier(document: dict) -> dict[str, int]:
+    """Typical list-tier seats: from the tier's own means when the house has districts."""
+    if not document["summary"]["parliament"].get("district_seats"):
+        return typical_seats(document)
+    summary = document["summary"]
+    tier = {**summary, "lists": [{**item, "seats": item["seats_by_tier"]["list"]}
+                                 for item in summary["lists"]]}
+    return typical_seats({**document, "summary": tier})
 
 
 def _arc_positions(n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -67,6 +67,10 @@ def metrics(document: dict) -> dict[str, Metric]:
     for item in summary["lists"]:
         mean(f"{item['id']}.seats", item["seats"])
         probability(f"{item['id']}.p_pass", item["p_pass"])
+        for tier, stats in item.get("seats_by_tier", {}).items():
+            mean(f"{item['id']}.seats.{tier}", stats)
+    if "independents" in summary:
+        mean("independents.seats", summary["independents"]["seats"])
     for bloc in summary["blocs"]:
         mean(f"bloc.{bloc['id']}.seats", bloc["seats"])
         for line, p in bloc["majorities"].items():

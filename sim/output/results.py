@@ -69,19 +69,27 @@ def result_document(simulation: Simulation) -> dict:
 
 
 def csv_text(document: dict) -> str:
-    """The tidy table: one row per list."""
+    """The tidy table: one row per list, and one for the independents of a district tier."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     stem = Path(document["scenario"]["path"]).stem
     for item in document["summary"]["lists"]:
-        seats, share = item["seats"], item["share"]
-        writer.writerow([safe_cell(cell) for cell in (
-                         stem, item["id"], item["name"], item["bloc"] or "", seats["mean"],
-                         seats["sd"], seats["q05"], seats["q25"], seats["q50"], seats["q75"],
-                         seats["q95"], item["p_pass"], share["mean"], share["q05"],
-                         share["q95"])])
+        share = item["share"]
+        writer.writerow([safe_cell(cell) for cell in _seat_row(stem, item)
+                         + [item["p_pass"], share["mean"], share["q05"], share["q95"]]])
+    if "independents" in document["summary"]:
+        # District-only candidates: seats, but no list vote, threshold or share.
+        writer.writerow([safe_cell(cell) for cell in
+                         _seat_row(stem, document["summary"]["independents"]) + [""] * 4])
     return buffer.getvalue()
+
+
+def _seat_row(stem: str, item: dict) -> list:
+    """The CSV columns up to the seat quantiles of one row of the summary."""
+    seats = item["seats"]
+    return [stem, item["id"], item["name"], item["bloc"] or "", seats["mean"], seats["sd"],
+            seats["q05"], seats["q25"], seats["q50"], seats["q75"], seats["q95"]]
 
 
 def safe_cell(value):
@@ -148,7 +156,9 @@ def check_summary(document: dict, file: str) -> None:
     seats = field(parliament, "list_seats", "summary.parliament", 1, float("inf"), float)
     house = field(parliament, "house", "summary.parliament", seats, float("inf"), float)
     field(parliament, "p_runner_up", "summary.parliament", 0, 1, float)
-    for section, top in (("lists", seats), ("blocs", house)):
+    # A list can hold every list seat, and every district seat in a mixed house.
+    elected = seats + parliament.get("district_seats", 0)
+    for section, top in (("lists", elected), ("blocs", house)):
         for i, item in enumerate(field(summary, section, "summary", kind=list)):
             where = f"summary.{section}[{i}]"
             if not isinstance(item, dict) or not isinstance(item.get("id"), str):

@@ -10,8 +10,10 @@ def scenario_table(document: dict) -> str:
     summary = document["summary"]
     parliament = summary["parliament"]
     run = document["run"]
+    districts = parliament.get("district_seats")
+    tiers = f", {districts} from districts" if districts else ""
     lines = [f"{document['scenario']['title']}  ({run['draws']:,} draws, "
-             f"{parliament['house']} seats: {parliament['list_seats']} from lists)"]
+             f"{parliament['house']} seats: {parliament['list_seats']} from lists{tiers})"]
     lines.append(render(*list_table(summary)))
     if summary["blocs"]:
         lines += ["", render(*bloc_table(summary))]
@@ -32,22 +34,31 @@ def scenario_table(document: dict) -> str:
 
 
 def list_table(summary: dict) -> tuple[list[str], list[list[str]]]:
-    """Per list: mean seats, 90% interval, P(pass), vote share; true support and P(withdrew)
-    only where the scenario has a count model or a campaign."""
+    """Per list: mean seats, 90% interval, P(pass), vote share; seats by tier with a district
+    tier (and the independents' row); true support and P(withdrew) only where the scenario
+    has a count model or a campaign."""
     lists = summary["lists"]
     counted, campaigned = "support" in lists[0], "p_withdrawn" in lists[0]
-    headers = ["list", "seats", "90% interval", "P(pass)",
-               "official share" if counted else "vote share"]
+    tiered = "seats_by_tier" in lists[0]
+    headers = ["list", "seats", "90% interval"] + (["list tier", "districts"] if tiered else [])
+    headers += ["P(pass)", "official share" if counted else "vote share"]
     headers += ["true support"] if counted else []
     headers += ["P(withdrew)"] if campaigned else []
     rows = []
     for item in lists:
         row = [item["name"], f"{item['seats']['mean']:.1f}",
-               f"{item['seats']['q05']}-{item['seats']['q95']}", percent(item["p_pass"]),
-               f"{100 * item['share']['mean']:.1f}%"]
+               f"{item['seats']['q05']}-{item['seats']['q95']}"]
+        row += [f"{item['seats_by_tier'][tier]['mean']:.1f}" for tier in ("list", "district")] \
+            if tiered else []
+        row += [percent(item["p_pass"]), f"{100 * item['share']['mean']:.1f}%"]
         row += [f"{100 * item['support']['mean']:.1f}%"] if counted else []
         row += [percent(item["p_withdrawn"])] if campaigned else []
         rows.append(row)
+    if "independents" in summary:
+        seats = summary["independents"]["seats"]
+        rows.append([summary["independents"]["name"], f"{seats['mean']:.1f}",
+                     f"{seats['q05']}-{seats['q95']}", "", f"{seats['mean']:.1f}"]
+                    + [""] * (len(headers) - 5))
     return headers, rows
 
 
