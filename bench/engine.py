@@ -43,7 +43,7 @@ def run() -> list[str]:
     return [
         f"simulate: {MIXTURE.parent.name}/{MIXTURE.name}, {DRAWS:,} draws",
         f"  one worker {serial:.3f} s vs Generator.dirichlet floor {floor:.3f} s"
-        f"   ratio {serial / floor:.2f}x (target <= 3)",
+        f"   ratio {serial / floor:.2f}x (target <= 2)",
         f"  peak memory 10M draws {large / 1024:.0f} MiB vs 1M {small / 1024:.0f} MiB"
         f"   ratio {large / small:.2f}x (target <= 1.2)",
         f"  {4 * DRAWS:,} draws: 1 worker {serial_long:.3f} s, 2 workers {parallel:.3f} s"
