@@ -85,8 +85,8 @@ class Chain:
         self.run.electorate[self.target_rows[place], draws] += amount
         self.attached[draws] = amount
         self.current[draws] = place
-        for index in np.unique(place):
-            self._react(int(index), draws[place == index])
+        for index in self._places_in(place):
+            self._react(index, draws[place == index])
 
     def _react(self, place: int, draws: np.ndarray) -> None:
         """The newly backed list may withdraw after a delay (days from each draw's day)."""
@@ -104,13 +104,17 @@ class Chain:
     def react_now(self, draws: np.ndarray) -> None:
         """The backed lists withdraw in ``draws``, each draw on its own due day."""
         current = self.current[draws]
-        for place in np.unique(current):
+        for place in self._places_in(current):
             group = draws[current == place]
             day = self.due[group]
             self.due[group] = np.inf
             self.run.drift(group, day)
             reaction = self.run.campaign.reactions[self.endorser.targets[place]]
             self.run.withdraw(self.target_rows[place], group, reaction.transfer)
+
+    def _places_in(self, places: np.ndarray) -> list[int]:
+        """The places that occur in ``places`` (a count per place: cheaper than sorting)."""
+        return np.flatnonzero(np.bincount(places, minlength=len(self.target_rows))).tolist()
 
     def _first_running(self, draws: np.ndarray, start) -> np.ndarray:
         """Per draw, the first place in the targets from ``start`` on whose list is still
