@@ -36,9 +36,10 @@ def run() -> list[str]:
     floor = dirichlet_floor(scenario, DRAWS)
     serial = best_of(lambda: simulate(scenario, draws=DRAWS, seed=1))
     # The speed-up on more draws, so that starting the worker processes is amortised.
-    serial_long = best_of(lambda: simulate(scenario, draws=4 * DRAWS, seed=1), repeats=2)
+    serial_long = best_of(lambda: simulate(scenario, draws=4 * DRAWS, seed=1), repeats=2,
+                          wall=True)
     parallel = best_of(lambda: simulate(scenario, draws=4 * DRAWS, seed=1, workers=2),
-                       repeats=2)
+                       repeats=2, wall=True)
     small, large = peak_memory_kib(DRAWS), peak_memory_kib(10 * DRAWS)
     return [
         f"simulate: {MIXTURE.parent.name}/{MIXTURE.name}, {DRAWS:,} draws",
