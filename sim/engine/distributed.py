@@ -7,8 +7,6 @@ gathered in chunk order, so they are bit-identical to a serial run with the same
 
 from __future__ import annotations
 
-import importlib.util
-import threading
 from typing import Callable, Iterator
 
 from sim.errors import SimError
@@ -29,11 +27,6 @@ GROUPS_PER_WORKER = 4
 class DaskExecutor:
     """Chunks on a ``dask.distributed`` cluster.
 
-    A local cluster takes seconds to start (importing Dask, the scheduler, the worker
-    processes and their first import of elsim): it starts in a background thread, and until
-    it is up, :meth:`map` runs chunks in this process. Either way each chunk gives the same
-    summary, so results do not change.
-
     Parameters
     ----------
     address : str
@@ -41,57 +34,30 @@ class DaskExecutor:
         :class:`~dask.distributed.LocalCluster` on the loopback interface for this run.
     workers : int
         Worker processes of a local cluster (one thread each).
-    work_while_starting : bool
-        Run chunks in this process while a local cluster starts.
     """
 
-    def __init__(self, address: str, workers: int = 2, *, work_while_starting: bool = True):
-        if importlib.util.find_spec("distributed") is None:
-            raise SimError("--dask needs Dask: pip install 'elsim[dask]'")
-        self.address = address
-        self.workers = workers
-        self.cluster = self.client = None
-        self._error: BaseException | None = None
-        self._starting = threading.Thread(target=self._start, daemon=True)
-        self._starting.start()
-        if address != "local" or not work_while_starting:
-            self.wait()
-
-    def _start(self) -> None:
+    def __init__(self, address: str, workers: int = 2):
         try:
             import dask
             from dask.distributed import Client, LocalCluster
-            if self.address == "local":
+        except ImportError:
+            raise SimError("--dask needs Dask: pip install 'elsim[dask]'") from None
+        self.cluster = None
+        self.workers = workers
+        try:
+            if address == "local":
                 with dask.config.set(LOCAL_CLUSTER_CONFIG):
-                    self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1,
+                    self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
                                                 processes=True, host="127.0.0.1",
                                                 dashboard_address=None)
                 self.client = Client(self.cluster)
             else:
-                self.client = Client(self.address, timeout="10s")
-        except BaseException as error:  # reported by wait(), in the caller's thread
-            self._error = error
-
-    def wait(self) -> None:
-        """Block until the cluster is up; a failure to start is a :class:`SimError`."""
-        self._starting.join()
-        if isinstance(self._error, (OSError, TimeoutError)):
-            error, self._error = self._error, None
+                self.client = Client(address, timeout="10s")
+        except (OSError, TimeoutError) as error:
             self.close()
-            raise SimError(f"--dask {self.address}: cannot reach the scheduler ({error})")
-        if self._error is not None:
-            raise self._error
+            raise SimError(f"--dask {address}: cannot reach the scheduler ({error})") from None
 
     def map(self, function: Callable, tasks: list[tuple]) -> Iterator:
-        tasks = list(tasks)
-        done = 0
-        while self._starting.is_alive() and done < len(tasks):
-            yield function(*tasks[done])
-            done += 1
-        self.wait()
-        tasks = tasks[done:]
-        if not tasks:
-            return
         workers = max(1, len(self.client.scheduler_info()["workers"]))
         size = -(-len(tasks) // (workers * GROUPS_PER_WORKER))
         groups = [tasks[start:start + size] for start in range(0, len(tasks), size)]
@@ -103,8 +69,7 @@ class DaskExecutor:
             self.client.cancel(futures)
 
     def close(self) -> None:
-        self._starting.join()
-        if self.client is not None:
+        if getattr(self, "client", None) is not None:
             self.client.close()
         if self.cluster is not None:
             self.cluster.close()
