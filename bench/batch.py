@@ -55,7 +55,7 @@ def run() -> list[str]:
         f"  elsim run: serial {serial:.2f} s, --workers 2 {workers:.2f} s"
         f"   speed-up {serial / workers:.2f}x (target >= 1.6)",
         f"  elsim run --dask local --workers 2: {dask:.2f} s (importing Dask and starting the"
-        f" cluster included)   vs --workers 2 {dask / workers:.2f}x (target <= 1.3)",
+        f" cluster included)   vs --workers 2 {dask / workers:.2f}x (target <= 1.2)",
         f"  on executors already running: Dask LocalCluster {warm_dask:.2f} s, process pool"
         f" {warm_pool:.2f} s   overhead {warm_dask / warm_pool:.2f}x (target <= 1.3)",
     ]

@@ -29,7 +29,7 @@ def run() -> list[str]:
     return [
         f"campaign: {SMART_VOTE.parent.name}/{SMART_VOTE.name}, {DRAWS:,} draws, one worker",
         f"  {full:.3f} s vs Generator.dirichlet floor {floor:.3f} s   ratio {full / floor:.2f}x"
-        " (target <= 4)",
+        " (target <= 3)",
         f"  same events over 30 vs 300 days ({DRAWS // 2:,} draws): {short:.3f} s vs "
         f"{long:.3f} s   ratio {long / short:.2f}x (cost follows events, not days)",
     ]

@@ -1,9 +1,10 @@
 """Endorsement chains: an endorser backs the first of its targets still running, and moves
 on to the next when that list withdraws.
 
-A :class:`Chain` holds, per draw, which target an endorser backs and how many voters it
-brought; the newly backed list may then withdraw after a delay (its reaction), which a
-simpy process of the :class:`~sim.campaign.run.CampaignRun` carries out.
+A :class:`Chain` holds, per draw, which target an endorser backs, how many voters it
+brought, and the day the backed list withdraws if it reacts so (its reaction, at most one
+pending per draw: a new endorsement replaces it), which the rounds of
+:class:`~sim.campaign.run.CampaignRun` carry out.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ class Chain:
             self.source_rows = np.array([ballot.row(name) for name in endorser.source])
         self.current = np.full(run.n_draws, -1)  # place in the targets backed, or -1
         self.attached = np.zeros(run.n_draws)  # share of the electorate it brought
+        self.due = np.full(run.n_draws, np.inf)  # day the backed list withdraws, or inf
+        self.order = np.zeros(run.n_draws, dtype=np.int64)  # see CampaignRun.next_order
 
     def endorsed(self) -> np.ndarray:
         """Row of the list backed in each draw, or -1."""
@@ -68,6 +71,7 @@ class Chain:
         left, they go where the withdrawn list's voters went."""
         if draws.size == 0:
             return
+        self.due[draws] = np.inf  # the withdrawn list's own reaction is moot
         place = self._first_running(draws, start=self.current[draws] + 1)
         amount = self.attached[draws]
         stranded = place < 0
@@ -81,11 +85,12 @@ class Chain:
         self.run.electorate[self.target_rows[place], draws] += amount
         self.attached[draws] = amount
         self.current[draws] = place
-        for index in np.unique(place):
-            self._react(int(index), draws[place == index])
+        for index in self._places_in(place):
+            self._react(index, draws[place == index])
 
     def _react(self, place: int, draws: np.ndarray) -> None:
-        """The newly backed list may withdraw after a delay."""
+        """The newly backed list may withdraw after a delay (days from each draw's day)."""
+        self.due[draws] = np.inf
         reaction = self.run.campaign.reactions.get(self.endorser.targets[place])
         if reaction is None or draws.size == 0:
             return
@@ -93,9 +98,23 @@ class Chain:
         chance = reaction.probability.draw(draws.size, rng=rng)
         leaving = draws[rng.random(draws.size) < chance]
         delays = rng.integers(reaction.delay[0], reaction.delay[1] + 1, leaving.size)
-        for delay in np.unique(delays):
-            self.run.schedule_withdrawal(self, place, leaving[delays == delay], int(delay),
-                                         reaction.transfer)
+        self.due[leaving] = self.run.day[leaving] + delays
+        self.order[leaving] = self.run.next_order()
+
+    def react_now(self, draws: np.ndarray) -> None:
+        """The backed lists withdraw in ``draws``, each draw on its own due day."""
+        current = self.current[draws]
+        for place in self._places_in(current):
+            group = draws[current == place]
+            day = self.due[group]
+            self.due[group] = np.inf
+            self.run.drift(group, day)
+            reaction = self.run.campaign.reactions[self.endorser.targets[place]]
+            self.run.withdraw(self.target_rows[place], group, reaction.transfer)
+
+    def _places_in(self, places: np.ndarray) -> list[int]:
+        """The places that occur in ``places`` (a count per place: cheaper than sorting)."""
+        return np.flatnonzero(np.bincount(places, minlength=len(self.target_rows))).tolist()
 
     def _first_running(self, draws: np.ndarray, start) -> np.ndarray:
         """Per draw, the first place in the targets from ``start`` on whose list is still

@@ -1,15 +1,23 @@
 """The campaign as a discrete-event simulation (simpy) over whole arrays of draws.
 
 One simpy :class:`~simpy.Environment` runs per chunk; its clock is days from the polls
-(day 0) to election day. Every event acts on all the draws it concerns at once: per-draw
-outcomes (did this list withdraw, after how many days) are masks and groups of draws, never a
-Python loop over draws. A list withdrawing after an endorsement lets the endorser move on to
-its next target (:mod:`sim.campaign.chains`): a chain of simpy processes.
+(day 0) to election day, and one process walks through the days that have events. Every
+event acts on all the draws it concerns at once: per-draw outcomes (did this list withdraw,
+after how many days) are masks and groups of draws, never a Python loop over draws.
+
+A list may withdraw some days after an endorsement (its reaction), and the endorser then
+moves on to its next target (:mod:`sim.campaign.chains`), which may react in turn. These
+withdrawals fall on a different day in each draw. Draws do not affect one another, so they
+are carried out in rounds between two event days: each round takes, in every draw, the
+next withdrawal due before the next event day, all draws at once (each brought to its own
+day), so the cost follows the length of the longest chain, not the number of days or of
+(endorser, target, day) groups. On one day, events come first, then the withdrawals due
+that day in the order they were scheduled: as separate simpy processes would have them.
 
 Drift is a random walk on the log-share scale. A draw's drift is brought up to date only
-when an event touches it (one normal step of variance ``days * sd**2`` since its last
+when something happens to it (one normal step of variance ``days * sd**2`` since its last
 update), and for every draw on election day: the cost follows the number of events, not
-the number of days.
+the number of days. :attr:`CampaignRun.day` is therefore each draw's own clock.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ import simpy
 from sim.ballot import Ballot
 from sim.campaign.chains import Chain
 from sim.campaign.spec import Campaign
+from sim.campaign.steps import log_normal_factors
 from sim.campaign.transfer import Transfer
 from sim.params import Param
 
@@ -72,16 +81,13 @@ class CampaignRun:
         self.params: dict[str, np.ndarray] = {}
         self.event_key = ""
         self.drift_sd = self.draw_param("drift_sd", campaign.drift_sd)
-        self.drifted_until = np.zeros(self.n_draws)
+        self.day = np.zeros(self.n_draws)  # each draw's clock: its drift is up to here
+        self.scheduled = 0
         self.env = simpy.Environment()
-        # Withdrawals waiting to happen, by (endorser, place of the target, day): the draws
-        # of every endorsement group that chose that day share one simpy process.
-        self.pending: dict[tuple[str, int, float], list[np.ndarray]] = {}
         self.chains = {e.id: Chain(e, self) for e in campaign.endorsers}
 
     def run(self) -> CampaignOutcome:
-        for index, event in enumerate(self.campaign.events):
-            self.env.process(self._on_day(index, event))
+        self.env.process(self._timeline())
         # Events on election day itself still happen before the vote.
         self.env.run(until=self.campaign.days + 0.5)
         self.drift(None, self.campaign.days)
@@ -89,12 +95,18 @@ class CampaignRun:
                                {key: chain.endorsed() for key, chain in self.chains.items()},
                                self.params)
 
-    def _on_day(self, index: int, event):
-        yield self.env.timeout(event.day)
-        self.drift(None, self.env.now)
-        self.event_key = f"event[{index}]."
-        event.act(self)
-        self.event_key = ""
+    def _timeline(self):
+        """The event days in order; after each, the withdrawals due before the next one."""
+        days = sorted({event.day for event in self.campaign.events})
+        for day, following in zip(days, days[1:] + [self.campaign.days + 1]):
+            yield self.env.timeout(day - self.env.now)
+            self.drift(None, day)
+            for index, event in enumerate(self.campaign.events):
+                if event.day == day:
+                    self.event_key = f"event[{index}]."
+                    event.act(self)
+                    self.event_key = ""
+            self._withdrawals_before(following)
 
     def draw_param(self, name: str, param: Param) -> np.ndarray:
         """One value of ``param`` per draw; an uncertain one is kept in :attr:`params` under
@@ -104,30 +116,55 @@ class CampaignRun:
             self.params[self.event_key + name] = values
         return values
 
+    def _withdrawals_before(self, limit: int) -> None:
+        """Carry out, round by round, every reaction due before day ``limit``."""
+        chains = list(self.chains.values())
+        while chains:
+            # Per draw, the chain whose withdrawal comes next (the first scheduled on a tie).
+            first = np.zeros(self.n_draws, dtype=np.intp)
+            due, order = chains[0].due, chains[0].order
+            if len(chains) > 1:
+                due, order = due.copy(), order.copy()
+            for index, chain in enumerate(chains[1:], start=1):
+                sooner = (chain.due < due) | ((chain.due == due) & (chain.order < order))
+                first[sooner], due[sooner], order[sooner] = index, chain.due[sooner], \
+                    chain.order[sooner]
+            now = due < limit
+            if not now.any():
+                return
+            for index, chain in enumerate(chains):
+                chain.react_now(np.flatnonzero(now & (first == index)))
+
+    def next_order(self) -> int:
+        """A number that orders reactions scheduled on the same day by when they were
+        scheduled."""
+        self.scheduled += 1
+        return self.scheduled
+
     def every_draw(self) -> np.ndarray:
         return np.arange(self.n_draws)
 
-    def drift(self, draws: np.ndarray | None, now: float) -> None:
+    def drift(self, draws: np.ndarray | None, now: float | np.ndarray) -> None:
         """Bring the random walk of ``draws`` (an index array, or None for every draw) up to
-        ``now`` in one step."""
+        day ``now`` (one per draw, or one for all) in one step."""
         where = slice(None) if draws is None else draws
-        if not self.drift_sd.any() or self.drifted_until[where].size == 0:
-            self.drifted_until[where] = now
+        if not self.drift_sd.any() or self.day[where].size == 0:
+            self.day[where] = now
             return
-        days = now - self.drifted_until[where]
-        # Every draw: a view, changed in place. Some draws: a gathered copy, written back.
-        shares = self.ballot.voting(self.electorate)[:, where]
+        days = now - self.day[where]
+        # Every draw: a view, changed in place. Some draws: a gathered copy, written back
+        # (np.take gathers columns about twice as fast as fancy indexing).
+        voting_rows = self.ballot.voting(self.electorate)
+        shares = voting_rows if draws is None else np.take(voting_rows, draws, axis=1)
         voting = shares.sum(axis=0)
         # Single precision is ample for a day's drift, and faster.
-        scale = (self.drift_sd[where] * np.sqrt(days)).astype(np.float32)
-        step = self.rng.standard_normal(shares.shape, dtype=np.float32)
-        step *= scale
-        shares *= np.exp(step, out=step)
+        shares *= log_normal_factors(self.drift_sd[where] * np.sqrt(days), shares.shape,
+                                     rng=self.rng)
         # Drift changes who is ahead, not how many vote.
         shares *= voting / np.maximum(shares.sum(axis=0), 1e-300)
         if draws is not None:
-            self.ballot.voting(self.electorate)[:, draws] = shares
-        self.drifted_until[where] = now
+            voting_rows[:, draws] = shares
+        self.day[where] = now
 
     def withdraw(self, row: int, draws: np.ndarray, transfer: Transfer) -> None:
         """The list leaves the ballot in ``draws``; endorsers backing it move on."""
@@ -143,25 +180,6 @@ class CampaignRun:
         self.transfer(leaving, draws, transfer)
         for key, chain in self.chains.items():
             chain.move_on(carried[key], transfer)
-
-    def schedule_withdrawal(self, chain: Chain, place: int, draws: np.ndarray, delay: int,
-                            transfer: Transfer) -> None:
-        """After ``delay`` days, the list at ``place`` of the chain withdraws in ``draws``
-        where that endorsement still stands."""
-        key = (chain.endorser.id, place, self.env.now + delay)
-        if key not in self.pending:
-            self.pending[key] = []
-            self.env.process(self._withdraw_later(key, chain, delay, transfer))
-        self.pending[key].append(draws)
-
-    def _withdraw_later(self, key, chain: Chain, delay: int, transfer: Transfer):
-        yield self.env.timeout(delay)
-        draws = np.concatenate(self.pending.pop(key))
-        place = key[1]
-        row = chain.target_rows[place]
-        draws = draws[(chain.current[draws] == place) & ~self.withdrawn[row, draws]]
-        self.drift(draws, self.env.now)
-        self.withdraw(row, draws, transfer)
 
     def take(self, rows: np.ndarray, draws: np.ndarray, wanted: np.ndarray,
              exclude: np.ndarray | None = None) -> np.ndarray:
@@ -189,8 +207,9 @@ class CampaignRun:
                 share = np.where(self.withdrawn[row, draws], 0.0, fraction)
             self.electorate[row, draws] += amount * share
             rest -= amount * share
-        receivers = self.ballot.voting(self.electorate)[:, draws]  # withdrawn lists hold 0
+        # Withdrawn lists hold 0, so they receive nothing.
+        receivers = np.take(self.ballot.voting(self.electorate), draws, axis=1)
         total = receivers.sum(axis=0)
-        share = np.where(total > 0, rest / np.maximum(total, 1e-300), 0.0)
-        self.ballot.voting(self.electorate)[:, draws] += receivers * share
+        receivers *= 1 + np.where(total > 0, rest / np.maximum(total, 1e-300), 0.0)
+        self.ballot.voting(self.electorate)[:, draws] = receivers
         self.electorate[self.ballot.stay_home_row, draws] += np.where(total > 0, 0.0, rest)

@@ -118,6 +118,7 @@ def _blockwise(by_list, extra_base, system, details) -> Allocation:
             return part
         empty = np.empty((n_lists, 0))
         return Allocation(part.seats, part.passed, empty, empty.astype(bool), part.runner_up)
+    _keep_block_memory(n_lists * step * 8)
     detail_shape = (n_lists, n_draws if details else 0)
     out = Allocation(seats=np.empty((n_lists, n_draws), dtype=np.int64),
                      passed=np.empty((n_lists, n_draws), dtype=bool),
@@ -135,6 +136,17 @@ def _blockwise(by_list, extra_base, system, details) -> Allocation:
             out.quotas[:, block] = part.quotas
             out.tied[:, block] = part.tied
     return out
+
+
+def _keep_block_memory(block_bytes: int) -> None:
+    """Let the block temporaries come from the heap, on a first call too.
+
+    glibc serves requests of 128 KiB and more by ``mmap`` and unmaps them on release, so each
+    block temporary would page-fault afresh. Releasing one mapped array raises glibc's mmap
+    threshold (and the trim threshold with it) to that array's size, as any large array does
+    once freed; after that the blocks reuse the same pages. Elsewhere it does nothing.
+    """
+    np.empty(4 * block_bytes, dtype=np.uint8)
 
 
 def _allocate_block(by_list, extra_base, system, details) -> Allocation:
@@ -169,11 +181,14 @@ def _as_draws(votes) -> tuple[np.ndarray, bool]:
         array = array.astype(np.int64, copy=False)
     elif array.dtype.kind == "f":
         array = array.astype(np.float64, copy=False)
-        if np.isnan(array).any():
-            raise InvalidValue("votes", _short(array), "must not be NaN")
     else:
         raise InvalidValue("votes", _short(array), "must be numbers")
-    if (array < 0).any():
+    # One reduction, no array-sized temporary (a fresh one page-faults on a first call):
+    # the minimum is NaN when any value is.
+    lowest = array.min()
+    if np.isnan(lowest):
+        raise InvalidValue("votes", _short(array), "must not be NaN")
+    if lowest < 0:
         raise InvalidValue("votes", _short(array), "must not be negative")
     return np.atleast_2d(array), array.ndim == 1
 

@@ -214,3 +214,86 @@ def test_vectorised_campaign_agrees_with_a_per_draw_simpy_reference(tmp_path):
     for row in range(4):
         result = stats.ks_2samp(vectorised.electorate[row], ref_shares[:, row])
         assert result.pvalue > 0.001, (row, result)
+
+
+EVERY_KIND = """
+[campaign]
+start = 2020-12-15
+[campaign.endorsers.e]
+pool = 0.06
+fraction = 0.5
+from = "all"
+targets = ["c", "b", "a"]
+[campaign.endorsers.f]
+pool = 0.04
+from = "abstain"
+targets = ["b", "c"]
+[campaign.reactions.c]
+withdraw = 1.0
+delay = [3, 3]
+transfer = {{ a = 0.5, abstain = 0.2 }}
+[campaign.reactions.b]
+withdraw = 1.0
+delay = [{b_delay}, {b_delay}]
+transfer = "abstain"
+[[campaign.event]]
+kind = "shift"
+day = 2
+list = "a"
+points = 3.0
+[[campaign.event]]
+kind = "withdraw"
+day = 3
+list = "{early}"
+probability = {early_probability}
+[[campaign.event]]
+kind = "endorse"
+day = 4
+endorser = "e"
+[[campaign.event]]
+kind = "endorse"
+day = 5
+endorser = "f"
+[[campaign.event]]
+kind = "boycott"
+day = 6
+endorser = "e"
+stay_home = 0.5
+[[campaign.event]]
+kind = "withdraw"
+day = 7
+list = "b"
+probability = 0.0
+[[campaign.event]]
+kind = "boycott"
+day = 9
+list = "a"
+stay_home = 0.1
+[[campaign.event]]
+kind = "shift"
+day = 9
+list = "c"
+points = -2.0
+"""
+
+
+@pytest.mark.parametrize("b_delay, early, early_probability", [
+    (2, "c", 0.0),  # two chains due on day 7 (e's first), e then backs b, then a
+    (1, "c", 1.0),  # c gone before anyone endorses: e starts at b, f's b reaction strands e
+    (4, "b", 1.0),  # b gone first: both chains back c, and c's reaction strands f
+])
+def test_every_event_kind_agrees_draw_by_draw_with_the_reference(tmp_path, b_delay, early,
+                                                                 early_probability):
+    """Without drift and with probabilities 0 or 1 the campaign is deterministic: every draw
+    of the vectorised run equals the per-draw reference to rounding."""
+    scenario = scenario_with(tmp_path, EVERY_KIND.format(
+        b_delay=b_delay, early=early, early_probability=early_probability))
+    start = np.random.default_rng(5).dirichlet([4.0, 3.0, 2.0, 1.5], size=200).T
+    vectorised = run(scenario, start.copy(), seed=6)
+    for draw in range(start.shape[1]):
+        shares, withdrawn = reference_campaign(scenario.campaign, start[:, draw], LISTS,
+                                               np.random.default_rng(draw))
+        np.testing.assert_allclose(vectorised.electorate[:, draw], shares, rtol=0,
+                                   atol=1e-12)
+        assert {LISTS[row] for row in np.flatnonzero(vectorised.withdrawn[:, draw])} \
+            == withdrawn
