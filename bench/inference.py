@@ -23,7 +23,7 @@ from sim.inference.abc import infer
 from sim.inference.observed import draw_figures, observed_figures
 from sim.law.tally import load_tally
 from sim.params import Param
-from sim.polls.priors import source_priors
+from sim.polls.support import support_model
 from sim.scenario import load_scenario
 
 ROOT = Path(__file__).parent.parent
@@ -92,7 +92,7 @@ class SingleDraw:
         sources = tuple(replace(s, weight=float(i == source))
                         for i, s in enumerate(scenario.sources))
         self.scenario = replace(scenario, sources=sources)
-        self.priors = source_priors(sources, scenario.polls, scenario.model, scenario.options)
+        self.support = support_model(self.scenario)
         self.observed = observed
         self.calls = 0
 
@@ -100,7 +100,7 @@ class SingleDraw:
         values = {self.keys[name]: float(value) for name, value in parameters.items()}
         scenario = replace(self.scenario, count=fixed_count(self.scenario.count, values))
         # A fresh random stream per simulation: chunk index = the call's number.
-        chunk = draw_chunk(scenario, self.priors, 20210110, self.calls, 1)
+        chunk = draw_chunk(scenario, self.support, 20210110, self.calls, 1)
         self.calls += 1
         return {"figures": draw_figures(chunk, self.observed)[:, 0]}
 

@@ -37,9 +37,10 @@ def rate(count: int, seconds: float) -> str:
 
 
 def dirichlet_floor(scenario, draws: int) -> float:
-    """Seconds for numpy's ``Generator.dirichlet`` to draw ``draws`` support vectors of the
-    scenario's first source: the cost floor of sampling."""
+    """Seconds for numpy's ``Generator.dirichlet`` to draw ``draws`` vectors with as many
+    components as the scenario's first source draws gammas (its measured part and the split
+    of the rest): the cost floor of sampling."""
     priors = source_priors(scenario.sources, scenario.polls, scenario.model, scenario.options)
-    alpha = priors[0].concentration(scenario.model.flat_prior)
+    alpha = np.concatenate([priors[0].alpha, priors[0].beta])
     rng = np.random.default_rng(0)
     return best_of(lambda: rng.dirichlet(alpha, size=draws), repeats=5)

@@ -143,9 +143,11 @@ def build_scenario(data: dict[str, Any], file: str) -> Scenario:
     ballot = sources = model = polls = campaign = count = districts = None
     if lists is not None and against_all is not None:
         ballot = Ballot(tuple(item.id for item in lists), against_all)
-        sources = section(lambda: read_sources(top.table("sources", required=True),
-                                               ballot.lists, ballot.options))
-        model = section(lambda: read_model(top.table("model"), ballot.lists))
+        bloc_ids = tuple(bloc.id for bloc in blocs)
+        model = section(lambda: read_model(top.table("model"), ballot.options, bloc_ids))
+        if model is not None:
+            sources = section(lambda: read_sources(top.table("sources", required=True),
+                                                   ballot.options, bloc_ids, model))
         if sources is not None and model is not None:
             polls = section(lambda: read_polls(top, {s.id: s for s in sources},
                                                ballot.options, model))

@@ -138,7 +138,13 @@ def _split(text: str) -> list[_Section]:
             pending.append(line)
         elif not value and _HEADER.match(line):
             header, array = _header(line)
-            sections.append(_Section(header, array, pending + [line]))
+            last = sections[-1]
+            if not array and last.array and header[:len(last.header)] == last.header:
+                # A sub-table of the array's last element ([poll.shares] after [[poll]])
+                # belongs to that element: it moves with it.
+                last.entries.append(_Entry(header, pending + [line]))
+            else:
+                sections.append(_Section(header, array, pending + [line]))
             pending = []
         else:
             value.append(line)

@@ -16,7 +16,9 @@ INFLATED = "kz-2021/barometer-inflated.toml"
 SMART = "kz-2021/smart-vote.toml"
 SWEEP = "kz-2021/barometer-weight.toml"
 COLD = "kz-2021/cold-turnout.toml"
-RUN_THROUGH = {BASE: MIXTURE, BASE_2023: "kz-2023/qogamdyq-pikir.toml"}
+CALIBRATION = "calibration/kazakhstan.toml"
+RUN_THROUGH = {BASE: MIXTURE, BASE_2023: "kz-2023/qogamdyq-pikir.toml", CALIBRATION: MIXTURE}
+ELECTION_SD = "election_sd = { triangular = [0.219, 0.339, 0.517] }"
 
 RUNNER_UP = "runner_up = { factor = 0.7, min_seats = 2 }"
 NUR_OTAN = '[lists.nur-otan]\nname = "Nur Otan"'
@@ -139,9 +141,10 @@ CASES = [
     (BASE, 'pollster = "Institute of Public Policy"', 'polster = "Institute of Public Policy"',
      "poll[0].polster"),
     # [model]
-    (BASE, "systematic_sd = 0.15", "systematic_sd = -0.1", "model.systematic_sd"),
-    (BASE, "systematic_sd = 0.15", "systematic_sd = inf", "model.systematic_sd"),
-    (BASE, "systematic_sd = 0.15", "systematic_sd = nan", "model.systematic_sd"),
+    (CALIBRATION, ELECTION_SD, "election_sd = -0.1", "model.error.election_sd"),
+    (CALIBRATION, ELECTION_SD, "election_sd = inf", "model.error.election_sd"),
+    (CALIBRATION, ELECTION_SD, "election_sd = { triangular = [0.3, 0.2, nan] }",
+     "model.error.election_sd"),
     (BASE, 'combine = "mixture"', 'combine = "average"', "model.combine"),
     (BASE, 'combine = "mixture"', 'combine = "mixture"\nflat_prior = inf', "model.flat_prior"),
     (BASE, 'combine = "mixture"', 'combine = "mixture"\nflat_prior = -1', "model.flat_prior"),

@@ -43,6 +43,13 @@ seed = 1
 """
 
 
+# A huge poll with a at 90%: b (6%) and c (4%) stay under the 7% threshold, and the
+# runner-up rule admits b in every draw.
+RUNNER_UP = MINIMAL.replace("threshold = 0.05", "threshold = 0.07\nrunner_up = { factor = 0.7 }"
+                            ).replace("a = 0.5, b = 0.3, c = 0.2", "a = 0.9, b = 0.06, c = 0.04"
+                                      ).replace("n = 1000", "n = 100000")
+
+
 def two_sources(other_weight: float = 1.0) -> str:
     """MINIMAL with a second source whose poll puts list a at 20% rather than 50%."""
     return MINIMAL.replace('[[poll]]\nsource = "poll"', f"""[sources.other]
@@ -64,9 +71,8 @@ def write_scenario(folder, text=MINIMAL, name="scenario.toml"):
     return path
 
 
-def scenario_priors(scenario):
-    """Each source's prior and the normalised source weights of a loaded scenario."""
-    from sim.polls.priors import source_priors, source_weights
+def support_of(scenario):
+    """The support model (sources' priors, house effects, pooling) of a loaded scenario."""
+    from sim.polls.support import support_model
 
-    return (source_priors(scenario.sources, scenario.polls, scenario.model, scenario.options),
-            source_weights(scenario.sources))
+    return support_model(scenario)

@@ -57,3 +57,22 @@ def district_votes(draw, max_candidates=6, max_districts=8, max_draws=6, max_vot
     values = draw(st.lists(st.integers(0, max_votes), min_size=int(np.prod(shape)),
                            max_size=int(np.prod(shape))))
     return np.array(values, dtype=np.int64).reshape(shape)
+
+
+@st.composite
+def poll_reports(draw, n_options=4):
+    """A poll over ``n_options`` options "o0".."o{n-1}": the shares it reports (some options,
+    maybe the undecided) and a fill for each option it does not report, all positive and
+    adding up to at most 1."""
+    options = tuple(f"o{i}" for i in range(n_options))
+    parts = draw(st.lists(st.floats(0.01, 1.0), min_size=n_options + 2,
+                          max_size=n_options + 2))
+    shares = np.array(parts) / sum(parts)  # the options, the undecided, something left over
+    reported = draw(st.lists(st.booleans(), min_size=n_options, max_size=n_options)
+                    .filter(any))
+    with_undecided = draw(st.booleans())
+    given = {o: float(s) for o, s, r in zip(options, shares, reported) if r}
+    if with_undecided:
+        given["undecided"] = float(shares[n_options])
+    fill = {o: float(s) for o, s, r in zip(options, shares, reported) if not r}
+    return options, given, fill

@@ -42,7 +42,8 @@ def test_tidy_rows_hold_every_list_and_bloc_with_the_result_numbers():
         assert row["scenario"] == "smart-vote" and row["group"] == "Kazakhstan 2021"
         assert row["seats_mean"] == item["seats"]["mean"]
         assert row["seats_q95"] == item["seats"]["q95"]
-        assert row["p_pass"] == item["p_pass"] and row["p_withdrawn"] == item["p_withdrawn"]
+        assert row["p_threshold"] == item["p_threshold"]
+        assert row["p_withdrawn"] == item["p_withdrawn"]
         assert row["support_mean"] == item["support"]["mean"]
         assert "seats_histogram" not in row and "color" not in row
     bloc = rows[len(summary["lists"])]
@@ -59,5 +60,5 @@ def test_tidy_csv_reads_back_with_every_column():
         for key, value in written.items():
             assert back[key] == ("" if value is None else str(value))
     # A column only some rows have is empty in the others.
-    assert read[0]["p_majority"] == "" and read[-1]["p_pass"] == ""
+    assert read[0]["p_majority"] == "" and read[-1]["p_threshold"] == ""
     assert json.loads(json.dumps(rows)) == rows  # plain data, ready for any notebook

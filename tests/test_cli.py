@@ -121,6 +121,31 @@ def test_run_writes_results_and_prints_the_table(runner, tmp_path):
     assert not list(out.glob(".tmp-*"))
 
 
+def test_run_says_what_was_measured_and_what_assumed(runner, tmp_path):
+    barometer = str(ROOT / "scenarios" / "kz-2021" / "barometer.toml")
+    result = runner.invoke(main, ["run", barometer, "--draws", "5000", "--out", str(tmp_path),
+                                  "--quiet"])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "measured Nur Otan 30.0%, the rest 70.0% of 1,500 respondents" in text
+    assert "design effect 1.5 (assumed: not stated)" in text
+    assert "assumed split of the rest: Ak Zhol 11%" in text and "undecided 71%" in text
+    assert "(fill strength 10)" in text
+    assumed = json.loads((tmp_path / "barometer.json").read_text())["assumptions"]
+    barometer_source = assumed["sources"][1]
+    assert barometer_source["measured"] == {"nur-otan": 0.3, "rest": 0.7}
+    assert barometer_source["polls"][0]["design_effect_assumed"] is True
+    assert sum(barometer_source["assumed"]["split_of_rest"].values()) == pytest.approx(1.0)
+
+
+def test_run_without_an_error_model_says_it_shows_sampling_error_only(runner, tmp_path):
+    result = runner.invoke(main, ["run", write(tmp_path, MINIMAL, "scenario.toml"), "--out",
+                                  str(tmp_path), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "none declared, so the intervals show sampling error only" in \
+        " ".join(result.output.split())
+
+
 def test_rerun_with_the_seed_rewrites_identical_files(runner, tmp_path):
     out = tmp_path / "results"
     args = ["run", MIXTURE, "--draws", "5000", "--out", str(out), "--quiet"]

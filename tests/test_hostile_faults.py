@@ -239,8 +239,9 @@ def baseline(tmp_path):
      "summary.lists[0].seats.sd = 1e+300"),
     (lambda d: d["summary"]["lists"][0]["seats"].update(mean=11.0),
      "summary.lists[0].seats.mean = 11.0"),
-    (lambda d: d["summary"]["lists"][1].update(p_pass=1.5), "summary.lists[1].p_pass = 1.5"),
-    (lambda d: d["summary"]["lists"][1].pop("p_pass"), "summary.lists[1].p_pass = None"),
+    (lambda d: d["summary"]["lists"][1].update(p_threshold=1.5),
+     "summary.lists[1].p_threshold = 1.5"),
+    (lambda d: d["summary"]["lists"][1].pop("p_threshold"), "summary.lists[1].p_threshold = None"),
     (lambda d: d["summary"].update(draws=0), "summary.draws = 0"),
     (lambda d: d["summary"].update(draws="many"), "summary.draws = 'many'"),
     (lambda d: d["summary"].update(lists={}), "summary.lists = {}"),
@@ -375,12 +376,12 @@ def test_compare_refuses_a_result_with_an_impossible_figure(tmp_path):
     out = tmp_path / "out"
     assert run(out, write_scenario(tmp_path)).exit_code == 0
     document = json.loads((out / "scenario.json").read_text())
-    document["summary"]["lists"][0]["p_pass"] = float("nan")
+    document["summary"]["lists"][0]["p_threshold"] = float("nan")
     (out / "scenario.json").write_text(json.dumps(document))
     result = invoke("compare", out / "scenario.json", out / "scenario.json")
     assert result.exit_code == 2
-    assert result.stderr == (f"error: {out / 'scenario.json'}: summary.lists[0].p_pass = nan: "
-                             "must be a finite number between 0 and 1\n")
+    assert result.stderr == (f"error: {out / 'scenario.json'}: summary.lists[0].p_threshold = "
+                             "nan: must be a finite number between 0 and 1\n")
 
 
 def test_check_update_into_a_folder_that_cannot_be_written_is_one_line(tmp_path, monkeypatch):

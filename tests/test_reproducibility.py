@@ -13,9 +13,9 @@ from sim.engine.executors import SerialExecutor
 from sim.engine.simulate import run_chunk, simulate
 from sim.inference.abc import infer
 from sim.inference.observed import Observed
-from sim.polls.priors import draw_support
+from sim.polls.support import draw_support
 from sim.scenario import load_scenario
-from tests.scenario_text import MINIMAL, scenario_priors, write_scenario
+from tests.scenario_text import MINIMAL, support_of, write_scenario
 
 ROOT = Path(__file__).parent.parent
 MIXTURE = ROOT / "scenarios" / "kz-2021" / "mixture.toml"
@@ -31,12 +31,12 @@ def summary_of(simulation):
 
 
 def chunk(scenario, entropy, index, size):
-    return run_chunk(scenario, scenario_priors(scenario)[0], entropy, index, size)
+    return run_chunk(scenario, support_of(scenario), entropy, index, size)
 
 
 STOCHASTIC = {
     "draw_support": lambda s, seed: draw_support(
-        *scenario_priors(s), s.model, 1_000, rng=np.random.default_rng(seed))[0],
+        support_of(s), 1_000, rng=np.random.default_rng(seed))[0],
     "run_chunk": lambda s, seed: chunk(s, seed, 0, 1_000).seat_hist,
     "simulate": lambda s, seed: json.dumps(summary_of(simulate(s, draws=3_000, seed=seed))),
     "infer": lambda s, seed: infer(

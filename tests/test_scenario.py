@@ -106,7 +106,31 @@ RULES = [
      "sources.poll.weight = -1: must be between 0.0 and 1000000.0"),
     ('[sources.poll]\nname = "A pollster"',
      '[sources.poll]\nname = "A pollster"\nhouse_effects = { z = 1.0 }',
-     "sources.poll.house_effects.z = 1.0: names no list of this scenario (a, b, c)"),
+     "sources.poll.house_effects.z = 1.0: names no list or bloc of this scenario (a, b, c, "
+     "gov, opp)"),
+    ('[sources.poll]\nname = "A pollster"',
+     '[sources.poll]\nname = "A pollster"\nhouse_effects = { a = { normal = [0.1, -1] } }',
+     "sources.poll.house_effects.a.normal = [0.1, -1]: the sd must not be negative"),
+    ('[sources.poll]\nname = "A pollster"',
+     '[sources.poll]\nname = "A pollster"\nhouse_effects = { a = -3.0 }',
+     "sources.poll.house_effects.a = -3.0: is on the log scale (0.1 is about 10% of the "
+     "list's share), not in points: must be between -2 and 2"),
+    ('[sources.poll]\nname = "A pollster"', '[sources.poll]\nname = "A pollster"\nkind = "x"',
+     "sources.poll.kind = 'x': names no kind in [model.error.kinds] (none)"),
+    ('[sources.poll]\nname = "A pollster"',
+     '[sources.poll]\nname = "A pollster"\nfill = { c = 0.0 }',
+     "sources.poll.fill.c = 0.0: must be above 0: a fill is a share you assume (a small one "
+     "for a tiny list)"),
+    ('title = "Test"', 'title = "Test"\n[model]\ncombine = "pooled"\nflat_prior = 0',
+     "model.flat_prior = 0: must be above 0 with combine = \"pooled\" (the log-ratio of an "
+     "empty category is undefined)"),
+    ('title = "Test"', 'title = "Test"\n[model]\nbetween_sd = "guess"',
+     "model.between_sd = 'guess': must be one of estimate"),
+    ('title = "Test"', 'title = "Test"\n[model.error]\nsource_sd = -0.1',
+     "model.error.source_sd = -0.1: must be between 0 and 5"),
+    ('title = "Test"', 'title = "Test"\n[model.error.kinds.gov]\nhouse_effects = { q = 1 }',
+     "model.error.kinds.gov.house_effects.q = 1: names no list or bloc of this scenario (a, b, "
+     "c, gov, opp)"),
     ('[sources.poll]\nname = "A pollster"', '[sources.poll]\nname = "A pollster"\n'
      '[sources.other]\nname = "Nobody"',
      "sources.other = None: has no poll ([[poll]] source = ...)"),
@@ -114,8 +138,9 @@ RULES = [
      "model.combine = 'average': must be one of mixture, pooled"),
     ('title = "Test"', 'title = "Test"\n[model]\nundecided = { a = 0.8, b = 0.7 }',
      "model.undecided = {'a': 0.8, 'b': 0.7}: the split must not exceed 1"),
-    ('title = "Test"', 'title = "Test"\n[model]\nsystematic_sd = -0.1',
-     "model.systematic_sd = -0.1: must be between 0.0 and 5.0"),
+    ('title = "Test"', 'title = "Test"\n[model]\nsystematic_sd = 0.15',
+     "model.systematic_sd = 0.15: was replaced by [model.error] (election_sd, source_sd): see "
+     "docs/model.md"),
     ('[sources.poll]\nname = "A pollster"',
      '[sources.poll]\nname = "A pollster"\nhalf_life_days = 30',
      "poll[0].fieldwork = None: a source with half_life_days needs every poll's fieldwork "
@@ -159,3 +184,13 @@ def test_the_documented_example_is_valid(tmp_path):
     example = text.split("```toml\n", 1)[1].split("```", 1)[0]
     scenario = load_scenario(write_scenario(tmp_path, example))
     assert scenario.house == 107 and [s.weight for s in scenario.sources] == [0.5, 0.5]
+
+
+def test_a_house_effect_naming_both_a_list_and_a_bloc_is_refused(tmp_path):
+    text = MINIMAL.replace("[blocs.opp]", "[blocs.c]\n[blocs.opp]").replace(
+        'name = "A pollster"', 'name = "A pollster"\nhouse_effects = { c = 0.1 }')
+    path = write_scenario(tmp_path, text)
+    with pytest.raises(ScenarioError) as error:
+        load_scenario(path)
+    assert str(error.value) == (f"{path}: sources.poll.house_effects.c = 0.1: names both a "
+                                "list and a bloc: rename the bloc")

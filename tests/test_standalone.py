@@ -114,3 +114,15 @@ def test_a_missing_base_is_the_loaders_error(tmp_path):
     (tmp_path / "child.toml").write_text('extends = "_nowhere.toml"\n')
     with pytest.raises(ScenarioError, match="no such file"):
         standalone_text(tmp_path / "child.toml")
+
+
+def test_sub_tables_of_an_array_move_with_their_element(tmp_path):
+    # [poll.shares] belongs to the [[poll]] above it, also when the base itself has a base.
+    (tmp_path / "root.toml").write_text("[model.error]\nelection_sd = 0.3\n")
+    (tmp_path / "base.toml").write_text(
+        'extends = "root.toml"\n[[poll]]\nsource = "a"\n[poll.shares]\nx = 0.4\n'
+        '[[poll]]\nsource = "b"\n[poll.shares]\nx = 0.6\n[model]\ncombine = "mixture"\n')
+    (tmp_path / "child.toml").write_text('extends = "base.toml"\ntitle = "t"\n')
+    merged = tomllib.loads(standalone_text(tmp_path / "child.toml"))
+    assert merged == resolved_table(tmp_path / "child.toml")
+    assert [poll["shares"]["x"] for poll in merged["poll"]] == [0.4, 0.6]

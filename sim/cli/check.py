@@ -29,7 +29,8 @@ from sim.scenario import load_scenario
 def check_command(ctx, paths, baseline, seed, workers, update, quiet):
     """Re-run scenarios and compare them with their baselines in results/.
 
-    Without PATHS, every scenario under scenarios/ (history tallies aside). Exit 0 when
+    Without PATHS, every scenario under scenarios/ (history tallies, calibration fragments
+    and backtests aside: they are not shipped forecasts). Exit 0 when
     every metric is within its Monte Carlo tolerance, 1 with a table of what moved, 2 when a
     baseline is missing or unreadable.
     """
@@ -65,9 +66,12 @@ def check_command(ctx, paths, baseline, seed, workers, update, quiet):
     click.echo(f"{len(found)} scenarios match their baselines in {baseline_dir}")
 
 
+NOT_CHECKED = ("history", "calibration", "backtest")  # folders of scenarios/ with no baselines
+
+
 def _default_check_paths() -> list[str]:
     folders = [p for p in sorted(Path("scenarios").iterdir()) if p.is_dir()
-               and p.name != "history"] if Path("scenarios").is_dir() else []
+               and p.name not in NOT_CHECKED] if Path("scenarios").is_dir() else []
     if not folders:
         raise ScenarioError("", None, "no scenario folders to check; name the scenarios",
                             file="scenarios")

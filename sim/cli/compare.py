@@ -19,8 +19,9 @@ from sim.output.compare import FORMATS, comparison, format_comparison
 def compare_command(inputs, fmt, draws, seed, workers):
     """Compare results side by side: scenario files (run now) or result files (.json).
 
-    Per list: mean seats, 90% interval and P(pass); per bloc: the probability of each
-    majority line; each with its difference from the first input.
+    Per list: mean seats, 90% interval, P(>= threshold) and P(admitted as runner-up); per
+    bloc: the probability of each majority line; each with its difference from the first
+    input.
     """
     click.echo(format_comparison(comparison(documents_from(inputs, draws, seed, workers)), fmt),
                nl=False)

@@ -23,7 +23,7 @@ from sim.engine.summary import Layout, Outcome, SeatSummary
 from sim.errors import InvalidValue, ScenarioError
 from sim.law.allocate import allocate_by_list, block_draws
 from sim.limits import DRAWS_RULE, MAX_DRAWS
-from sim.polls.priors import SourcePrior, draw_support, source_priors, source_weights
+from sim.polls.support import SupportModel, draw_support, support_model
 from sim.scenario import Scenario
 
 CHUNK_DRAWS = 50_000
@@ -41,7 +41,7 @@ class Simulation:
     entropy: int
     draws: int
     chunk_draws: int
-    priors: tuple[SourcePrior, ...]
+    support: SupportModel
 
     def to_dict(self) -> dict:
         """The summary labelled with the scenario's names (see :class:`SeatSummary`)."""
@@ -59,26 +59,25 @@ def stage_generators(entropy: int, index: int) -> dict[str, np.random.Generator]
     return {stage: np.random.default_rng(child) for stage, child in zip(STAGES, children)}
 
 
-def draw_chunk(scenario: Scenario, priors: tuple[SourcePrior, ...], entropy: int, index: int,
-                size: int) -> ChunkDraws:
+def draw_chunk(scenario: Scenario, support: SupportModel, entropy: int, index: int,
+               size: int) -> ChunkDraws:
     """Draw, campaign and count chunk ``index`` of ``size`` draws: its official figures and
     the uncertain parameters behind them, options axis first."""
-    return _draw(scenario, priors, size, stage_generators(entropy, index))
+    return _draw(scenario, support, size, stage_generators(entropy, index))
 
 
-def _draw(scenario: Scenario, priors: tuple[SourcePrior, ...], size: int,
+def _draw(scenario: Scenario, support: SupportModel, size: int,
           rng: dict[str, np.random.Generator]) -> ChunkDraws:
-    support, source = draw_support(priors, source_weights(scenario.sources), scenario.model,
-                                   size, rng=rng["polls"])
-    # Options first from here on (see sim.engine.summary.Outcome): support.T is C-contiguous.
-    return _official_count(scenario, support.T, source, rng=rng)
+    shares, source = draw_support(support, size, rng=rng["polls"])
+    # Options first from here on (see sim.engine.summary.Outcome): shares.T is C-contiguous.
+    return _official_count(scenario, shares.T, source, rng=rng)
 
 
-def run_chunk(scenario: Scenario, priors: tuple[SourcePrior, ...], entropy: int, index: int,
+def run_chunk(scenario: Scenario, support: SupportModel, entropy: int, index: int,
               size: int) -> SeatSummary:
     """Draw, campaign, count, allocate and summarise chunk ``index`` of ``size`` draws."""
     rng = stage_generators(entropy, index)
-    stages = _draw(scenario, priors, size, rng)
+    stages = _draw(scenario, support, size, rng)
     summary = SeatSummary(Layout.from_scenario(scenario))
     ballot = scenario.ballot
     step = block_draws(ballot.n_options)
@@ -108,11 +107,11 @@ def run_chunk(scenario: Scenario, priors: tuple[SourcePrior, ...], entropy: int,
 
 
 def reduce_chunk(reduce: Callable[[int, ChunkDraws], object], scenario: Scenario,
-                 priors: tuple[SourcePrior, ...], entropy: int, index: int, size: int):
+                 support: SupportModel, entropy: int, index: int, size: int):
     """The hook for other reductions than the seat summary (inference keeps only the draws
     close to an observed count): ``reduce(index, draw_chunk(...))``, run where the chunk
     runs, so that only what ``reduce`` returns travels back."""
-    return reduce(index, draw_chunk(scenario, priors, entropy, index, size))
+    return reduce(index, draw_chunk(scenario, support, entropy, index, size))
 
 
 def _part(array: np.ndarray | None, block: slice) -> np.ndarray | None:
@@ -189,12 +188,13 @@ def _official_count(scenario: Scenario, support: np.ndarray, source: np.ndarray,
 
 
 def map_chunks(function: Callable, scenario: Scenario, entropy: int,
-               chunks: list[tuple[int, int]], executor, *args) -> Iterator:
-    """``function(*args, scenario, priors, entropy, index, size)`` for each ``(index, size)``
-    of ``chunks`` on ``executor``, yielded in the order of ``chunks``."""
-    priors = source_priors(scenario.sources, scenario.polls, scenario.model,
-                           scenario.options)
-    tasks = [(*args, scenario, priors, entropy, index, size) for index, size in chunks]
+               chunks: list[tuple[int, int]], executor, *args,
+               support: SupportModel | None = None) -> Iterator:
+    """``function(*args, scenario, support, entropy, index, size)`` for each ``(index,
+    size)`` of ``chunks`` on ``executor``, yielded in the order of ``chunks``; ``support``
+    is the scenario's :func:`~sim.polls.support.support_model` unless given."""
+    support = support_model(scenario) if support is None else support
+    tasks = [(*args, scenario, support, entropy, index, size) for index, size in chunks]
     return executor.map(function, tasks)
 
 
@@ -227,22 +227,22 @@ def simulate(scenario: Scenario, *, draws: int | None = None, seed: int | None =
     if not 1 <= draws <= MAX_DRAWS:
         raise InvalidValue("draws", draws, DRAWS_RULE if draws > 0 else "must be at least 1")
     entropy = seed_entropy(scenario.seed if seed is None else seed)
-    priors = source_priors(scenario.sources, scenario.polls, scenario.model,
-                           scenario.options)
+    support = support_model(scenario)
     chunks = list(enumerate(chunk_sizes(draws, chunk_draws)))
     owned = executor is None
     executor = local_executor(min(workers, len(chunks))) if owned else executor
     summary = SeatSummary(Layout.from_scenario(scenario))
     try:
         # Merged in chunk order, whatever finished first: the sum is then bit-identical.
-        for part in map_chunks(run_chunk, scenario, entropy, chunks, executor):
+        for part in map_chunks(run_chunk, scenario, entropy, chunks, executor,
+                               support=support):
             summary.merge(part)
             if on_chunk is not None:
                 on_chunk(part.draws)
     finally:
         if owned:
             executor.close()
-    return Simulation(scenario, summary, entropy, draws, chunk_draws, priors)
+    return Simulation(scenario, summary, entropy, draws, chunk_draws, support)
 
 
 def seed_entropy(seed: int | None) -> int:

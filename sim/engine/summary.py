@@ -126,7 +126,8 @@ class SeatSummary:
             self.list_hist = np.zeros((n_lists, layout.list_seats + 1), dtype=np.int64)
             self.district_hist = np.zeros((n_lists, layout.district_seats + 1), dtype=np.int64)
             self.independents_hist = np.zeros((1, layout.district_seats + 1), dtype=np.int64)
-        self.passed = np.zeros(n_lists, dtype=np.int64)
+        self.reached = np.zeros(n_lists, dtype=np.int64)  # draws at or over the threshold
+        self.admitted = np.zeros(n_lists, dtype=np.int64)  # draws admitted as runner-up
         self.share_sum = _exact_sums(layout.n_options)
         self.share_hist = np.zeros((layout.n_options, SHARE_BINS), dtype=np.int64)
         self.bloc_hist = np.zeros((len(layout.bloc_appointed), layout.house + 1), dtype=np.int64)
@@ -151,7 +152,7 @@ class SeatSummary:
                                                   self.layout.district_seats + 1)
             seats = seats + outcome.district_seats
         self.seat_hist += _row_histograms(seats, self.seat_hist.shape[1])
-        self.passed += np.count_nonzero(outcome.passed, axis=1)
+        self._add_passes(outcome)
         _add_fractions(outcome.shares, self.share_sum, self.share_hist)
         if self.layout.counted:
             _add_fractions(outcome.genuine, self.genuine_sum, self.genuine_hist)
@@ -178,6 +179,20 @@ class SeatSummary:
                                                   self.layout.district_seats + 1)
         return independents
 
+    def _add_passes(self, outcome: Outcome) -> None:
+        """Count, per list, draws reaching the threshold and draws admitted by the runner-up
+        rule. Where the rule was used only the leader reached the threshold, so the other
+        seated list is the one with fewer votes."""
+        passed = outcome.passed
+        used = np.flatnonzero(outcome.runner_up)
+        if used.size:
+            shares = outcome.shares[:len(passed), used]
+            admitted = np.count_nonzero(passed[:, used] & (shares < shares.max(axis=0)),
+                                        axis=1)
+            self.admitted += admitted
+            self.reached -= admitted
+        self.reached += np.count_nonzero(passed, axis=1)
+
     def _add_compositions(self, seated: np.ndarray) -> None:
         masks = (1 << np.arange(len(seated), dtype=np.int64)) @ seated
         if len(seated) <= DENSE_COMPOSITIONS:
@@ -192,7 +207,7 @@ class SeatSummary:
     def merge(self, other: SeatSummary) -> SeatSummary:
         """Add another summary's draws to this one (in place); returns self."""
         self.draws += other.draws
-        for name in ("seat_hist", "passed", "share_sum", "share_hist", "bloc_hist",
+        for name in ("seat_hist", "reached", "admitted", "share_sum", "share_hist", "bloc_hist",
                      *self._optional_fields()):
             getattr(self, name).__iadd__(getattr(other, name))
         self.runner_up += other.runner_up
@@ -215,7 +230,8 @@ class SeatSummary:
             lists.append({
                 **item,
                 "seats": _histogram_stats(self.seat_hist[i]),
-                "p_pass": _round(self.passed[i] / n),
+                "p_threshold": _round(self.reached[i] / n),
+                "p_runner_up": _round(self.admitted[i] / n),
                 "share": _fraction_stats(self.share_sum[i], self.share_hist[i], n),
             })
             if layout.counted:

@@ -2,31 +2,26 @@
 
 from __future__ import annotations
 
-from sim.polls.priors import SourcePrior
+from sim.ballot import UNDECIDED
+from sim.polls.support import SupportModel
 from sim.scenario import Scenario
 
+REST = "rest"  # the respondents a source's polls did not split among the options they report
 
-def assumptions(scenario: Scenario, priors: tuple[SourcePrior, ...]) -> dict:
-    """What the scenario assumes, in words and numbers, for reports."""
-    weights = sum(source.weight for source in scenario.sources)
+
+def assumptions(scenario: Scenario, support: SupportModel) -> dict:
+    """What the scenario assumes, in words and numbers, for reports; what the polls measured
+    and what the scenario assumed on top of them stay apart."""
     document = {
         "system": {"seats": scenario.system.seats, "threshold": scenario.system.threshold,
                    "threshold_base": scenario.system.threshold_base,
                    "method": scenario.system.method,
                    "runner_up": scenario.system.runner_up is not None,
                    "appointed": {a.name: a.seats for a in scenario.appointed}},
-        "sources": [{
-            "name": source.name, "weight": round(source.weight / weights, 6),
-            "undecided": round(prior.undecided, 6),
-            "house_effects": source.house_effects, "fill": source.fill,
-            "polls": [{"pollster": poll.pollster, "n": poll.n,
-                       "fieldwork_end": poll.fieldwork_end and poll.fieldwork_end.isoformat(),
-                       "shares": poll.shares} for poll in scenario.polls
-                      if poll.source == source.id],
-        } for source, prior in zip(scenario.sources, priors)],
-        "model": {"combine": scenario.model.combine,
-                  "systematic_sd": scenario.model.systematic_sd,
-                  "undecided": scenario.model.undecided},
+        "sources": [_source(scenario, source, prior, effects, weight)
+                    for source, prior, effects, weight in zip(
+                        scenario.sources, support.priors, support.effects, support.weights)],
+        "model": _model(scenario.model, support),
     }
     if scenario.campaign is not None:
         document["campaign"] = {
@@ -61,3 +56,86 @@ def assumptions(scenario: Scenario, priors: tuple[SourcePrior, ...]) -> dict:
                 and count.inflation.misrecording.describe()},
         }
     return document
+
+
+def _source(scenario, source, prior, effects, weight) -> dict:
+    """One source: measured shares of respondents (options reported by every poll, then the
+    rest as one total), the assumed split of the rest, and the house effects."""
+    components = scenario.options + (UNDECIDED,)
+    measured = {c: _round(share) for c, share, m in zip(components, prior.shares, prior.measured)
+                if m}
+    rest = [c for c, share, m in zip(components, prior.shares, prior.measured)
+            if not m and share > 0]
+    total = sum(prior.shares[components.index(c)] for c in rest)
+    if rest:
+        measured[REST] = _round(total)
+    return {
+        "id": source.id, "name": source.name, "weight": _round(weight), "kind": source.kind,
+        "respondents": _round(prior.respondents), "design_effect": _round(prior.design_effect),
+        "n_effective": _round(prior.n_effective),
+        "measured": measured,
+        "assumed": {"split_of_rest": {c: _round(prior.shares[components.index(c)] / total)
+                                      for c in rest},
+                    "fill_strength": prior.fill_strength} if rest else None,
+        "undecided": _round(prior.undecided),
+        "house_effects": {option: effect.describe() for option, effect
+                          in zip(scenario.options, effects) if effect is not None},
+        "polls": [{"pollster": poll.pollster, "n": poll.n,
+                   "fieldwork_end": poll.fieldwork_end and poll.fieldwork_end.isoformat(),
+                   "design_effect": poll.design_effect,
+                   "design_effect_assumed": not poll.design_effect_stated,
+                   "reported": {k: v for k, v in poll.shares.items() if k in poll.reported},
+                   "filled": {k: v for k, v in poll.shares.items() if k not in poll.reported}}
+                  for poll in scenario.polls if poll.source == source.id],
+    }
+
+
+def _model(model, support: SupportModel) -> dict:
+    error = model.error
+    document = {"combine": model.combine, "undecided": model.undecided,
+                "flat_prior": model.flat_prior, "fill_strength": model.fill_strength,
+                "error": {"election_sd": error.election_sd.describe(),
+                          "source_sd": error.source_sd.describe(),
+                          "bloc_sd": error.bloc_sd.describe(), "note": error.note,
+                          "sampling_error_only": error.is_zero}}
+    if support.pooled is not None:
+        document["between_sd"] = {
+            "declared": model.between_sd, "used": _round(support.pooled.between_sd),
+            "estimated": None if support.pooled.estimated_sd is None
+            else _round(support.pooled.estimated_sd)}
+    return document
+
+
+def _round(value) -> float:
+    return round(float(value), 6)
+
+
+def describe_source(source: dict, names: dict[str, str]) -> str:
+    """A source's assumptions document in words: what it measured, what was assumed."""
+    label = {**names, "undecided": "undecided", "against_all": "against all", REST: "the rest"}
+    measured = ", ".join(f"{label.get(k, k)} {100 * v:.1f}%" for k, v in source["measured"].items())
+    stated = [poll["design_effect_assumed"] for poll in source["polls"]]
+    design = f"design effect {source['design_effect']:.3g}" + (
+        " (assumed: not stated)" if all(stated) else " (partly assumed)" if any(stated) else "")
+    words = (f"{source['name']} (weight {source['weight']:.0%}): measured {measured} of "
+             f"{source['respondents']:,.0f} respondents, {design}")
+    if source["assumed"]:
+        split = ", ".join(f"{label.get(k, k)} {100 * v:.0f}%"
+                          for k, v in source["assumed"]["split_of_rest"].items())
+        words += (f"; assumed split of the rest: {split} (fill strength "
+                  f"{source['assumed']['fill_strength']:g})")
+    if source["house_effects"]:
+        words += "; house effects " + ", ".join(f"{label.get(k, k)} {v}" for k, v in
+                                                source["house_effects"].items())
+    return words + "."
+
+
+def describe_error(model: dict) -> str:
+    """The error model in words."""
+    error = model["error"]
+    if error["sampling_error_only"]:
+        return "Survey error: none declared, so the intervals show sampling error only."
+    words = (f"Survey error (log scale sd): election {error['election_sd']}, source "
+             f"{error['source_sd']}" + (f", bloc {error['bloc_sd']}"
+                                        if error["bloc_sd"] != "0" else ""))
+    return words + (f" ({error['note']})." if error["note"] else ".")

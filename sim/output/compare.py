@@ -62,7 +62,8 @@ def _find(summary: dict, section: str, item_id: str) -> dict | None:
 def _list_metrics(item: dict) -> dict:
     seats = item["seats"]
     return {"mean": seats["mean"], "q05": seats["q05"], "q95": seats["q95"],
-            "p_pass": item.get("p_pass")}  # independents pass no threshold: None
+            # Independents pass no threshold: None.
+            "p_threshold": item.get("p_threshold"), "p_runner_up": item.get("p_runner_up")}
 
 
 def _bloc_metrics(bloc: dict, lines: list[str]) -> dict:
@@ -103,12 +104,18 @@ def format_comparison(data: dict, fmt: str) -> str:
 def comparison_tables(data: dict) -> list[tuple[list[str], list[list[str]]]]:
     """The comparison as (headers, rows) tables: lists, then blocs when there are any."""
     first = data["scenarios"][0]["label"]
-    list_headers = ["list", "scenario", "seats", "90% interval", "P(pass)",
-                    f"seats vs {first}", f"P(pass) vs {first}"]
+    # The runner-up columns only where the rule admitted a list in some scenario.
+    runner_up = any(row["p_runner_up"] for group in data["lists"] for row in group["rows"])
+    list_headers = ["list", "scenario", "seats", "90% interval", "P(>= threshold)"] + \
+        (["P(runner-up)"] if runner_up else []) + \
+        [f"seats vs {first}", f"P(>= threshold) vs {first}"] + \
+        ([f"P(runner-up) vs {first}"] if runner_up else [])
     list_rows = [[group["name"], row["scenario"], f"{row['mean']:.1f}",
-                  f"{row['q05']}-{row['q95']}", percent(row["p_pass"]),
-                  _signed(row.get("diff_mean"), "{:+.1f}"),
-                  _signed(row.get("diff_p_pass"), "{:+.1%}")]
+                  f"{row['q05']}-{row['q95']}", percent(row["p_threshold"])]
+                 + ([percent(row["p_runner_up"])] if runner_up else [])
+                 + [_signed(row.get("diff_mean"), "{:+.1f}"),
+                    _signed(row.get("diff_p_threshold"), "{:+.1%}")]
+                 + ([_signed(row.get("diff_p_runner_up"), "{:+.1%}")] if runner_up else [])
                  for group in data["lists"] for row in group["rows"]]
     lines = data["majority_lines"]
     bloc_headers = ["bloc", "scenario", "seats"] + [f"P({line})" for line in lines] + \

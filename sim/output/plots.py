@@ -40,8 +40,8 @@ def list_colors(documents: list[dict]) -> dict[str, str]:
 
 
 def seat_distributions(document: dict, colors: dict[str, str]):
-    """One panel per list (seat histogram, 90% interval, P(pass)), then one per bloc with
-    its majority lines."""
+    """One panel per list (seat histogram, 90% interval, P(>= threshold)), then one per bloc
+    with its majority lines."""
     summary = document["summary"]
     panels = [("list", item) for item in summary["lists"]] + \
         [("bloc", bloc) for bloc in summary["blocs"]]
@@ -59,7 +59,8 @@ def seat_distributions(document: dict, colors: dict[str, str]):
         ax.axvspan(low - 0.5, high + 0.5, color="black", alpha=0.08, lw=0)
         ax.axvline(item["seats"]["mean"], color="black", lw=1)
         if kind == "list":
-            title = f"{item['name']}: P(pass) {item['p_pass']:.0%}"
+            title = f"{item['name']}: P(≥ threshold) {item['p_threshold']:.0%}" + (
+                f", runner-up {item['p_runner_up']:.0%}" if item["p_runner_up"] else "")
         else:
             title = f"{item['name']} (bloc)"
             for line, seats in needed.items():
@@ -242,11 +243,11 @@ def _subplots(*args, figsize: tuple[float, float], **kwargs):
     return figure, figure.subplots(*args, **kwargs)
 
 
-def image_bytes(figure, fmt: str = "png") -> bytes:
+def image_bytes(figure, fmt: str = "png", dpi: int = DPI) -> bytes:
     """The figure as PNG or SVG, without dates or random ids (a rerun gives the same
     bytes)."""
     metadata = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
     buffer = io.BytesIO()
     with matplotlib.rc_context({"svg.hashsalt": "elsim"}):
-        figure.savefig(buffer, format=fmt, dpi=DPI, metadata=metadata)
+        figure.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata)
     return buffer.getvalue()

@@ -3,7 +3,8 @@
 Each checked metric is an estimate with a Monte Carlo standard error:
 
 * a mean number of seats: ``se = sd / sqrt(draws)``;
-* a probability (passing the threshold, reaching a majority line, the runner-up rule):
+* a probability (reaching the threshold, being admitted by the runner-up rule, reaching a
+  majority line, the rule being used at all):
   ``se = sqrt(p * (1 - p) / draws)``.
 
 A metric **moved** when ``|now - baseline| > 4 * sqrt(se_baseline**2 + se_now**2) + floor``,
@@ -66,7 +67,8 @@ def metrics(document: dict) -> dict[str, Metric]:
 
     for item in summary["lists"]:
         mean(f"{item['id']}.seats", item["seats"])
-        probability(f"{item['id']}.p_pass", item["p_pass"])
+        probability(f"{item['id']}.p_threshold", item["p_threshold"])
+        probability(f"{item['id']}.p_runner_up", item["p_runner_up"])
         for tier, stats in item.get("seats_by_tier", {}).items():
             mean(f"{item['id']}.seats.{tier}", stats)
     if "independents" in summary:

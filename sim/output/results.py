@@ -30,11 +30,11 @@ from sim.output.files import commit_files, json_text
 from sim.tables import is_number
 
 FORMAT = "elsim-result"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: P(pass) split in two; the poll model's assumptions
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = ("scenario", "list", "name", "bloc", "seats_mean", "seats_sd", "seats_q05",
-               "seats_q25", "seats_q50", "seats_q75", "seats_q95", "p_pass", "share_mean",
-               "share_q05", "share_q95")
+               "seats_q25", "seats_q50", "seats_q75", "seats_q95", "p_threshold",
+               "p_runner_up", "share_mean", "share_q05", "share_q95")
 
 
 def versions() -> dict[str, str]:
@@ -63,7 +63,7 @@ def result_document(simulation: Simulation) -> dict:
             "chunk_draws": simulation.chunk_draws,
             "versions": versions(),
         },
-        "assumptions": assumptions(scenario, simulation.priors),
+        "assumptions": assumptions(scenario, simulation.support),
         "summary": simulation.to_dict(),
     }
 
@@ -77,11 +77,12 @@ def csv_text(document: dict) -> str:
     for item in document["summary"]["lists"]:
         share = item["share"]
         writer.writerow([safe_cell(cell) for cell in _seat_row(stem, item)
-                         + [item["p_pass"], share["mean"], share["q05"], share["q95"]]])
+                         + [item["p_threshold"], item["p_runner_up"], share["mean"],
+                            share["q05"], share["q95"]]])
     if "independents" in document["summary"]:
         # District-only candidates: seats, but no list vote, threshold or share.
         writer.writerow([safe_cell(cell) for cell in
-                         _seat_row(stem, document["summary"]["independents"]) + [""] * 4])
+                         _seat_row(stem, document["summary"]["independents"]) + [""] * 5])
     return buffer.getvalue()
 
 
@@ -167,7 +168,8 @@ def check_summary(document: dict, file: str) -> None:
             field(stats, "mean", f"{where}.seats", 0, top, float)
             field(stats, "sd", f"{where}.seats", 0, top / 2, float)
             if section == "lists":
-                field(item, "p_pass", where, 0, 1, float)
+                field(item, "p_threshold", where, 0, 1, float)
+                field(item, "p_runner_up", where, 0, 1, float)
             else:
                 for line in field(item, "majorities", where):
                     field(item["majorities"], line, f"{where}.majorities", 0, 1, float)

@@ -16,7 +16,8 @@ SWEEP_FORMAT = "elsim-sweep"
 
 def sweep_document(scenario: Scenario, runs: list[tuple[dict, Simulation]],
                    draws: int | None) -> dict:
-    """The sweep table: for each variant, mean seats and P(pass) per list and the majority
+    """The sweep table: for each variant, mean seats, P(reaches the threshold) and P(admitted as
+    runner-up) per list and the majority
     probabilities per bloc."""
     rows = []
     for values, simulation in runs:
@@ -24,7 +25,9 @@ def sweep_document(scenario: Scenario, runs: list[tuple[dict, Simulation]],
         rows.append({
             **values,
             "lists": {item["id"]: {"seats": item["seats"]["mean"], "q05": item["seats"]["q05"],
-                                   "q95": item["seats"]["q95"], "p_pass": item["p_pass"]}
+                                   "q95": item["seats"]["q95"],
+                                   "p_threshold": item["p_threshold"],
+                                   "p_runner_up": item["p_runner_up"]}
                       for item in summary["lists"]},
             "blocs": {bloc["id"]: {"seats": bloc["seats"]["mean"], **bloc["majorities"]}
                       for bloc in summary["blocs"]},

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
+
+from sim.output.assumptions import describe_error, describe_source
 
 
 def scenario_table(document: dict) -> str:
-    """A scenario's lists (mean seats, 90% interval, P(pass)) and blocs (majority odds)."""
+    """A scenario's lists (mean seats, 90% interval, P(>= threshold), P(runner-up), vote
+    share) and blocs (majority odds)."""
     summary = document["summary"]
     parliament = summary["parliament"]
     run = document["run"]
@@ -30,18 +34,34 @@ def scenario_table(document: dict) -> str:
         lines.append(f"{endorser['name']} endorses on election day: {endorsed}.")
     if parliament["p_runner_up"] > 0:
         lines.append(f"Runner-up rule triggered in {percent(parliament['p_runner_up'])} of draws.")
+    lines += ["", *assumption_lines(document)]
     return "\n".join(lines) + "\n"
 
 
+def assumption_lines(document: dict, width: int = 92) -> list[str]:
+    """What the believed sources measured and what was assumed, and the error model, wrapped."""
+    assumptions = document.get("assumptions", {})
+    names = {item["id"]: item["name"] for item in document["summary"]["lists"]}
+    paragraphs = [describe_source(source, names) for source in assumptions.get("sources", [])
+                  if source["weight"] > 0]
+    if "model" in assumptions:
+        paragraphs.append(describe_error(assumptions["model"]))
+    return [line for paragraph in paragraphs
+            for line in textwrap.wrap(paragraph, width, subsequent_indent="  ")]
+
+
 def list_table(summary: dict) -> tuple[list[str], list[list[str]]]:
-    """Per list: mean seats, 90% interval, P(pass), vote share; seats by tier with a district
-    tier (and the independents' row); true support and P(withdrew) only where the scenario
-    has a count model or a campaign."""
+    """Per list: mean seats, 90% interval, seats by tier with a district tier (and the
+    independents' row), P(reaches the threshold), P(admitted by the runner-up rule) where the
+    rule was ever used, vote share with its 90% interval; true support and P(withdrew) only
+    where the scenario has a count model or a campaign."""
     lists = summary["lists"]
     counted, campaigned = "support" in lists[0], "p_withdrawn" in lists[0]
     tiered = "seats_by_tier" in lists[0]
+    runner_up = summary["parliament"]["p_runner_up"] > 0
     headers = ["list", "seats", "90% interval"] + (["list tier", "districts"] if tiered else [])
-    headers += ["P(pass)", "official share" if counted else "vote share"]
+    headers += ["P(>= threshold)"] + (["P(runner-up)"] if runner_up else [])
+    headers += ["official share (90%)" if counted else "vote share (90%)"]
     headers += ["true support"] if counted else []
     headers += ["P(withdrew)"] if campaigned else []
     rows = []
@@ -50,7 +70,9 @@ def list_table(summary: dict) -> tuple[list[str], list[list[str]]]:
                f"{item['seats']['q05']}-{item['seats']['q95']}"]
         row += [f"{item['seats_by_tier'][tier]['mean']:.1f}" for tier in ("list", "district")] \
             if tiered else []
-        row += [percent(item["p_pass"]), f"{100 * item['share']['mean']:.1f}%"]
+        row += [percent(item["p_threshold"])]
+        row += [percent(item["p_runner_up"])] if runner_up else []
+        row += [share_interval(item["share"])]
         row += [f"{100 * item['support']['mean']:.1f}%"] if counted else []
         row += [percent(item["p_withdrawn"])] if campaigned else []
         rows.append(row)
@@ -70,6 +92,11 @@ def bloc_table(summary: dict) -> tuple[list[str], list[list[str]]]:
             + [percent(bloc["majorities"][line]) for line in needed]
             for bloc in summary["blocs"]]
     return headers, rows
+
+
+def share_interval(share: dict) -> str:
+    """A share's mean and 90% interval, in points: "30.1% (22.4-38.0)"."""
+    return f"{100 * share['mean']:.1f}% ({100 * share['q05']:.1f}-{100 * share['q95']:.1f})"
 
 
 def percent(probability: float | None) -> str:

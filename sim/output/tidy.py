@@ -23,7 +23,8 @@ def tidy_rows(documents: list[dict]) -> list[Row]:
     Each row has ``scenario`` (the file's stem), ``group``, ``title``, ``kind`` ("list" or
     "bloc"), ``id``, ``name``, the seat statistics ``seats_mean``, ``seats_sd``,
     ``seats_q05`` ... ``seats_q95``; a list adds ``bloc``, every probability the result holds
-    (``p_pass``, ...) and its vote share (``share_mean``, ``share_q05``, ``share_q95``, and
+    (``p_threshold``, ``p_runner_up``, ...) and its vote share (``share_mean``,
+    ``share_q05``, ``share_q95``, and
     ``support_*`` with a count model); a bloc adds ``appointed`` and ``p_<line>`` for each
     majority line. Histograms are left out.
     """

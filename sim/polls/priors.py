@@ -1,10 +1,12 @@
-"""Poll sources → support draws.
+"""What each poll source measured and what it assumed: its prior for the support draws.
 
-Each source's polls are pooled into one vector of respondent shares and an effective sample
-size; its support is Dirichlet with concentration ``n_eff * shares + flat_prior``, so a
-larger poll is tighter. Sources are combined as a mixture (each draw follows one source) or
-pooled (one Dirichlet around their weighted average). A systematic error shared by all
-sources shifts every draw on the log-share scale.
+A source's polls are pooled (respondents weighted by sample size and age). The categories
+every poll of the source reported (and "the rest" as one category) are **measured**: Dirichlet
+with concentration ``n_effective * shares + flat_prior``, ``n_effective`` being the respondents
+over the design effect. How the rest splits among the options the polls did not report and
+the undecided is **assumed**: Dirichlet around the source's ``fill`` with concentration
+``fill_strength``. Only measured respondents count in the sample size. docs/model.md has the
+equations.
 """
 
 from __future__ import annotations
@@ -16,60 +18,113 @@ import numpy as np
 from sim.ballot import UNDECIDED
 from sim.polls.spec import Model, Poll, Source
 
+EMPTY = 1e-9  # a rest below this share is rounding: nothing to split
+
 
 @dataclass(frozen=True, slots=True)
 class SourcePrior:
-    """What one source says: expected vote shares and how many respondents back them.
+    """One source's prior over respondent shares, measured and assumed parts apart.
+
+    Components are the options in ballot order, then the undecided (``n_options + 1``).
 
     Attributes
     ----------
-    shares : ndarray, shape (n_options,)
-        Expected shares of the votes cast, summing to 1.
+    shares : ndarray, shape (n_options + 1,)
+        Pooled respondent shares, the fill's assumptions included; sums to 1.
+    measured : ndarray of bool, shape (n_options + 1,)
+        Components every poll of the source reported (the undecided too when every poll
+        reported them or gave every option).
+    alpha : ndarray, shape (n_measured,) or (n_measured + 1,)
+        Dirichlet concentration of the measured components and, last when something is
+        assumed, of the rest.
+    beta : ndarray, shape (n_assumed,)
+        Dirichlet concentration of the split of the rest (``fill_strength`` times its
+        central split).
+    respondents : float
+        Pooled respondents (age-weighted).
     n_effective : float
-        Decided respondents, pooled over polls and divided by the design effect.
-    undecided : float
-        Share of respondents who named no option and were not split among the lists.
+        Respondents over the design effect.
+    design_effect : float
+        Pooled design effect.
+    fill_strength : float
+    split : ndarray, shape (n_options,)
+        Share of the undecided going to each option (zeros unless ``undecided`` is a table).
     """
 
     shares: np.ndarray
+    measured: np.ndarray
+    alpha: np.ndarray
+    beta: np.ndarray
+    respondents: float
     n_effective: float
-    undecided: float
+    design_effect: float
+    fill_strength: float
+    split: np.ndarray
 
-    def concentration(self, flat_prior: float) -> np.ndarray:
-        return self.n_effective * self.shares + flat_prior
+    @property
+    def assumed_rows(self) -> np.ndarray:
+        """Components drawn from the fill prior, shape (n_assumed,); the other unmeasured
+        ones (an undecided share the fill leaves at zero) are always zero."""
+        return np.flatnonzero(~self.measured & (self.shares > EMPTY)) if len(self.beta) \
+            else np.zeros(0, dtype=np.intp)
+
+    @property
+    def undecided(self) -> float:
+        """Expected share of respondents who name no option and are not split among them."""
+        return float(self.shares[-1] * (1.0 - self.split.sum()))
+
+    def draw(self, n_draws: int, *, rng: np.random.Generator,
+             out: np.ndarray | None = None) -> np.ndarray:
+        """Unnormalised vote masses per option, shape (n_options, n_draws), into ``out``
+        when given (rows contiguous, as a column block of options-first memory is).
+
+        A Dirichlet draw is independent Gamma(alpha_i) draws divided by their sum; drawing
+        the gammas one row at a time straight into options-first memory is faster than
+        ``Generator.dirichlet``, and the caller normalises once, after its error terms.
+        """
+        votes = np.empty((len(self.split), n_draws)) if out is None else out
+        undecided = np.zeros(n_draws)
+        rows = [*votes, undecided]  # one view per component
+        for component in np.flatnonzero(~self.measured):
+            rows[component][:] = 0.0
+        for component, value in zip(np.flatnonzero(self.measured), self.alpha):
+            rng.standard_gamma(value, out=rows[component])
+        assumed = self.assumed_rows
+        if assumed.size:
+            rest = rng.standard_gamma(self.alpha[-1], size=n_draws)
+            for component, value in zip(assumed, self.beta):
+                rng.standard_gamma(value, out=rows[component])
+            rest /= sum(rows[component] for component in assumed)
+            for component in assumed:
+                rows[component] *= rest
+        if self.split.any():
+            votes += undecided * self.split[:, None]
+        return votes
 
 
 def source_prior(source: Source, polls: list[Poll], model: Model,
                  options: tuple[str, ...]) -> SourcePrior:
-    """Pool a source's polls, apply its house effects and the undecided rule."""
+    """Pool a source's polls and separate what they measured from what the fill assumes."""
     weights = np.array([_age_weight(poll, source, model) * poll.n for poll in polls])
-    respondents = np.array([[poll.shares.get(option, 0.0) for option in options]
-                            for poll in polls])
-    # Whatever a poll leaves unassigned counts as undecided.
-    undecided = np.array([poll.shares.get(UNDECIDED, 0.0)
-                          + max(0.0, 1.0 - sum(poll.shares.values())) for poll in polls])
-    design_effect = np.array([poll.design_effect for poll in polls])
+    shares = np.array([_respondent_shares(poll, options) for poll in polls])
+    measured = np.logical_and.reduce([_measured(poll, options) for poll in polls])
     total = weights.sum()
-    pooled = weights @ respondents / total
-    pooled_undecided = float(weights @ undecided / total)
-    pooled_design = float(weights @ design_effect / total)
-    effects = np.array([source.house_effects.get(option, 0.0) for option in options]) / 100
-    decided = np.clip(pooled + effects, 0.0, None)
-    n_effective = total * decided.sum() / pooled_design
-    if isinstance(model.undecided, dict):
-        split = np.array([model.undecided.get(option, 0.0) for option in options])
-        decided = decided + pooled_undecided * split
-        pooled_undecided *= 1.0 - split.sum()
-    return SourcePrior(shares=decided / decided.sum(), n_effective=float(n_effective),
-                       undecided=pooled_undecided)
-
-
-def _age_weight(poll: Poll, source: Source, model: Model) -> float:
-    """``0.5 ** (age / half_life)``: a poll one half-life old counts half."""
-    if source.half_life_days is None:
-        return 1.0
-    age = (model.election_date - poll.fieldwork_end).days
-    return 0.5 ** (max(age, 0) / source.half_life_days)
+    pooled = weights @ shares / total
+    design_effect = float(weights @ np.array([poll.design_effect for poll in polls]) / total)
+    n_effective = total / design_effect
+    rest = float(pooled[~measured].sum())
+    assumed = ~measured & (pooled > EMPTY)
+    strength = model.fill_strength if source.fill_strength is None else source.fill_strength
+    alpha = pooled[measured] * n_effective + model.flat_prior
+    beta = np.zeros(0)
+    if assumed.any():
+        alpha = np.append(alpha, rest * n_effective + model.flat_prior)
+        beta = strength * pooled[assumed] / rest
+    split = np.array([model.undecided.get(option, 0.0) for option in options]) \
+        if isinstance(model.undecided, dict) else np.zeros(len(options))
+    return SourcePrior(shares=pooled, measured=measured, alpha=alpha, beta=beta,
+                       respondents=float(total), n_effective=float(n_effective),
+                       design_effect=design_effect, fill_strength=strength, split=split)
 
 
 def source_priors(sources: tuple[Source, ...], polls: tuple[Poll, ...], model: Model,
@@ -79,47 +134,38 @@ def source_priors(sources: tuple[Source, ...], polls: tuple[Poll, ...], model: M
                               model, options) for source in sources)
 
 
-def source_weights(sources: tuple[Source, ...]) -> np.ndarray:
-    """The sources' weights, summing to 1."""
-    weights = np.array([source.weight for source in sources])
-    return weights / weights.sum()
+def _respondent_shares(poll: Poll, options: tuple[str, ...]) -> np.ndarray:
+    """Shares of respondents per option, then the undecided; shape (n_options + 1,),
+    summing to 1.
 
-
-def draw_support(priors: tuple[SourcePrior, ...], weights: np.ndarray, model: Model, n_draws: int,
-                 *, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Support draws and the source behind each.
-
-    A Dirichlet draw is independent Gamma(alpha_i) draws divided by their sum; drawing the
-    gammas one list at a time into lists-first memory is faster than ``Generator.dirichlet``,
-    and the systematic error multiplies them before the one normalisation.
-
-    Returns
-    -------
-    support : ndarray, shape (n_draws, n_options)
-        Vote shares per draw, each row summing to 1 (a transposed view of lists-first
-        memory: ``support.T`` is C-contiguous).
-    source : ndarray of int, shape (n_draws,)
-        Index of the source a draw followed (all zero when sources are pooled).
+    What the poll reported stands. What it leaves is split by the fill (and, when the poll
+    gives no undecided, by what the fill leaves); a fill that does not add up to what is
+    left is scaled to it, for it states a split. With nothing to fill, what is left counts
+    as undecided.
     """
-    if model.combine == "pooled":
-        shares = weights @ np.array([prior.shares for prior in priors])
-        n_effective = float(weights @ np.array([prior.n_effective for prior in priors]))
-        alphas = [n_effective * shares + model.flat_prior]
-        counts = np.array([n_draws])
-    else:
-        alphas = [prior.concentration(model.flat_prior) for prior in priors]
-        # Draws are exchangeable: draw each source's share of them as one block.
-        counts = rng.multinomial(n_draws, weights)
-    gammas = np.empty((len(alphas[0]), n_draws))
-    start = 0
-    for alpha, count in zip(alphas, counts):
-        for option, value in enumerate(alpha):
-            gammas[option, start:start + count] = rng.standard_gamma(value, size=count)
-        start += count
-    if model.systematic_sd > 0:
-        # Single precision is ample for a shift of a few per cent, and faster.
-        shift = rng.standard_normal(gammas.shape, dtype=np.float32)
-        shift *= np.float32(model.systematic_sd)
-        gammas *= np.exp(shift, out=shift)
-    gammas /= gammas.sum(axis=0)
-    return gammas.T, np.repeat(np.arange(len(counts)), counts)
+    components = options + (UNDECIDED,)
+    reported = np.array([poll.shares[c] if c in poll.reported else 0.0 for c in components])
+    reported /= max(1.0, reported.sum())  # published shares may add up to 100.3%
+    left = 1.0 - reported.sum()
+    filled = np.array([poll.shares.get(c, 0.0) if c not in poll.reported else 0.0
+                       for c in components])
+    if UNDECIDED not in poll.reported:
+        filled[-1] = max(0.0, left - filled.sum())
+    if filled.sum() <= 0:
+        filled[-1] = 1.0
+    return reported + left * filled / filled.sum()
+
+
+def _measured(poll: Poll, options: tuple[str, ...]) -> np.ndarray:
+    """Which components the poll itself reported, shape (n_options + 1,): its options, and
+    the undecided when it reported them or gave every option (the rest is then measured)."""
+    given = [option in poll.reported for option in options]
+    return np.array(given + [UNDECIDED in poll.reported or all(given)])
+
+
+def _age_weight(poll: Poll, source: Source, model: Model) -> float:
+    """``0.5 ** (age / half_life)``: a poll one half-life old counts half."""
+    if source.half_life_days is None:
+        return 1.0
+    age = (model.election_date - poll.fieldwork_end).days
+    return 0.5 ** (max(age, 0) / source.half_life_days)

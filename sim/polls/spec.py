@@ -9,9 +9,13 @@ from dataclasses import dataclass
 from sim.ballot import UNDECIDED
 from sim.errors import ScenarioError
 from sim.limits import MAX_DESIGN_EFFECT, MAX_HALF_LIFE_DAYS, MAX_POLL_SIZE, MAX_PRIOR, MAX_WEIGHT
+from sim.params import Param
+from sim.polls.survey_error import ErrorModel, read_error, read_house_effects
 from sim.tables import Table
 
 SHARE_ROUNDING = 0.005  # published shares may add up to a little over 100%
+DESIGN_EFFECT = 1.5  # a common figure for clustered national samples (docs/model.md)
+DEFAULT_FILL_STRENGTH = 10.0  # pseudo-respondents behind a fill (docs/model.md, "Why 10")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -21,21 +25,26 @@ class Source:
     id: str
     name: str
     weight: float
-    house_effects: dict[str, float]
+    kind: str | None
+    house_effects: dict[str, Param]  # by option or bloc id, log scale: what the source leans
     fill: dict[str, float]
+    fill_strength: float | None  # None: the model's
     half_life_days: float | None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Poll:
-    """One published poll: shares of respondents per option, ``undecided`` included."""
+    """One published poll: shares of respondents per option, ``undecided`` included, with
+    the source's fill for the options it does not report."""
 
     source: str
     pollster: str | None
     fieldwork_end: dt.date | None
     n: int
     design_effect: float
+    design_effect_stated: bool
     shares: dict[str, float]
+    reported: tuple[str, ...]  # what the poll itself gave (options, maybe "undecided")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -43,9 +52,11 @@ class Model:
     """How poll sources become support draws."""
 
     combine: str
-    systematic_sd: float
+    between_sd: float | None  # pooled: None estimates it from the sources
     undecided: str | dict[str, float]
     flat_prior: float
+    fill_strength: float
+    error: ErrorModel
     election_date: dt.date | None
 
 
@@ -57,16 +68,27 @@ def _shares_table(table: Table, name: str, allowed: tuple[str, ...], *, low: flo
     return {option: shares.number(option, low=low, high=high) for option in shares.names()}
 
 
-def read_sources(table: Table, list_ids: tuple[str, ...],
-                 options: tuple[str, ...]) -> tuple[Source, ...]:
+def read_sources(table: Table, options: tuple[str, ...], bloc_ids: tuple[str, ...],
+                 model: Model) -> tuple[Source, ...]:
+    """``[sources]``: house effects may name options or blocs, ``kind`` a kind of the
+    model's error model."""
     sources = []
     for source_id, entry in table.entries():
-        entry.check_keys(("name", "weight", "house_effects", "fill", "half_life_days"))
+        entry.check_keys(("name", "weight", "kind", "house_effects", "fill", "fill_strength",
+                          "half_life_days"))
+        kind = entry.string("kind")
+        if kind is not None:
+            entry.member("kind", kind, model.error.kinds, "kind in [model.error.kinds]")
+        fill = _shares_table(entry, "fill", options)
+        for option, share in fill.items():
+            if share <= 0:
+                raise entry.table("fill").error(option, share, "must be above 0: a fill is "
+                                                "a share you assume (a small one for a tiny list)")
         sources.append(Source(
             id=source_id, name=entry.string("name", source_id),
-            weight=entry.number("weight", 1.0, low=0.0, high=MAX_WEIGHT),
-            house_effects=_shares_table(entry, "house_effects", list_ids, low=-100, high=100),
-            fill=_shares_table(entry, "fill", options),
+            weight=entry.number("weight", 1.0, low=0.0, high=MAX_WEIGHT), kind=kind,
+            house_effects=read_house_effects(entry, "house_effects", options + bloc_ids),
+            fill=fill, fill_strength=entry.number("fill_strength", low=0.001, high=MAX_PRIOR),
             half_life_days=entry.number("half_life_days", low=0.001,
                                         high=MAX_HALF_LIFE_DAYS)))
     if not sources:
@@ -77,11 +99,18 @@ def read_sources(table: Table, list_ids: tuple[str, ...],
     return tuple(sources)
 
 
-def read_model(table: Table, list_ids: tuple[str, ...]) -> Model:
-    table.check_keys(("combine", "systematic_sd", "undecided", "flat_prior", "election_date"))
+def read_model(table: Table, options: tuple[str, ...], bloc_ids: tuple[str, ...]) -> Model:
+    """``[model]`` with its ``[model.error]``; ``systematic_sd`` is refused with a pointer to
+    what replaced it."""
+    table.check_keys(("combine", "between_sd", "undecided", "flat_prior", "fill_strength",
+                      "error", "election_date", "systematic_sd"))
+    if "systematic_sd" in table:
+        raise table.error("systematic_sd", table.raw("systematic_sd"),
+                          "was replaced by [model.error] (election_sd, source_sd): see "
+                          "docs/model.md")
     undecided = table.raw("undecided", "proportional")
     if isinstance(undecided, dict):
-        split = _shares_table(table, "undecided", list_ids)
+        split = _shares_table(table, "undecided", options)
         if sum(split.values()) > 1 + SHARE_ROUNDING:
             raise table.error("undecided", undecided, "the split must not exceed 1")
         undecided = split
@@ -91,13 +120,27 @@ def read_model(table: Table, list_ids: tuple[str, ...]) -> Model:
     if isinstance(election_date, dt.datetime) or (
             election_date is not None and not isinstance(election_date, dt.date)):
         raise table.error("election_date", election_date, "must be a date (2021-01-10)")
+    combine = table.string("combine", "mixture", choices=("mixture", "pooled"))
+    flat_prior = table.number("flat_prior", 0.5, low=0.0, high=MAX_PRIOR)
+    if combine == "pooled" and flat_prior <= 0:
+        raise table.error("flat_prior", table.raw("flat_prior"), "must be above 0 with combine = "
+                          '"pooled" (the log-ratio of an empty category is undefined)')
     return Model(
-        combine=table.string("combine", "mixture", choices=("mixture", "pooled")),
-        systematic_sd=table.number("systematic_sd", 0.0, low=0.0, high=5.0),
-        undecided=undecided,
-        flat_prior=table.number("flat_prior", 0.5, low=0.0, high=MAX_PRIOR),
+        combine=combine, between_sd=_between_sd(table), undecided=undecided,
+        flat_prior=flat_prior,
+        fill_strength=table.number("fill_strength", DEFAULT_FILL_STRENGTH, low=0.001,
+                                   high=MAX_PRIOR),
+        error=read_error(table.table("error"), options + bloc_ids),
         election_date=election_date,
     )
+
+
+def _between_sd(table: Table) -> float | None:
+    """``"estimate"`` (None) or a declared between-source sd on the log scale."""
+    if isinstance(table.raw("between_sd"), str):
+        table.string("between_sd", choices=("estimate",))
+        return None
+    return table.number("between_sd", low=0.0, high=5.0)
 
 
 def read_polls(top: Table, sources: dict[str, Source], options: tuple[str, ...],
@@ -132,11 +175,12 @@ def read_polls(top: Table, sources: dict[str, Source], options: tuple[str, ...],
                               "a source with half_life_days needs every poll's fieldwork "
                               "date and model.election_date")
         polls.append(Poll(source=source, pollster=entry.string("pollster"),
-                          fieldwork_end=fieldwork_end, n=entry.integer("n", required=True, low=1,
-                                                                  high=MAX_POLL_SIZE),
-                          design_effect=entry.number("design_effect", 1.5, low=1.0,
+                          fieldwork_end=fieldwork_end,
+                          n=entry.integer("n", required=True, low=1, high=MAX_POLL_SIZE),
+                          design_effect=entry.number("design_effect", DESIGN_EFFECT, low=1.0,
                                                      high=MAX_DESIGN_EFFECT),
-                          shares=filled))
+                          design_effect_stated="design_effect" in entry,
+                          shares=filled, reported=tuple(shares)))
     if not polls:
         raise ScenarioError("poll", [], "must give at least one poll ([[poll]])")
     for source in sources:

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from sim.engine.simulate import simulate
 from sim.engine.summary import Layout, Outcome, SeatSummary
 from sim.scenario import load_scenario
-from tests.scenario_text import write_scenario
+from tests.scenario_text import RUNNER_UP, write_scenario
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def test_chunked_and_whole_summaries_are_identical(pairs, cut):
     first.add(outcome(seats[:cut]))
     second.add(outcome(seats[cut:]))
     merged = first.merge(second)
-    for name in ("seat_hist", "passed", "share_sum", "share_hist", "bloc_hist"):
+    for name in ("seat_hist", "reached", "admitted", "share_sum", "share_hist", "bloc_hist"):
         assert np.array_equal(getattr(whole, name), getattr(merged, name)), name
     assert whole.compositions == merged.compositions
 
@@ -50,7 +50,8 @@ def test_statistics_of_a_known_sample(scenario):
     assert a["seats"]["sd"] == pytest.approx(np.std([6, 6, 5, 4]), abs=1e-6)
     assert (a["seats"]["q05"], a["seats"]["q50"], a["seats"]["q95"]) == (4, 5, 6)
     assert a["seats"]["histogram"] == [0, 0, 0, 0, 1, 1, 2]
-    assert document["lists"][2]["p_pass"] == 0.5
+    assert document["lists"][2]["p_threshold"] == 0.5
+    assert document["lists"][2]["p_runner_up"] == 0.0
     government = document["blocs"][0]
     assert government["appointed"] == 2 and government["seats"]["mean"] == 7.25
     # House 12: a majority needs 7 seats; the government bloc has 8, 8, 7, 6.
@@ -67,10 +68,22 @@ def test_quantiles_ordered_and_probabilities_in_range(scenario):
         seats, share = item["seats"], item["share"]
         assert seats["q05"] <= seats["q25"] <= seats["q50"] <= seats["q75"] <= seats["q95"]
         assert share["q05"] <= share["mean"] <= share["q95"]
-        assert 0 <= item["p_pass"] <= 1
+        assert 0 <= item["p_threshold"] + item["p_runner_up"] <= 1
     assert sum(item["seats"]["mean"] for item in document["lists"]) == pytest.approx(10)
     for bloc in document["blocs"]:
         assert all(0 <= p <= 1 for p in bloc["majorities"].values())
     compositions = document["parliament"]["compositions"]
     probabilities = [c["probability"] for c in compositions]
     assert probabilities == sorted(probabilities, reverse=True) and sum(probabilities) <= 1
+
+
+def test_a_list_admitted_by_the_runner_up_rule_did_not_reach_the_threshold(tmp_path):
+    # b is seated in every draw but never reached the threshold.
+    document = simulate(load_scenario(write_scenario(tmp_path, RUNNER_UP)), draws=20_000,
+                        seed=3).to_dict()
+    a, b, c = document["lists"]
+    assert a["p_threshold"] == 1.0 and a["p_runner_up"] == 0.0
+    assert b["p_threshold"] == 0.0 and b["p_runner_up"] == 1.0
+    assert b["seats"]["q05"] >= 2
+    assert c["p_threshold"] == c["p_runner_up"] == 0.0
+    assert document["parliament"]["p_runner_up"] == 1.0

@@ -65,7 +65,7 @@ def test_run_writes_the_sweep_table(tmp_path):
     # Source "other" has list a at 20% rather than 50%: a's seats fall as its weight rises.
     seats = [float(row["a.seats"]) for row in rows]
     assert seats[0] > seats[1] > seats[2]
-    assert set(rows[0]) >= {"a.p_pass", "gov.majority", "opp.seats"}
+    assert set(rows[0]) >= {"a.p_threshold", "a.p_runner_up", "gov.majority", "opp.seats"}
     assert (out / "scenario-sweep.json").exists() and (out / "scenario.json").exists()
 
 

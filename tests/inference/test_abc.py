@@ -12,7 +12,7 @@ from sim.engine.simulate import draw_chunk
 from sim.inference.abc import InferenceError, infer
 from sim.inference.observed import Observed, draw_figures
 from sim.scenario import load_scenario
-from tests.scenario_text import MINIMAL, scenario_priors, write_scenario
+from tests.scenario_text import MINIMAL, support_of, write_scenario
 
 COUNT = """
 [count]
@@ -36,7 +36,7 @@ def scenario(tmp_path_factory):
 def truth(scenario, entropy: int, names: tuple[str, ...]):
     """One draw of the forward model: its official figures as an observation, and its
     parameter values."""
-    chunk = draw_chunk(scenario, scenario_priors(scenario)[0], entropy, 0, 1)
+    chunk = draw_chunk(scenario, support_of(scenario), entropy, 0, 1)
     template = Observed(path="truth", names=names, values=np.zeros(len(names)))
     values = draw_figures(chunk, template)[:, 0]
     return Observed(path="truth", names=names, values=values), \

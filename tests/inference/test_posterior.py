@@ -22,7 +22,7 @@ def scenario(tmp_path_factory):
 @pytest.fixture(scope="module")
 def vague(tmp_path_factory):
     """The same with a large systematic error, so that both sources reach the middle."""
-    text = two_sources(3.0).replace("[run]", "[model]\nsystematic_sd = 0.3\n\n[run]")
+    text = two_sources(3.0).replace("[run]", "[model.error]\nelection_sd = 0.3\n\n[run]")
     return load_scenario(write_scenario(tmp_path_factory.mktemp("vague"), text))
 
 

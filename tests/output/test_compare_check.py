@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from sim.cli import main
 from sim.output.regression import MEAN_FLOOR, Metric, tolerance
-from tests.scenario_text import MINIMAL, write_scenario
+from tests.scenario_text import MINIMAL, RUNNER_UP, write_scenario
 
 ROOT = Path(__file__).parents[2]
 RESULTS = ROOT / "results"
@@ -60,6 +60,34 @@ def test_compare_runs_scenario_files_and_mixes_elections(tmp_path):
     data = json.loads(result.output)
     # No list in common: each list has only its own scenario's row, without differences.
     assert all(len(group["rows"]) == 1 for group in data["lists"])
+
+
+def test_compare_shows_the_runner_up_rule_apart_from_the_threshold(tmp_path):
+    ruled = write_scenario(tmp_path, RUNNER_UP, "ruled.toml")
+    plain = write_scenario(tmp_path, MINIMAL, "plain.toml")
+    result = invoke("compare", "--draws", "5000", plain, ruled)
+    assert result.exit_code == 0, result.output
+    header = result.output.splitlines()[0]
+    assert "P(>= threshold)" in header and "P(runner-up) vs plain" in header
+    data = json.loads(invoke("compare", "--format", "json", "--draws", "5000", plain,
+                             ruled).output)
+    b_plain, b_ruled = data["lists"][1]["rows"]
+    # b holds 30% in one and 6% in the other: it reaches the threshold in the first only,
+    # and is admitted by the runner-up rule in the second.
+    assert b_plain["p_threshold"] == 1.0 and b_plain["p_runner_up"] == 0.0
+    assert b_ruled["p_runner_up"] == 1.0 and b_ruled["diff_p_threshold"] == -1.0
+
+
+def test_check_flags_a_list_moving_from_the_threshold_to_the_runner_up_rule(tmp_path):
+    scenario = write_scenario(tmp_path, RUNNER_UP.replace("draws = 1000", "draws = 20000"))
+    folder = tmp_path / "baselines"
+    assert invoke("check", "--update", "--baseline", folder, "--quiet", scenario).exit_code == 0
+    # b from 6% to 8%: now over the threshold on its own, no longer admitted as runner-up.
+    scenario.write_text(scenario.read_text().replace("b = 0.06, c = 0.04", "b = 0.08, c = 0.02"))
+    result = invoke("check", "--baseline", folder, "--quiet", scenario)
+    assert result.exit_code == 1
+    moved = {line.split()[1] for line in result.output.splitlines()[2:-1]}
+    assert {"b.p_threshold", "b.p_runner_up", "runner_up"} <= moved
 
 
 def test_compare_a_missing_result_is_exit_2(tmp_path):

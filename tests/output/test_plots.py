@@ -53,7 +53,7 @@ def test_an_older_result_format_is_one_line_exit_2(tmp_path, command):
     result = invoke(command, path, "--out", tmp_path / "out")
     assert result.exit_code == 2
     assert result.output == (f"error: {path}: result format version 0 is older than this "
-                             "elsim reads (1); re-run its scenario to write it anew (elsim run "
+                             "elsim reads (2); re-run its scenario to write it anew (elsim run "
                              "SCENARIO, or elsim check --update for baselines)\n")
 
 

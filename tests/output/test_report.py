@@ -106,7 +106,7 @@ def test_without_notes_the_sentence_gives_the_poll_sources():
 def test_likely_to_pass_names_lists_passing_in_half_the_draws():
     document = fake("a")
     for item, chance in zip(document["summary"]["lists"], [1.0, 0.95, 0.6, 0.5, 0.49]):
-        item["p_pass"] = chance
+        item["p_threshold"], item["p_runner_up"] = chance, 0.0
     names = [item["name"] for item in document["summary"]["lists"]]
     assert likely_to_pass(document) == (f"{names[0]}, {names[1]}, {names[2]} (60.0%), "
                                         f"{names[3]} (50.0%)")
@@ -246,7 +246,8 @@ def test_summary_tables_hold_every_scenario_with_the_result_numbers(rendered):
         for line, chance in item["majorities"].items():
             assert row[f"p-{line}"]["text"] == percent(chance)
             assert float(row[f"p-{line}"]["value"]) == chance
-        passing = [i["name"] for i in document["summary"]["lists"] if i["p_pass"] >= 0.5]
+        passing = [i["name"] for i in document["summary"]["lists"]
+                   if i["p_threshold"] + i["p_runner_up"] >= 0.5]
         assert [part.split(" (")[0] for part in row["passing"]["text"].split(", ")] == passing
         assert row["assumes"]["text"] and row["assumes"]["text"] in \
             " ".join(document["scenario"]["notes"].split())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sim.output import plots
+from sim.output.assumptions import describe_error, describe_source
 from sim.output.report.base import escape, scenario_anchor, table_html
 from sim.output.report.images import image_tag
 from sim.output.text import bloc_table, list_table
@@ -24,7 +25,8 @@ def scenario_html(document: dict, colors: dict[str, str], sweep: dict | None) ->
     if sweep is not None:
         parts += ["<h4>Sweep</h4>",
                   image_tag(plots.sweep(sweep, colors), f"Sweep: {title}")]
-    parts += ["<h4>Assumptions</h4>", assumptions_html(document.get("assumptions", {})),
+    parts += ["<h4>Assumptions</h4>",
+              assumptions_html(document.get("assumptions", {}), summary["lists"]),
               "<h4>How this was made</h4>",
               f"<p>{run['draws']:,} draws in chunks of {run['chunk_draws']:,}; seed entropy "
               f"<code>{escape(run['seed_entropy'])}</code>; scenario "
@@ -35,8 +37,9 @@ def scenario_html(document: dict, colors: dict[str, str], sweep: dict | None) ->
     return "\n".join(part for part in parts if part)
 
 
-def assumptions_html(assumptions: dict) -> str:
-    """The assumptions block of a result document as a bulleted list."""
+def assumptions_html(assumptions: dict, lists: list[dict]) -> str:
+    """The assumptions block of a result document as a bulleted list: what was measured and
+    what assumed, source by source (``lists`` name the lists)."""
     items = []
     system = assumptions.get("system")
     if system:
@@ -45,17 +48,15 @@ def assumptions_html(assumptions: dict) -> str:
             f"{100 * system['threshold']:g}% of {system['threshold_base']} votes"
             + (", runner-up rule" if system["runner_up"] else "")
             + "".join(f"; {name}: {n} seats" for name, n in system["appointed"].items())))
+    names = {item["id"]: item["name"] for item in lists}
     for source in assumptions.get("sources", []):
         polls = "; ".join(f"{poll['pollster'] or 'poll'} (n = {poll['n']:,}, "
                           f"{poll['fieldwork_end'] or 'undated'})" for poll in source["polls"])
-        items.append(f"Source <b>{escape(source['name'])}</b>, " + escape(
-            f"weight {source['weight']:.0%}: {polls}; undecided {source['undecided']:.0%}"
-            + (f"; fill {source['fill']}" if source["fill"] else "")))
+        items.append(escape(f"{describe_source(source, names)} Polls: {polls}."))
     model = assumptions.get("model")
     if model:
-        items.append(escape(
-            f"Sources combined as a {model['combine']}; systematic error sd "
-            f"{model['systematic_sd']:g} (log-share); undecided {model['undecided']}."))
+        items.append(escape(f"Sources combined as a {model['combine']}; undecided "
+                            f"{model['undecided']}. {describe_error(model)}"))
     campaign = assumptions.get("campaign")
     if campaign:
         items.append(escape(

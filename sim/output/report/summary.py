@@ -101,10 +101,11 @@ def _cell(key: str, text: str, value: object) -> str:
 
 
 def likely_to_pass(document: dict) -> str:
-    """Names of the lists that pass in at least half of the draws, in declared order."""
+    """Names of the lists that win list seats (reach the threshold, or are admitted by the
+    runner-up rule) in at least half of the draws, in declared order."""
     names = []
     for item in document["summary"]["lists"]:
-        chance = item["p_pass"]
+        chance = item["p_threshold"] + item["p_runner_up"]
         if chance >= LIKELY:
             names.append(item["name"] + ("" if chance >= SURE else f" ({percent(chance)})"))
     return ", ".join(names) or "none"

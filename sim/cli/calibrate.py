@@ -1,0 +1,75 @@
+"""``elsim calibrate``: fit the poll error model to past polls and counts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from sim.cli.group import main
+from sim.errors import SimError
+from sim.inference.calibrate import fit_errors
+from sim.inference.fragment import fragment
+from sim.inference.history import poll_misses, read_polls
+from sim.law.tally import load_tally
+from sim.output.files import atomic_write
+from sim.output.text import render
+
+
+def _pairs(values, option: str) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        key, sep, rest = value.partition("=")
+        if not sep or not key or not rest:
+            raise SimError(f"{option} {value!r}: must be NAME=VALUE")
+        pairs[key] = rest
+    return pairs
+
+
+@main.command("calibrate")
+@click.argument("polls", type=click.Path(dir_okay=False))
+@click.option("--tally", "tallies", multiple=True, required=True, metavar="ELECTION=FILE",
+              help="The count of an election of the polls file (repeat for each election).")
+@click.option("--bloc", required=True, metavar="ID=LIST,LIST",
+              help="The bloc whose house effects are estimated, and its lists' ids.")
+@click.option("--leave-out", multiple=True, metavar="ELECTION",
+              help="Fit without this election's polls (for an honest backtest of it).")
+@click.option("--default-n", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Respondents assumed for a poll that publishes no sample size.")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write the TOML here "
+              "(else print it).")
+def calibrate_command(polls, tallies, bloc, leave_out, default_n, out):
+    """Estimate the poll error model ([model.error]) from POLLS, a CSV of past polls.
+
+    Every pre-election poll of an election given with --tally is compared with its count
+    on the log scale; the election-level and source-level sds and each source kind's house
+    effect on the bloc are fitted by maximum likelihood (docs/backtest.md).
+    """
+    named = _pairs(tallies, "--tally")
+    unknown = [e for e in leave_out if e not in named]
+    if unknown:
+        raise SimError(f"--leave-out {unknown[0]!r}: not an election given with --tally "
+                       f"({', '.join(named)})")
+    bloc_id, members = next(iter(_pairs([bloc], "--bloc").items()))
+    rows = read_polls(polls)
+    counts = {e: load_tally(path) for e, path in named.items() if e not in leave_out}
+    misses = poll_misses(rows, counts, bloc=frozenset(members.split(",")),
+                         default_n=default_n, file=polls)
+    kinds = {row["source_kind"]: 0 for row in rows}
+    for miss in misses:
+        kinds[miss.kind] += 1
+    fit = fit_errors(misses, tuple(sorted(kinds)))
+    command = " ".join(["elsim calibrate", polls, *(f"--tally {e}={p}" for e, p in named.items()),
+                        f"--bloc {bloc}", *(f"--leave-out {e}" for e in leave_out),
+                        f"--default-n {default_n}"])
+    text = fragment(fit, bloc=bloc_id, kinds=kinds, command=command, left_out=tuple(leave_out))
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    atomic_write(Path(out), text)
+    rows_out = [[name, f"{getattr(fit, name):.3f}", f"{low:.3f}-{high:.3f}"]
+                for name, (low, high) in fit.intervals.items()]
+    rows_out += [[f"house effect {kind} on {bloc_id}", f"{fit.house[kind]:+.3f}",
+                  f"se {fit.house_se[kind]:.3f}"] for kind in sorted(kinds)]
+    click.echo(f"{out}: {fit.polls} polls of {', '.join(fit.elections)}")
+    click.echo(render(["parameter (log scale)", "estimate", "90% interval"], rows_out))

@@ -1,0 +1,108 @@
+"""Support draws: the sources' priors combined, house effects off, total survey error on.
+
+``mixture``: each draw follows one source, chosen by weight: the source's prior draw, its
+house effects taken off and the election-level, source-level and bloc errors added, all on
+the log scale, then one normalisation. ``pooled``: one random-effects combination of the
+sources (:mod:`sim.polls.pooling`), to which the election-level and bloc errors are added:
+pooling averages the sources' own errors away, never the error they all share.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.params import Param
+from sim.polls.pooling import Pooled, param_moments, random_effects, vote_moments
+from sim.polls.priors import SourcePrior, source_priors
+from sim.polls.survey_error import ErrorModel, add_errors, option_effects
+
+
+@dataclass(frozen=True, slots=True)
+class SupportModel:
+    """Everything the support draws need, built from a scenario once.
+
+    Attributes
+    ----------
+    priors : tuple of SourcePrior
+        One per source, in declared order.
+    weights : ndarray, shape (n_sources,)
+        Source weights, summing to 1.
+    effects : tuple of tuple of (Param or None)
+        Per source, each option's house effect (log scale, what the source leans).
+    error : ErrorModel
+    blocs : ndarray of int, shape (n_options,)
+        Each option's bloc index, -1 for none.
+    pooled : Pooled or None
+        The random-effects combination, when sources are pooled.
+    """
+
+    priors: tuple[SourcePrior, ...]
+    weights: np.ndarray
+    effects: tuple[tuple[Param | None, ...], ...]
+    error: ErrorModel
+    blocs: np.ndarray
+    pooled: Pooled | None
+
+
+def support_model(scenario) -> SupportModel:
+    """The scenario's sources as priors with their house effects, pooled if it says so."""
+    model = scenario.model
+    priors = source_priors(scenario.sources, scenario.polls, model, scenario.options)
+    weights = np.array([source.weight for source in scenario.sources])
+    weights = weights / weights.sum()
+    bloc_of = {item.id: item.bloc for item in scenario.lists}
+    effects = tuple(option_effects(source.house_effects, model.error.kinds.get(source.kind),
+                                   scenario.options, bloc_of) for source in scenario.sources)
+    bloc_ids = [bloc.id for bloc in scenario.blocs]
+    blocs = np.array([bloc_ids.index(bloc_of[o]) if bloc_of.get(o) else -1
+                      for o in scenario.options])
+    pooled = None
+    if model.combine == "pooled":
+        used = np.flatnonzero(weights > 0)
+        moments = [vote_moments(priors[s], effects[s]) for s in used]
+        mean_sd, var_sd = param_moments(model.error.source_sd)
+        pooled = random_effects([m for m, _ in moments], [v for _, v in moments],
+                                weights[used], model.between_sd,
+                                floor_sd=float(np.sqrt(mean_sd ** 2 + var_sd)))
+    return SupportModel(priors, weights, effects, model.error, blocs, pooled)
+
+
+def draw_support(model: SupportModel, n_draws: int, *,
+                 rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Vote-share draws and the source behind each.
+
+    Returns
+    -------
+    support : ndarray, shape (n_draws, n_options)
+        Vote shares per draw, each row summing to 1 (a transposed view of options-first
+        memory: ``support.T`` is C-contiguous).
+    source : ndarray of int, shape (n_draws,)
+        Index of the source a draw followed; -1 throughout when sources are pooled.
+    """
+    if model.pooled is not None:
+        pooled = model.pooled
+        log_votes = pooled.centre[:, None] + pooled.scale @ rng.standard_normal(
+            (pooled.scale.shape[1], n_draws))
+        add_errors(log_votes, model.error, model.blocs, source_level=False, rng=rng)
+        votes = np.exp(log_votes - log_votes.max(axis=0), out=log_votes)
+        votes /= votes.sum(axis=0)
+        return votes.T, np.full(n_draws, -1)
+    # Draws are exchangeable: draw each source's share of them as one block.
+    counts = rng.multinomial(n_draws, model.weights)
+    votes = np.empty((len(model.blocs), n_draws))
+    shift = np.zeros(votes.shape, dtype=np.float32)
+    start = 0
+    for prior, effects, count in zip(model.priors, model.effects, counts):
+        block = slice(start, start + count)
+        prior.draw(count, rng=rng, out=votes[:, block])
+        for row, effect in enumerate(effects):
+            if effect is not None:
+                shift[row, block] -= effect.draw(count, rng=rng)
+        start += count
+    add_errors(shift, model.error, model.blocs, source_level=True, rng=rng)
+    if shift.any():
+        votes *= np.exp(shift, out=shift)
+    votes /= votes.sum(axis=0)
+    return votes.T, np.repeat(np.arange(len(counts)), counts)
