@@ -21,8 +21,8 @@ from sim.ballot import Ballot
 from sim.campaign.spec import Campaign, read_campaign
 from sim.count.spec import CountModel, read_count
 from sim.errors import ScenarioError, ScenarioProblems
-from sim.law.house import (AppointedSeats, Bloc, MajorityLine, PartyList, read_appointed,
-                           read_blocs, read_lists, read_majorities)
+from sim.law.house import (AppointedSeats, Bloc, MajorityLine, PartyList, aggregate_warnings,
+                           read_appointed, read_blocs, read_lists, read_majorities)
 from sim.law.system import ElectoralSystem, read_system
 from sim.polls.spec import Model, Poll, Source, read_model, read_polls, read_sources
 from sim.tables import Table, read_toml
@@ -55,6 +55,7 @@ class Scenario:
     digest: str
     sweeps: tuple[SweepAxis, ...] = ()
     variants: tuple[Variant, ...] = ()
+    warnings: tuple[str, ...] = ()  # valid but probably not meant: "file: key: why"
 
     @property
     def list_ids(self) -> tuple[str, ...]:
@@ -111,7 +112,8 @@ def build_scenario(data: dict[str, Any], file: str) -> Scenario:
     against_all = section(lambda: _against_all_on_ballot(top.table("ballot")))
     ballot = sources = model = polls = campaign = count = None
     if lists is not None and against_all is not None:
-        ballot = Ballot(tuple(item.id for item in lists), against_all)
+        ballot = Ballot(tuple(item.id for item in lists), against_all,
+                        tuple(item.id for item in lists if item.aggregate))
         sources = section(lambda: read_sources(top.table("sources", required=True),
                                                ballot.lists, ballot.options))
         model = section(lambda: read_model(top.table("model"), ballot.lists))
@@ -131,7 +133,8 @@ def build_scenario(data: dict[str, Any], file: str) -> Scenario:
         path=file, title=title, notes=notes.strip(), system=system, ballot=ballot,
         lists=lists, blocs=blocs, appointed=appointed, majorities=majorities,
         sources=sources, polls=polls, model=model, campaign=campaign, count=count,
-        draws=draws_and_seed[0], seed=draws_and_seed[1], digest=_digest(data), sweeps=sweeps)
+        draws=draws_and_seed[0], seed=draws_and_seed[1], digest=_digest(data), sweeps=sweeps,
+        warnings=tuple(f"{file}: {text}" for text in aggregate_warnings(lists)))
     if not sweeps:
         return scenario
     return _with_variants(scenario, data)

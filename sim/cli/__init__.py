@@ -5,6 +5,6 @@ below. Every :class:`~sim.errors.SimError` becomes one line on stderr and exit c
 """
 
 from sim.cli.group import main
-from sim.cli import check, compare, pictures, run, tally  # noqa: F401  (registers commands)
+from sim.cli import check, coalitions, compare, pictures, run, tally  # noqa: F401  (registers)
 
 __all__ = ["main"]

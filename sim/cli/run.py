@@ -45,6 +45,8 @@ def run_command(ctx, paths, draws, seed, out, workers, dask_address, as_json, qu
     130: finished scenarios keep their results and no partial file is left.
     """
     scenarios, failures = _load_all(scenario_paths(paths))
+    for warning in (text for scenario in scenarios for text in scenario.warnings):
+        click.echo(f"warning: {warning}", err=True)
     documents = []
     # The scenario itself, then each sweep variant: the progress bar's total.
     total = sum((draws or scenario.draws) * (1 + scenario.sweep_size) for scenario in scenarios)

@@ -9,7 +9,7 @@ number of workers or any executor.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import numpy as np
@@ -18,7 +18,7 @@ from sim.campaign.run import run_campaign
 from sim.count.official import count_votes, draw_turnout
 from sim.engine.executors import local_executor
 from sim.engine.summary import Layout, Outcome, SeatSummary
-from sim.law.allocate import allocate_by_list, block_draws
+from sim.law.allocate import Allocation, allocate_by_list, block_draws
 from sim.polls.priors import SourcePrior, draw_support, source_priors, source_weights
 from sim.scenario import Scenario
 
@@ -68,16 +68,33 @@ def run_chunk(scenario: Scenario, priors: tuple[SourcePrior, ...], entropy: int,
     for start in range(0, size, step):
         block = slice(start, start + step)
         votes = np.ascontiguousarray(stages.votes[:, block])
-        allocation = allocate_by_list(votes[:ballot.n_lists], scenario.system,
-                                      against_all=ballot.against_all_votes(votes),
-                                      invalid=_part(stages.invalid, block))
+        allocation = _allocate(scenario, votes, _part(stages.invalid, block))
         summary.add(Outcome(allocation.seats, allocation.passed, stages.shares(votes),
-                            allocation.runner_up, genuine=_part(stages.genuine, block),
+                            allocation.runner_up, cap_binding=allocation.cap_binding,
+                            tie_decided=allocation.tie_decided,
+                            genuine=_part(stages.genuine, block),
                             turnout=_part(stages.turnout, block),
                             withdrawn=_part(stages.withdrawn, block),
                             endorsed=None if stages.endorsed is None else
                             {key: value[block] for key, value in stages.endorsed.items()}))
     return summary
+
+
+def _allocate(scenario: Scenario, votes: np.ndarray, invalid: np.ndarray | None) -> Allocation:
+    """Seats for a block of votes ``(n_options, n)``; lists that take no seats (aggregates)
+    count in the threshold base only, and get rows of zero seats."""
+    ballot = scenario.ballot
+    lists, seat_rows = votes[:ballot.n_lists], ballot.seat_rows
+    if seat_rows is None:
+        return allocate_by_list(lists, scenario.system, invalid=invalid,
+                                against_all=ballot.against_all_votes(votes))
+    allocation = allocate_by_list(np.ascontiguousarray(lists[seat_rows]), scenario.system,
+                                  invalid=invalid, against_all=ballot.against_all_votes(votes),
+                                  unseated=lists[ballot.aggregate_rows].sum(axis=0))
+    seats = np.zeros(lists.shape, dtype=np.int64)
+    passed = np.zeros(lists.shape, dtype=bool)
+    seats[seat_rows], passed[seat_rows] = allocation.seats, allocation.passed
+    return replace(allocation, seats=seats, passed=passed)
 
 
 def _part(array: np.ndarray | None, block: slice) -> np.ndarray | None:

@@ -6,6 +6,7 @@ tables; the seat allocation itself is in :mod:`sim.law.allocate`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -22,6 +23,7 @@ class PartyList:
     name: str
     bloc: str | None
     color: str | None
+    aggregate: bool = False  # stands for several parties: counts in the base, takes no seats
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -74,14 +76,32 @@ def _bloc_of(entry: Table, blocs: tuple[Bloc, ...]) -> str | None:
 def read_lists(table: Table, blocs: tuple[Bloc, ...]) -> tuple[PartyList, ...]:
     lists = []
     for list_id, entry in table.entries():
-        entry.check_keys(("name", "bloc", "color"))
+        entry.check_keys(("name", "bloc", "color", "aggregate"))
         if list_id in RESERVED_IDS:
             raise table.error(list_id, entry.data, "is a reserved name, not a list id")
         lists.append(PartyList(id=list_id, name=entry.string("name", list_id),
-                               bloc=_bloc_of(entry, blocs), color=entry.string("color")))
+                               bloc=_bloc_of(entry, blocs), color=entry.string("color"),
+                               aggregate=entry.boolean("aggregate", False)))
     if not lists:
         raise ScenarioError("lists", {}, "must declare at least one list")
+    if all(item.aggregate for item in lists):
+        raise ScenarioError("lists", [item.id for item in lists],
+                            "every list is an aggregate: at least one must be able to win seats")
     return tuple(lists)
+
+
+_AGGREGATE_WORDS = re.compile(r"\b(others?|other parties|small parties|the rest)\b",
+                              re.IGNORECASE)
+
+
+def aggregate_warnings(lists: tuple[PartyList, ...]) -> list[str]:
+    """Lists whose id or name reads like "others" but that may win seats."""
+    return [f"lists.{item.id}: {item.name!r} reads like an aggregate of several parties but "
+            "may win seats; if it stands for them, add aggregate = true to [lists."
+            f"{item.id}] (it then counts in the threshold base and takes no seats)"
+            for item in lists if not item.aggregate
+            and (_AGGREGATE_WORDS.search(item.id.replace("-", " ").replace("_", " "))
+                 or _AGGREGATE_WORDS.search(item.name))]
 
 
 def read_appointed(table: Table, blocs: tuple[Bloc, ...]) -> tuple[AppointedSeats, ...]:

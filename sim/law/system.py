@@ -92,6 +92,34 @@ class ElectoralSystem:
         return Fraction(repr(float(self.threshold)))
 
 
+METHOD_NAMES = {"hare": "Hare quota with largest remainders",
+                "droop": "Droop quota with largest remainders", "dhondt": "D'Hondt",
+                "sainte-lague": "Sainte-Laguë", "modified-sainte-lague":
+                "modified Sainte-Laguë (first divisor 1.4)"}
+BASE_NAMES = {"valid": "the valid votes (lists and against-all)", "lists": "the list votes",
+              "ballots": "all ballots (valid and invalid)"}
+
+
+def describe_rules(system: ElectoralSystem) -> list[str]:
+    """Every rule of the system in force, one sentence each, for results and reports."""
+    method = METHOD_NAMES.get(system.method, system.method)
+    rules = [f"{system.seats} seats shared by {method} among the lists with at least "
+             f"{100 * system.threshold:g}% of {BASE_NAMES[system.threshold_base]}."]
+    if system.runner_up is not None:
+        rules.append(f"Runner-up rule: when only one list passes, the list with the next most "
+                     f"votes is admitted and gets max({system.runner_up.min_seats}, "
+                     f"floor({system.runner_up.factor:g} x its share of the two lists' votes "
+                     f"x {system.seats})) seats; the leading list the rest.")
+    if system.cap is not None:
+        rules.append(f"Cap: no list holds more than {system.cap} seats; a capped list keeps "
+                     f"{system.cap} and its surplus is shared among the other passing lists by "
+                     "the same method (again, until no list exceeds the cap).")
+    rules.append("Equal remainders or quotients go to the earlier-registered list." if
+                 system.tie_break == "order" else "Equal remainders or quotients go to the "
+                 "list with more votes, then to the earlier-registered one.")
+    return rules
+
+
 def _check_choice(key: str, value: object, known: tuple[str, ...]) -> None:
     if value not in known:
         raise InvalidValue(key, value, f"must be one of {', '.join(known)}")

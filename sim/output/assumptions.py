@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sim.law.system import describe_rules
 from sim.polls.priors import SourcePrior
 from sim.scenario import Scenario
 
@@ -14,11 +15,18 @@ def assumptions(scenario: Scenario, priors: tuple[SourcePrior, ...]) -> dict:
                    "threshold_base": scenario.system.threshold_base,
                    "method": scenario.system.method,
                    "runner_up": scenario.system.runner_up is not None,
+                   "cap": scenario.system.cap,
                    "appointed": {a.name: a.seats for a in scenario.appointed}},
+        "rules": describe_rules(scenario.system) + [
+            f"{a.name}: {a.seats} seats not elected from the lists"
+            + (f", counted with {a.bloc}" if a.bloc else "") + "." for a in scenario.appointed
+        ] + [f"{item.name} stands for several parties: it counts in the threshold base and "
+             "the shares, and takes no seats." for item in scenario.lists if item.aggregate],
         "sources": [{
             "name": source.name, "weight": round(source.weight / weights, 6),
             "undecided": round(prior.undecided, 6),
             "house_effects": source.house_effects, "fill": source.fill,
+            "half_life_days": source.half_life_days,
             "polls": [{"pollster": poll.pollster, "n": poll.n,
                        "fieldwork_end": poll.fieldwork_end and poll.fieldwork_end.isoformat(),
                        "shares": poll.shares} for poll in scenario.polls

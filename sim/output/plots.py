@@ -20,8 +20,11 @@ from sim.law.allocate import allocate
 from sim.law.system import ElectoralSystem
 
 DPI = 100
-# tab10 without its grey, which is kept for appointed seats and blocs.
-PALETTE = [color for i, color in enumerate(matplotlib.colormaps["tab10"].colors) if i != 7]
+# Colour-blind safe and distinct: Okabe & Ito's eight, then Paul Tol's "muted" nine; grey
+# is kept for appointed seats and blocs.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
+           "#000000", "#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77",
+           "#CC6677", "#882255", "#AA4499"]
 APPOINTED_COLOR = "#9e9e9e"
 
 
@@ -32,20 +35,21 @@ def list_colors(documents: list[dict]) -> dict[str, str]:
     for document in documents:
         for item in document.get("summary", {}).get("lists", []):
             if item["id"] not in colors:
-                colors[item["id"]] = item.get("color") or matplotlib.colors.to_hex(
-                    PALETTE[len(colors) % len(PALETTE)])
+                colors[item["id"]] = item.get("color") or PALETTE[len(colors) % len(PALETTE)]
     return colors
 
 
 def seat_distributions(document: dict, colors: dict[str, str]):
-    """One panel per list (seat histogram, 90% interval, P(pass)), then one per bloc with
-    its majority lines."""
+    """One panel per list that wins a seat in some draw (seat histogram, 90% interval,
+    P(pass)), then one per bloc with its majority lines; the lists left out are named."""
     summary = document["summary"]
-    panels = [("list", item) for item in summary["lists"]] + \
+    seated = [item for item in summary["lists"] if len(item["seats"]["histogram"]) > 1]
+    panels = [("list", item) for item in seated] + \
         [("bloc", bloc) for bloc in summary["blocs"]]
     columns = 3
     rows = -(-len(panels) // columns)
-    figure, axes = _subplots(rows, columns, figsize=(12, 2.8 * rows), squeeze=False)
+    figure, axes = _subplots(rows, columns, figsize=(12, 2.8 * rows), squeeze=False,
+                             layout="constrained")
     needed = summary["parliament"]["seats_needed"]
     for ax, (kind, item) in zip(axes.flat, panels):
         counts = np.array(item["seats"]["histogram"], dtype=float)
@@ -74,7 +78,10 @@ def seat_distributions(document: dict, colors: dict[str, str]):
     for ax in list(axes.flat)[len(panels):]:
         ax.set_visible(False)
     figure.suptitle(document["scenario"]["title"], fontsize=13)
-    figure.tight_layout()
+    left_out = [item["name"] for item in summary["lists"] if item not in seated]
+    if left_out:
+        figure.supxlabel("No seat in any draw: " + ", ".join(left_out), fontsize=9,
+                         color="#555555", wrap=True)
     return figure
 
 
@@ -99,7 +106,7 @@ def hemicycle(document: dict, colors: dict[str, str]):
     fill = [APPOINTED_COLOR] * appointed + \
         [colors[item] for item, n in seats.items() for _ in range(n)]
     x, y = _arc_positions(len(fill))
-    figure, ax = _subplots(figsize=(9, 5.2))
+    figure, ax = _subplots(figsize=(9, 5.2), layout="constrained")
     ax.scatter(x, y, s=min(90, 9000 / len(fill)), c=fill, edgecolors="white", linewidths=0.5)
     for line, needed in parliament["seats_needed"].items():
         angle = np.pi * (1 - (needed - 0.5) / len(fill))
@@ -109,16 +116,17 @@ def hemicycle(document: dict, colors: dict[str, str]):
                 color="firebrick", fontsize=9, ha="center")
     names = {item["id"]: item["name"] for item in summary["lists"]}
     handles = [Line2D([], [], marker="o", ls="", color=APPOINTED_COLOR,
-                          label=f"appointed {appointed}")] if appointed else []
+                      label=f"appointed {appointed}")] if appointed else []
     handles += [Line2D([], [], marker="o", ls="", color=colors[item],
-                           label=f"{names[item]} {n}") for item, n in seats.items() if n]
-    ax.legend(handles=handles, loc="lower center", ncol=min(4, len(handles)), frameon=False,
-              bbox_to_anchor=(0.5, -0.12), fontsize=10)
+                       label=f"{names[item]} {n}") for item, n in seats.items() if n]
+    longest = max(len(handle.get_label()) for handle in handles)
+    # Below the arc, in as many columns as the labels' length allows in the figure's width.
+    figure.legend(handles=handles, loc="outside lower center", frameon=False, fontsize=10,
+                  ncol=max(1, min(4, len(handles), 100 // longest)))
     ax.set_aspect("equal")
     ax.axis("off")
     ax.set_title(f"{document['scenario']['title']}\ntypical composition (from mean seats)",
                  fontsize=12)
-    figure.tight_layout()
     return figure
 
 
@@ -193,9 +201,9 @@ def sweep(document: dict, colors: dict[str, str]):
     return figure
 
 
-def _subplots(*args, figsize: tuple[float, float], **kwargs):
+def _subplots(*args, figsize: tuple[float, float], layout: str | None = None, **kwargs):
     """A new figure (not registered with pyplot) and its axes."""
-    figure = Figure(figsize=figsize)
+    figure = Figure(figsize=figsize, layout=layout)
     return figure, figure.subplots(*args, **kwargs)
 
 
@@ -205,5 +213,7 @@ def image_bytes(figure, fmt: str = "png") -> bytes:
     metadata = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
     buffer = io.BytesIO()
     with matplotlib.rc_context({"svg.hashsalt": "elsim"}):
-        figure.savefig(buffer, format=fmt, dpi=DPI, metadata=metadata)
+        # A tight box around every artist: long titles and legends are never cut off.
+        figure.savefig(buffer, format=fmt, dpi=DPI, metadata=metadata, bbox_inches="tight",
+                       pad_inches=0.15)
     return buffer.getvalue()

@@ -26,9 +26,24 @@ def scenario_table(document: dict) -> str:
         endorsed = ", ".join(f"{names.get(key, key)} {percent(p)}"
                              for key, p in endorser["endorsed_on_election_day"].items())
         lines.append(f"{endorser['name']} endorses on election day: {endorsed}.")
-    if parliament["p_runner_up"] > 0:
-        lines.append(f"Runner-up rule triggered in {percent(parliament['p_runner_up'])} of draws.")
+    lines += ["", "Rules in force:"] + [f"- {rule}" for rule in
+                                        document.get("assumptions", {}).get("rules", [])]
+    acted = rules_acted(document)
+    if acted:
+        lines.append(f"Special rules acted: {acted}.")
     return "\n".join(lines) + "\n"
+
+
+def rules_acted(document: dict) -> str:
+    """How often the runner-up rule, the cap and ties decided seats: each rule in force, and
+    any rule that acted."""
+    rules = document["summary"]["parliament"].get("rules", {})
+    system = document.get("assumptions", {}).get("system", {})
+    in_force = {"runner_up": system.get("runner_up"), "cap": system.get("cap") is not None,
+                "tie": False}
+    words = {"runner_up": "runner-up rule", "cap": "cap", "tie": "a tie decided a seat"}
+    return ", ".join(f"{words[name]} in {percent(p)} of draws" for name, p in rules.items()
+                     if p > 0 or in_force.get(name))
 
 
 def list_table(summary: dict) -> tuple[list[str], list[list[str]]]:
@@ -42,12 +57,20 @@ def list_table(summary: dict) -> tuple[list[str], list[list[str]]]:
     headers += ["P(withdrew)"] if campaigned else []
     rows = []
     for item in lists:
-        row = [item["name"], f"{item['seats']['mean']:.1f}",
-               f"{item['seats']['q05']}-{item['seats']['q95']}", percent(item["p_pass"]),
-               f"{100 * item['share']['mean']:.1f}%"]
+        if item.get("aggregate"):
+            row = [f"{item['name']} (no seats)", "-", "-", "-"]
+        else:
+            row = [item["name"], f"{item['seats']['mean']:.1f}",
+                   f"{item['seats']['q05']}-{item['seats']['q95']}", percent(item["p_pass"])]
+        row.append(f"{100 * item['share']['mean']:.1f}%")
         row += [f"{100 * item['support']['mean']:.1f}%"] if counted else []
         row += [percent(item["p_withdrawn"])] if campaigned else []
         rows.append(row)
+    if "against_all" in summary:
+        # Against-all takes no seats; its share is part of the threshold base.
+        rows.append(["Against all (no seats)", "-", "-", "-",
+                     f"{100 * summary['against_all']['share']['mean']:.1f}%"]
+                    + [""] * (len(headers) - 5))
     return headers, rows
 
 
