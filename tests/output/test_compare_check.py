@@ -62,6 +62,23 @@ def test_compare_runs_scenario_files_and_mixes_elections(tmp_path):
     assert all(len(group["rows"]) == 1 for group in data["lists"])
 
 
+def test_compare_groups_scenarios_of_different_houses():
+    mixed = [*PAIR, str(RESULTS / "demoscope.json"), str(RESULTS / "qogamdyq-pikir.json")]
+    data = json.loads(invoke("compare", "--format", "json", *mixed).output)
+    assert [house["scenarios"] for house in data["houses"]] == [
+        ["official-polls", "barometer"], ["demoscope", "qogamdyq-pikir"]]
+    assert data["houses"][1]["seats_needed"]["majority"] == 35  # of 69 list seats
+    # Differences are taken within a group: the 2023 scenario against the 2023 one.
+    amanat = next(group for group in data["lists"] if group["id"] == "amanat")["rows"]
+    assert amanat[1]["diff_mean"] == pytest.approx(amanat[1]["mean"] - amanat[0]["mean"],
+                                                   abs=1e-6)
+    table = invoke("compare", *mixed).output
+    assert "elect different houses or under different rules" in table
+    assert "107 seats (98 from lists), hare, threshold 7%, runner-up rule: official-polls, " \
+           "barometer" in table
+    assert "P(majority >= 54)" in table and "P(majority >= 35)" in table
+
+
 def test_compare_a_missing_result_is_exit_2(tmp_path):
     result = invoke("compare", tmp_path / "nope.json")
     assert result.exit_code == 2 and "no such result file" in result.output
