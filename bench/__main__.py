@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sys
 
-from bench import allocation, batch, campaign, engine
+from bench import allocation, batch, campaign, engine, inference
 
 SECTIONS = {"allocate": allocation.run, "engine": engine.run, "campaign": campaign.run,
-            "batch": batch.run}
+            "batch": batch.run, "infer": inference.run}
 
 
 def main(argv: list[str]) -> None:

@@ -12,8 +12,8 @@ from sim.cli.common import scenario_paths
 from sim.engine.distributed import DaskExecutor
 from sim.engine.executors import ProcessExecutor
 from sim.engine.simulate import simulate
-from sim.scenario import load_scenario
 from sim.engine.sweep import run_sweep
+from sim.scenario import load_scenario
 
 ROOT = Path(__file__).parent.parent
 BATCH = [str(ROOT / "scenarios" / "kz-2021"), str(ROOT / "scenarios" / "kz-2023")]

@@ -43,7 +43,7 @@ class InvalidValue(SimError, ValueError):
             return f"{where}{self.key} = {self.value!r}: {self.rule}"
         return f"{where}{self.rule}"
 
-    def located(self, file: str, prefix: str = "") -> "ScenarioError":
+    def located(self, file: str, prefix: str = "") -> ScenarioError:
         """The same error placed in ``file`` under the key path ``prefix``."""
         key = f"{prefix}.{self.key}" if prefix and self.key else (prefix or self.key)
         return ScenarioError(key, self.value, self.rule, file=file)

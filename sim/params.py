@@ -3,17 +3,19 @@
 In a scenario file, wherever a campaign or count parameter is accepted, one may write
 ``0.6`` or ``{ normal = [mean, sd] }``, ``{ uniform = [low, high] }``,
 ``{ beta = [a, b] }`` or ``{ triangular = [low, mode, high] }``. Draws of a normal are
-clipped to the parameter's range (e.g. [0, 1] for a probability).
+clipped to the parameter's range (e.g. [0, 1] for a probability). Every number must be
+finite, and a distribution's arguments valid for it, so that no draw is NaN or infinite.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from sim.tables import Table, is_number
 from sim.errors import ScenarioError
+from sim.tables import MAX_MAGNITUDE, Table, is_number
 
 DISTRIBUTIONS = {"normal": 2, "uniform": 2, "beta": 2, "triangular": 3}
 
@@ -38,7 +40,7 @@ class Param:
         elif self.kind == "beta":
             values = rng.beta(self.args[0], self.args[1], n)
         else:
-            values = rng.triangular(*self.args, size=n)
+            values = rng.triangular(self.args[0], self.args[1], self.args[2], size=n)
         return np.clip(values, self.low, self.high)
 
     def describe(self) -> str:
@@ -56,6 +58,8 @@ def read_param(table: Table, name: str, default: float | None = None, *,
         return None
     where = table.path(name)
     if is_number(value):
+        if not math.isfinite(value):
+            raise ScenarioError(where, value, "must be a finite number", file=table.file)
         if not low <= value <= high:
             raise ScenarioError(where, value, _range_rule(low, high), file=table.file)
         return Param("fixed", (float(value),), low, high)
@@ -68,6 +72,9 @@ def read_param(table: Table, name: str, default: float | None = None, *,
             map(is_number, args)):
         raise ScenarioError(f"{where}.{kind}", args,
                             f"must be {DISTRIBUTIONS[kind]} numbers", file=table.file)
+    if not all(math.isfinite(a) and abs(a) <= MAX_MAGNITUDE for a in args):
+        raise ScenarioError(f"{where}.{kind}", args, f"must be finite numbers of at most "
+                            f"{MAX_MAGNITUDE:.0e} in size", file=table.file)
     _check_arguments(f"{where}.{kind}", kind, args, low, high, table.file)
     return Param(kind, tuple(float(a) for a in args), low, high)
 
@@ -84,8 +91,8 @@ def _check_arguments(where, kind, args, low, high, file) -> None:
         fail("a and b must be positive")
     if kind == "beta" and (low > 0 or high < 1):
         fail(f"a beta gives values in [0, 1], outside this parameter's {_range_rule(low, high)}")
-    if kind == "triangular" and not args[0] <= args[1] <= args[2]:
-        fail("must be ordered low <= mode <= high")
+    if kind == "triangular" and not (args[0] <= args[1] <= args[2] and args[0] < args[2]):
+        fail("must be ordered low <= mode <= high, with low < high")
     if kind in ("uniform", "triangular") and (args[0] < low or args[-1] > high):
         fail(_range_rule(low, high))
     if kind == "normal" and not low <= args[0] <= high:

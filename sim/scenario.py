@@ -13,23 +13,35 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from sim.ballot import Ballot
 from sim.campaign.spec import Campaign, read_campaign
 from sim.count.spec import CountModel, read_count
 from sim.errors import ScenarioError, ScenarioProblems
-from sim.law.house import (AppointedSeats, Bloc, MajorityLine, PartyList, aggregate_warnings,
-                           read_appointed, read_blocs, read_lists, read_majorities)
+from sim.law.house import (
+    AppointedSeats,
+    Bloc,
+    MajorityLine,
+    PartyList,
+    aggregate_warnings,
+    read_appointed,
+    read_blocs,
+    read_lists,
+    read_majorities,
+)
 from sim.law.system import ElectoralSystem, read_system
+from sim.limits import DRAWS_RULE, MAX_DRAWS
 from sim.polls.spec import Model, Poll, Source, read_model, read_polls, read_sources
 from sim.tables import Table, read_toml
 from sim.variants import SweepAxis, Variant, read_sweeps, sweep_data
 
-TOP_KEYS = ("extends", "title", "notes", "system", "ballot", "lists", "blocs", "appointed",
-            "majorities", "sources", "poll", "model", "campaign", "count", "run", "sweep")
+TOP_KEYS = ("extends", "title", "notes", "group", "order", "system", "ballot", "lists", "blocs",
+            "appointed", "majorities", "sources", "poll", "model", "campaign", "count", "run",
+            "sweep")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -39,6 +51,10 @@ class Scenario:
     path: str
     title: str
     notes: str
+    # Where the report puts the scenario: its group (None: grouped by law and house) and its
+    # place in the group (None: after those with an order, by file name).
+    group: str | None
+    order: float | None
     system: ElectoralSystem
     ballot: Ballot
     lists: tuple[PartyList, ...]
@@ -82,7 +98,12 @@ class Scenario:
 
 def load_scenario(path: str | Path) -> Scenario:
     """Read, merge (``extends``) and validate a scenario file, its sweep variants included."""
-    return build_scenario(_resolve(Path(path), ()), str(path))
+    return build_scenario(resolved_table(path), str(path))
+
+
+def resolved_table(path: str | Path) -> dict[str, Any]:
+    """A scenario file's TOML table with its ``extends`` bases merged in, not validated."""
+    return _resolve(Path(path), (), _extends_roots(Path(path)))
 
 
 def build_scenario(data: dict[str, Any], file: str) -> Scenario:
@@ -101,6 +122,8 @@ def build_scenario(data: dict[str, Any], file: str) -> Scenario:
     section(lambda: top.check_keys(TOP_KEYS))
     title = section(lambda: top.string("title", Path(file).stem))
     notes = section(lambda: top.string("notes", ""))
+    group = section(lambda: _group(top))
+    order = section(lambda: _order(top))
     system = section(lambda: read_system(top.table("system", required=True)))
     blocs = section(lambda: read_blocs(top.table("blocs")))
     # A section that depends on a failed one is skipped: its errors would only echo.
@@ -130,8 +153,8 @@ def build_scenario(data: dict[str, Any], file: str) -> Scenario:
     if problems:
         raise ScenarioProblems(problems) if len(problems) > 1 else problems[0]
     scenario = Scenario(
-        path=file, title=title, notes=notes.strip(), system=system, ballot=ballot,
-        lists=lists, blocs=blocs, appointed=appointed, majorities=majorities,
+        path=file, title=title, notes=notes.strip(), group=group, order=order, system=system,
+        ballot=ballot, lists=lists, blocs=blocs, appointed=appointed, majorities=majorities,
         sources=sources, polls=polls, model=model, campaign=campaign, count=count,
         draws=draws_and_seed[0], seed=draws_and_seed[1], digest=_digest(data), sweeps=sweeps,
         warnings=tuple(f"{file}: {text}" for text in aggregate_warnings(lists)))
@@ -152,8 +175,16 @@ def _with_variants(scenario: Scenario, data: dict[str, Any]) -> Scenario:
     return replace(scenario, variants=tuple(variants))
 
 
-def _resolve(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
-    """The file's table with its ``extends`` base merged underneath, recursively."""
+def _extends_roots(path: Path) -> tuple[Path, ...]:
+    """Where ``extends`` may reach: the scenario's own folder (and below), and the nearest
+    folder above it named ``scenarios`` (the project's scenarios), when there is one."""
+    folder = path.resolve().parent
+    return (folder, *[p for p in folder.parents if p.name == "scenarios"][:1])
+
+
+def _resolve(path: Path, chain: tuple[Path, ...], roots: tuple[Path, ...]) -> dict[str, Any]:
+    """The file's table with its ``extends`` base merged underneath, recursively; a base
+    outside ``roots`` is refused before it is opened, so no other file is read or quoted."""
     resolved = path.resolve()
     if resolved in chain:
         cycle = " -> ".join(str(p) for p in (*chain, resolved))
@@ -166,9 +197,13 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
     if not isinstance(base, str):
         raise ScenarioError("extends", base, "must be a path (a string)", file=str(path))
     base_path = path.parent / base
+    if not any(base_path.resolve().is_relative_to(root) for root in roots):
+        raise ScenarioError("extends", base, "must name a file in the scenario's own folder "
+                            "(or below it) or in the project's scenarios/ folder",
+                            file=str(path))
     if not base_path.is_file():
         raise ScenarioError("extends", base, f"no such file: {base_path}", file=str(path))
-    return _merge(_resolve(base_path, (*chain, resolved)), data)
+    return _merge(_resolve(base_path, (*chain, resolved), roots), data)
 
 
 def _against_all_on_ballot(table: Table) -> bool:
@@ -176,9 +211,25 @@ def _against_all_on_ballot(table: Table) -> bool:
     return table.boolean("against_all", False)
 
 
+def _group(top: Table) -> str | None:
+    group = top.string("group")
+    if group is not None and not group.strip():
+        raise top.error("group", group, "must name the group (a non-empty string)")
+    return group
+
+
+def _order(top: Table) -> float | None:
+    order = top.number("order")
+    # A whole number stays one in result files ("order": 2, not 2.0).
+    return int(order) if order is not None and order.is_integer() else order
+
+
 def _draws_and_seed(table: Table) -> tuple[int, int | None]:
     table.check_keys(("draws", "seed"))
-    return table.integer("draws", 100_000, low=1), table.integer("seed", low=0)
+    draws = table.integer("draws", 100_000, low=1)
+    if draws > MAX_DRAWS:
+        raise table.error("draws", draws, DRAWS_RULE)
+    return draws, table.integer("seed", low=0, high=2**128 - 1)
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

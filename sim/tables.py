@@ -3,17 +3,26 @@
 The ground of every scenario reader: each stage package reads its own part of a scenario
 through :class:`Table`, so every number passes the same checks and every message has the
 same shape.
+
+Every number is checked to be finite (TOML allows ``inf`` and ``nan``) and within a range:
+the key's own, or else :data:`MAX_MAGNITUDE`, so that nothing read from a file can overflow
+the engine's arithmetic. Files are read as UTF-8; a message quotes only the value of the key
+it names, never other contents of the file.
 """
 
 from __future__ import annotations
 
 import difflib
+import math
 import tomllib
+from collections.abc import Iterable
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from sim.errors import ScenarioError
+
+MAX_MAGNITUDE = 10**15  # any number or whole number without a range of its own
 
 
 def is_number(value: Any) -> bool:
@@ -24,12 +33,22 @@ def is_number(value: Any) -> bool:
 def read_toml(path: Path) -> dict[str, Any]:
     """The parsed file; a missing or malformed file is a :class:`ScenarioError`."""
     try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
+        raw = Path(path).read_bytes()
     except FileNotFoundError:
         raise ScenarioError("", None, "file not found", file=str(path)) from None
     except IsADirectoryError:
         raise ScenarioError("", None, "is a folder, not a file", file=str(path)) from None
+    except OSError as error:
+        raise ScenarioError("", None, f"cannot be read ({error.strerror})",
+                            file=str(path)) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise ScenarioError("", None, f"is not UTF-8 text (byte {raw[error.start]:#04x} on "
+                            f"line {line}); save it as UTF-8", file=str(path)) from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ScenarioError("", None, f"not valid TOML: {error}", file=str(path)) from None
 
@@ -64,7 +83,7 @@ class Table:
     def names(self) -> list[str]:
         return list(self.data)
 
-    def entries(self) -> list[tuple[str, "Table"]]:
+    def entries(self) -> list[tuple[str, Table]]:
         """The named sub-tables, such as each list of ``[lists]``, in declared order."""
         return [(name, self.table(name)) for name in self.names()]
 
@@ -99,13 +118,13 @@ class Table:
             return default
         return self.data[name]
 
-    def table(self, name: str, *, required: bool = False) -> "Table":
+    def table(self, name: str, *, required: bool = False) -> Table:
         value = self.raw(name, {}, required=required)
         if not isinstance(value, dict):
             raise self.error(name, value, "must be a table")
         return Table(value, self.file, self.path(name))
 
-    def tables(self, name: str) -> list["Table"]:
+    def tables(self, name: str) -> list[Table]:
         """An array of tables (``[[name]]``)."""
         value = self.raw(name, [])
         if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
@@ -137,6 +156,7 @@ class Table:
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.error(name, value, "must be a whole number")
         _check_range(self, name, value, low, high)
+        _check_magnitude(self, name, value, high)
         return value
 
     def number(self, name: str, default: float | None = None, *, required: bool = False,
@@ -146,7 +166,10 @@ class Table:
             return None
         if not is_number(value) or value != value:
             raise self.error(name, value, "must be a number")
+        if not math.isfinite(value):
+            raise self.error(name, value, "must be a finite number")
         _check_range(self, name, value, low, high)
+        _check_magnitude(self, name, value, high)
         return float(value)
 
     def fraction(self, name: str, *, required: bool = False) -> Fraction | None:
@@ -158,7 +181,7 @@ class Table:
             if isinstance(value, bool):
                 raise ValueError
             result = Fraction(value) if isinstance(value, str) else Fraction(repr(float(value)))
-        except (ValueError, TypeError, ZeroDivisionError):
+        except (ValueError, TypeError, ZeroDivisionError, OverflowError):
             raise self.error(name, value, 'must be a number or a fraction such as "2/3"') from None
         if not 0 < result <= 1:
             raise self.error(name, value, "must be between 0 and 1")
@@ -172,3 +195,9 @@ def _check_range(table: Table, name: str, value, low, high) -> None:
         raise table.error(name, value, f"must be at least {low}")
     if high is not None and value > high:
         raise table.error(name, value, f"must be at most {high}")
+
+
+def _check_magnitude(table: Table, name: str, value, high) -> None:
+    """Without a maximum of its own, a number stays within :data:`MAX_MAGNITUDE`."""
+    if high is None and abs(value) > MAX_MAGNITUDE:
+        raise table.error(name, value, f"must be at most {MAX_MAGNITUDE:.0e} in size")

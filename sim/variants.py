@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import copy
 import itertools
+import math
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from sim.errors import ScenarioError
+from sim.limits import MAX_SWEEP_VARIANTS
 from sim.tables import Table, is_number
 
 if TYPE_CHECKING:
@@ -36,7 +39,7 @@ class Variant:
     """One combination of swept values (axis id -> value) and the scenario it gives."""
 
     values: dict[str, float]
-    scenario: "Scenario"
+    scenario: Scenario
 
 
 def read_sweeps(table: Table, data: dict[str, Any]) -> tuple[SweepAxis, ...]:
@@ -52,11 +55,18 @@ def read_sweeps(table: Table, data: dict[str, Any]) -> tuple[SweepAxis, ...]:
         values = entry.raw("values", required=True)
         if not isinstance(values, list) or not values or not all(map(is_number, values)):
             raise entry.error("values", values, "must be a non-empty array of numbers")
+        if not all(map(math.isfinite, values)):
+            raise entry.error("values", values, "must be finite numbers")
         axes.append(SweepAxis(id=axis_id, key=keys[0], values=tuple(values),
                               complement=keys[1]))
     if len(axes) > MAX_SWEEP_AXES:
         raise ScenarioError("sweep", list(table.data), f"may vary at most {MAX_SWEEP_AXES} "
                             "parameters")
+    size = math.prod(len(axis.values) for axis in axes)
+    if size > MAX_SWEEP_VARIANTS:
+        raise ScenarioError("sweep", f"{size} variants", f"may have at most "
+                            f"{MAX_SWEEP_VARIANTS} variants; sweep fewer values, or split the "
+                            "sweep into several scenario files")
     return tuple(axes)
 
 

@@ -79,8 +79,8 @@ def test_allocate_keeps_the_exact_threshold(runner, tmp_path):
     (GOOD_TALLY.replace("seats = 10", 'seats = "ten"'),
      "system.seats = 'ten': must be a whole number"),
     (GOOD_TALLY.replace("seats = 10", "seats = 0"),
-     "system.seats = 0: must be a whole number of at least 1"),
-    (GOOD_TALLY.replace("a = 50", "a = -50"), "votes.a = -50: must be at least 0"),
+     "system.seats = 0: must be a whole number between 1 and 10000"),
+    (GOOD_TALLY.replace("a = 50", "a = -50"), "votes.a = -50: must be between 0 and 2000000000"),
     (GOOD_TALLY + 'method = "imperiali"\n', "votes.method = 'imperiali': must be a whole number"),
     (GOOD_TALLY.replace("threshold = 0.07", 'threshold = 0.07\nmethod = "imperiali"'),
      "system.method = 'imperiali': must be one of hare, droop, dhondt"),
@@ -154,8 +154,8 @@ def test_validate_names_all_problems_of_a_bad_file(runner, tmp_path):
     result = runner.invoke(main, ["validate", str(path)])
     assert result.exit_code == 2
     assert result.output.splitlines() == [
-        f"error: {path}: system.seats = 0: must be a whole number of at least 1",
-        f"{path}: poll[0].n = 0: must be at least 1"]
+        f"error: {path}: system.seats = 0: must be a whole number between 1 and 10000",
+        f"{path}: poll[0].n = 0: must be between 1 and 100000000"]
 
 
 def test_validate_good_files(runner):

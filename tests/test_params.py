@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from sim.tables import Table
 from sim.errors import ScenarioError
 from sim.params import read_param
+from sim.tables import Table
 
 
 def param(value, **bounds):

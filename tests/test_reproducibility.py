@@ -9,11 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from sim.engine.executors import SerialExecutor
 from sim.engine.simulate import run_chunk, simulate
+from sim.inference.abc import infer
+from sim.inference.observed import Observed
 from sim.polls.priors import draw_support
-from tests.scenario_text import scenario_priors
 from sim.scenario import load_scenario
-from tests.scenario_text import MINIMAL, write_scenario
+from tests.scenario_text import MINIMAL, scenario_priors, write_scenario
 
 ROOT = Path(__file__).parent.parent
 MIXTURE = ROOT / "scenarios" / "kz-2021" / "mixture.toml"
@@ -37,6 +39,10 @@ STOCHASTIC = {
         *scenario_priors(s), s.model, 1_000, rng=np.random.default_rng(seed))[0],
     "run_chunk": lambda s, seed: chunk(s, seed, 0, 1_000).seat_hist,
     "simulate": lambda s, seed: json.dumps(summary_of(simulate(s, draws=3_000, seed=seed))),
+    "infer": lambda s, seed: infer(
+        s, Observed(path="observed", names=s.options, values=np.array([50.0, 30.0, 20.0])),
+        draws=20_000, accept=200, executor=SerialExecutor(), seed=seed,
+        chunk_draws=5_000).accepted.key,
 }
 
 

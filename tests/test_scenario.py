@@ -86,10 +86,11 @@ RULES = [
      "lists.b.bloc = 'opposition': names no bloc in [blocs] (gov, opp)"),
     ('source = "poll"', 'source = "pol"',
      "poll[0].source = 'pol': names no source in [sources] (poll)"),
-    ("n = 1000", "n = 0", "poll[0].n = 0: must be at least 1"),
+    ("n = 1000", "n = 0", "poll[0].n = 0: must be between 1 and 100000000"),
     ("n = 1000", 'n = "many"', "poll[0].n = 'many': must be a whole number"),
     ("n = 1000", "n = 1000\nsourse = 3", "poll[0].sourse = 3: unknown key; did you mean 'source'?"),
-    ("seats = 10", "seats = 0", "system.seats = 0: must be a whole number of at least 1"),
+    ("seats = 10", "seats = 0",
+     "system.seats = 0: must be a whole number between 1 and 10000"),
     ("threshold = 0.05", "threshold = 1.5", "system.threshold = 1.5: must be a fraction in [0, 1)"),
     ('[majorities.majority]\nfraction = "1/2"', '[majorities.majority]\nfraction = "3/2"',
      "majorities.majority.fraction = '3/2': must be between 0 and 1"),
@@ -102,7 +103,7 @@ RULES = [
     ("[run]\ndraws = 1000", "[run]\ndrawz = 1000",
      "run.drawz = 1000: unknown key; did you mean 'draws'?"),
     ('[sources.poll]\nname = "A pollster"', '[sources.poll]\nname = "A pollster"\nweight = -1',
-     "sources.poll.weight = -1: must be at least 0.0"),
+     "sources.poll.weight = -1: must be between 0.0 and 1000000.0"),
     ('[sources.poll]\nname = "A pollster"',
      '[sources.poll]\nname = "A pollster"\nhouse_effects = { z = 1.0 }',
      "sources.poll.house_effects.z = 1.0: names no list of this scenario (a, b, c)"),
@@ -119,10 +120,11 @@ RULES = [
      '[sources.poll]\nname = "A pollster"\nhalf_life_days = 30',
      "poll[0].fieldwork = None: a source with half_life_days needs every poll's fieldwork "
      "date and model.election_date"),
-    ("seats = 2\n", "seats = 0\n", "appointed.council.seats = 0: must be at least 1"),
+    ("seats = 2\n", "seats = 0\n", "appointed.council.seats = 0: must be between 1 and 10000"),
     ('title = "Test"', 'title = "Test"\nturnout = 0.6',
-     "turnout = 0.6: unknown key; known keys: extends, title, notes, system, ballot, lists, "
-     "blocs, appointed, majorities, sources, poll, model, campaign, count, run, sweep"),
+     "turnout = 0.6: unknown key; known keys: extends, title, notes, group, order, system, "
+     "ballot, lists, blocs, appointed, majorities, sources, poll, model, campaign, count, run, "
+     "sweep"),
     ("[lists.a]", "[lists.undecided]", "lists.undecided = {'name': 'A', 'bloc': 'gov'}: is a "
      "reserved name, not a list id"),
 ]

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 class Chain:
     """One endorser's backing in every draw of a chunk."""
 
-    def __init__(self, endorser: "Endorser", run: "CampaignRun"):
+    def __init__(self, endorser: Endorser, run: CampaignRun):
         ballot = run.ballot
         self.endorser = endorser
         self.run = run

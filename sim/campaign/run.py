@@ -23,6 +23,7 @@ from sim.ballot import Ballot
 from sim.campaign.chains import Chain
 from sim.campaign.spec import Campaign
 from sim.campaign.transfer import Transfer
+from sim.params import Param
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,11 +37,15 @@ class CampaignOutcome:
     withdrawn : ndarray of bool, shape (n_lists, n_draws)
     endorsed : dict of str to ndarray of int, shape (n_draws,)
         Per endorser, the row of the list it endorses on election day, or -1.
+    params : dict of str to ndarray, shape (n_draws,)
+        The uncertain parameters drawn once per draw, by key path in ``[campaign]``
+        (``drift_sd``, ``event[2].points``), for inference.
     """
 
     electorate: np.ndarray
     withdrawn: np.ndarray
     endorsed: dict[str, np.ndarray]
+    params: dict[str, np.ndarray]
 
 
 def run_campaign(campaign: Campaign, electorate: np.ndarray, ballot: Ballot, *,
@@ -64,7 +69,9 @@ class CampaignRun:
         self.rng = rng
         self.n_draws = electorate.shape[1]
         self.withdrawn = np.zeros((ballot.n_lists, self.n_draws), dtype=bool)
-        self.drift_sd = campaign.drift_sd.draw(self.n_draws, rng=rng)
+        self.params: dict[str, np.ndarray] = {}
+        self.event_key = ""
+        self.drift_sd = self.draw_param("drift_sd", campaign.drift_sd)
         self.drifted_until = np.zeros(self.n_draws)
         self.env = simpy.Environment()
         # Withdrawals waiting to happen, by (endorser, place of the target, day): the draws
@@ -73,18 +80,29 @@ class CampaignRun:
         self.chains = {e.id: Chain(e, self) for e in campaign.endorsers}
 
     def run(self) -> CampaignOutcome:
-        for event in self.campaign.events:
-            self.env.process(self._on_day(event))
+        for index, event in enumerate(self.campaign.events):
+            self.env.process(self._on_day(index, event))
         # Events on election day itself still happen before the vote.
         self.env.run(until=self.campaign.days + 0.5)
         self.drift(None, self.campaign.days)
         return CampaignOutcome(self.electorate, self.withdrawn,
-                               {key: chain.endorsed() for key, chain in self.chains.items()})
+                               {key: chain.endorsed() for key, chain in self.chains.items()},
+                               self.params)
 
-    def _on_day(self, event):
+    def _on_day(self, index: int, event):
         yield self.env.timeout(event.day)
         self.drift(None, self.env.now)
+        self.event_key = f"event[{index}]."
         event.act(self)
+        self.event_key = ""
+
+    def draw_param(self, name: str, param: Param) -> np.ndarray:
+        """One value of ``param`` per draw; an uncertain one is kept in :attr:`params` under
+        its key path (within the acting event's)."""
+        values = param.draw(self.n_draws, rng=self.rng)
+        if param.kind != "fixed":
+            self.params[self.event_key + name] = values
+        return values
 
     def every_draw(self) -> np.ndarray:
         return np.arange(self.n_draws)
@@ -165,11 +183,12 @@ class CampaignRun:
         rest = amount.copy()
         for option, fraction in transfer.fractions.items():
             row = self.ballot.row(option)
+            share: float | np.ndarray = fraction
             if row < self.ballot.n_lists:
                 # A list that has withdrawn in this draw takes nothing: its part goes on.
-                fraction = np.where(self.withdrawn[row, draws], 0.0, fraction)
-            self.electorate[row, draws] += amount * fraction
-            rest -= amount * fraction
+                share = np.where(self.withdrawn[row, draws], 0.0, fraction)
+            self.electorate[row, draws] += amount * share
+            rest -= amount * share
         receivers = self.ballot.voting(self.electorate)[:, draws]  # withdrawn lists hold 0
         total = receivers.sum(axis=0)
         share = np.where(total > 0, rest / np.maximum(total, 1e-300), 0.0)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sim.ballot import STAY_HOME, Ballot
 from sim.campaign.events import CampaignEvent, EventContext, read_event
 from sim.campaign.transfer import Transfer, read_transfer
+from sim.limits import MAX_DAYS, MAX_DRIFT_SD
 from sim.params import Param, read_param
 from sim.tables import Table, is_number
 
@@ -55,7 +56,7 @@ def read_campaign(table: Table, ballot: Ballot, election_date: dt.date | None) -
     """A :class:`Campaign` from the ``[campaign]`` table."""
     table.check_keys(("start", "days", "drift_sd", "endorsers", "reactions", "event"))
     start = table.raw("start")
-    if start is not None and not isinstance(start, dt.date):
+    if start is not None and (not isinstance(start, dt.date) or isinstance(start, dt.datetime)):
         raise table.error("start", start, "must be a date (2020-12-15)")
     if start is not None and election_date is not None:
         days = (election_date - start).days
@@ -63,7 +64,9 @@ def read_campaign(table: Table, ballot: Ballot, election_date: dt.date | None) -
             raise table.error("start", start, f"must not be after model.election_date "
                               f"({election_date})")
     else:
-        days = table.integer("days", required=True, low=0)
+        days = table.integer("days", required=True, low=0, high=MAX_DAYS)
+    if days > MAX_DAYS:
+        raise table.error("start", start, f"must be at most {MAX_DAYS} days before election day")
     endorsers = tuple(_endorser(name, entry, ballot.lists)
                       for name, entry in table.table("endorsers").entries())
     reactions_table = table.table("reactions")
@@ -72,7 +75,8 @@ def read_campaign(table: Table, ballot: Ballot, election_date: dt.date | None) -
     context = EventContext(ballot=ballot, start=start, days=days,
                            endorsers=tuple(e.id for e in endorsers))
     events = tuple(read_event(entry, context) for entry in table.tables("event"))
-    return Campaign(days=days, drift_sd=read_param(table, "drift_sd", 0.0, low=0.0),
+    return Campaign(days=days, drift_sd=read_param(table, "drift_sd", 0.0, low=0.0,
+                                                   high=MAX_DRIFT_SD),
                     events=events, endorsers=endorsers, reactions=reactions)
 
 
@@ -100,7 +104,8 @@ def _reaction(entry: Table, ballot: Ballot) -> Reaction:
     delay = entry.raw("delay", [0, 0])
     if not (isinstance(delay, list) and len(delay) == 2
             and all(is_number(d) and isinstance(d, int) for d in delay)
-            and 0 <= delay[0] <= delay[1]):
-        raise entry.error("delay", delay, "must be [first, last] whole days, 0 <= first <= last")
+            and 0 <= delay[0] <= delay[1] <= MAX_DAYS):
+        raise entry.error("delay", delay, "must be [first, last] whole days, "
+                          f"0 <= first <= last <= {MAX_DAYS}")
     return Reaction(probability=read_param(entry, "withdraw", required=True, low=0.0, high=1.0),
                     delay=(delay[0], delay[1]), transfer=read_transfer(entry, ballot))

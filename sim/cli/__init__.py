@@ -4,7 +4,8 @@ One module per command group; each registers its commands on :data:`main` when i
 below. Every :class:`~sim.errors.SimError` becomes one line on stderr and exit code 2.
 """
 
+from sim.cli import (  # noqa: F401  (each registers its commands)
+    check, coalitions, compare, examples, infer, pictures, run, tally)
 from sim.cli.group import main
-from sim.cli import check, coalitions, compare, pictures, run, tally  # noqa: F401  (registers)
 
 __all__ = ["main"]

@@ -9,7 +9,7 @@ import click
 from sim.cli.common import open_executor, progress_bar, scenario_paths
 from sim.cli.group import main
 from sim.engine.simulate import simulate
-from sim.errors import ScenarioError
+from sim.errors import ResultError, ScenarioError
 from sim.output.regression import compare_to_baseline
 from sim.output.results import read_result, result_document, write_result
 from sim.output.text import render
@@ -45,7 +45,11 @@ def check_command(ctx, paths, baseline, seed, workers, update, quiet):
             document = result_document(simulate(scenario, seed=seed, executor=executor,
                                                 on_chunk=bar.update))
             if update:
-                write_result(document, baseline_dir)
+                try:
+                    write_result(document, baseline_dir)
+                except OSError as error:
+                    raise ResultError(f"{baseline_dir}: cannot write the baseline of {path} "
+                                      f"({error.strerror or error})") from None
             else:
                 moved += compare_to_baseline(path.stem, baselines[path], document)
     if update:
@@ -56,7 +60,7 @@ def check_command(ctx, paths, baseline, seed, workers, update, quiet):
             [m.scenario, m.metric, _number(m.baseline), _number(m.now), _number(m.tolerance)]
             for m in moved]))
         click.echo(f"{len(moved)} metrics moved beyond Monte Carlo error "
-                   f"(see sim/regression.py for the tolerance).")
+                   f"(see sim/output/regression.py for the tolerance).")
         ctx.exit(1)
     click.echo(f"{len(found)} scenarios match their baselines in {baseline_dir}")
 

@@ -7,12 +7,13 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
+import click
 from tqdm import tqdm
 
 from sim.engine.distributed import DaskExecutor
 from sim.engine.executors import local_executor
 from sim.engine.simulate import simulate
-from sim.errors import ScenarioError
+from sim.errors import ResultError, ScenarioError
 from sim.output.results import read_result, result_document
 from sim.scenario import load_scenario
 
@@ -24,7 +25,12 @@ def scenario_paths(paths) -> list[Path]:
     for name in paths:
         path = Path(name)
         if path.is_dir():
-            found += sorted(p for p in path.rglob("*.toml") if not p.name.startswith("_"))
+            inside = sorted(p for p in path.rglob("*.toml")
+                            if not p.name.startswith("_") and p.is_file())
+            if not inside:
+                raise ScenarioError("", None, "is a folder with no scenario file (*.toml not "
+                                    "starting with _)", file=name)
+            found += inside
         elif path.exists():
             found.append(path)
         else:
@@ -36,6 +42,23 @@ def scenario_paths(paths) -> list[Path]:
                                 "results would overwrite each other", file=str(path))
         stems[path.stem] = path
     return found
+
+
+def engine_options(command):
+    """``--seed``, ``--workers`` and ``--dask``: the options of every command that runs the
+    engine."""
+    options = [
+        click.option("--seed", type=click.IntRange(min=0),
+                     help="Root seed (default: the file's run.seed, else fresh entropy)."),
+        click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+                     help="Local processes to run chunks on (or workers of --dask local)."),
+        click.option("--dask", "dask_address", metavar="ADDRESS",
+                     help="Run chunks on a Dask scheduler at ADDRESS, or 'local' for a local "
+                          "cluster."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
 
 
 @contextmanager
@@ -62,12 +85,21 @@ def documents_from(inputs, draws, seed, workers) -> list[dict]:
     return documents
 
 
-def json_files(paths) -> list[str]:
-    """Files as given; a folder stands for the ``*.json`` files in it, in sorted order."""
+def result_inputs(paths) -> list[str]:
+    """Files as given; a folder stands for its result files (``*.json``, in sorted order),
+    or, when it has none, for its scenario files; a folder with neither is an error."""
     found = []
     for name in paths:
         path = Path(name)
-        found += sorted(map(str, path.glob("*.json"))) if path.is_dir() else [name]
+        if not path.is_dir():
+            found.append(name)
+            continue
+        inside = sorted(str(p) for p in path.glob("*.json") if not p.name.startswith(".")) or \
+            sorted(str(p) for p in path.rglob("*.toml") if not p.name.startswith(("_", ".")))
+        if not inside:
+            raise ResultError(f"{name}: nothing to show: no result files (*.json) and no "
+                              "scenario files (*.toml) in this folder")
+        found += inside
     return found
 
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
-from sim.cli.common import documents_from, json_files
+from sim.cli.common import documents_from, result_inputs
 from sim.cli.group import main
-from sim.output.sweeps import SWEEP_FORMAT
-from sim.errors import SimError
+from sim.errors import ResultError, SimError
 from sim.output.files import atomic_write
+from sim.output.report.inputs import sort_inputs
 from sim.output.results import FORMAT, read_result
+from sim.output.sweeps import SWEEP_FORMAT
 
 
 def _plotting():
@@ -19,8 +23,27 @@ def _plotting():
     try:
         from sim.output import plots
     except ImportError:
-        raise SimError("pictures need matplotlib: pip install 'elsim[plot]'") from None
+        raise SimError("pictures need matplotlib: pip install 'elsim-seats[plot]'") from None
     return plots
+
+
+@contextmanager
+def _drawing():
+    """Names are drawn as written (a "$" is not maths); a result file whose fields were
+    edited into the wrong shape, or a folder that cannot be written, is one line."""
+    import matplotlib
+
+    try:
+        with matplotlib.rc_context({"text.parse_math": False}):
+            yield
+    except SimError:
+        raise
+    except OSError as error:
+        raise ResultError(f"{error.filename}: cannot write ({error.strerror or error})") \
+            from None
+    except (KeyError, TypeError, ValueError, IndexError) as error:
+        raise ResultError(f"a result has a missing or malformed field ({error!r}); re-run "
+                          "its scenario to make it again") from None
 
 
 @main.command("plot")
@@ -29,18 +52,30 @@ def _plotting():
               show_default=True, help="Folder for the pictures.")
 @click.option("--format", "fmt", type=click.Choice(["png", "svg"]), default="png",
               show_default=True)
-def plot_command(files, out, fmt):
-    """Draw result files (.json, or folders of them): seat distributions and a hemicycle for
-    each, a comparison when there are several, and a chart for each sweep (*-sweep.json)."""
+@click.option("--draws", type=click.IntRange(min=1), help="Draws for scenario files.")
+@click.option("--seed", type=click.IntRange(min=0), help="Seed for scenario files.")
+def plot_command(files, out, fmt, draws, seed):
+    """Draw result files (.json) or scenarios (run now), or folders of either: seat
+    distributions and a hemicycle for each, a comparison when there are several, and a
+    chart for each sweep table (*-sweep.json)."""
     plots = _plotting()
+    with _drawing():
+        # Other elsim documents in a folder (posteriors, ...) are not drawn here.
+        _plot(plots, sort_inputs(result_inputs(files))[0], Path(out), fmt, draws, seed)
 
-    documents, sweeps = [], []
-    for name in json_files(files):
+
+def _plot(plots, names: list[str], folder: Path, fmt: str, draws, seed) -> None:
+    documents: list[dict] = []
+    sweeps: list[dict] = []
+    for name in names:
+        if not name.endswith(".json"):
+            documents += documents_from([name], draws, seed, 1)
+            continue
         document = read_result(name, formats=(FORMAT, SWEEP_FORMAT))
         (sweeps if document["format"] == SWEEP_FORMAT else documents).append(document)
     colors = plots.list_colors(documents + sweeps)
     # Each picture is drawn, written and closed in turn: one figure in memory at a time.
-    drawings = []
+    drawings: list[tuple[str, Callable, Any]] = []
     for document in documents:
         stem = Path(document["scenario"]["path"]).stem
         drawings += [(f"{stem}-seats", plots.seat_distributions, document),
@@ -49,7 +84,6 @@ def plot_command(files, out, fmt):
         drawings.append(("comparison", plots.comparison, documents))
     for sweep in sweeps:
         drawings.append((f"{Path(sweep['scenario']['path']).stem}-sweep", plots.sweep, sweep))
-    folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     for name, draw, data in drawings:
         atomic_write(folder / f"{name}.{fmt}", plots.image_bytes(draw(data, colors), fmt))
@@ -63,17 +97,23 @@ def plot_command(files, out, fmt):
 @click.option("--draws", type=click.IntRange(min=1), help="Draws for scenario files.")
 @click.option("--seed", type=click.IntRange(min=0), help="Seed for scenario files.")
 def report_command(inputs, out, draws, seed):
-    """One self-contained HTML report of scenarios (run now) or result files (.json, or
-    folders of them); a result's sweep table beside it is drawn too."""
+    """One self-contained HTML report of scenarios (run now) or result files (.json), or
+    folders of either; a result's sweep table beside it is drawn too, and other elsim
+    documents given (posteriors, backtests, ...) get their own sections."""
     _plotting()
     from sim.output.report import report_html, sweep_beside
 
-    inputs = [name for name in json_files(inputs) if not name.endswith("-sweep.json")]
+    inputs, others = sort_inputs([name for name in result_inputs(inputs)
+                                  if not name.endswith("-sweep.json")])
+    if not inputs:
+        raise ResultError("nothing to show: only sweep tables were given; give the results "
+                          "or scenarios they belong to")
     documents = documents_from(inputs, draws, seed, 1)
     sweeps = {}
     for name, document in zip(inputs, documents):
         beside = sweep_beside(Path(name))
         if name.endswith(".json") and beside.exists():
             sweeps[document["scenario"]["path"]] = read_result(beside, formats=(SWEEP_FORMAT,))
-    atomic_write(Path(out), report_html(documents, sweeps))
+    with _drawing():
+        atomic_write(Path(out), report_html(documents, sweeps, others))
     click.echo(f"wrote {out}")

@@ -8,15 +8,16 @@ from pathlib import Path
 
 import click
 
-from sim.cli.common import open_executor, progress_bar, scenario_paths
+from sim.cli.common import engine_options, open_executor, progress_bar, scenario_paths
 from sim.cli.group import main
 from sim.engine.executors import executor_workers
 from sim.engine.simulate import simulate
 from sim.engine.sweep import run_sweep
-from sim.errors import SimError
-from sim.output.files import log_run
-from sim.output.results import result_document, write_result
-from sim.output.sweeps import sweep_document, write_sweep
+from sim.errors import InvalidValue, ResultError, ScenarioError, SimError
+from sim.limits import DRAWS_RULE, MAX_DRAWS
+from sim.output.files import check_run_log, commit_files, log_run, recover
+from sim.output.results import FORMAT, result_document, result_files
+from sim.output.sweeps import SWEEP_FORMAT, sweep_document, sweep_files
 from sim.output.text import scenario_table
 from sim.scenario import load_scenario
 
@@ -25,14 +26,9 @@ from sim.scenario import load_scenario
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--draws", type=click.IntRange(min=1),
               help="Draws per scenario (default: the file's run.draws).")
-@click.option("--seed", type=click.IntRange(min=0),
-              help="Root seed (default: the file's run.seed, else fresh entropy).")
 @click.option("--out", type=click.Path(file_okay=False), default="results", show_default=True,
               help="Folder for the result files.")
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Local processes to run chunks on (or workers of --dask local).")
-@click.option("--dask", "dask_address", metavar="ADDRESS",
-              help="Run chunks on a Dask scheduler at ADDRESS, or 'local' for a local cluster.")
+@engine_options
 @click.option("--json", "as_json", is_flag=True,
               help="Print the results as JSON instead of tables.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
@@ -40,11 +36,18 @@ from sim.scenario import load_scenario
 def run_command(ctx, paths, draws, seed, out, workers, dask_address, as_json, quiet):
     """Run scenario files (or every scenario in folders) and write results/<name>.json.
 
-    A scenario that fails is reported at the end and the others still run: the exit code is
-    then 1 (2 when no scenario could be read at all). Ctrl-C stops cleanly with exit code
-    130: finished scenarios keep their results and no partial file is left.
+    A scenario that fails (or whose files cannot be written) is reported at the end and the
+    others still run: the exit code is then 1 (2 when no scenario could be read at all).
+    Ctrl-C stops cleanly with exit code 130: finished scenarios keep their results and no
+    partial file is left. A scenario's files are replaced together, once all its runs (its
+    sweep included) are done.
     """
+    if draws is not None and draws > MAX_DRAWS:
+        raise InvalidValue("--draws", draws, DRAWS_RULE)
     scenarios, failures = _load_all(scenario_paths(paths))
+    _check_output_names(scenarios, Path(out))
+    if scenarios:
+        _prepare(Path(out))
     for warning in (text for scenario in scenarios for text in scenario.warnings):
         click.echo(f"warning: {warning}", err=True)
     documents = []
@@ -87,23 +90,75 @@ def _load_all(paths):
     return scenarios, failures
 
 
+def _output_names(scenario) -> list[str]:
+    stem = Path(scenario.path).stem
+    sweep = [f"{stem}-sweep.csv", f"{stem}-sweep.json"] if scenario.sweeps else []
+    return [f"{stem}.csv", f"{stem}.json", *sweep]
+
+
+def _check_output_names(scenarios, out: Path) -> None:
+    """Two scenarios whose files would overwrite each other (``x-sweep`` and the sweep table
+    of ``x``), or a sweep table over another scenario's result: an error before any run."""
+    owners: dict[str, str] = {}
+    for scenario in scenarios:
+        for name in _output_names(scenario):
+            if name in owners:
+                raise ScenarioError("", None, f"its file {name} would overwrite that of "
+                                    f"{owners[name]}: rename one of them", file=scenario.path)
+            owners[name] = scenario.path
+            wanted = SWEEP_FORMAT if name.endswith("-sweep.json") else FORMAT
+            if name.endswith(".json") and _format_of(out / name) not in (None, wanted):
+                raise ScenarioError("", None, f"its file {name} would overwrite another "
+                                    f"scenario's in {out}: rename one of them",
+                                    file=scenario.path)
+
+
+def _format_of(path: Path) -> str | None:
+    """The ``format`` of an existing elsim JSON file; None when there is no such file."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8")).get("format")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _prepare(out: Path) -> None:
+    """The output folder, with what a killed run left there finished or removed."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        recover(out)
+    except OSError as error:
+        raise ResultError(f"{out}: cannot prepare the output folder ({error.strerror or error})"
+                          ) from None
+    check_run_log(out)
+
+
 def _run_one(scenario, draws, seed, out: Path, executor, bar, failures) -> dict | None:
-    """Simulate, write and log one scenario; a failure is noted and the batch goes on."""
+    """Simulate (sweep included), write and log one scenario; a failure is noted and the
+    batch goes on."""
     started = time.perf_counter()
     try:
         simulation = simulate(scenario, draws=draws, seed=seed, executor=executor,
                               on_chunk=bar.update)
-    except SimError as error:
-        failures.append((scenario.path, error))
+        runs = run_sweep(scenario, draws=draws, seed=seed, executor=executor,
+                         on_chunk=bar.update) if scenario.sweeps else None
+    except InvalidValue as error:
+        failures.append((scenario.path, error if error.file else str(error)))
         return None
     except Exception as error:  # noqa: BLE001 - one scenario's failure must not stop the batch
-        failures.append((scenario.path, f"{type(error).__name__}: {error}"))
+        failures.append((scenario.path, str(error) if isinstance(error, SimError)
+                         else f"{type(error).__name__}: {error}"))
         return None
     document = result_document(simulation)
-    write_result(document, out)
-    if scenario.sweeps:
-        runs = run_sweep(scenario, draws=draws, seed=seed, executor=executor,
-                         on_chunk=bar.update)
-        write_sweep(sweep_document(scenario, runs, draws), out)
-    log_run(out, document, time.perf_counter() - started, executor_workers(executor))
+    files = sweep_files(sweep_document(scenario, runs, draws)) if runs else {}
+    try:
+        commit_files(out, {**files, **result_files(document)})
+    except OSError as error:
+        failures.append((scenario.path, f"cannot write its results to {out} "
+                         f"({error.strerror or error}); nothing of it was changed"))
+        return None
+    try:
+        log_run(out, document, time.perf_counter() - started, executor_workers(executor))
+    except OSError as error:
+        failures.append((scenario.path, f"results written, but not the run log "
+                         f"({error.strerror or error})"))
     return document

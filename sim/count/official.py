@@ -13,6 +13,7 @@ import numpy as np
 
 from sim.ballot import Ballot
 from sim.count.spec import CountModel
+from sim.params import Param
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,12 +29,19 @@ class OfficialCount:
         Shares of the valid votes as cast, before inflation (the "true" support).
     turnout : ndarray of float, shape (n_draws,)
         Official turnout: ballots (stuffed ones included) over registered voters.
+    true_turnout : ndarray of float, shape (n_draws,)
+        Ballots genuinely cast over registered voters.
+    params : dict of str to ndarray of float, shape (n_draws,)
+        Each uncertain (not fixed) parameter's value per draw, by its key path in
+        ``[count]`` (e.g. ``inflation.stuffing``), for inference.
     """
 
     votes: np.ndarray
     invalid: np.ndarray
     genuine: np.ndarray
     turnout: np.ndarray
+    true_turnout: np.ndarray
+    params: dict[str, np.ndarray]
 
 
 def draw_turnout(model: CountModel | None, n_draws: int, *,
@@ -55,35 +63,52 @@ def count_votes(electorate: np.ndarray, model: CountModel, ballot: Ballot, *,
     n_draws = electorate.shape[1]
     options = ballot.voting(electorate)
     multipliers = np.ones_like(options)
+    params = _Recorder(n_draws, rng)
     for name, param in model.turnout_multipliers.items():
-        multipliers[ballot.row(name)] = param.draw(n_draws, rng=rng)
+        multipliers[ballot.row(name)] = params.draw(f"turnout_multipliers.{name}", param)
     # Ballots cast: the voting share of each option, times its supporters' relative turnout.
     cast = options * multipliers * model.registered
     # Multipliers above 1 cannot make more people vote than are registered.
     cast /= np.maximum(cast.sum(axis=0) / model.registered, 1.0)
     ballots = cast.sum(axis=0)
-    invalid = ballots * model.invalid.draw(n_draws, rng=rng)
+    invalid = ballots * params.draw("invalid", model.invalid)
     valid = cast * (1 - invalid / np.maximum(ballots, 1))
     genuine = valid / np.maximum(valid.sum(axis=0), 1)
+    true_turnout = ballots / model.registered
     if model.inflation is not None:
-        valid, ballots = _inflate(valid, ballots, model, ballot, rng=rng)
+        valid, ballots = _inflate(valid, ballots, model, ballot, params)
     return OfficialCount(votes=np.rint(valid).astype(np.int64),
                          invalid=np.rint(invalid).astype(np.int64), genuine=genuine,
-                         turnout=ballots / model.registered)
+                         turnout=ballots / model.registered, true_turnout=true_turnout,
+                         params=params.values)
 
 
-def _inflate(valid, ballots, model: CountModel, ballot: Ballot, *, rng):
+class _Recorder:
+    """Draws parameters in the count's fixed order and keeps the uncertain ones' values."""
+
+    def __init__(self, n_draws: int, rng: np.random.Generator):
+        self.n_draws, self.rng = n_draws, rng
+        self.values: dict[str, np.ndarray] = {}
+
+    def draw(self, key: str, param: Param) -> np.ndarray:
+        values = param.draw(self.n_draws, rng=self.rng)
+        if param.kind != "fixed":
+            self.values[key] = values
+        return values
+
+
+def _inflate(valid, ballots, model: CountModel, ballot: Ballot, params: _Recorder):
     """Stuffed ballots and misrecorded votes for the beneficiary list."""
     inflation = model.inflation
     beneficiary = ballot.row(inflation.list)
     valid = valid.copy()
-    n_draws = valid.shape[1]
     if inflation.stuffing is not None:
-        stuffed = inflation.stuffing.draw(n_draws, rng=rng) * (model.registered - ballots)
+        stuffed = params.draw("inflation.stuffing", inflation.stuffing) * \
+            (model.registered - ballots)
         valid[beneficiary] += stuffed
         ballots = ballots + stuffed
     if inflation.misrecording is not None:
-        share = inflation.misrecording.draw(n_draws, rng=rng)
+        share = params.draw("inflation.misrecording", inflation.misrecording)
         others = [row for row in range(ballot.n_lists) if row != beneficiary]
         moved = valid[others] * share
         valid[others] -= moved

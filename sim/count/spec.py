@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sim.limits import MAX_REGISTERED
 from sim.params import Param, read_param
 from sim.tables import Table
 
@@ -46,11 +47,22 @@ def read_count(table: Table, lists: tuple[str, ...]) -> CountModel:
                                                 lists),
                               stuffing=read_param(entry, "stuffing", low=0.0, high=1.0),
                               misrecording=read_param(entry, "misrecording", low=0.0, high=1.0))
+    turnout = read_param(table, "turnout", required=True, low=0.0, high=1.0)
+    if turnout.kind == "fixed" and turnout.args[0] == 0:
+        raise table.error("turnout", 0.0, "must be above 0: someone must vote")
     return CountModel(
-        registered=table.integer("registered", required=True, low=1),
-        turnout=read_param(table, "turnout", required=True, low=0.0, high=1.0),
+        registered=table.integer("registered", required=True, low=1, high=MAX_REGISTERED),
+        turnout=turnout,
         turnout_multipliers={name: read_param(multipliers, name, low=0.0, high=10.0)
                              for name in multipliers.names()},
-        invalid=read_param(table, "invalid", 0.0, low=0.0, high=1.0),
+        invalid=_below_one(table, read_param(table, "invalid", 0.0, low=0.0, high=1.0)),
         inflation=inflation,
     )
+
+
+def _below_one(table: Table, invalid: Param) -> Param:
+    """A fixed share of invalid ballots below 1: some ballots must count."""
+    if invalid.kind == "fixed" and invalid.args[0] >= 1:
+        raise table.error("invalid", invalid.args[0], "must be below 1: some ballots must be "
+                          "valid")
+    return invalid

@@ -7,10 +7,9 @@ gathered in chunk order, so they are bit-identical to a serial run with the same
 
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from sim.errors import SimError
-
 
 # Dask starts workers with MALLOC_TRIM_THRESHOLD_=65536, which also fixes glibc's mmap
 # threshold at 128 KiB: every chunk-sized numpy array is then a fresh mmap that
@@ -41,7 +40,7 @@ class DaskExecutor:
             import dask
             from dask.distributed import Client, LocalCluster
         except ImportError:
-            raise SimError("--dask needs Dask: pip install 'elsim[dask]'") from None
+            raise SimError("--dask needs Dask: pip install 'elsim-seats[dask]'") from None
         self.cluster = None
         self.workers = workers
         try:

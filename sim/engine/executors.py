@@ -4,8 +4,15 @@ task order will do; :mod:`sim.engine.distributed` adds Dask."""
 from __future__ import annotations
 
 import signal
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from typing import Callable, Iterator
+from concurrent.futures.process import BrokenProcessPool
+
+from sim.errors import SimError
+
+
+class WorkerDied(SimError):
+    """A local worker process died while running chunks, even after a fresh start."""
 
 
 class SerialExecutor:
@@ -21,14 +28,37 @@ class SerialExecutor:
 
 
 class ProcessExecutor:
-    """Runs chunks on local worker processes; results come back in task order."""
+    """Runs chunks on local worker processes; results come back in task order.
+
+    A worker that dies (killed, out of memory) breaks the whole pool: the pool is then
+    started afresh and the chunks not yet returned are run again, once. Chunks are
+    deterministic, so the result is the same. A second death is a :class:`WorkerDied` for
+    this map only; the next map runs on a fresh pool.
+    """
 
     def __init__(self, workers: int):
         self.workers = workers
-        self.pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts)
+        self.pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.workers, initializer=_ignore_interrupts)
 
     def map(self, function: Callable, tasks: list[tuple]) -> Iterator:
-        return self.pool.map(function, *zip(*tasks))
+        return self._results(function, list(tasks))
+
+    def _results(self, function: Callable, tasks: list[tuple]) -> Iterator:
+        done = 0
+        for _ in range(2):
+            try:
+                for result in self.pool.map(function, *zip(*tasks[done:])):
+                    done += 1
+                    yield result
+                return
+            except BrokenProcessPool:
+                self.pool.shutdown(wait=False, cancel_futures=True)
+                self.pool = self._new_pool()
+        raise WorkerDied("a local worker process died twice while running this scenario "
+                         "(out of memory, or killed); the other scenarios go on")
 
     def close(self) -> None:
         self.pool.shutdown(cancel_futures=True)

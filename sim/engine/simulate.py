@@ -9,8 +9,9 @@ number of workers or any executor.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import cast
 
 import numpy as np
 
@@ -18,7 +19,9 @@ from sim.campaign.run import run_campaign
 from sim.count.official import count_votes, draw_turnout
 from sim.engine.executors import local_executor
 from sim.engine.summary import Layout, Outcome, SeatSummary
+from sim.errors import InvalidValue, ScenarioError
 from sim.law.allocate import Allocation, allocate_by_list, block_draws
+from sim.limits import DRAWS_RULE, MAX_DRAWS
 from sim.polls.priors import SourcePrior, draw_support, source_priors, source_weights
 from sim.scenario import Scenario
 
@@ -53,14 +56,21 @@ def stage_generators(entropy: int, index: int) -> dict[str, np.random.Generator]
     return {stage: np.random.default_rng(child) for stage, child in zip(STAGES, children)}
 
 
+def draw_chunk(scenario: Scenario, priors: tuple[SourcePrior, ...], entropy: int, index: int,
+                size: int) -> ChunkDraws:
+    """Draw, campaign and count chunk ``index`` of ``size`` draws: its official figures and
+    the uncertain parameters behind them, options axis first."""
+    rng = stage_generators(entropy, index)
+    support, source = draw_support(priors, source_weights(scenario.sources), scenario.model,
+                                   size, rng=rng["polls"])
+    # Options first from here on (see sim.engine.summary.Outcome): support.T is C-contiguous.
+    return _official_count(scenario, support.T, source, rng=rng)
+
+
 def run_chunk(scenario: Scenario, priors: tuple[SourcePrior, ...], entropy: int, index: int,
               size: int) -> SeatSummary:
     """Draw, campaign, count, allocate and summarise chunk ``index`` of ``size`` draws."""
-    rng = stage_generators(entropy, index)
-    support, _ = draw_support(priors, source_weights(scenario.sources), scenario.model, size,
-                              rng=rng["polls"])
-    # Options first from here on (see sim.engine.summary.Outcome): support.T is C-contiguous.
-    stages = _official_count(scenario, support.T, rng=rng)
+    stages = draw_chunk(scenario, priors, entropy, index, size)
     summary = SeatSummary(Layout.from_scenario(scenario))
     ballot = scenario.ballot
     step = block_draws(ballot.n_options)
@@ -78,6 +88,14 @@ def run_chunk(scenario: Scenario, priors: tuple[SourcePrior, ...], entropy: int,
                             endorsed=None if stages.endorsed is None else
                             {key: value[block] for key, value in stages.endorsed.items()}))
     return summary
+
+
+def reduce_chunk(reduce: Callable[[int, ChunkDraws], object], scenario: Scenario,
+                 priors: tuple[SourcePrior, ...], entropy: int, index: int, size: int):
+    """The hook for other reductions than the seat summary (inference keeps only the draws
+    close to an observed count): ``reduce(index, draw_chunk(...))``, run where the chunk
+    runs, so that only what ``reduce`` returns travels back."""
+    return reduce(index, draw_chunk(scenario, priors, entropy, index, size))
 
 
 def _allocate(scenario: Scenario, votes: np.ndarray, invalid: np.ndarray | None) -> Allocation:
@@ -103,16 +121,34 @@ def _part(array: np.ndarray | None, block: slice) -> np.ndarray | None:
 
 
 @dataclass(frozen=True, slots=True)
-class _Stages:
+class ChunkDraws:
     """What the campaign and the count made of a chunk's support (options first); the
-    optional arrays exist only where the scenario has a count model or a campaign."""
+    optional arrays exist only where the scenario has a count model or a campaign.
 
-    votes: np.ndarray  # (n_options, n) integer counts, or shares without a count model
+    Attributes
+    ----------
+    votes : ndarray, shape (n_options, n)
+        Integer official counts, or shares without a count model.
+    source : ndarray of int, shape (n,)
+        Index of the poll source each draw followed.
+    invalid, turnout, true_turnout : ndarray, shape (n,), optional
+        Invalid ballots, official and genuine turnout (with a count model).
+    genuine : ndarray, shape (n_options, n), optional
+        Shares of the valid votes as cast, before inflation (with a count model).
+    params : dict of str to ndarray, shape (n,)
+        The uncertain parameters drawn once per draw, by key path in the scenario
+        (``count.inflation.stuffing``, ``campaign.event[2].points``).
+    """
+
+    votes: np.ndarray
+    source: np.ndarray
     invalid: np.ndarray | None = None
     genuine: np.ndarray | None = None
     turnout: np.ndarray | None = None
+    true_turnout: np.ndarray | None = None
     withdrawn: np.ndarray | None = None
     endorsed: dict[str, np.ndarray] | None = None
+    params: dict[str, np.ndarray] = field(default_factory=dict)
 
     @staticmethod
     def shares(votes: np.ndarray) -> np.ndarray:
@@ -123,24 +159,43 @@ class _Stages:
         return votes / votes.sum(axis=0)
 
 
-def _official_count(scenario: Scenario, support: np.ndarray, *,
-                    rng: dict[str, np.random.Generator]) -> _Stages:
+def _official_count(scenario: Scenario, support: np.ndarray, source: np.ndarray, *,
+                    rng: dict[str, np.random.Generator]) -> ChunkDraws:
     """The campaign and the count, where the scenario has them; else the support itself."""
     if scenario.campaign is None and scenario.count is None:
-        return _Stages(support)
+        return ChunkDraws(support, source)
     ballot = scenario.ballot
     turnout = draw_turnout(scenario.count, support.shape[1], rng=rng["count"])
     electorate = ballot.electorate(support, turnout)
     withdrawn = endorsed = None
+    params = {}
     if scenario.campaign is not None:
         outcome = run_campaign(scenario.campaign, electorate, ballot, rng=rng["campaign"])
         electorate, withdrawn, endorsed = outcome.electorate, outcome.withdrawn, outcome.endorsed
+        params = {f"campaign.{key}": value for key, value in outcome.params.items()}
     if scenario.count is None:
         voting = ballot.voting(electorate)
-        return _Stages(voting / voting.sum(axis=0), withdrawn=withdrawn, endorsed=endorsed)
+        return ChunkDraws(voting / voting.sum(axis=0), source, withdrawn=withdrawn,
+                          endorsed=endorsed, params=params)
     counted = count_votes(electorate, scenario.count, ballot, rng=rng["count"])
-    return _Stages(counted.votes, counted.invalid, counted.genuine, counted.turnout,
-                   withdrawn, endorsed)
+    if not counted.votes.any(axis=0).all():
+        raise ScenarioError("", None, "count: a draw has no valid votes; turnout, invalid "
+                            "and turnout_multipliers must leave some", file=scenario.path)
+    if scenario.count.turnout.kind != "fixed":
+        params["count.turnout"] = turnout
+    params |= {f"count.{key}": value for key, value in counted.params.items()}
+    return ChunkDraws(counted.votes, source, counted.invalid, counted.genuine, counted.turnout,
+                      counted.true_turnout, withdrawn, endorsed, params)
+
+
+def map_chunks(function: Callable, scenario: Scenario, entropy: int,
+               chunks: list[tuple[int, int]], executor, *args) -> Iterator:
+    """``function(*args, scenario, priors, entropy, index, size)`` for each ``(index, size)``
+    of ``chunks`` on ``executor``, yielded in the order of ``chunks``."""
+    priors = source_priors(scenario.sources, scenario.polls, scenario.model,
+                           scenario.options)
+    tasks = [(*args, scenario, priors, entropy, index, size) for index, size in chunks]
+    return executor.map(function, tasks)
 
 
 def simulate(scenario: Scenario, *, draws: int | None = None, seed: int | None = None,
@@ -169,17 +224,18 @@ def simulate(scenario: Scenario, *, draws: int | None = None, seed: int | None =
         Called with the number of draws of each finished chunk (for progress bars).
     """
     draws = scenario.draws if draws is None else draws
-    entropy = _entropy(scenario.seed if seed is None else seed)
+    if not 1 <= draws <= MAX_DRAWS:
+        raise InvalidValue("draws", draws, DRAWS_RULE if draws > 0 else "must be at least 1")
+    entropy = seed_entropy(scenario.seed if seed is None else seed)
     priors = source_priors(scenario.sources, scenario.polls, scenario.model,
                            scenario.options)
-    tasks = [(scenario, priors, entropy, index, size)
-             for index, size in enumerate(chunk_sizes(draws, chunk_draws))]
+    chunks = list(enumerate(chunk_sizes(draws, chunk_draws)))
     owned = executor is None
-    executor = local_executor(min(workers, len(tasks))) if owned else executor
+    executor = local_executor(min(workers, len(chunks))) if owned else executor
     summary = SeatSummary(Layout.from_scenario(scenario))
     try:
         # Merged in chunk order, whatever finished first: the sum is then bit-identical.
-        for part in executor.map(run_chunk, tasks):
+        for part in map_chunks(run_chunk, scenario, entropy, chunks, executor):
             summary.merge(part)
             if on_chunk is not None:
                 on_chunk(part.draws)
@@ -189,6 +245,7 @@ def simulate(scenario: Scenario, *, draws: int | None = None, seed: int | None =
     return Simulation(scenario, summary, entropy, draws, chunk_draws, priors)
 
 
-def _entropy(seed: int | None) -> int:
+def seed_entropy(seed: int | None) -> int:
     """The root entropy: the seed given, or fresh entropy from the OS."""
-    return int(np.random.SeedSequence(seed).entropy)
+    # An int: SeedSequence keeps a given int, and draws an int from the OS for None.
+    return cast(int, np.random.SeedSequence(seed).entropy)

@@ -2,13 +2,15 @@
 
 Everything is accumulated in integers (histograms, counts, fixed-point sums), so merging is
 exact: any chunking of the same draws gives the identical summary. Memory does not depend on
-the number of draws.
+the number of draws. Counts are int64 (exact to 9·10**18 draws); the fixed-point share sums,
+which grow by up to 2**32 a draw, are Python integers (numpy object arrays), so they are
+exact at any number of draws (int64 would wrap past about 2·10**9).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -84,7 +86,7 @@ class Layout:
     endorsers: tuple[dict, ...] | None = None  # a campaign: id, name, targets per endorser
 
     @classmethod
-    def from_scenario(cls, scenario: "Scenario") -> "Layout":
+    def from_scenario(cls, scenario: Scenario) -> Layout:
         members = np.array([[int(item.bloc == bloc.id) for item in scenario.lists]
                             for bloc in scenario.blocs], dtype=np.int64).reshape(
             len(scenario.blocs), len(scenario.lists))
@@ -116,7 +118,7 @@ class SeatSummary:
         self.draws = 0
         self.seat_hist = np.zeros((n_lists, layout.list_seats + 1), dtype=np.int64)
         self.passed = np.zeros(n_lists, dtype=np.int64)
-        self.share_sum = np.zeros(layout.n_options, dtype=np.int64)
+        self.share_sum = _exact_sums(layout.n_options)
         self.share_hist = np.zeros((layout.n_options, SHARE_BINS), dtype=np.int64)
         self.bloc_hist = np.zeros((len(layout.bloc_appointed), layout.house + 1), dtype=np.int64)
         self.runner_up = 0
@@ -125,9 +127,9 @@ class SeatSummary:
         self.compositions: dict[int, int] = {}  # bit mask of seated lists -> draws
         self.sample = np.empty((0, n_lists), dtype=np.int64)  # (draws, n_lists) seats
         if layout.counted:
-            self.genuine_sum = np.zeros(layout.n_options, dtype=np.int64)
+            self.genuine_sum = _exact_sums(layout.n_options)
             self.genuine_hist = np.zeros((layout.n_options, SHARE_BINS), dtype=np.int64)
-            self.turnout_sum = np.zeros(1, dtype=np.int64)
+            self.turnout_sum = _exact_sums(1)
             self.turnout_hist = np.zeros((1, SHARE_BINS), dtype=np.int64)
         if layout.endorsers is not None:
             self.withdrawn = np.zeros(n_lists, dtype=np.int64)
@@ -176,7 +178,7 @@ class SeatSummary:
         for mask, count in zip(found.tolist(), counts.tolist()):
             self.compositions[mask] = self.compositions.get(mask, 0) + count
 
-    def merge(self, other: "SeatSummary") -> "SeatSummary":
+    def merge(self, other: SeatSummary) -> SeatSummary:
         """Add another summary's draws to this one (in place); returns self."""
         self.draws += other.draws
         for name in ("seat_hist", "passed", "share_sum", "share_hist", "bloc_hist",
@@ -212,7 +214,7 @@ class SeatSummary:
                                                        self.genuine_hist[i], n)
             if layout.endorsers is not None:
                 lists[-1]["p_withdrawn"] = _round(self.withdrawn[i] / n)
-        document = {"draws": n, "lists": lists}
+        document: dict[str, Any] = {"draws": n, "lists": lists}
         if layout.against_all_row is not None:
             row = layout.against_all_row
             document["against_all"] = {"share": _fraction_stats(
@@ -280,7 +282,8 @@ def _add_fractions(values: np.ndarray, sums: np.ndarray, histograms: np.ndarray)
     """Add rows of fractions in [0, 1] to fixed-point sums and histograms, in place."""
     # Truncating to fixed point costs at most 2**-32 per draw and keeps merges exact.
     fixed = (values * FIXED_POINT).astype(np.int64)
-    sums += fixed.sum(axis=1)
+    # One block's sum fits int64 (2**32 per draw); the running sum is in Python integers.
+    sums += fixed.sum(axis=1).astype(object)
     histograms += _row_histograms(fixed >> BIN_SHIFT, SHARE_BINS)
 
 
@@ -288,12 +291,17 @@ def _fraction_stats(fixed_sum: int, histogram: np.ndarray, draws: int) -> dict:
     """Mean and 90% interval of a fraction from its fixed-point sum and histogram."""
     cdf = np.cumsum(histogram)
     low, high = (np.searchsorted(cdf, q * draws) for q in (0.05, 0.95))
-    return {"mean": _round(fixed_sum / FIXED_POINT / draws),
+    return {"mean": _round(float(fixed_sum) / FIXED_POINT / draws),
             "q05": _round((low + 0.5) / SHARE_BINS), "q95": _round((high + 0.5) / SHARE_BINS)}
 
 
 def _count(flags: np.ndarray | None) -> int:
     return 0 if flags is None else int(np.count_nonzero(flags))
+
+
+def _exact_sums(size: int) -> np.ndarray:
+    """Running sums of fixed-point fractions: Python integers, which cannot overflow."""
+    return np.zeros(size, dtype=np.int64).astype(object)
 
 
 def _endorsement_counts(endorsed: np.ndarray, size: int) -> np.ndarray:

@@ -10,10 +10,11 @@ differ (a source's weight changes how many draws follow each source).
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from sim.engine.simulate import Simulation, simulate
 from sim.scenario import Scenario
+
 
 def run_sweep(scenario: Scenario, *, draws: int | None, seed: int | None, executor,
               on_chunk: Callable[[int], None] | None = None) -> list[tuple[dict, Simulation]]:

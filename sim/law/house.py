@@ -12,6 +12,7 @@ from fractions import Fraction
 
 from sim.ballot import RESERVED_IDS
 from sim.errors import ScenarioError
+from sim.limits import MAX_LISTS, MAX_SEATS
 from sim.tables import Table
 
 
@@ -80,14 +81,25 @@ def read_lists(table: Table, blocs: tuple[Bloc, ...]) -> tuple[PartyList, ...]:
         if list_id in RESERVED_IDS:
             raise table.error(list_id, entry.data, "is a reserved name, not a list id")
         lists.append(PartyList(id=list_id, name=entry.string("name", list_id),
-                               bloc=_bloc_of(entry, blocs), color=entry.string("color"),
+                               bloc=_bloc_of(entry, blocs), color=_color(entry),
                                aggregate=entry.boolean("aggregate", False)))
     if not lists:
         raise ScenarioError("lists", {}, "must declare at least one list")
+    if len(lists) > MAX_LISTS:
+        raise ScenarioError("lists", f"{len(lists)} lists", f"may declare at most {MAX_LISTS}")
     if all(item.aggregate for item in lists):
         raise ScenarioError("lists", [item.id for item in lists],
                             "every list is an aggregate: at least one must be able to win seats")
     return tuple(lists)
+
+
+def _color(entry: Table) -> str | None:
+    """A colour for pictures: "#rrggbb" (or "#rgb", with an optional alpha)."""
+    color = entry.string("color")
+    if color is not None and not re.fullmatch(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}"
+                                              r"|[0-9a-fA-F]{8})", color):
+        raise entry.error("color", color, 'must be a hex colour such as "#1f77b4"')
+    return color
 
 
 _AGGREGATE_WORDS = re.compile(r"\b(others?|other parties|small parties|the rest)\b",
@@ -110,7 +122,8 @@ def read_appointed(table: Table, blocs: tuple[Bloc, ...]) -> tuple[AppointedSeat
         entry.check_keys(("name", "seats", "bloc"))
         appointed.append(AppointedSeats(
             id=entry_id, name=entry.string("name", entry_id),
-            seats=entry.integer("seats", required=True, low=1), bloc=_bloc_of(entry, blocs)))
+            seats=entry.integer("seats", required=True, low=1, high=MAX_SEATS),
+            bloc=_bloc_of(entry, blocs)))
     return tuple(appointed)
 
 

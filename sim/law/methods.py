@@ -26,8 +26,8 @@ integer divisors, which order exactly while ``votes * divisor**2 < 2**51``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -37,7 +37,7 @@ class Method:
     """An allocation method: ``allocate(votes, seats, prefer) -> seats`` and
     ``tied(votes, seats, allocation) -> bool per list and draw`` (lists in a deciding tie)."""
 
-    allocate: Callable[[np.ndarray, np.ndarray, "Preference"], np.ndarray]
+    allocate: Callable[[np.ndarray, np.ndarray, Preference], np.ndarray]
     tied: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 
 
@@ -51,7 +51,7 @@ class Preference:
     tie_break: str
     votes: np.ndarray
 
-    def subset(self, draws: np.ndarray) -> "Preference":
+    def subset(self, draws: np.ndarray) -> Preference:
         return Preference(self.tie_break, self.votes[:, draws])
 
     def argbest(self, priority: np.ndarray) -> np.ndarray:

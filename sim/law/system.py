@@ -12,6 +12,7 @@ import numpy as np
 
 from sim.errors import InvalidValue
 from sim.law.methods import METHODS
+from sim.limits import FACTOR_DECIMALS, MAX_SEATS, THRESHOLD_DECIMALS
 from sim.tables import Table
 
 THRESHOLD_BASES = ("valid", "lists", "ballots")
@@ -38,8 +39,10 @@ class RunnerUp:
     def __post_init__(self):
         if not 0 < self.factor <= 1:
             raise InvalidValue("runner_up.factor", self.factor, "must be in (0, 1]")
-        if self.min_seats < 0:
-            raise InvalidValue("runner_up.min_seats", self.min_seats, "must be at least 0")
+        _check_decimals("runner_up.factor", self.factor, FACTOR_DECIMALS)
+        if not 0 <= self.min_seats <= MAX_SEATS:
+            raise InvalidValue("runner_up.min_seats", self.min_seats,
+                               f"must be between 0 and {MAX_SEATS}")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -76,10 +79,12 @@ class ElectoralSystem:
 
     def __post_init__(self):
         if isinstance(self.seats, bool) or not isinstance(self.seats, (int, np.integer)) \
-                or self.seats < 1:
-            raise InvalidValue("seats", self.seats, "must be a whole number of at least 1")
+                or not 1 <= self.seats <= MAX_SEATS:
+            raise InvalidValue("seats", self.seats,
+                               f"must be a whole number between 1 and {MAX_SEATS}")
         if not isinstance(self.threshold, (int, float)) or not 0 <= self.threshold < 1:
             raise InvalidValue("threshold", self.threshold, "must be a fraction in [0, 1)")
+        _check_decimals("threshold", self.threshold, THRESHOLD_DECIMALS)
         _check_choice("threshold_base", self.threshold_base, THRESHOLD_BASES)
         _check_choice("method", self.method, tuple(METHODS))
         _check_choice("tie_break", self.tie_break, TIE_BREAKS)
@@ -118,6 +123,13 @@ def describe_rules(system: ElectoralSystem) -> list[str]:
                  system.tie_break == "order" else "Equal remainders or quotients go to the "
                  "list with more votes, then to the earlier-registered one.")
     return rules
+
+
+def _check_decimals(key: str, value: float, decimals: int) -> None:
+    """Exact integer comparisons in :mod:`sim.law.allocate` stay within 64 bits only for
+    fractions of small denominators (see :mod:`sim.limits`)."""
+    if Fraction(repr(float(value))).denominator > 10**decimals:
+        raise InvalidValue(key, value, f"must have at most {decimals} decimals")
 
 
 def _check_choice(key: str, value: object, known: tuple[str, ...]) -> None:

@@ -14,6 +14,7 @@ import numpy as np
 
 from sim.errors import ScenarioError
 from sim.law.system import ElectoralSystem, read_system
+from sim.limits import MAX_REGISTERED
 from sim.tables import Table, read_toml
 
 
@@ -40,7 +41,8 @@ def load_tally(path: str | Path) -> Tally:
     votes_table = top.table("votes", required=True)
     if not votes_table.names():
         raise ScenarioError("votes", {}, "must name at least one list", file=file)
-    votes = [votes_table.integer(name, low=0, required=True) for name in votes_table.names()]
+    votes = [votes_table.integer(name, low=0, high=MAX_REGISTERED, required=True)
+             for name in votes_table.names()]
     if sum(votes) == 0:
         raise ScenarioError("votes", dict(votes_table.data), "must not be all zero", file=file)
     ballots = top.table("ballots")
@@ -60,7 +62,7 @@ def load_tally(path: str | Path) -> Tally:
         system=system,
         lists=tuple(votes_table.names()),
         votes=np.array(votes, dtype=np.int64),
-        against_all=ballots.integer("against_all", low=0),
-        invalid=ballots.integer("invalid", low=0),
+        against_all=ballots.integer("against_all", low=0, high=MAX_REGISTERED),
+        invalid=ballots.integer("invalid", low=0, high=MAX_REGISTERED),
         official=official,
     )

@@ -151,7 +151,7 @@ def comparison(documents: list[dict], colors: dict[str, str]):
     ids = list(colors)
     names = {item["id"]: item["name"] for doc in documents for item in doc["summary"]["lists"]}
     figure, ax = _subplots(figsize=(10, 0.45 * len(ids) * len(documents) + 1.5))
-    row, ticks, tick_labels = 0, [], []
+    row, ticks, tick_labels = 0.0, [], []
     for list_id in ids:
         for label, doc in zip(labels, documents):
             item = next((i for i in doc["summary"]["lists"] if i["id"] == list_id), None)

@@ -1,5 +1,10 @@
 """Result files: ``<stem>.json`` and ``<stem>.csv``, written atomically, and reading them back.
 
+CSV cells are for spreadsheets, which run a cell starting with ``=``, ``+``, ``-``, ``@`` (or
+a tab or carriage return) as a formula: such a text cell (a list named ``=HYPERLINK(...)``)
+is written with a leading apostrophe, which spreadsheets show as text. Numbers are written
+as they are.
+
 A result holds only what the scenario and seed determine, so re-running an unchanged
 scenario rewrites identical files; timings and host details go to the git-ignored
 ``run-log.jsonl`` beside them.
@@ -10,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from pathlib import Path
 
 import numpy
@@ -20,10 +26,12 @@ from sim import __version__
 from sim.engine.simulate import Simulation
 from sim.errors import ResultError
 from sim.output.assumptions import assumptions
-from sim.output.files import atomic_write, json_text
+from sim.output.files import commit_files, json_text
+from sim.tables import is_number
 
 FORMAT = "elsim-result"
 FORMAT_VERSION = 1
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = ("scenario", "list", "name", "bloc", "seats_mean", "seats_sd", "seats_q05",
                "seats_q25", "seats_q50", "seats_q75", "seats_q95", "p_pass", "share_mean",
                "share_q05", "share_q95")
@@ -44,6 +52,8 @@ def result_document(simulation: Simulation) -> dict:
             "path": Path(scenario.path).as_posix(),
             "title": scenario.title,
             "notes": scenario.notes,
+            "group": scenario.group,
+            "order": scenario.order,
             "digest": scenario.digest,
         },
         "run": {
@@ -66,21 +76,33 @@ def csv_text(document: dict) -> str:
     stem = Path(document["scenario"]["path"]).stem
     for item in document["summary"]["lists"]:
         seats, share = item["seats"], item["share"]
-        writer.writerow([stem, item["id"], item["name"], item["bloc"] or "", seats["mean"],
+        writer.writerow([safe_cell(cell) for cell in (
+                         stem, item["id"], item["name"], item["bloc"] or "", seats["mean"],
                          seats["sd"], seats["q05"], seats["q25"], seats["q50"], seats["q75"],
                          seats["q95"], item["p_pass"], share["mean"], share["q05"],
-                         share["q95"]])
+                         share["q95"])])
     return buffer.getvalue()
+
+
+def safe_cell(value):
+    """A text cell a spreadsheet would run as a formula, made plain text; else ``value``."""
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
+        return "'" + value
+    return value
+
+
+def result_files(document: dict) -> dict[str, str]:
+    """The files of a result, by name: the CSV, then the JSON (written last)."""
+    stem = Path(document["scenario"]["path"]).stem
+    return {f"{stem}.csv": csv_text(document), f"{stem}.json": json_text(document)}
 
 
 def write_result(document: dict, out_dir: Path) -> Path:
     """Write ``<stem>.json`` and ``<stem>.csv`` into ``out_dir``; returns the JSON path."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    stem = Path(document["scenario"]["path"]).stem
-    json_path = out_dir / f"{stem}.json"
-    atomic_write(json_path, json_text(document))
-    atomic_write(out_dir / f"{stem}.csv", csv_text(document))
-    return json_path
+    files = result_files(document)
+    commit_files(out_dir, files)
+    return out_dir / list(files)[-1]
 
 
 def read_result(path: str | Path, formats: tuple[str, ...] = (FORMAT,)) -> dict:
@@ -97,7 +119,58 @@ def read_result(path: str | Path, formats: tuple[str, ...] = (FORMAT,)) -> dict:
         raise ResultError(f"{path}: not a readable result file ({error})") from None
     if not isinstance(document, dict) or document.get("format") not in formats:
         raise ResultError(f"{path}: not an elsim result file")
-    if document.get("format_version") != FORMAT_VERSION:
-        raise ResultError(f"{path}: result format version {document.get('format_version')!r}"
-                          f" is not {FORMAT_VERSION}; re-run the scenario to update it")
+    _check_format_version(path, document.get("format_version"))
+    if document["format"] == FORMAT:
+        check_summary(document, str(path))
     return document
+
+
+def check_summary(document: dict, file: str) -> None:
+    """A :class:`~sim.errors.ResultError` naming the first field of a result's summary
+    that is missing, not finite or impossible, such as a NaN mean or a probability above 1
+    (the figures :mod:`sim.output.regression` checks and every reader relies on)."""
+
+    def field(parent, key, where, low=None, high=None, kind=dict):
+        value = parent.get(key) if isinstance(parent, dict) else None
+        if kind is float:
+            ok = is_number(value) and math.isfinite(value) and low <= value <= high
+            rule = f"must be a finite number between {low:g} and {high:g}"
+        else:
+            ok = isinstance(value, kind)
+            rule = f"must be a {'table' if kind is dict else 'list'}"
+        if not ok:
+            raise ResultError(f"{file}: {where}.{key} = {value!r}: {rule}")
+        return value
+
+    summary = field(document, "summary", "result")
+    field(summary, "draws", "summary", 1, float("inf"), float)
+    parliament = field(summary, "parliament", "summary")
+    seats = field(parliament, "list_seats", "summary.parliament", 1, float("inf"), float)
+    house = field(parliament, "house", "summary.parliament", seats, float("inf"), float)
+    field(parliament, "p_runner_up", "summary.parliament", 0, 1, float)
+    for section, top in (("lists", seats), ("blocs", house)):
+        for i, item in enumerate(field(summary, section, "summary", kind=list)):
+            where = f"summary.{section}[{i}]"
+            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+                raise ResultError(f"{file}: {where}: must be a table with an id")
+            stats = field(item, "seats", where)
+            field(stats, "mean", f"{where}.seats", 0, top, float)
+            field(stats, "sd", f"{where}.seats", 0, top / 2, float)
+            if section == "lists":
+                field(item, "p_pass", where, 0, 1, float)
+            else:
+                for line in field(item, "majorities", where):
+                    field(item["majorities"], line, f"{where}.majorities", 0, 1, float)
+
+
+def _check_format_version(path: str | Path, version: object) -> None:
+    """A result of another format version is refused with what to do about it (the
+    changes between versions are in CHANGELOG.md)."""
+    if version == FORMAT_VERSION:
+        return
+    if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
+        raise ResultError(f"{path}: result format version {version} is newer than this elsim "
+                          f"reads ({FORMAT_VERSION}); upgrade elsim: pip install -U elsim-seats")
+    raise ResultError(f"{path}: result format version {version!r} is older than this elsim "
+                      f"reads ({FORMAT_VERSION}); re-run its scenario to write it anew "
+                      f"(elsim run SCENARIO, or elsim check --update for baselines)")

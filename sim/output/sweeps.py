@@ -7,8 +7,8 @@ import io
 from pathlib import Path
 
 from sim.engine.simulate import Simulation
-from sim.output.files import atomic_write, json_text
-from sim.output.results import FORMAT_VERSION
+from sim.output.files import json_text
+from sim.output.results import FORMAT_VERSION, safe_cell
 from sim.scenario import Scenario
 
 SWEEP_FORMAT = "elsim-sweep"
@@ -49,17 +49,16 @@ def sweep_csv(document: dict) -> str:
                for item, metrics in first[section].items() for metric in metrics]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(axes + [f"{item}.{metric}" for _, item, metric in columns])
+    writer.writerow([safe_cell(name) for name in
+                     axes + [f"{item}.{metric}" for _, item, metric in columns]])
     for row in document["rows"]:
         writer.writerow([row[axis] for axis in axes]
                         + [row[section][item][metric] for section, item, metric in columns])
     return buffer.getvalue()
 
 
-def write_sweep(document: dict, out_dir: Path) -> Path:
-    """Write ``<stem>-sweep.json`` and ``<stem>-sweep.csv``; returns the CSV path."""
+def sweep_files(document: dict) -> dict[str, str]:
+    """The files of a sweep table, by name: ``<stem>-sweep.csv`` and ``<stem>-sweep.json``."""
     stem = Path(document["scenario"]["path"]).stem
-    atomic_write(out_dir / f"{stem}-sweep.json", json_text(document))
-    csv_path = out_dir / f"{stem}-sweep.csv"
-    atomic_write(csv_path, sweep_csv(document))
-    return csv_path
+    return {f"{stem}-sweep.csv": sweep_csv(document), f"{stem}-sweep.json": json_text(document)}
+

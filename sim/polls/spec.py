@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sim.ballot import UNDECIDED
 from sim.errors import ScenarioError
+from sim.limits import MAX_DESIGN_EFFECT, MAX_HALF_LIFE_DAYS, MAX_POLL_SIZE, MAX_PRIOR, MAX_WEIGHT
 from sim.tables import Table
 
 SHARE_ROUNDING = 0.005  # published shares may add up to a little over 100%
@@ -63,10 +64,11 @@ def read_sources(table: Table, list_ids: tuple[str, ...],
         entry.check_keys(("name", "weight", "house_effects", "fill", "half_life_days"))
         sources.append(Source(
             id=source_id, name=entry.string("name", source_id),
-            weight=entry.number("weight", 1.0, low=0.0),
+            weight=entry.number("weight", 1.0, low=0.0, high=MAX_WEIGHT),
             house_effects=_shares_table(entry, "house_effects", list_ids, low=-100, high=100),
             fill=_shares_table(entry, "fill", options),
-            half_life_days=entry.number("half_life_days", low=0.001)))
+            half_life_days=entry.number("half_life_days", low=0.001,
+                                        high=MAX_HALF_LIFE_DAYS)))
     if not sources:
         raise ScenarioError("sources", {}, "must declare at least one poll source")
     if sum(source.weight for source in sources) <= 0:
@@ -86,13 +88,14 @@ def read_model(table: Table, list_ids: tuple[str, ...]) -> Model:
     else:
         table.string("undecided", choices=("proportional", "abstain"))
     election_date = table.raw("election_date")
-    if election_date is not None and not isinstance(election_date, dt.date):
+    if isinstance(election_date, dt.datetime) or (
+            election_date is not None and not isinstance(election_date, dt.date)):
         raise table.error("election_date", election_date, "must be a date (2021-01-10)")
     return Model(
         combine=table.string("combine", "mixture", choices=("mixture", "pooled")),
         systematic_sd=table.number("systematic_sd", 0.0, low=0.0, high=5.0),
         undecided=undecided,
-        flat_prior=table.number("flat_prior", 0.5, low=0.0),
+        flat_prior=table.number("flat_prior", 0.5, low=0.0, high=MAX_PRIOR),
         election_date=election_date,
     )
 
@@ -119,14 +122,20 @@ def read_polls(top: Table, sources: dict[str, Source], options: tuple[str, ...],
             raise entry.error("shares", shares, f"gives no share for {', '.join(missing)}: "
                               f"add them or a fill in [sources.{source}]")
         fieldwork_end = _fieldwork_end(entry)
+        if None not in (fieldwork_end, model.election_date) and \
+                fieldwork_end > model.election_date:
+            raise entry.error("fieldwork", entry.raw("fieldwork"), "must not end after "
+                              f"model.election_date ({model.election_date})")
         if sources[source].half_life_days is not None and (
                 fieldwork_end is None or model.election_date is None):
             raise entry.error("fieldwork", entry.raw("fieldwork"),
                               "a source with half_life_days needs every poll's fieldwork "
                               "date and model.election_date")
         polls.append(Poll(source=source, pollster=entry.string("pollster"),
-                          fieldwork_end=fieldwork_end, n=entry.integer("n", required=True, low=1),
-                          design_effect=entry.number("design_effect", 1.5, low=1.0),
+                          fieldwork_end=fieldwork_end, n=entry.integer("n", required=True, low=1,
+                                                                  high=MAX_POLL_SIZE),
+                          design_effect=entry.number("design_effect", 1.5, low=1.0,
+                                                     high=MAX_DESIGN_EFFECT),
                           shares=filled))
     if not polls:
         raise ScenarioError("poll", [], "must give at least one poll ([[poll]])")
@@ -139,7 +148,7 @@ def read_polls(top: Table, sources: dict[str, Source], options: tuple[str, ...],
 def _fieldwork_end(entry: Table) -> dt.date | None:
     """The last fieldwork day: a date, or a string "YYYY-MM-DD/YYYY-MM-DD"."""
     value = entry.raw("fieldwork")
-    if value is None or isinstance(value, dt.date):
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
         return value
     if isinstance(value, str):
         try:

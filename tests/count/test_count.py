@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from sim.tables import Table
 from sim.ballot import Ballot
 from sim.count.official import count_votes, draw_turnout
 from sim.count.spec import read_count
+from sim.tables import Table
 
 LISTS = ("a", "b", "c")
 

@@ -6,8 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sim.engine.simulate import simulate
-from sim.scenario import load_scenario
 from sim.engine.summary import Layout, Outcome, SeatSummary
+from sim.scenario import load_scenario
 from tests.scenario_text import write_scenario
 
 

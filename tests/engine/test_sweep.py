@@ -51,7 +51,8 @@ def test_a_value_giving_an_invalid_scenario_is_an_error(tmp_path):
     with pytest.raises(ScenarioError) as error:
         load_scenario(path)
     assert str(error.value) == (f"{path}: sweep = {{'other-weight': -2.0}}: gives an invalid "
-                                "scenario (sources.other.weight = -2.0: must be at least 0.0)")
+                                "scenario (sources.other.weight = -2.0: must be between 0.0 "
+                                "and 1000000.0)")
 
 
 def test_run_writes_the_sweep_table(tmp_path):

@@ -11,9 +11,7 @@ from sim.errors import InvalidValue
 from sim.law.allocate import allocate, allocate_details
 from sim.law.system import ElectoralSystem, RunnerUp
 from tests.reference import reference_allocate
-from tests.strategies import (distinct_counts, divisor_methods, systems, vote_counts,
-                              vote_draws)
-
+from tests.strategies import distinct_counts, divisor_methods, systems, vote_counts, vote_draws
 
 # --- properties -------------------------------------------------------------------------
 
@@ -204,7 +202,7 @@ def test_bad_votes_are_named(votes, message):
 
 
 @pytest.mark.parametrize("fields, message", [
-    ({"seats": 0}, "seats = 0: must be a whole number of at least 1"),
+    ({"seats": 0}, "seats = 0: must be a whole number between 1 and 10000"),
     ({"threshold": 1.0}, "threshold = 1.0: must be a fraction in [0, 1)"),
     ({"threshold": -0.1}, "threshold = -0.1: must be a fraction in [0, 1)"),
     ({"method": "imperiali"},

@@ -41,7 +41,12 @@ def test_json_text_keeps_number_arrays_on_one_line():
     ("{not json", "not a readable result file"),
     ('{"format": "something-else"}', "not an elsim result file"),
     (json.dumps({"format": FORMAT, "format_version": 0}),
-     f"result format version 0 is not {FORMAT_VERSION}"),
+     rf"result format version 0 is older than this elsim reads \({FORMAT_VERSION}\); re-run "
+     r"its scenario to write it anew \(elsim run SCENARIO, or elsim check --update"),
+    (json.dumps({"format": FORMAT}), "result format version None is older"),
+    (json.dumps({"format": FORMAT, "format_version": FORMAT_VERSION + 1}),
+     rf"result format version {FORMAT_VERSION + 1} is newer than this elsim reads "
+     rf"\({FORMAT_VERSION}\); upgrade elsim: pip install -U elsim-seats"),
 ])
 def test_read_result_errors(tmp_path, content, message):
     path = tmp_path / "r.json"

@@ -6,11 +6,10 @@ import numpy as np
 import pytest
 
 from sim.engine.simulate import simulate
-from sim.polls.priors import draw_support, source_prior
-from tests.scenario_text import scenario_priors
 from sim.law.allocate import allocate
+from sim.polls.priors import draw_support, source_prior
 from sim.scenario import load_scenario
-from tests.scenario_text import MINIMAL, two_sources, write_scenario
+from tests.scenario_text import MINIMAL, scenario_priors, two_sources, write_scenario
 
 TWO_SOURCES = two_sources(other_weight=3.0)
 

@@ -33,10 +33,10 @@ class CampaignEvent:
     day: int
 
     @classmethod
-    def read(cls, entry: Table, day: int, context: EventContext) -> "CampaignEvent":
+    def read(cls, entry: Table, day: int, context: EventContext) -> CampaignEvent:
         raise NotImplementedError
 
-    def act(self, run: "CampaignRun") -> None:
+    def act(self, run: CampaignRun) -> None:
         """Change the electorate of every draw, on the event's day."""
         raise NotImplementedError
 
@@ -48,7 +48,8 @@ def event_day(entry: Table, context: EventContext) -> int:
     """The event's day from its ``date`` (with ``campaign.start``) or its ``day``."""
     date, day = entry.raw("date"), entry.raw("day")
     if date is not None:
-        if not isinstance(date, dt.date) or context.start is None:
+        if not isinstance(date, dt.date) or isinstance(date, dt.datetime) \
+                or context.start is None:
             raise entry.error("date", date, "must be a date, with campaign.start given")
         day = (date - context.start).days
     elif day is None or isinstance(day, bool) or not isinstance(day, int):

@@ -22,7 +22,7 @@ class Boycott(CampaignEvent):
     stay_home: Param
 
     @classmethod
-    def read(cls, entry: Table, day: int, context: EventContext) -> "Boycott":
+    def read(cls, entry: Table, day: int, context: EventContext) -> Boycott:
         list_id, endorser = entry.string("list"), entry.string("endorser")
         if (list_id is None) == (endorser is None):
             raise entry.error("kind", cls.kind,
@@ -34,15 +34,15 @@ class Boycott(CampaignEvent):
         return cls(day=day, list=list_id, endorser=endorser,
                    stay_home=read_param(entry, "stay_home", 1.0, low=0.0, high=1.0))
 
-    def act(self, run: "CampaignRun") -> None:
-        share = self.stay_home.draw(run.n_draws, rng=run.rng)
+    def act(self, run: CampaignRun) -> None:
+        share = run.draw_param("stay_home", self.stay_home)
         if self.list is not None:
             row = run.ballot.row(self.list)
             amount = run.electorate[row] * share
             run.electorate[row] -= amount
         else:
             chain = run.chains[self.endorser]
-            pool = chain.endorser.pool.draw(run.n_draws, rng=run.rng)
+            pool = run.draw_param("pool", chain.endorser.pool)
             amount = run.take(chain.source_rows, run.every_draw(), pool * share)
         run.electorate[run.ballot.stay_home_row] += amount
 

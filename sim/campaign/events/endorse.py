@@ -19,13 +19,13 @@ class Endorse(CampaignEvent):
     endorser: str
 
     @classmethod
-    def read(cls, entry: Table, day: int, context: EventContext) -> "Endorse":
+    def read(cls, entry: Table, day: int, context: EventContext) -> Endorse:
         endorser = entry.string("endorser")
         if endorser is None:
             raise entry.error("kind", cls.kind, "an endorse event needs an endorser")
         return cls(day=day, endorser=known_endorser(entry, context, endorser))
 
-    def act(self, run: "CampaignRun") -> None:
+    def act(self, run: CampaignRun) -> None:
         run.chains[self.endorser].endorse(run.every_draw())
 
     def describe(self) -> str:

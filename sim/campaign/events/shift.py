@@ -23,15 +23,15 @@ class Shift(CampaignEvent):
     points: Param
 
     @classmethod
-    def read(cls, entry: Table, day: int, context: EventContext) -> "Shift":
+    def read(cls, entry: Table, day: int, context: EventContext) -> Shift:
         return cls(day=day, list=required_list(entry, context, cls.kind),
                    points=read_param(entry, "points", required=True, low=-100.0, high=100.0))
 
-    def act(self, run: "CampaignRun") -> None:
+    def act(self, run: CampaignRun) -> None:
         """The list's share of the voters moves by ``points``; the other options are rescaled
         so that as many people vote as before. A withdrawn list does not move."""
         row = run.ballot.row(self.list)
-        points = self.points.draw(run.n_draws, rng=run.rng)
+        points = run.draw_param("points", self.points)
         options = run.ballot.voting(run.electorate)
         voting = options.sum(axis=0)
         share = options[row] / np.maximum(voting, 1e-300)

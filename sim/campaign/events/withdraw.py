@@ -23,14 +23,14 @@ class Withdraw(CampaignEvent):
     transfer: Transfer
 
     @classmethod
-    def read(cls, entry: Table, day: int, context: EventContext) -> "Withdraw":
+    def read(cls, entry: Table, day: int, context: EventContext) -> Withdraw:
         return cls(day=day, list=required_list(entry, context, cls.kind),
                    probability=read_param(entry, "probability", 1.0, low=0.0, high=1.0),
                    transfer=read_transfer(entry, context.ballot))
 
-    def act(self, run: "CampaignRun") -> None:
+    def act(self, run: CampaignRun) -> None:
         draws = run.every_draw()
-        chance = self.probability.draw(draws.size, rng=run.rng)
+        chance = run.draw_param("probability", self.probability)
         run.withdraw(run.ballot.row(self.list), draws[run.rng.random(draws.size) < chance],
                      self.transfer)
 

@@ -1,0 +1,79 @@
+"""``elsim infer``: the posterior of a scenario's unknowns given an observed count."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from sim.cli.common import engine_options, open_executor
+from sim.cli.group import main
+from sim.engine.simulate import CHUNK_DRAWS
+from sim.inference.abc import MAX_TOLERANCE, InferenceError, infer
+from sim.inference.observed import observed_figures
+from sim.inference.posterior import posterior_document
+from sim.law.tally import load_tally
+from sim.output.files import atomic_write
+from sim.output.posterior import posterior_stem, posterior_text, write_posterior
+from sim.scenario import load_scenario
+
+DEFAULT_ACCEPT = 4000
+
+
+@main.command("infer")
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option("--observed", required=True, type=click.Path(dir_okay=False),
+              help="Tally file of the published count (e.g. scenarios/history/kz-2021.toml).")
+@click.option("--draws", type=click.IntRange(min=1),
+              help="Draws from the prior (default: 20 times the file's run.draws).")
+@click.option("--accept", type=click.IntRange(min=1), default=DEFAULT_ACCEPT,
+              show_default=True, help="Draws to accept: the closest ones.")
+@click.option("--tolerance", type=click.FloatRange(min=0, min_open=True),
+              help="Accept every draw within this many points instead, stopping once "
+                   "--accept draws are in.")
+@click.option("--max-tolerance", type=click.FloatRange(min=0, min_open=True),
+              default=MAX_TOLERANCE, show_default=True,
+              help="Never accept a draw further than this many points from a figure.")
+@click.option("--out", type=click.Path(file_okay=False), default="results", show_default=True,
+              help="Folder for <name>-posterior.json/.csv; pictures go to OUT/plots.")
+@engine_options
+@click.option("--json", "as_json", is_flag=True, help="Print the posterior as JSON.")
+@click.pass_context
+def infer_command(ctx, scenario, observed, draws, accept, tolerance, max_tolerance, seed, out,
+                  workers, dask_address, as_json):
+    """Infer SCENARIO's uncertain parameters and poll source from an observed count.
+
+    Approximate Bayesian computation (docs/inference.md): draws whose official figures all
+    come within the tolerance of the observed ones are kept. Fewer than 100 such draws is
+    no posterior: the command says so and exits 1.
+    """
+    loaded = load_scenario(scenario)
+    figures = observed_figures(load_tally(observed), loaded)
+    draws = draws or 20 * loaded.draws
+    try:
+        with open_executor(workers, dask_address) as executor:
+            inference = infer(loaded, figures, draws=draws, accept=accept, executor=executor,
+                              seed=seed, tolerance=tolerance, max_tolerance=max_tolerance,
+                              chunk_draws=CHUNK_DRAWS)
+    except InferenceError as error:
+        click.echo(f"error: {error}", err=True)
+        ctx.exit(1)
+    document = posterior_document(inference)
+    write_posterior(document, Path(out))
+    pictures = _write_picture(document, Path(out) / "plots")
+    click.echo(json.dumps(document, indent=1) if as_json else posterior_text(document)
+               + (f"\nwrote {pictures}" if pictures else ""))
+
+
+def _write_picture(document: dict, folder: Path) -> Path | None:
+    """The prior/posterior picture, when matplotlib is installed."""
+    try:
+        from sim.output.plots import image_bytes
+        from sim.output.posterior_plots import posterior_figure
+    except ImportError:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{posterior_stem(document)}.png"
+    atomic_write(path, image_bytes(posterior_figure(document)))
+    return path

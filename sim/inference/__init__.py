@@ -1,0 +1,1 @@
+"""Inference from observed tallies: likelihood-free inference of a scenario's unknowns."""

@@ -1,0 +1,209 @@
+"""Approximate Bayesian computation by rejection, on the chunked engine.
+
+Every draw of a scenario is a draw from its prior: a poll source, support, and the count
+model's uncertain parameters. A draw is *accepted* when every official figure it produces
+(each list's share, turnout, the invalid share) lies within the *tolerance* of the observed
+one: the distance is the largest gap, in percentage points. The accepted draws are a sample
+of the posterior given that the published figures lie within the tolerance of the draw's.
+
+The tolerance adapts by successive quantiles: chunks run in rounds of
+:data:`ROUND_CHUNKS`; after each round the tolerance falls to the distance of the
+``accept``-th closest draw so far, and the next round keeps only draws within it. Inside
+each chunk only the draws within the round's tolerance are kept (memory is bounded by the
+accepted draws, not by all draws). Since the tolerance only falls, the final set is the
+``accept`` closest draws of all, ties going to the earlier draw: the same seed gives the
+same posterior whatever the number of workers or the executor. With a fixed ``tolerance``
+instead, rounds run until ``accept`` draws lie within it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.engine.simulate import (
+    CHUNK_DRAWS,
+    ChunkDraws,
+    chunk_sizes,
+    map_chunks,
+    reduce_chunk,
+    seed_entropy,
+)
+from sim.errors import SimError
+from sim.inference.observed import Observed, draw_figures
+from sim.scenario import Scenario
+
+MIN_ACCEPTED = 100  # fewer accepted draws than this give no posterior (see docs/inference.md)
+MAX_TOLERANCE = 5.0  # percentage points: a draw further than this from any figure never counts
+ROUND_CHUNKS = 4  # chunks per round of the successive-quantile tolerance
+PRIOR_SAMPLE = 20_000  # draws of chunk 0 kept whatever their distance, to show the prior
+
+
+class InferenceError(SimError):
+    """The scenario's prior cannot produce the observed figures (the CLI exits 1)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """Draws and what inference reports of them, draws axis last.
+
+    Attributes
+    ----------
+    distance : ndarray, shape (n,)
+        Largest gap to an observed figure, percentage points.
+    key : ndarray of int, shape (n,)
+        The draw's place in the run (chunk index * chunk size + position): ties go to the
+        smaller key.
+    values : dict of str to ndarray, shape (n,)
+        ``official.<figure>`` (points), ``genuine.<option>`` (points), ``true_turnout``
+        (points), ``source`` (index) and the uncertain parameters by key path
+        (``count.invalid``, ``campaign.drift_sd``).
+    """
+
+    distance: np.ndarray
+    key: np.ndarray
+    values: dict[str, np.ndarray]
+
+    @property
+    def size(self) -> int:
+        return self.distance.size
+
+    def take(self, index: np.ndarray | slice) -> Sample:
+        return Sample(self.distance[index], self.key[index],
+                      {name: value[index] for name, value in self.values.items()})
+
+    def closest(self, count: int) -> Sample:
+        """The ``count`` closest draws, ties to the smaller key."""
+        return self.take(np.lexsort((self.key, self.distance))[:count])
+
+    @staticmethod
+    def concat(samples: list[Sample]) -> Sample:
+        return Sample(np.concatenate([s.distance for s in samples]),
+                      np.concatenate([s.key for s in samples]),
+                      {name: np.concatenate([s.values[name] for s in samples])
+                       for name in samples[0].values})
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkResult:
+    """What one chunk hands back: its accepted draws and the counts behind the rates."""
+
+    accepted: Sample
+    prior: Sample | None  # chunk 0 only
+    source_draws: np.ndarray  # (n_sources,) draws that followed each source
+    nearest: tuple[float, str]  # the closest draw's distance and its furthest figure
+
+
+@dataclass(frozen=True, slots=True)
+class Acceptor:
+    """The per-chunk reduction: keep the draws within ``tolerance`` of ``observed``."""
+
+    observed: Observed
+    tolerance: float
+    chunk_draws: int
+    n_sources: int
+
+    def __call__(self, index: int, chunk: ChunkDraws) -> ChunkResult:
+        figures = draw_figures(chunk, self.observed)
+        gaps = np.abs(figures - self.observed.values[:, None])
+        distance = gaps.max(axis=0)
+        best = int(np.argmin(distance))
+        nearest = (float(distance[best]), self.observed.names[int(np.argmax(gaps[:, best]))])
+        sample = Sample(distance, index * self.chunk_draws + np.arange(distance.size),
+                        _values(chunk, figures, self.observed))
+        return ChunkResult(sample.take(np.flatnonzero(distance <= self.tolerance)),
+                           sample.take(_spread(distance.size)) if index == 0 else None,
+                           np.bincount(chunk.source, minlength=self.n_sources), nearest)
+
+
+def _spread(size: int) -> slice:
+    """About :data:`PRIOR_SAMPLE` draws spread over a chunk: its draws follow the sources in
+    blocks, so its first draws would all follow the first source."""
+    return slice(0, size, max(1, size // PRIOR_SAMPLE))
+
+
+def _values(chunk: ChunkDraws, figures: np.ndarray, observed: Observed) -> dict:
+    values = {f"official.{name}": row for name, row in zip(observed.names, figures)}
+    values["source"] = chunk.source
+    if chunk.genuine is not None:
+        values |= {f"genuine.{name}": 100 * row
+                   for name, row in zip(observed.names, chunk.genuine)}
+        values["true_turnout"] = 100 * chunk.true_turnout
+    return values | chunk.params
+
+
+@dataclass(frozen=True, slots=True)
+class Inference:
+    """A finished inference: the accepted draws and how they were found."""
+
+    scenario: Scenario
+    observed: Observed
+    accepted: Sample
+    prior: Sample
+    source_draws: np.ndarray  # (n_sources,)
+    draws: int  # draws simulated
+    tolerance: float  # the final tolerance, points
+    rounds: tuple[tuple[int, float], ...]  # (draws so far, tolerance) after each round
+    entropy: int
+    chunk_draws: int
+
+
+def infer(scenario: Scenario, observed: Observed, *, draws: int, accept: int, executor,
+          seed: int | None = None, tolerance: float | None = None,
+          max_tolerance: float = MAX_TOLERANCE, chunk_draws: int = CHUNK_DRAWS) -> Inference:
+    """Accept the draws of ``scenario`` whose official figures come close to ``observed``.
+
+    Parameters
+    ----------
+    draws : int
+        At most this many draws from the prior (all of them when ``tolerance`` is None).
+    accept : int
+        The number of draws to accept: the adaptive tolerance ends at the ``accept``-th
+        closest distance; with a fixed ``tolerance``, rounds stop once this many are within.
+    executor
+        Where chunks run (see :mod:`sim.engine.executors`).
+    tolerance : float, optional
+        A fixed final tolerance in percentage points, instead of the adaptive one.
+    max_tolerance : float
+        Draws further than this are never accepted.
+
+    Raises
+    ------
+    InferenceError
+        Fewer than :data:`MIN_ACCEPTED` draws within the tolerance.
+    """
+    entropy = seed_entropy(scenario.seed if seed is None else seed)
+    chunks = list(enumerate(chunk_sizes(draws, chunk_draws)))
+    current = max_tolerance if tolerance is None else min(tolerance, max_tolerance)
+    kept, prior, rounds, nearest = [], None, [], (np.inf, "")
+    source_draws = np.zeros(len(scenario.sources), dtype=np.int64)
+    done = 0
+    for start in range(0, len(chunks), ROUND_CHUNKS):
+        batch = chunks[start:start + ROUND_CHUNKS]
+        acceptor = Acceptor(observed, current, chunk_draws, len(scenario.sources))
+        # Chunk results arrive in chunk order whatever the executor: merging is deterministic.
+        for part in map_chunks(reduce_chunk, scenario, entropy, batch, executor, acceptor):
+            kept.append(part.accepted)
+            prior = part.prior if part.prior is not None else prior
+            source_draws += part.source_draws
+            nearest = min(nearest, part.nearest)
+        done += sum(size for _, size in batch)
+        merged = Sample.concat(kept)
+        if tolerance is None and merged.size >= accept:
+            merged = merged.closest(accept)
+            current = float(merged.distance.max())
+        kept = [merged]
+        rounds.append((done, current))
+        if tolerance is not None and merged.size >= accept:
+            break
+    accepted = kept[0]
+    if accepted.size < MIN_ACCEPTED:
+        raise InferenceError(
+            f"{scenario.path}: only {accepted.size} of {done:,} draws came within "
+            f"{current:g} points of every figure of {observed.path} (at least {MIN_ACCEPTED} "
+            f"needed); the closest draw was {nearest[0]:.1f} points off ({nearest[1]}): the "
+            "scenario's prior cannot produce the observed count; widen its ranges, or raise "
+            "--draws or --max-tolerance")
+    return Inference(scenario, observed, accepted, prior, source_draws, done, current,
+                     tuple(rounds), entropy, chunk_draws)

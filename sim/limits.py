@@ -1,0 +1,31 @@
+"""The documented maxima of what a scenario may ask for, and why each is where it is.
+
+The engine counts votes in 64-bit integers and compares them exactly
+(:mod:`sim.law.allocate`), so every quantity that enters a product there is bounded here:
+with at most :data:`MAX_REGISTERED` voters, a threshold of at most six decimals and a
+runner-up factor of at most three, the largest product
+(``factor numerator × votes × seats`` = 10**3 × 2·10**9 × 10**4 = 2·10**16) stays well
+below 2**63 ≈ 9.2·10**18.
+The readers of each stage check their keys against these; docs/scenarios.md lists them.
+"""
+
+from __future__ import annotations
+
+MAX_SEATS = 10_000  # list seats, and each entry of appointed seats
+MAX_LISTS = 60  # the set of seated lists is a 64-bit mask per draw
+MAX_REGISTERED = 2_000_000_000  # registered voters (India, the largest, has about 10**9)
+MAX_POLL_SIZE = 100_000_000  # respondents of one poll
+MAX_DESIGN_EFFECT = 100.0
+MAX_WEIGHT = 1e6  # a source's weight (weights are relative: their sum must stay finite)
+MAX_PRIOR = 1e6  # model.flat_prior, a Dirichlet concentration
+MAX_HALF_LIFE_DAYS = 100_000.0
+MAX_DAYS = 3_660  # campaign days and reaction delays: ten years
+MAX_DRIFT_SD = 1.0  # campaign.drift_sd, per day on the log-share scale
+THRESHOLD_DECIMALS = 6  # the threshold as an exact fraction of denominator <= 10**6
+FACTOR_DECIMALS = 3  # the runner-up factor, likewise <= 10**3
+# Draws of one run: summaries stay exact (integer sums in Python ints) at any size, but a
+# run this long already takes days on one machine; beyond it, run several seeds and merge.
+MAX_DRAWS = 10**10
+MAX_SWEEP_VARIANTS = 400  # each variant is a full scenario, built when the file is read
+DRAWS_RULE = (f"must be at most {MAX_DRAWS:.0e} per run; for more, run the scenario several "
+              "times with different seeds (--seed), on a Dask cluster with --dask if need be")

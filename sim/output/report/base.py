@@ -1,0 +1,79 @@
+"""What every report section works from (:class:`Report`) and gives back (:class:`Section`),
+and the HTML helpers they share."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Group:
+    """Scenarios that the report shows together: one election (law and house)."""
+
+    name: str
+    anchor: str
+    documents: tuple[dict, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Report:
+    """The input of every section builder.
+
+    ``documents`` are the scenario result documents in report order (by group, then by
+    declared order); ``groups`` the same documents grouped; ``sweeps`` maps a scenario path to
+    its sweep table; ``others`` holds every other elsim JSON document given to the report,
+    by its ``format`` (backtests, calibrations, ...); ``colors`` maps list ids to colours.
+    """
+
+    documents: tuple[dict, ...]
+    groups: tuple[Group, ...]
+    sweeps: dict[str, dict] = field(default_factory=dict)
+    others: dict[str, list[dict]] = field(default_factory=dict)
+    colors: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Section:
+    """One part of the page: ``<section id=anchor><h2>title</h2>html</section>``.
+
+    ``entries`` are the (anchor, title) pairs of its subsections, listed under it in the
+    contents.
+    """
+
+    anchor: str
+    title: str
+    html: str
+    entries: tuple[tuple[str, str], ...] = ()
+
+
+Builder = Callable[[Report], Iterable[Section]]
+"""A section builder: the sections it adds to the page, in order (none is fine)."""
+
+
+def escape(text: Any) -> str:
+    return html.escape(str(text))
+
+
+def anchor_for(text: str, prefix: str = "") -> str:
+    """An HTML id from a name: lower case letters, digits and dashes."""
+    return prefix + (re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x")
+
+
+def scenario_anchor(document: dict) -> str:
+    return anchor_for(Path(document["scenario"]["path"]).stem, "scenario-")
+
+
+def table_html(headers: Sequence[str], rows: Iterable[Sequence[Any]], *,
+               caption: str | None = None, css: str = "") -> str:
+    """A table of escaped text cells; the first column reads as the row's header."""
+    head = "".join(f"<th scope=col>{escape(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>"
+                   for row in rows)
+    title = f"<caption>{escape(caption)}</caption>" if caption else ""
+    klass = f' class="{css}"' if css else ""
+    return f"<table{klass}>{title}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

@@ -1,0 +1,66 @@
+"""Result documents as one tidy table, for notebooks and spreadsheets without pandas: one
+row per scenario and list or bloc, one column per number.
+
+>>> from sim import read_result, tidy_rows, tidy_csv
+>>> rows = tidy_rows([read_result("results/mixture.json")])
+>>> rows[0]["name"], rows[0]["kind"]
+('Nur Otan', 'list')
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+Row = dict[str, Any]
+
+
+def tidy_rows(documents: list[dict]) -> list[Row]:
+    """One row per list and per bloc of every result document.
+
+    Each row has ``scenario`` (the file's stem), ``group``, ``title``, ``kind`` ("list" or
+    "bloc"), ``id``, ``name``, the seat statistics ``seats_mean``, ``seats_sd``,
+    ``seats_q05`` ... ``seats_q95``; a list adds ``bloc``, every probability the result holds
+    (``p_pass``, ...) and its vote share (``share_mean``, ``share_q05``, ``share_q95``, and
+    ``support_*`` with a count model); a bloc adds ``appointed`` and ``p_<line>`` for each
+    majority line. Histograms are left out.
+    """
+    rows = []
+    for document in documents:
+        scenario = document["scenario"]
+        head = {"scenario": Path(scenario["path"]).stem, "group": scenario.get("group"),
+                "title": scenario["title"]}
+        for item in document["summary"]["lists"]:
+            rows.append({**head, "kind": "list", **_flat(item, skip=("color",))})
+        for bloc in document["summary"]["blocs"]:
+            row = {**head, "kind": "bloc", **_flat(bloc, skip=("majorities",))}
+            row.update({f"p_{line}": p for line, p in bloc["majorities"].items()})
+            rows.append(row)
+    return rows
+
+
+def _flat(item: dict, skip: tuple[str, ...]) -> Row:
+    """Scalars as they are; a table of statistics as ``<name>_<statistic>`` columns."""
+    row: Row = {}
+    for key, value in item.items():
+        if key in skip:
+            continue
+        if isinstance(value, dict):
+            row.update({f"{key}_{stat}": number for stat, number in value.items()
+                        if not isinstance(number, list)})
+        elif not isinstance(value, list):
+            row[key] = value
+    return row
+
+
+def tidy_csv(rows: list[Row]) -> str:
+    """The rows as CSV: every column any row has, in order of first appearance; a value a
+    row does not have is left empty."""
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, columns, restval="", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({k: "" if v is None else v for k, v in row.items()} for row in rows)
+    return buffer.getvalue()
