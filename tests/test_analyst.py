@@ -138,3 +138,22 @@ def test_an_unknown_member_gets_a_did_you_mean(result, tmp_path):
     assert outcome.exit_code == 2
     assert "did you mean 'kyrgyzstan'?" in outcome.stderr
     assert "Traceback" not in outcome.output
+
+
+@pytest.mark.parametrize("change, message", [
+    (("threshold = 0.07", "threshold = 7.0"),
+     "system.threshold = 7.0: must be a fraction in [0, 1); did you mean 0.07 (7%)?"),
+    (("butun = 0.07", "butn = 0.07"),
+     "poll[0].shares.butn = 0.07: names no list of this scenario (birimdik, mekenim, "
+     "kyrgyzstan, butun, others, undecided); did you mean 'butun'?"),
+    (("butun = 0.07", "ordo = 0.07"),
+     "poll[0].shares.ordo = 0.07: names no list of this scenario (birimdik, mekenim, "
+     "kyrgyzstan, butun, others, undecided); declare it with [lists.ordo], or correct the id"),
+    (('[blocs.pro]', '[lists.x]\nbloc = "prp"\n[blocs.pro]'),
+     'lists.x.bloc = \'prp\': names no bloc in [blocs] (pro); did you mean \'pro\'?'),
+])
+def test_mistakes_get_a_message_that_says_how_to_fix_them(tmp_path, change, message):
+    path = write_scenario(tmp_path, KYRGYZSTAN.replace(*change), "kyrgyzstan.toml")
+    outcome = CliRunner().invoke(main, ["validate", str(path)])
+    assert outcome.exit_code == 2
+    assert f"{path}: {message}" in outcome.stderr

@@ -4,8 +4,7 @@ One module per command group; each registers its commands on :data:`main` when i
 below. Every :class:`~sim.errors.SimError` becomes one line on stderr and exit code 2.
 """
 
-from sim.cli import (  # noqa: F401  (each registers its commands)
-    check, coalitions, compare, examples, infer, pictures, run, tally)
+from sim.cli import check, coalitions, compare, examples, infer, pictures, run, tally  # noqa: F401  (each registers its commands)
 from sim.cli.group import main
 
 __all__ = ["main"]

@@ -13,7 +13,7 @@ import numpy as np
 from sim.errors import InvalidValue
 from sim.law.methods import METHODS
 from sim.limits import FACTOR_DECIMALS, MAX_SEATS, THRESHOLD_DECIMALS
-from sim.tables import Table
+from sim.tables import Table, percent_hint
 
 THRESHOLD_BASES = ("valid", "lists", "ballots")
 TIE_BREAKS = ("order", "votes")
@@ -83,7 +83,8 @@ class ElectoralSystem:
             raise InvalidValue("seats", self.seats,
                                f"must be a whole number between 1 and {MAX_SEATS}")
         if not isinstance(self.threshold, (int, float)) or not 0 <= self.threshold < 1:
-            raise InvalidValue("threshold", self.threshold, "must be a fraction in [0, 1)")
+            raise InvalidValue("threshold", self.threshold, "must be a fraction in [0, 1)"
+                               + percent_hint(self.threshold, 1))
         _check_decimals("threshold", self.threshold, THRESHOLD_DECIMALS)
         _check_choice("threshold_base", self.threshold_base, THRESHOLD_BASES)
         _check_choice("method", self.method, tuple(METHODS))

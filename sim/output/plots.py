@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Literal
 
 import matplotlib
 import numpy as np
@@ -119,7 +120,7 @@ def hemicycle(document: dict, colors: dict[str, str]):
                       label=f"appointed {appointed}")] if appointed else []
     handles += [Line2D([], [], marker="o", ls="", color=colors[item],
                        label=f"{names[item]} {n}") for item, n in seats.items() if n]
-    longest = max(len(handle.get_label()) for handle in handles)
+    longest = max(len(str(handle.get_label())) for handle in handles)
     # Below the arc, in as many columns as the labels' length allows in the figure's width.
     figure.legend(handles=handles, loc="outside lower center", frameon=False, fontsize=10,
                   ncol=max(1, min(4, len(handles), 100 // longest)))
@@ -201,7 +202,8 @@ def sweep(document: dict, colors: dict[str, str]):
     return figure
 
 
-def _subplots(*args, figsize: tuple[float, float], layout: str | None = None, **kwargs):
+def _subplots(*args, figsize: tuple[float, float],
+              layout: Literal["constrained"] | None = None, **kwargs):
     """A new figure (not registered with pyplot) and its axes."""
     figure = Figure(figsize=figsize, layout=layout)
     return figure, figure.subplots(*args, **kwargs)
