@@ -200,8 +200,9 @@ def _names_none(name: Any, known: list[str], what: str) -> str:
 
 
 def percent_hint(value: float, high: float | None) -> str:
-    """For a fraction written as a percentage (21 for 0.21): what was probably meant."""
-    if high is not None and high <= 1 and 1 < value <= 100:
+    """For a fraction written as a percentage (21 for 0.21): what was probably meant. Below
+    2 the reading is ambiguous (1.3 may be 0.13 or 0.013), so no hint."""
+    if high is not None and high <= 1 and 2 <= value <= 100:
         return f"; did you mean {value / 100:g} ({value:g}%)?"
     return ""
 
