@@ -20,10 +20,15 @@ RESERVED_IDS = (AGAINST_ALL, STAY_HOME, UNDECIDED)
 
 @dataclass(frozen=True, slots=True)
 class Ballot:
-    """The lists on the ballot, in registration order, and whether it has against-all."""
+    """The lists on the ballot, in registration order, and whether it has against-all.
+
+    ``aggregates`` are lists that stand for several parties (such as "others" in a poll):
+    their votes count in the threshold base and the shares, but they never take seats.
+    """
 
     lists: tuple[str, ...]
     against_all: bool = False
+    aggregates: tuple[str, ...] = ()
 
     @property
     def n_lists(self) -> int:
@@ -46,6 +51,19 @@ class Ballot:
     def stay_home_row(self) -> int:
         """Row of those who stay home in an electorate array."""
         return self.n_options
+
+    @property
+    def seat_rows(self) -> np.ndarray | None:
+        """Rows of the lists that can take seats, or None when every list can."""
+        if not self.aggregates:
+            return None
+        return np.array([row for row, item in enumerate(self.lists)
+                         if item not in self.aggregates])
+
+    @property
+    def aggregate_rows(self) -> np.ndarray:
+        return np.array([row for row, item in enumerate(self.lists) if item in self.aggregates],
+                        dtype=np.intp)
 
     def row(self, option: str) -> int:
         """Row of a list, of ``"against_all"``, or of ``"abstain"`` (stay home)."""

@@ -28,6 +28,7 @@ from sim.law.house import (
     Bloc,
     MajorityLine,
     PartyList,
+    aggregate_warnings,
     read_appointed,
     read_blocs,
     read_lists,
@@ -72,6 +73,7 @@ class Scenario:
     sweeps: tuple[SweepAxis, ...] = ()
     variants: tuple[Variant, ...] = ()
     districts: DistrictTier | None = None
+    warnings: tuple[str, ...] = ()  # valid but probably not meant: "file: key: why"
 
     @property
     def list_ids(self) -> tuple[str, ...]:
@@ -142,7 +144,8 @@ def build_scenario(data: dict[str, Any], file: str) -> Scenario:
     against_all = section(lambda: _against_all_on_ballot(top.table("ballot")))
     ballot = sources = model = polls = campaign = count = districts = None
     if lists is not None and against_all is not None:
-        ballot = Ballot(tuple(item.id for item in lists), against_all)
+        ballot = Ballot(tuple(item.id for item in lists), against_all,
+                        tuple(item.id for item in lists if item.aggregate))
         bloc_ids = tuple(bloc.id for bloc in blocs)
         model = section(lambda: read_model(top.table("model"), ballot.options, bloc_ids))
         if model is not None:
@@ -160,6 +163,12 @@ def build_scenario(data: dict[str, Any], file: str) -> Scenario:
             districts = section(lambda: read_districts(
                 top.table("districts"), ballot.lists, tuple(b.id for b in blocs),
                 Path(file).parent))
+        if districts is not None and ballot.aggregates:
+            # An aggregate stands for several parties: it cannot be one district candidate.
+            problems.append(ScenarioError(f"lists.{ballot.aggregates[0]}.aggregate", True,
+                                          "an aggregate list cannot stand in a [districts] "
+                                          "tier (not modelled yet): list its parties, or drop "
+                                          "the tier", file=file))
     draws_and_seed = section(lambda: _draws_and_seed(top.table("run")))
     sweeps = section(lambda: read_sweeps(top.table("sweep"), data))
     if problems:
@@ -171,7 +180,8 @@ def build_scenario(data: dict[str, Any], file: str) -> Scenario:
         draws=draws_and_seed[0], seed=draws_and_seed[1], sweeps=sweeps, districts=districts,
         # A baseline CSV is part of what was run: its shares go into the hash too.
         digest=_digest(data if districts is None or districts.baseline is None
-                       else {**data, "districts.baseline": districts.baseline}))
+                       else {**data, "districts.baseline": districts.baseline}),
+        warnings=tuple(f"{file}: {text}" for text in aggregate_warnings(lists)))
     if not sweeps:
         return scenario
     return _with_variants(scenario, data)

@@ -92,7 +92,7 @@ class Table:
         """``value`` itself, when it is one of ``known``; else an error naming them."""
         known = list(known)
         if value not in known:
-            raise self.error(name, value, f"names no {what} ({', '.join(known) or 'none'})")
+            raise self.error(name, value, _names_none(value, known, what))
         return value
 
     def check_names(self, known: Iterable[str], what: str = "list of this scenario") -> None:
@@ -100,7 +100,7 @@ class Table:
         known = list(known)
         for name, value in self.data.items():
             if name not in known:
-                raise self.error(name, value, f"names no {what} ({', '.join(known) or 'none'})")
+                raise self.error(name, value, _names_none(name, known, what))
 
     def check_keys(self, known: Iterable[str]) -> None:
         """Every key must be known; an unknown one is reported with a did-you-mean."""
@@ -188,13 +188,33 @@ class Table:
         return result
 
 
+def _names_none(name: Any, known: list[str], what: str) -> str:
+    """The rule for an id that names nothing known, with how to fix it."""
+    rule = f"names no {what} ({', '.join(known) or 'none'})"
+    close = difflib.get_close_matches(str(name), known, n=1)
+    if close:
+        return f"{rule}; did you mean {close[0]!r}?"
+    if what == "list of this scenario" and isinstance(name, str):
+        return f"{rule}; declare it with [lists.{name}], or correct the id"
+    return rule
+
+
+def percent_hint(value: float, high: float | None) -> str:
+    """For a fraction written as a percentage (21 for 0.21): what was probably meant. Below
+    2 the reading is ambiguous (1.3 may be 0.13 or 0.013), so no hint."""
+    if high is not None and high <= 1 and 2 <= value <= 100:
+        return f"; did you mean {value / 100:g} ({value:g}%)?"
+    return ""
+
+
 def _check_range(table: Table, name: str, value, low, high) -> None:
     if low is not None and high is not None and not low <= value <= high:
-        raise table.error(name, value, f"must be between {low} and {high}")
+        raise table.error(name, value, f"must be between {low} and {high}"
+                          + percent_hint(value, high))
     if low is not None and value < low:
         raise table.error(name, value, f"must be at least {low}")
     if high is not None and value > high:
-        raise table.error(name, value, f"must be at most {high}")
+        raise table.error(name, value, f"must be at most {high}" + percent_hint(value, high))
 
 
 def _check_magnitude(table: Table, name: str, value, high) -> None:

@@ -78,14 +78,15 @@ RULES = [
      "poll[0].shares = {'a': 0.5, 'b': 0.3, 'c': 0.3}: shares (with the source's fill) must "
      "not add up to more than 1"),
     ("shares = { a = 0.5, b = 0.3, c = 0.2 }", "shares = { a = 0.5, b = 0.3, d = 0.2 }",
-     "poll[0].shares.d = 0.2: names no list of this scenario (a, b, c, undecided)"),
+     "poll[0].shares.d = 0.2: names no list of this scenario (a, b, c, undecided); declare it "
+     "with [lists.d], or correct the id"),
     ("shares = { a = 0.5, b = 0.3, c = 0.2 }", "shares = { a = 0.5, b = 0.3 }",
      "poll[0].shares = {'a': 0.5, 'b': 0.3}: gives no share for c: add them or a fill in "
      "[sources.poll]"),
     ('bloc = "opp"\n[lists.c]', 'bloc = "opposition"\n[lists.c]',
      "lists.b.bloc = 'opposition': names no bloc in [blocs] (gov, opp)"),
     ('source = "poll"', 'source = "pol"',
-     "poll[0].source = 'pol': names no source in [sources] (poll)"),
+     "poll[0].source = 'pol': names no source in [sources] (poll); did you mean 'poll'?"),
     ("n = 1000", "n = 0", "poll[0].n = 0: must be between 1 and 100000000"),
     ("n = 1000", 'n = "many"', "poll[0].n = 'many': must be a whole number"),
     ("n = 1000", "n = 1000\nsourse = 3", "poll[0].sourse = 3: unknown key; did you mean 'source'?"),

@@ -4,7 +4,18 @@ One module per command group; each registers its commands on :data:`main` when i
 below. Every :class:`~sim.errors.SimError` becomes one line on stderr and exit code 2.
 """
 
-from sim.cli import backtest, calibrate, check, compare, examples, infer, pictures, run, tally  # noqa: F401  (each registers its commands)
+from sim.cli import (  # noqa: F401  (each registers its commands)
+    backtest,
+    calibrate,
+    check,
+    coalitions,
+    compare,
+    examples,
+    infer,
+    pictures,
+    run,
+    tally,
+)
 from sim.cli.group import main
 
 __all__ = ["main"]

@@ -48,6 +48,8 @@ def run_command(ctx, paths, draws, seed, out, workers, dask_address, as_json, qu
     _check_output_names(scenarios, Path(out))
     if scenarios:
         _prepare(Path(out))
+    for warning in (text for scenario in scenarios for text in scenario.warnings):
+        click.echo(f"warning: {warning}", err=True)
     documents = []
     # The scenario itself, then each sweep variant: the progress bar's total.
     total = sum((draws or scenario.draws) * (1 + scenario.sweep_size) for scenario in scenarios)

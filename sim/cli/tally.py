@@ -21,6 +21,8 @@ def validate_command(paths):
     """Check scenario files without running them."""
     for path in scenario_paths(paths):
         scenario = load_scenario(path)
+        for warning in scenario.warnings:
+            click.echo(f"warning: {warning}", err=True)
         click.echo(f"{path}: ok ({len(scenario.lists)} lists, {len(scenario.polls)} polls, "
                    f"{len(scenario.sources)} sources)")
 

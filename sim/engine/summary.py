@@ -23,6 +23,12 @@ BIN_SHIFT = 21  # fixed-point share >> 21 is its histogram bin (2**32 / 2**21 = 
 DENSE_COMPOSITIONS = 16  # up to this many lists, compositions are counted by bincount
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 TOP_COMPOSITIONS = 10
+# Per-draw seat vectors kept for questions asked after the run (any coalition's seats):
+# every SAMPLE_STRIDE-th draw of each chunk (draws within a chunk are grouped by poll source,
+# so a stride keeps every source in proportion), from the first chunks on, until the sample
+# holds SAMPLE_DRAWS. Chunks are merged in order, so the sample is the same for any executor.
+SAMPLE_DRAWS = 20_000
+SAMPLE_STRIDE = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +43,8 @@ class Outcome:
     shares : ndarray of float, shape (n_options, n_draws)
         Vote shares the seats were allocated from.
     runner_up : ndarray of bool, shape (n_draws,)
+    cap_binding, tie_decided : ndarray of bool, shape (n_draws,), optional
+        The cap held a list back; a tie decided a seat (see :class:`sim.law.Allocation`).
     genuine : ndarray of float, shape (n_options, n_draws), optional
         Shares of the votes as cast, before administrative inflation (with a count model).
     turnout : ndarray of float, shape (n_draws,), optional
@@ -62,6 +70,8 @@ class Outcome:
     endorsed: dict[str, np.ndarray] | None = None
     district_seats: np.ndarray | None = None
     independents: np.ndarray | None = None
+    cap_binding: np.ndarray | None = None
+    tie_decided: np.ndarray | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +82,7 @@ class Layout:
     lists: tuple[dict, ...]  # id, name, bloc, color of each list
     blocs: tuple[dict, ...]  # id, name of each bloc
     majorities: dict[str, int]  # majority line -> seats needed in the house
+    appointed: dict[str, int]  # appointed group -> its seats
     list_seats: int
     house: int
     n_options: int
@@ -97,10 +108,12 @@ class Layout:
             for e in scenario.campaign.endorsers)
         return cls(
             lists=tuple({"id": item.id, "name": item.name, "bloc": item.bloc,
-                         "color": item.color} for item in scenario.lists),
+                         "color": item.color, "aggregate": item.aggregate}
+                        for item in scenario.lists),
             blocs=tuple({"id": bloc.id, "name": bloc.name} for bloc in scenario.blocs),
             majorities={line.id: line.seats_needed(scenario.house)
                         for line in scenario.majorities},
+            appointed={group.id: group.seats for group in scenario.appointed},
             list_seats=scenario.system.seats, house=scenario.house,
             n_options=scenario.ballot.n_options, against_all_row=scenario.ballot.against_all_row,
             bloc_members=members, bloc_appointed=appointed,
@@ -132,7 +145,10 @@ class SeatSummary:
         self.share_hist = np.zeros((layout.n_options, SHARE_BINS), dtype=np.int64)
         self.bloc_hist = np.zeros((len(layout.bloc_appointed), layout.house + 1), dtype=np.int64)
         self.runner_up = 0
+        self.cap_binding = 0
+        self.tie_decided = 0
         self.compositions: dict[int, int] = {}  # bit mask of seated lists -> draws
+        self.sample = np.empty((0, n_lists), dtype=np.int64)  # (draws, n_lists) seats
         if layout.counted:
             self.genuine_sum = _exact_sums(layout.n_options)
             self.genuine_hist = np.zeros((layout.n_options, SHARE_BINS), dtype=np.int64)
@@ -169,7 +185,18 @@ class SeatSummary:
                 blocs += self.layout.independents_bloc[:, None] * independents
             self.bloc_hist += _row_histograms(blocs, self.layout.house + 1)
         self.runner_up += int(np.count_nonzero(outcome.runner_up))
+        self.cap_binding += _count(outcome.cap_binding)
+        self.tie_decided += _count(outcome.tie_decided)
         self._add_compositions(seats > 0)
+        # A chunk's summary sees its draws in blocks: index the stride from the chunk's start.
+        first = -(self.draws - seats.shape[1]) % SAMPLE_STRIDE
+        self._add_sample(seats[:, first::SAMPLE_STRIDE].T)
+
+    def _add_sample(self, seats: np.ndarray) -> None:
+        """Keep draws ``(n, n_lists)`` until the sample holds :data:`SAMPLE_DRAWS`."""
+        wanted = SAMPLE_DRAWS - len(self.sample)
+        if wanted > 0:
+            self.sample = np.concatenate([self.sample, seats[:wanted]])
 
     def _add_independents(self, independents: np.ndarray | None) -> np.ndarray | None:
         """Count the independents' district seats; ``None`` when the tier has none."""
@@ -211,8 +238,12 @@ class SeatSummary:
                      *self._optional_fields()):
             getattr(self, name).__iadd__(getattr(other, name))
         self.runner_up += other.runner_up
+        self.cap_binding += other.cap_binding
+        self.tie_decided += other.tie_decided
         for mask, count in other.compositions.items():
             self.compositions[mask] = self.compositions.get(mask, 0) + count
+        # Merged in chunk order: the sample stays the run's first draws.
+        self._add_sample(other.sample)
         return self
 
     def _optional_fields(self) -> tuple[str, ...]:
@@ -262,10 +293,15 @@ class SeatSummary:
             "list_seats": layout.list_seats,
             **({"district_seats": layout.district_seats} if layout.district_seats else {}),
             "seats_needed": dict(layout.majorities),
+            "appointed": dict(layout.appointed),
             "lists_seated": self._lists_seated(),
             "p_runner_up": _round(self.runner_up / n),
+            "rules": {"runner_up": _round(self.runner_up / n),
+                      "cap": _round(self.cap_binding / n),
+                      "tie": _round(self.tie_decided / n)},
             "compositions": self._top_compositions(),
         }
+        document["seat_sample"] = self._sample_dict()
         if layout.counted:
             document["parliament"]["turnout"] = _fraction_stats(
                 self.turnout_sum[0], self.turnout_hist[0], n)
@@ -279,6 +315,15 @@ class SeatSummary:
                     "none": _round(self.endorsed[row][-1] / n)},
             } for row, endorser in enumerate(layout.endorsers)]
         return document
+
+    def _sample_dict(self) -> dict:
+        """The sample's distinct seat vectors of the lists seated in any of its draws, each
+        with its number of draws (compact, and in a fixed order)."""
+        seated = np.flatnonzero(self.sample.any(axis=0))
+        rows, counts = np.unique(self.sample[:, seated], axis=0, return_counts=True)
+        return {"draws": len(self.sample),
+                "lists": [self.layout.lists[i]["id"] for i in seated],
+                "rows": np.column_stack([rows, counts]).tolist()}
 
     def _lists_seated(self) -> dict[str, float]:
         """Probability of each number of lists with seats."""
@@ -311,6 +356,10 @@ def _fraction_stats(fixed_sum: int, histogram: np.ndarray, draws: int) -> dict:
     low, high = (np.searchsorted(cdf, q * draws) for q in (0.05, 0.95))
     return {"mean": _round(float(fixed_sum) / FIXED_POINT / draws),
             "q05": _round((low + 0.5) / SHARE_BINS), "q95": _round((high + 0.5) / SHARE_BINS)}
+
+
+def _count(flags: np.ndarray | None) -> int:
+    return 0 if flags is None else int(np.count_nonzero(flags))
 
 
 def _exact_sums(size: int) -> np.ndarray:

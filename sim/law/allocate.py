@@ -32,6 +32,11 @@ class Allocation:
         no tie decided one).
     runner_up : ndarray of bool, shape (...)
         The runner-up rule admitted a list.
+    cap_binding : ndarray of bool, shape (...)
+        The cap held a list back (its surplus was shared among the other lists).
+    tie_decided : ndarray of bool, shape (...)
+        A tie between equal remainders or quotients decided a seat (by ``tie_break``);
+        counted for integer votes only (equal float shares are a measure-zero event).
     """
 
     seats: np.ndarray
@@ -39,9 +44,12 @@ class Allocation:
     quotas: np.ndarray
     tied: np.ndarray
     runner_up: np.ndarray
+    cap_binding: np.ndarray
+    tie_decided: np.ndarray
 
 
-def allocate(votes, system: ElectoralSystem, *, against_all=None, invalid=None) -> np.ndarray:
+def allocate(votes, system: ElectoralSystem, *, against_all=None, invalid=None,
+             unseated=None) -> np.ndarray:
     """Seats per list under ``system``.
 
     Parameters
@@ -52,21 +60,24 @@ def allocate(votes, system: ElectoralSystem, *, against_all=None, invalid=None) 
     against_all, invalid : array_like, shape () or (n_draws,), optional
         Against-all votes and invalid ballots; they count toward the threshold base its
         setting names and never take seats.
+    unseated : array_like, shape () or (n_draws,), optional
+        Votes of lists that can take no seats (aggregates such as "others"): they count
+        toward every threshold base.
 
     Returns
     -------
     ndarray of int64, shape like ``votes``
     """
-    return _allocate(votes, system, against_all, invalid, details=False).seats
+    return _allocate(votes, system, against_all, invalid, unseated, details=False).seats
 
 
 def allocate_details(votes, system: ElectoralSystem, *, against_all=None, invalid=None,
-                     full: bool = True) -> Allocation:
+                     unseated=None, full: bool = True) -> Allocation:
     """Like :func:`allocate`, with who passed, the quotas, ties and the runner-up rule.
 
     ``full=False`` skips the quotas and ties (their arrays are then empty), which is faster.
     """
-    return _allocate(votes, system, against_all, invalid, details=full)
+    return _allocate(votes, system, against_all, invalid, unseated, details=full)
 
 
 # Work in blocks whose (n_lists, block) arrays stay near 256 KiB: they stay in cache, and
@@ -81,14 +92,14 @@ def block_draws(n_lists: int) -> int:
     return int(np.clip(BLOCK_BYTES // (8 * n_lists), 512, 16384))
 
 
-def _allocate(votes, system, against_all, invalid, *, details: bool) -> Allocation:
+def _allocate(votes, system, against_all, invalid, unseated, *, details: bool) -> Allocation:
     votes_2d, single = _as_draws(votes)
     extra_base = votes_beyond_lists(system, votes_2d.shape[0], votes_2d.dtype, against_all,
-                                    invalid)
+                                    invalid, unseated)
     by_list = _blockwise(votes_2d.T, extra_base, system, details)
     # Transposed views of lists-first memory: draws first for the caller, without a copy.
     fields = (by_list.seats.T, by_list.passed.T, by_list.quotas.T, by_list.tied.T,
-              by_list.runner_up)
+              by_list.runner_up, by_list.cap_binding, by_list.tie_decided)
     if single:
         return Allocation(*(field[0] if len(field) else field for field in fields))
     return Allocation(*fields)
@@ -96,7 +107,8 @@ def _allocate(votes, system, against_all, invalid, *, details: bool) -> Allocati
 
 def allocate_by_list(votes: np.ndarray, system: ElectoralSystem, *,
                      against_all: np.ndarray | None = None,
-                     invalid: np.ndarray | None = None) -> Allocation:
+                     invalid: np.ndarray | None = None,
+                     unseated: np.ndarray | None = None) -> Allocation:
     """Seats, passes and the runner-up rule for votes with the **lists axis first**.
 
     The engine's path: ``votes`` is ``(n_lists, n_draws)`` float shares or int counts that
@@ -104,7 +116,8 @@ def allocate_by_list(votes: np.ndarray, system: ElectoralSystem, *,
     first too (``seats`` and ``passed`` ``(n_lists, n_draws)``). Quotas and ties are not
     computed.
     """
-    extra_base = votes_beyond_lists(system, votes.shape[1], votes.dtype, against_all, invalid)
+    extra_base = votes_beyond_lists(system, votes.shape[1], votes.dtype, against_all, invalid,
+                                    unseated)
     return _blockwise(votes, extra_base, system, details=False)
 
 
@@ -117,14 +130,17 @@ def _blockwise(by_list, extra_base, system, details) -> Allocation:
         if details:
             return part
         empty = np.empty((n_lists, 0))
-        return Allocation(part.seats, part.passed, empty, empty.astype(bool), part.runner_up)
+        return Allocation(part.seats, part.passed, empty, empty.astype(bool), part.runner_up,
+                          part.cap_binding, part.tie_decided)
     _keep_block_memory(n_lists * step * 8)
     detail_shape = (n_lists, n_draws if details else 0)
     out = Allocation(seats=np.empty((n_lists, n_draws), dtype=np.int64),
                      passed=np.empty((n_lists, n_draws), dtype=bool),
                      quotas=np.empty(detail_shape, dtype=np.float64),
                      tied=np.zeros(detail_shape, dtype=bool),
-                     runner_up=np.empty(n_draws, dtype=bool))
+                     runner_up=np.empty(n_draws, dtype=bool),
+                     cap_binding=np.empty(n_draws, dtype=bool),
+                     tie_decided=np.empty(n_draws, dtype=bool))
     for start in range(0, n_draws, step):
         block = slice(start, start + step)
         part = _allocate_block(np.ascontiguousarray(by_list[:, block]), extra_base[block],
@@ -132,6 +148,8 @@ def _blockwise(by_list, extra_base, system, details) -> Allocation:
         out.seats[:, block] = part.seats
         out.passed[:, block] = part.passed
         out.runner_up[block] = part.runner_up
+        out.cap_binding[block] = part.cap_binding
+        out.tie_decided[block] = part.tie_decided
         if details:
             out.quotas[:, block] = part.quotas
             out.tied[:, block] = part.tied
@@ -162,13 +180,17 @@ def _allocate_block(by_list, extra_base, system, details) -> Allocation:
     runner_up = np.zeros(by_list.shape[1], dtype=bool)
     if system.runner_up is not None:
         runner_up = _apply_runner_up(by_list, passed, seats, system, prefer)
-    if not details:
-        return Allocation(seats, passed, None, None, runner_up)
+    cap_binding = capped.any(axis=0)
+    if not details and by_list.dtype.kind != "i":
+        return Allocation(seats, passed, None, None, runner_up, cap_binding,
+                          np.zeros_like(runner_up))
     tied = ~runner_up & method.tied(shared_votes, shared_seats, np.where(capped, 0, seats))
+    if not details:
+        return Allocation(seats, passed, None, None, runner_up, cap_binding, tied.any(axis=0))
     passing_votes = np.where(passed, by_list, 0).astype(np.float64)
     passing_total = passing_votes.sum(axis=0)
     quotas = passing_votes * (system.seats / np.where(passing_total > 0, passing_total, 1.0))
-    return Allocation(seats, passed, quotas, tied, runner_up)
+    return Allocation(seats, passed, quotas, tied, runner_up, cap_binding, tied.any(axis=0))
 
 
 def _as_draws(votes) -> tuple[np.ndarray, bool]:
@@ -198,9 +220,14 @@ def _short(array: np.ndarray):
     return array.tolist() if array.size <= 20 else array.reshape(-1, array.shape[-1])[0].tolist()
 
 
-def votes_beyond_lists(system, n_draws, dtype, against_all, invalid) -> np.ndarray:
-    """Votes outside the lists that count toward the threshold base, shape ``(n_draws,)``."""
+def votes_beyond_lists(system, n_draws, dtype, against_all, invalid,
+                       unseated=None) -> np.ndarray:
+    """Votes outside the seat-taking lists that count toward the threshold base, shape
+    ``(n_draws,)``: lists that take no seats always, against-all and invalid ballots as the
+    system's ``threshold_base`` says."""
     extra = np.zeros(n_draws, dtype=dtype)
+    if unseated is not None:
+        extra = extra + _ballot_count("unseated", unseated, n_draws)
     if system.threshold_base in ("valid", "ballots") and against_all is not None:
         extra = extra + _ballot_count("against_all", against_all, n_draws)
     if system.threshold_base == "ballots" and invalid is not None:

@@ -24,6 +24,7 @@ class PartyList:
     name: str
     bloc: str | None
     color: str | None
+    aggregate: bool = False  # stands for several parties: counts in the base, takes no seats
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -76,15 +77,19 @@ def _bloc_of(entry: Table, blocs: tuple[Bloc, ...]) -> str | None:
 def read_lists(table: Table, blocs: tuple[Bloc, ...]) -> tuple[PartyList, ...]:
     lists = []
     for list_id, entry in table.entries():
-        entry.check_keys(("name", "bloc", "color"))
+        entry.check_keys(("name", "bloc", "color", "aggregate"))
         if list_id in RESERVED_IDS:
             raise table.error(list_id, entry.data, "is a reserved name, not a list id")
         lists.append(PartyList(id=list_id, name=entry.string("name", list_id),
-                               bloc=_bloc_of(entry, blocs), color=_color(entry)))
+                               bloc=_bloc_of(entry, blocs), color=_color(entry),
+                               aggregate=entry.boolean("aggregate", False)))
     if not lists:
         raise ScenarioError("lists", {}, "must declare at least one list")
     if len(lists) > MAX_LISTS:
         raise ScenarioError("lists", f"{len(lists)} lists", f"may declare at most {MAX_LISTS}")
+    if all(item.aggregate for item in lists):
+        raise ScenarioError("lists", [item.id for item in lists],
+                            "every list is an aggregate: at least one must be able to win seats")
     return tuple(lists)
 
 
@@ -95,6 +100,20 @@ def _color(entry: Table) -> str | None:
                                               r"|[0-9a-fA-F]{8})", color):
         raise entry.error("color", color, 'must be a hex colour such as "#1f77b4"')
     return color
+
+
+_AGGREGATE_WORDS = re.compile(r"\b(others?|other parties|small parties|the rest)\b",
+                              re.IGNORECASE)
+
+
+def aggregate_warnings(lists: tuple[PartyList, ...]) -> list[str]:
+    """Lists whose id or name reads like "others" but that may win seats."""
+    return [f"lists.{item.id}: {item.name!r} reads like an aggregate of several parties but "
+            "may win seats; if it stands for them, add aggregate = true to [lists."
+            f"{item.id}] (it then counts in the threshold base and takes no seats)"
+            for item in lists if not item.aggregate
+            and (_AGGREGATE_WORDS.search(item.id.replace("-", " ").replace("_", " "))
+                 or _AGGREGATE_WORDS.search(item.name))]
 
 
 def read_appointed(table: Table, blocs: tuple[Bloc, ...]) -> tuple[AppointedSeats, ...]:

@@ -13,7 +13,7 @@ import numpy as np
 from sim.errors import InvalidValue
 from sim.law.methods import METHODS
 from sim.limits import FACTOR_DECIMALS, MAX_SEATS, THRESHOLD_DECIMALS
-from sim.tables import Table
+from sim.tables import Table, percent_hint
 
 THRESHOLD_BASES = ("valid", "lists", "ballots")
 TIE_BREAKS = ("order", "votes")
@@ -83,7 +83,8 @@ class ElectoralSystem:
             raise InvalidValue("seats", self.seats,
                                f"must be a whole number between 1 and {MAX_SEATS}")
         if not isinstance(self.threshold, (int, float)) or not 0 <= self.threshold < 1:
-            raise InvalidValue("threshold", self.threshold, "must be a fraction in [0, 1)")
+            raise InvalidValue("threshold", self.threshold, "must be a fraction in [0, 1)"
+                               + percent_hint(self.threshold, 1))
         _check_decimals("threshold", self.threshold, THRESHOLD_DECIMALS)
         _check_choice("threshold_base", self.threshold_base, THRESHOLD_BASES)
         _check_choice("method", self.method, tuple(METHODS))
@@ -95,6 +96,34 @@ class ElectoralSystem:
     def threshold_fraction(self) -> Fraction:
         """The threshold as an exact fraction (0.07 is 7/100, not 0.07000000000000000666)."""
         return Fraction(repr(float(self.threshold)))
+
+
+METHOD_NAMES = {"hare": "Hare quota with largest remainders",
+                "droop": "Droop quota with largest remainders", "dhondt": "D'Hondt",
+                "sainte-lague": "Sainte-Laguë", "modified-sainte-lague":
+                "modified Sainte-Laguë (first divisor 1.4)"}
+BASE_NAMES = {"valid": "the valid votes (lists and against-all)", "lists": "the list votes",
+              "ballots": "all ballots (valid and invalid)"}
+
+
+def describe_rules(system: ElectoralSystem) -> list[str]:
+    """Every rule of the system in force, one sentence each, for results and reports."""
+    method = METHOD_NAMES.get(system.method, system.method)
+    rules = [f"{system.seats} seats shared by {method} among the lists with at least "
+             f"{100 * system.threshold:g}% of {BASE_NAMES[system.threshold_base]}."]
+    if system.runner_up is not None:
+        rules.append(f"Runner-up rule: when only one list passes, the list with the next most "
+                     f"votes is admitted and gets max({system.runner_up.min_seats}, "
+                     f"floor({system.runner_up.factor:g} x its share of the two lists' votes "
+                     f"x {system.seats})) seats; the leading list the rest.")
+    if system.cap is not None:
+        rules.append(f"Cap: no list holds more than {system.cap} seats; a capped list keeps "
+                     f"{system.cap} and its surplus is shared among the other passing lists by "
+                     "the same method (again, until no list exceeds the cap).")
+    rules.append("Equal remainders or quotients go to the earlier-registered list." if
+                 system.tie_break == "order" else "Equal remainders or quotients go to the "
+                 "list with more votes, then to the earlier-registered one.")
+    return rules
 
 
 def _check_decimals(key: str, value: float, decimals: int) -> None:

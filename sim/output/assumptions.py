@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sim.ballot import UNDECIDED
+from sim.law.system import describe_rules
 from sim.polls.support import SupportModel
 from sim.scenario import Scenario
 
@@ -17,7 +18,13 @@ def assumptions(scenario: Scenario, support: SupportModel) -> dict:
                    "threshold_base": scenario.system.threshold_base,
                    "method": scenario.system.method,
                    "runner_up": scenario.system.runner_up is not None,
+                   "cap": scenario.system.cap,
                    "appointed": {a.name: a.seats for a in scenario.appointed}},
+        "rules": describe_rules(scenario.system) + [
+            f"{a.name}: {a.seats} seats not elected from the lists"
+            + (f", counted with {a.bloc}" if a.bloc else "") + "." for a in scenario.appointed
+        ] + [f"{item.name} stands for several parties: it counts in the threshold base and "
+             "the shares, and takes no seats." for item in scenario.lists if item.aggregate],
         "sources": [_source(scenario, source, prior, effects, weight)
                     for source, prior, effects, weight in zip(
                         scenario.sources, support.priors, support.effects, support.weights)],
@@ -78,6 +85,7 @@ def _source(scenario, source, prior, effects, weight) -> dict:
                                       for c in rest},
                     "fill_strength": prior.fill_strength} if rest else None,
         "undecided": _round(prior.undecided),
+        "half_life_days": source.half_life_days,
         "house_effects": {option: effect.describe() for option, effect
                           in zip(scenario.options, effects) if effect is not None},
         "polls": [{"pollster": poll.pollster, "n": poll.n,

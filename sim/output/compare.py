@@ -1,5 +1,11 @@
 """Side-by-side comparison of result documents: per list and per bloc, with the difference
-from the first scenario, as a table, Markdown, CSV or JSON."""
+from the first scenario, as a table, Markdown, CSV or JSON.
+
+Scenarios of different houses or electoral rules (Kazakhstan 2021 and 2023, Kyrgyzstan and
+Poland) are not comparable seat for seat: they are grouped by house and rules, each
+difference is taken from the first scenario of its own group, and the text formats show one
+set of tables per group.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +26,9 @@ def comparison(documents: list[dict]) -> dict:
     has no row for it.
     """
     labels = [Path(doc["scenario"]["path"]).stem for doc in documents]
-    first = documents[0]["summary"]
+    houses = house_groups(documents)
+    # Each scenario's differences are from the first scenario of its house group.
+    base = {index: group[0] for _, group in houses for index in group}
     lists = _union(_items(doc["summary"], "lists") for doc in documents)
     blocs = _union(doc["summary"]["blocs"] for doc in documents)
     lines = list(dict.fromkeys(line for doc in documents
@@ -30,14 +38,38 @@ def comparison(documents: list[dict]) -> dict:
                        "title": doc["scenario"]["title"], "draws": doc["summary"]["draws"]}
                       for label, doc in zip(labels, documents)],
         "lists": [{"id": list_id, "name": name,
-                   "rows": _rows(documents, labels, "lists", list_id, _list_metrics, first)}
+                   "rows": _rows(documents, labels, "lists", list_id, _list_metrics, base)}
                   for list_id, name in lists],
         "blocs": [{"id": bloc_id, "name": name,
                    "rows": _rows(documents, labels, "blocs", bloc_id,
-                                 lambda bloc: _bloc_metrics(bloc, lines), first)}
+                                 lambda bloc: _bloc_metrics(bloc, lines), base)}
                   for bloc_id, name in blocs],
         "majority_lines": lines,
+        "houses": [{"house": description, "scenarios": [labels[i] for i in group],
+                    "seats_needed": documents[group[0]]["summary"]["parliament"]["seats_needed"]}
+                   for description, group in houses],
     }
+
+
+def house_groups(documents: list[dict]) -> list[tuple[str, list[int]]]:
+    """Indices of the documents grouped by house and rules, in order of first appearance,
+    each group with a description such as "107 seats (98 from lists), hare, 7%"."""
+    groups: dict[str, list[int]] = {}
+    for index, document in enumerate(documents):
+        groups.setdefault(_describe_house(document), []).append(index)
+    return list(groups.items())
+
+
+def _describe_house(document: dict) -> str:
+    parliament = document["summary"]["parliament"]
+    system = document.get("assumptions", {}).get("system", {})
+    rules = [f"{parliament['house']} seats ({parliament['list_seats']} from lists)",
+             system.get("method", "?"), f"threshold {100 * system.get('threshold', 0):g}%"]
+    if system.get("cap") is not None:
+        rules.append(f"cap {system['cap']}")
+    if system.get("runner_up"):
+        rules.append("runner-up rule")
+    return ", ".join(rules)
 
 
 def _union(groups) -> list[tuple[str, str]]:
@@ -73,18 +105,19 @@ def _bloc_metrics(bloc: dict, lines: list[str]) -> dict:
     return metrics
 
 
-def _rows(documents, labels, section, item_id, metrics, first_summary) -> list[dict]:
-    base_item = _find(first_summary, section, item_id)
-    base = metrics(base_item) if base_item else None
+def _rows(documents, labels, section, item_id, metrics, base_of) -> list[dict]:
     rows = []
     for index, (label, doc) in enumerate(zip(labels, documents)):
         item = _find(doc["summary"], section, item_id)
         if item is None:
             continue
-        row = {"scenario": label, **metrics(item)}
-        if base is not None and index > 0:
+        # The item's name in this scenario: a bloc id may stand for other lists elsewhere.
+        row = {"scenario": label, "name": item["name"], **metrics(item)}
+        base_item = _find(documents[base_of[index]]["summary"], section, item_id)
+        base = metrics(base_item) if base_item else None
+        if base is not None and index != base_of[index]:
             for key in list(row):
-                if key not in ("scenario", "q05", "q95") and row[key] is not None \
+                if key not in ("scenario", "name", "q05", "q95") and row[key] is not None \
                         and base[key] is not None:
                     row[f"diff_{key}"] = round(row[key] - base[key], 6)
         rows.append(row)
@@ -98,36 +131,67 @@ def format_comparison(data: dict, fmt: str) -> str:
     if fmt == "csv":
         return _csv(data)
     table = _markdown if fmt == "markdown" else render
-    return "\n\n".join(table(headers, rows) for headers, rows in comparison_tables(data)) + "\n"
+    houses = data["houses"]
+    parts = []
+    if len(houses) > 1:
+        parts.append("These scenarios elect different houses or under different rules; each "
+                     "group is compared on its own.")
+    for house in houses:
+        if len(houses) > 1:
+            heading = f"{house['house']}: {', '.join(house['scenarios'])}"
+            parts.append(f"## {heading}" if fmt == "markdown" else f"{heading}\n"
+                         + "=" * len(heading))
+        parts += [table(headers, rows) for headers, rows in comparison_tables(data, house)]
+    return "\n\n".join(parts) + "\n"
 
 
-def comparison_tables(data: dict) -> list[tuple[list[str], list[list[str]]]]:
-    """The comparison as (headers, rows) tables: lists, then blocs when there are any."""
-    first = data["scenarios"][0]["label"]
-    # The runner-up columns only where the rule admitted a list in some scenario.
+def comparison_tables(data: dict, house: dict | None = None
+                      ) -> list[tuple[list[str], list[list[str]]]]:
+    """The comparison as (headers, rows) tables: lists, then blocs when there are any; only
+    the scenarios of ``house`` (one of ``data["houses"]``) when given. Majority columns name
+    their seats where every scenario shown shares a house."""
+    if house is None and len(data["houses"]) == 1:
+        house = data["houses"][0]
+    if house is not None:
+        data = _only(data, set(house["scenarios"]))
+    needed = house["seats_needed"] if house is not None else {}
+    first = data["scenarios"][0]["label"] if house is None else house["scenarios"][0]
+    # The runner-up columns only where the rule admitted a list in some scenario shown.
     runner_up = any(row["p_runner_up"] for group in data["lists"] for row in group["rows"])
     list_headers = ["list", "scenario", "seats", "90% interval", "P(>= threshold)"] + \
         (["P(runner-up)"] if runner_up else []) + \
         [f"seats vs {first}", f"P(>= threshold) vs {first}"] + \
         ([f"P(runner-up) vs {first}"] if runner_up else [])
-    list_rows = [[group["name"], row["scenario"], f"{row['mean']:.1f}",
+    list_rows = [[row["name"], row["scenario"], f"{row['mean']:.1f}",
                   f"{row['q05']}-{row['q95']}", percent(row["p_threshold"])]
                  + ([percent(row["p_runner_up"])] if runner_up else [])
                  + [_signed(row.get("diff_mean"), "{:+.1f}"),
                     _signed(row.get("diff_p_threshold"), "{:+.1%}")]
                  + ([_signed(row.get("diff_p_runner_up"), "{:+.1%}")] if runner_up else [])
                  for group in data["lists"] for row in group["rows"]]
-    lines = data["majority_lines"]
-    bloc_headers = ["bloc", "scenario", "seats"] + [f"P({line})" for line in lines] + \
+    lines = [line for line in data["majority_lines"] if house is None or line in needed]
+    bloc_headers = ["bloc", "scenario", "seats"] + \
+        [f"P({line} >= {needed[line]})" if line in needed else f"P({line})" for line in lines] + \
         [f"P({line}) vs {first}" for line in lines]
-    bloc_rows = [[group["name"], row["scenario"], f"{row['mean']:.1f}"]
+    bloc_rows = [[row["name"], row["scenario"], f"{row['mean']:.1f}"]
                  + [percent(row[f"p_{line}"]) for line in lines]
                  + [_signed(row.get(f"diff_p_{line}"), "{:+.1%}") for line in lines]
                  for group in data["blocs"] for row in group["rows"]]
     tables = [(list_headers, list_rows)]
     if bloc_rows:
         tables.append((bloc_headers, bloc_rows))
+    if len({row[1] for row in list_rows}) == 1:  # one scenario: no differences to show
+        tables = [(headers[:width], [row[:width] for row in rows])
+                  for (headers, rows), width in zip(tables, (5 + runner_up, 3 + len(lines)))]
     return tables
+
+
+def _only(data: dict, scenarios: set[str]) -> dict:
+    """The comparison's list and bloc rows of the named scenarios only."""
+    return {**data, **{section: [{**group, "rows": rows} for group in data[section]
+                                 if (rows := [row for row in group["rows"]
+                                              if row["scenario"] in scenarios])]
+                       for section in ("lists", "blocs")}}
 
 
 def _markdown(headers, rows) -> str:
@@ -141,7 +205,8 @@ def _csv(data: dict) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     seen = dict.fromkeys(key for section in ("lists", "blocs") for group in data[section]
-                         for row in group["rows"] for key in row if key != "scenario")
+                         for row in group["rows"] for key in row
+                         if key not in ("scenario", "name"))
     keys = [key for key in seen if not key.startswith("diff_")] + \
         [key for key in seen if key.startswith("diff_")]
     writer.writerow(["kind", "id", "scenario", *keys])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Literal
 
 import matplotlib
 import numpy as np
@@ -20,8 +21,11 @@ from sim.law.allocate import allocate
 from sim.law.system import ElectoralSystem
 
 DPI = 100
-# tab10 without its grey, which is kept for appointed seats and blocs.
-PALETTE = [color for i, color in enumerate(matplotlib.color_sequences["tab10"]) if i != 7]
+# Colour-blind safe and distinct: Okabe & Ito's eight, then Paul Tol's "muted" nine; grey
+# is kept for appointed seats and blocs.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
+           "#000000", "#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77",
+           "#CC6677", "#882255", "#AA4499"]
 APPOINTED_COLOR = "#9e9e9e"
 INDEPENDENT_COLOR = "#6d4c41"  # independents of a district tier
 DISTRICT_EDGE = "#000000"  # a district seat is a dot with a dark ring
@@ -34,20 +38,22 @@ def list_colors(documents: list[dict]) -> dict[str, str]:
     for document in documents:
         for item in document.get("summary", {}).get("lists", []):
             if item["id"] not in colors:
-                colors[item["id"]] = item.get("color") or matplotlib.colors.to_hex(
-                    PALETTE[len(colors) % len(PALETTE)])
+                colors[item["id"]] = item.get("color") or PALETTE[len(colors) % len(PALETTE)]
     return colors
 
 
 def seat_distributions(document: dict, colors: dict[str, str]):
-    """One panel per list (seat histogram, 90% interval, P(>= threshold)), then one per bloc
-    with its majority lines."""
+    """One panel per list that wins a seat in some draw (seat histogram, 90% interval,
+    P(>= threshold)), then one per bloc with its majority lines; the lists left out are
+    named."""
     summary = document["summary"]
-    panels = [("list", item) for item in summary["lists"]] + \
+    seated = [item for item in summary["lists"] if len(item["seats"]["histogram"]) > 1]
+    panels = [("list", item) for item in seated] + \
         [("bloc", bloc) for bloc in summary["blocs"]]
     columns = 3
     rows = -(-len(panels) // columns)
-    figure, axes = _subplots(rows, columns, figsize=(12, 2.8 * rows), squeeze=False)
+    figure, axes = _subplots(rows, columns, figsize=(12, 2.8 * rows), squeeze=False,
+                             layout="constrained")
     needed = summary["parliament"]["seats_needed"]
     for ax, (kind, item) in zip(axes.flat, panels):
         counts = np.array(item["seats"]["histogram"], dtype=float)
@@ -77,7 +83,10 @@ def seat_distributions(document: dict, colors: dict[str, str]):
     for ax in list(axes.flat)[len(panels):]:
         ax.set_visible(False)
     figure.suptitle(document["scenario"]["title"], fontsize=13)
-    figure.tight_layout()
+    left_out = [item["name"] for item in summary["lists"] if item not in seated]
+    if left_out:
+        figure.supxlabel("No seat in any draw: " + ", ".join(left_out), fontsize=9,
+                         color="#555555", wrap=True)
     return figure
 
 
@@ -123,7 +132,7 @@ def hemicycle(document: dict, colors: dict[str, str]):
         fill += [colors[item]] * (seats.get(item, 0) + district.get(item, 0))
         edges += ["white"] * seats.get(item, 0) + [DISTRICT_EDGE] * district.get(item, 0)
     x, y = _arc_positions(len(fill))
-    figure, ax = _subplots(figsize=(9, 5.2))
+    figure, ax = _subplots(figsize=(9, 5.2), layout="constrained")
     ax.scatter(x, y, s=min(90, 9000 / len(fill)), c=fill, edgecolors=edges,
                linewidths=[1.2 if edge == DISTRICT_EDGE else 0.5 for edge in edges])
     for line, needed in parliament["seats_needed"].items():
@@ -146,13 +155,15 @@ def hemicycle(document: dict, colors: dict[str, str]):
         handles.append(Line2D([], [], marker="o", ls="", color="white",
                               markeredgecolor=DISTRICT_EDGE,
                               label="ringed: district seat (list+district)"))
-    ax.legend(handles=handles, loc="lower center", ncol=min(3 if district else 4, len(handles)),
-              frameon=False, bbox_to_anchor=(0.5, -0.12), fontsize=9 if district else 10)
+    longest = max(len(str(handle.get_label())) for handle in handles)
+    # Below the arc, in as many columns as the labels' length allows in the figure's width.
+    figure.legend(handles=handles, loc="outside lower center", frameon=False,
+                  fontsize=9 if district else 10,
+                  ncol=max(1, min(3 if district else 4, len(handles), 100 // longest)))
     ax.set_aspect("equal")
     ax.axis("off")
     ax.set_title(f"{document['scenario']['title']}\ntypical composition (from mean seats)",
                  fontsize=12)
-    figure.tight_layout()
     return figure
 
 
@@ -237,9 +248,10 @@ def sweep(document: dict, colors: dict[str, str]):
     return figure
 
 
-def _subplots(*args, figsize: tuple[float, float], **kwargs):
+def _subplots(*args, figsize: tuple[float, float],
+              layout: Literal["constrained"] | None = None, **kwargs):
     """A new figure (not registered with pyplot) and its axes."""
-    figure = Figure(figsize=figsize)
+    figure = Figure(figsize=figsize, layout=layout)
     return figure, figure.subplots(*args, **kwargs)
 
 
@@ -249,5 +261,7 @@ def image_bytes(figure, fmt: str = "png", dpi: int = DPI) -> bytes:
     metadata = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
     buffer = io.BytesIO()
     with matplotlib.rc_context({"svg.hashsalt": "elsim"}):
-        figure.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata)
+        # A tight box around every artist: long titles and legends are never cut off.
+        figure.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata, bbox_inches="tight",
+                       pad_inches=0.15)
     return buffer.getvalue()

@@ -32,10 +32,25 @@ def scenario_table(document: dict) -> str:
         endorsed = ", ".join(f"{names.get(key, key)} {percent(p)}"
                              for key, p in endorser["endorsed_on_election_day"].items())
         lines.append(f"{endorser['name']} endorses on election day: {endorsed}.")
-    if parliament["p_runner_up"] > 0:
-        lines.append(f"Runner-up rule triggered in {percent(parliament['p_runner_up'])} of draws.")
+    lines += ["", "Rules in force:"] + [f"- {rule}" for rule in
+                                        document.get("assumptions", {}).get("rules", [])]
+    acted = rules_acted(document)
+    if acted:
+        lines.append(f"Special rules acted: {acted}.")
     lines += ["", *assumption_lines(document)]
     return "\n".join(lines) + "\n"
+
+
+def rules_acted(document: dict) -> str:
+    """How often the runner-up rule, the cap and ties decided seats: each rule in force, and
+    any rule that acted."""
+    rules = document["summary"]["parliament"].get("rules", {})
+    system = document.get("assumptions", {}).get("system", {})
+    in_force = {"runner_up": system.get("runner_up"), "cap": system.get("cap") is not None,
+                "tie": False}
+    words = {"runner_up": "runner-up rule", "cap": "cap", "tie": "a tie decided a seat"}
+    return ", ".join(f"{words[name]} in {percent(p)} of draws" for name, p in rules.items()
+                     if p > 0 or in_force.get(name))
 
 
 def assumption_lines(document: dict, width: int = 92) -> list[str]:
@@ -66,12 +81,15 @@ def list_table(summary: dict) -> tuple[list[str], list[list[str]]]:
     headers += ["P(withdrew)"] if campaigned else []
     rows = []
     for item in lists:
-        row = [item["name"], f"{item['seats']['mean']:.1f}",
-               f"{item['seats']['q05']}-{item['seats']['q95']}"]
-        row += [f"{item['seats_by_tier'][tier]['mean']:.1f}" for tier in ("list", "district")] \
-            if tiered else []
-        row += [percent(item["p_threshold"])]
-        row += [percent(item["p_runner_up"])] if runner_up else []
+        seated = not item.get("aggregate")  # an aggregate such as "others" takes no seats
+        row = [item["name"] + ("" if seated else " (no seats)")]
+        row += [f"{item['seats']['mean']:.1f}", f"{item['seats']['q05']}-{item['seats']['q95']}"
+                ] if seated else ["-", "-"]
+        if tiered:
+            row += [f"{item['seats_by_tier'][tier]['mean']:.1f}" if seated else "-"
+                    for tier in ("list", "district")]
+        row += [percent(item["p_threshold"]) if seated else "-"]
+        row += [percent(item["p_runner_up"]) if seated else "-"] if runner_up else []
         row += [share_interval(item["share"])]
         row += [f"{100 * item['support']['mean']:.1f}%"] if counted else []
         row += [percent(item["p_withdrawn"])] if campaigned else []
@@ -81,6 +99,12 @@ def list_table(summary: dict) -> tuple[list[str], list[list[str]]]:
         rows.append([summary["independents"]["name"], f"{seats['mean']:.1f}",
                      f"{seats['q05']}-{seats['q95']}", "", f"{seats['mean']:.1f}"]
                     + [""] * (len(headers) - 5))
+    if "against_all" in summary:
+        # Against-all takes no seats; its share is part of the threshold base.
+        share = headers.index("official share (90%)" if counted else "vote share (90%)")
+        rows.append(["Against all (no seats)"] + ["-"] * (share - 1)
+                    + [share_interval(summary["against_all"]["share"])]
+                    + [""] * (len(headers) - share - 1))
     return headers, rows
 
 

@@ -27,9 +27,11 @@ def outcome(seats):
        st.integers(1, 39))
 def test_chunked_and_whole_summaries_are_identical(pairs, cut):
     seats = np.array([[a, b, 10 - min(a + b, 10)] for a, b in pairs])
-    layout = Layout(lists=tuple({"id": name} for name in "abc"), blocs=({"id": "g"}, {"id": "o"}),
-                    majorities={}, list_seats=10, house=12, n_options=3, against_all_row=None,
-                    bloc_members=np.array([[1, 0, 0], [0, 1, 1]]), bloc_appointed=np.array([2, 0]))
+    layout = Layout(lists=tuple({"id": name} for name in "abc"),
+                    blocs=({"id": "g"}, {"id": "o"}), majorities={}, appointed={},
+                    list_seats=10, house=12, n_options=3, against_all_row=None,
+                    bloc_members=np.array([[1, 0, 0], [0, 1, 1]]),
+                    bloc_appointed=np.array([2, 0]))
     whole, first, second = SeatSummary(layout), SeatSummary(layout), SeatSummary(layout)
     whole.add(outcome(seats))
     cut = min(cut, len(seats) - 1)

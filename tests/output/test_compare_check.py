@@ -63,8 +63,10 @@ def test_compare_runs_scenario_files_and_mixes_elections(tmp_path):
 
 
 def test_compare_shows_the_runner_up_rule_apart_from_the_threshold(tmp_path):
+    # The same law in both (else compare groups them apart); b passes on its own in "plain".
     ruled = write_scenario(tmp_path, RUNNER_UP, "ruled.toml")
-    plain = write_scenario(tmp_path, MINIMAL, "plain.toml")
+    plain = write_scenario(tmp_path, RUNNER_UP.replace("a = 0.9, b = 0.06, c = 0.04",
+                                                       "a = 0.5, b = 0.3, c = 0.2"), "plain.toml")
     result = invoke("compare", "--draws", "5000", plain, ruled)
     assert result.exit_code == 0, result.output
     header = result.output.splitlines()[0]
@@ -88,6 +90,23 @@ def test_check_flags_a_list_moving_from_the_threshold_to_the_runner_up_rule(tmp_
     assert result.exit_code == 1
     moved = {line.split()[1] for line in result.output.splitlines()[2:-1]}
     assert {"b.p_threshold", "b.p_runner_up", "runner_up"} <= moved
+
+
+def test_compare_groups_scenarios_of_different_houses():
+    mixed = [*PAIR, str(RESULTS / "demoscope.json"), str(RESULTS / "qogamdyq-pikir.json")]
+    data = json.loads(invoke("compare", "--format", "json", *mixed).output)
+    assert [house["scenarios"] for house in data["houses"]] == [
+        ["official-polls", "barometer"], ["demoscope", "qogamdyq-pikir"]]
+    assert data["houses"][1]["seats_needed"]["majority"] == 50  # of the 98-seat house
+    # Differences are taken within a group: the 2023 scenario against the 2023 one.
+    amanat = next(group for group in data["lists"] if group["id"] == "amanat")["rows"]
+    assert amanat[1]["diff_mean"] == pytest.approx(amanat[1]["mean"] - amanat[0]["mean"],
+                                                   abs=1e-6)
+    table = invoke("compare", *mixed).output
+    assert "elect different houses or under different rules" in table
+    assert "107 seats (98 from lists), hare, threshold 7%, runner-up rule: official-polls, " \
+           "barometer" in table
+    assert "P(majority >= 54)" in table and "P(majority >= 50)" in table
 
 
 def test_compare_a_missing_result_is_exit_2(tmp_path):

@@ -30,10 +30,17 @@ def test_plot_writes_every_picture_at_its_size(tmp_path):
     result = invoke("plot", mixture, official, sweep, "--out", tmp_path)
     assert result.exit_code == 0, result.output
     sizes = {path.name: png_size(path) for path in tmp_path.glob("*.png")}
-    assert sizes == {
+    # Saved with a tight box around every artist: near the figure size, never cut.
+    nominal = {
         "mixture-seats.png": (1200, 840), "official-polls-seats.png": (1200, 840),
         "mixture-hemicycle.png": (900, 520), "official-polls-hemicycle.png": (900, 520),
         "comparison.png": (1000, 600), "barometer-weight-sweep.png": (1200, 450)}
+    assert set(sizes) == set(nominal)
+    for name, (width, height) in nominal.items():
+        assert 0.7 * width < sizes[name][0] < 1.2 * width, name
+        # Seat panels only for lists that can win seats: official-polls has fewer rows.
+        low = 0.4 if name.endswith("-seats.png") else 0.7
+        assert low * height < sizes[name][1] < 1.3 * height, name
     assert all(path.stat().st_size > 20_000 for path in tmp_path.glob("*.png"))
 
 
@@ -62,3 +69,38 @@ def test_a_missing_result_is_one_line_exit_2(tmp_path, command):
     result = invoke(command, tmp_path / "none.json", "--out", tmp_path / "out")
     assert result.exit_code == 2
     assert result.output == f"error: {tmp_path / 'none.json'}: no such result file\n"
+
+
+SIXTEEN = "".join(f'[lists.p{i:02d}]\nname = "Party number {i} with a long name"\n'
+                  for i in range(16))
+
+
+def test_sixteen_lists_fit_in_their_pictures(tmp_path):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from sim.engine.simulate import simulate
+    from sim.output import plots
+    from sim.output.results import result_document
+    from sim.scenario import load_scenario
+
+    shares = ", ".join(f"p{i:02d} = {0.3 if i == 0 else 0.7 / 15:.4f}" for i in range(16))
+    text = f"""[system]\nseats = 120\nthreshold = 0.03\n{SIXTEEN}
+[sources.poll]\n[[poll]]\nsource = "poll"\nn = 2000\nshares = {{ {shares} }}
+[run]\ndraws = 2000\nseed = 1\n"""
+    path = tmp_path / "sixteen.toml"
+    path.write_text(text)
+    document = result_document(simulate(load_scenario(path)))
+    colors = plots.list_colors([document])
+    assert len(set(colors.values())) == 16  # distinct colours for sixteen lists
+    figure = plots.hemicycle(document, colors)
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()  # lays the figure out as saving will
+    renderer = canvas.get_renderer()
+    legend = figure.legends[0].get_window_extent(renderer)
+    title = figure.axes[0].title.get_window_extent(renderer)
+    out = tmp_path / "hemicycle.png"
+    out.write_bytes(plots.image_bytes(figure))
+    width, height = png_size(out)
+    # The image spans from the legend's bottom to the title's top, and the legend's width.
+    assert height >= title.y1 - legend.y0
+    assert width >= legend.width

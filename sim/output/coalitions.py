@@ -1,0 +1,62 @@
+"""Any coalition's seats, asked after the run: from the result's sample of per-draw seats.
+
+A result keeps the seat vectors of the run's first draws (``summary.seat_sample``, at most
+:data:`sim.engine.summary.SAMPLE_DRAWS`). A coalition's seats in each of those draws are the
+sum of its lists' seats plus the appointed seats it names, so its whole distribution follows;
+a probability estimated from ``k`` sampled draws has the Monte Carlo standard error
+``sqrt(p * (1 - p) / k)``, which is reported beside it. Blocs declared in the scenario are
+summarised over every draw instead (``summary.blocs``).
+"""
+
+from __future__ import annotations
+
+import difflib
+
+import numpy as np
+
+from sim.errors import InvalidValue
+
+QUANTILES = (0.05, 0.5, 0.95)
+
+
+def parse_coalition(text: str) -> list[str]:
+    """``"a+b+c"`` → ``["a", "b", "c"]``."""
+    members = [part.strip() for part in text.split("+")]
+    if not all(members):
+        raise InvalidValue("coalition", text, 'must be list ids joined by "+", e.g. "a+b"')
+    return members
+
+
+def coalition(document: dict, members: list[str], lines: dict[str, int]) -> dict:
+    """The seat distribution of the lists (and appointed groups) ``members`` together, and
+    P(seats >= line) for each of ``lines`` (name -> seats), with Monte Carlo errors."""
+    summary = document["summary"]
+    sample = summary.get("seat_sample")
+    if not sample or not sample["draws"]:
+        raise InvalidValue("seat_sample", None, "this result keeps no per-draw seats: re-run "
+                           "the scenario with this version of elsim")
+    list_ids = [item["id"] for item in summary["lists"]]
+    appointed = summary["parliament"].get("appointed", {})
+    for member in members:
+        if member not in list_ids and member not in appointed:
+            known = list_ids + list(appointed)
+            close = difflib.get_close_matches(member, known, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(known)}"
+            raise InvalidValue("coalition", member, f"names no list of this result; {hint}")
+    rows = np.array(sample["rows"], dtype=np.int64).reshape(-1, len(sample["lists"]) + 1)
+    columns = [sample["lists"].index(m) for m in members if m in sample["lists"]]
+    seats = rows[:, columns].sum(axis=1) + sum(appointed.get(m, 0) for m in members)
+    weights = rows[:, -1]
+    draws = int(weights.sum())
+    histogram = np.bincount(seats, weights=weights).astype(np.int64)
+    cdf = np.cumsum(histogram)
+    probabilities = {}
+    for name, needed in lines.items():
+        p = float(histogram[needed:].sum() / draws)
+        probabilities[name] = {"seats_needed": needed, "p": round(p, 6),
+                               "se": round(float(np.sqrt(p * (1 - p) / draws)), 6)}
+    return {"members": members, "draws": draws,
+            "mean": round(float(np.arange(len(histogram)) @ histogram / draws), 6),
+            **{f"q{round(q * 100):02d}": int(np.searchsorted(cdf, q * draws))
+               for q in QUANTILES},
+            "lines": probabilities, "histogram": histogram.tolist()}
