@@ -36,7 +36,7 @@ from sim.law.house import (
 )
 from sim.law.system import ElectoralSystem, read_system
 from sim.limits import DRAWS_RULE, MAX_DRAWS
-from sim.polls.spec import Model, Poll, Source, read_model, read_polls, read_sources
+from sim.polls.spec import Model, Poll, Source, poll_warnings, read_model, read_polls, read_sources
 from sim.tables import Table, read_toml
 from sim.variants import SweepAxis, Variant, read_sweeps, sweep_data
 
@@ -127,6 +127,9 @@ def build_scenario(data: dict[str, Any], file: str) -> Scenario:
         except ScenarioError as error:
             problems.append(error if error.file else error.located(file))
             return None
+        except ScenarioProblems as several:
+            problems.extend(several.problems)
+            return None
 
     section(lambda: top.check_keys(TOP_KEYS))
     title = section(lambda: top.string("title", Path(file).stem))
@@ -181,7 +184,8 @@ def build_scenario(data: dict[str, Any], file: str) -> Scenario:
         # A baseline CSV is part of what was run: its shares go into the hash too.
         digest=_digest(data if districts is None or districts.baseline is None
                        else {**data, "districts.baseline": districts.baseline}),
-        warnings=tuple(f"{file}: {text}" for text in aggregate_warnings(lists)))
+        warnings=tuple(f"{file}: {text}" for text in aggregate_warnings(lists))
+        + tuple(poll_warnings(polls, ballot.options, file)))
     if not sweeps:
         return scenario
     return _with_variants(scenario, data)

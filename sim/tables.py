@@ -98,9 +98,14 @@ class Table:
     def check_names(self, known: Iterable[str], what: str = "list of this scenario") -> None:
         """Every key of this table must be one of ``known`` (e.g. a table of list -> share)."""
         known = list(known)
-        for name, value in self.data.items():
-            if name not in known:
-                raise self.error(name, value, _names_none(name, known, what))
+        for name in self.data:
+            self.check_name(name, known, what)
+
+    def check_name(self, name: str, known: list[str],
+                   what: str = "list of this scenario") -> None:
+        """The key ``name`` of this table must be one of ``known``."""
+        if name not in known:
+            raise self.error(name, self.data[name], _names_none(name, known, what))
 
     def check_keys(self, known: Iterable[str]) -> None:
         """Every key must be known; an unknown one is reported with a did-you-mean."""

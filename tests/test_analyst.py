@@ -166,3 +166,49 @@ def test_an_aggregate_in_a_mixed_house_is_refused(tmp_path):
     assert outcome.exit_code == 2
     assert "lists.others.aggregate = True: an aggregate list cannot stand in a [districts]" \
         in outcome.stderr
+
+
+def test_every_bad_share_of_a_poll_is_reported_at_once(tmp_path):
+    text = KYRGYZSTAN.replace("birimdik = 0.35, mekenim = 0.16, kyrgyzstan = 0.1, butun = 0.07",
+                              "birimdik = 35, mekenim = 16, kyrgyzstan = 0.1, butn = 0.07")
+    path = write_scenario(tmp_path, text, "kyrgyzstan.toml")
+    lines = CliRunner().invoke(main, ["validate", str(path)]).stderr.splitlines()
+    assert lines == [
+        f"error: {path}: poll[0].shares.birimdik = 35: must be between 0.0 and 1.0; did you "
+        "mean 0.35 (35%)?",
+        f"{path}: poll[0].shares.mekenim = 16: must be between 0.0 and 1.0; did you mean 0.16 "
+        "(16%)?",
+        f"{path}: poll[0].shares.butn = 0.07: names no list of this scenario (birimdik, "
+        "mekenim, kyrgyzstan, butun, others, undecided); did you mean 'butun'?"]
+
+
+def test_shares_over_one_say_their_total(tmp_path):
+    path = write_scenario(tmp_path, KYRGYZSTAN.replace("birimdik = 0.35", "birimdik = 0.45"),
+                          "kyrgyzstan.toml")
+    outcome = CliRunner().invoke(main, ["validate", str(path)])
+    assert outcome.exit_code == 2
+    assert "must not add up to more than 1 (they add up to 1.1)" in outcome.stderr
+
+
+def test_a_poll_leaving_much_unassigned_gets_a_warning(tmp_path):
+    # 0.035 typed for 0.35: valid, but 31.5% of respondents silently become undecided.
+    path = write_scenario(tmp_path, KYRGYZSTAN.replace("birimdik = 0.35", "birimdik = 0.035"),
+                          "kyrgyzstan.toml")
+    outcome = CliRunner().invoke(main, ["validate", str(path)])
+    assert outcome.exit_code == 0
+    assert f"warning: {path}: poll[0].shares: 31% of the respondents are given to no list " \
+           "and not to undecided" in outcome.stderr
+    assert "else write undecided = 0.315" in outcome.stderr
+
+
+def test_a_run_says_what_it_wrote_and_warns_before_mixing_with_other_results(tmp_path):
+    out = tmp_path / "results"
+    first = write_scenario(tmp_path, KYRGYZSTAN, "kyrgyzstan.toml")
+    outcome = CliRunner().invoke(main, ["run", str(first), "--out", str(out), "--quiet"])
+    assert f"wrote {out / 'kyrgyzstan.csv'}, {out / 'kyrgyzstan.json'}" in outcome.output
+    assert "already holds" not in outcome.stderr
+    second = write_scenario(tmp_path, KYRGYZSTAN, "another.toml")
+    outcome = CliRunner().invoke(main, ["run", str(second), "--out", str(out), "--quiet"])
+    assert outcome.exit_code == 0
+    assert f"warning: {out} already holds the results of 1 other scenarios (kyrgyzstan)" \
+        in outcome.stderr

@@ -157,8 +157,8 @@ def test_rerun_with_the_seed_rewrites_identical_files(runner, tmp_path):
 
 def test_run_json_and_seed_option(runner, tmp_path):
     args = ["run", MIXTURE, "--draws", "5000", "--out", str(tmp_path), "--json", "--quiet"]
-    one = json.loads(runner.invoke(main, args + ["--seed", "1"]).output)
-    two = json.loads(runner.invoke(main, args + ["--seed", "2"]).output)
+    one = json.loads(runner.invoke(main, args + ["--seed", "1"]).stdout)
+    two = json.loads(runner.invoke(main, args + ["--seed", "2"]).stdout)
     assert one["run"]["seed_entropy"] == "1" and two["run"]["seed_entropy"] == "2"
     assert one["summary"] != two["summary"]
 

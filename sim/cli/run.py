@@ -48,7 +48,8 @@ def run_command(ctx, paths, draws, seed, out, workers, dask_address, as_json, qu
     _check_output_names(scenarios, Path(out))
     if scenarios:
         _prepare(Path(out))
-    for warning in (text for scenario in scenarios for text in scenario.warnings):
+    warnings = [text for scenario in scenarios for text in scenario.warnings]
+    for warning in warnings + _other_results(scenarios, Path(out)):
         click.echo(f"warning: {warning}", err=True)
     documents = []
     # The scenario itself, then each sweep variant: the progress bar's total.
@@ -61,9 +62,11 @@ def run_command(ctx, paths, draws, seed, out, workers, dask_address, as_json, qu
                 if document is None:
                     continue
                 documents.append(document)
+                bar.clear()
                 if not as_json:
-                    bar.clear()
                     click.echo(scenario_table(document))
+                written = ", ".join(str(Path(out) / name) for name in _output_names(scenario))
+                click.echo(f"wrote {written}" + ("" if as_json else "\n"), err=as_json)
     except KeyboardInterrupt:
         click.echo(f"interrupted: {len(documents)} of {len(scenarios)} scenarios finished "
                    "and written; nothing else was changed", err=True)
@@ -111,6 +114,21 @@ def _check_output_names(scenarios, out: Path) -> None:
                 raise ScenarioError("", None, f"its file {name} would overwrite another "
                                     f"scenario's in {out}: rename one of them",
                                     file=scenario.path)
+
+
+def _other_results(scenarios, out: Path) -> list[str]:
+    """A warning when ``out`` already holds results of other scenarios (the shipped
+    baselines, say), which a later ``elsim plot``, ``report`` or ``check`` of the folder
+    would mix with this run's."""
+    ours = {name for scenario in scenarios for name in _output_names(scenario)}
+    others = sorted(path.stem for path in out.glob("*.json")
+                    if path.name not in ours and _format_of(path) == FORMAT)
+    if not others:
+        return []
+    listed = ", ".join(others[:4]) + (", ..." if len(others) > 4 else "")
+    return [f"{out} already holds the results of {len(others)} other scenarios ({listed}), "
+            "such as baselines that elsim check compares against; this run's files go "
+            "beside them (use --out to keep them apart)"]
 
 
 def _format_of(path: Path) -> str | None:

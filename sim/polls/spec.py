@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sim.ballot import UNDECIDED
-from sim.errors import ScenarioError
+from sim.errors import ScenarioError, ScenarioProblems
 from sim.limits import MAX_DESIGN_EFFECT, MAX_HALF_LIFE_DAYS, MAX_POLL_SIZE, MAX_PRIOR, MAX_WEIGHT
 from sim.params import Param
 from sim.polls.survey_error import ErrorModel, read_error, read_house_effects
@@ -62,10 +62,39 @@ class Model:
 
 def _shares_table(table: Table, name: str, allowed: tuple[str, ...], *, low: float = 0.0,
                   high: float = 1.0) -> dict[str, float]:
-    """A table of option → number, each option known and each number in range."""
+    """A table of option → number, each option known and each number in range; every bad
+    entry is reported, not only the first."""
     shares = table.table(name)
-    shares.check_names(allowed)
-    return {option: shares.number(option, low=low, high=high) for option in shares.names()}
+    result: dict[str, float] = {}
+    problems: list[ScenarioError] = []
+    for option in shares.names():
+        try:
+            shares.check_name(option, list(allowed))
+            result[option] = shares.number(option, low=low, high=high)
+        except ScenarioError as error:
+            problems.append(error)
+    if problems:
+        raise ScenarioProblems(problems) if len(problems) > 1 else problems[0]
+    return result
+
+
+UNASSIGNED_WARNING = 0.05  # a poll leaving more of its respondents unassigned gets a warning
+
+
+def poll_warnings(polls: tuple[Poll, ...], options: tuple[str, ...], file: str) -> list[str]:
+    """Polls that report every option and no undecided, yet leave a large part of the
+    respondents unassigned: valid (they count as undecided), but often a typing slip (0.021
+    for 0.21). A poll that leaves options to its source's fill leaves the rest on purpose."""
+    warnings = []
+    for index, poll in enumerate(polls):
+        left = 1.0 - sum(poll.shares.values())
+        complete = set(options) <= set(poll.reported) and UNDECIDED not in poll.reported
+        if complete and left > UNASSIGNED_WARNING:
+            warnings.append(f"{file}: poll[{index}].shares: {left:.0%} of the respondents are "
+                            "given to no list and not to undecided, so they count as "
+                            f"undecided; if a share was mistyped, correct it, else write "
+                            f"undecided = {left:.3g}")
+    return warnings
 
 
 def read_sources(table: Table, options: tuple[str, ...], bloc_ids: tuple[str, ...],
@@ -157,7 +186,8 @@ def read_polls(top: Table, sources: dict[str, Source], options: tuple[str, ...],
             raise entry.error("shares", shares, "must give at least one list's share")
         if sum(filled.values()) > 1 + SHARE_ROUNDING:
             raise entry.error("shares", shares,
-                              "shares (with the source's fill) must not add up to more than 1")
+                              "shares (with the source's fill) must not add up to more than 1 "
+                              f"(they add up to {sum(filled.values()):.4g})")
         if sum(filled.get(option, 0.0) for option in options) <= 0:
             raise entry.error("shares", shares, "must give some option a positive share")
         missing = [option for option in options if option not in filled]
