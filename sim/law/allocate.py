@@ -36,7 +36,7 @@ class Allocation:
         The cap held a list back (its surplus was shared among the other lists).
     tie_decided : ndarray of bool, shape (...)
         A tie between equal remainders or quotients decided a seat (by ``tie_break``);
-        counted for integer votes only (equal float shares are a measure-zero event).
+        with details, or on the engine's path for integer votes; else all False.
     """
 
     seats: np.ndarray
@@ -114,19 +114,20 @@ def allocate_by_list(votes: np.ndarray, system: ElectoralSystem, *,
     The engine's path: ``votes`` is ``(n_lists, n_draws)`` float shares or int counts that
     the caller has already checked, and every array of the :class:`Allocation` is lists
     first too (``seats`` and ``passed`` ``(n_lists, n_draws)``). Quotas and ties are not
-    computed.
+    computed, but whether a tie decided a seat is (``tie_decided``, for integer votes).
     """
     extra_base = votes_beyond_lists(system, votes.shape[1], votes.dtype, against_all, invalid,
                                     unseated)
-    return _blockwise(votes, extra_base, system, details=False)
+    return _blockwise(votes, extra_base, system, details=False, count_ties=True)
 
 
-def _blockwise(by_list, extra_base, system, details) -> Allocation:
+def _blockwise(by_list, extra_base, system, details, count_ties=False) -> Allocation:
     """Allocate ``(n_lists, n_draws)`` votes block by block; the result is lists first."""
     n_lists, n_draws = by_list.shape
     step = block_draws(n_lists)
     if n_draws <= step:  # one block (the engine's case): its arrays are the result
-        part = _allocate_block(np.ascontiguousarray(by_list), extra_base, system, details)
+        part = _allocate_block(np.ascontiguousarray(by_list), extra_base, system, details,
+                               count_ties)
         if details:
             return part
         empty = np.empty((n_lists, 0))
@@ -144,7 +145,7 @@ def _blockwise(by_list, extra_base, system, details) -> Allocation:
     for start in range(0, n_draws, step):
         block = slice(start, start + step)
         part = _allocate_block(np.ascontiguousarray(by_list[:, block]), extra_base[block],
-                               system, details)
+                               system, details, count_ties)
         out.seats[:, block] = part.seats
         out.passed[:, block] = part.passed
         out.runner_up[block] = part.runner_up
@@ -167,7 +168,7 @@ def _keep_block_memory(block_bytes: int) -> None:
     np.empty(4 * block_bytes, dtype=np.uint8)
 
 
-def _allocate_block(by_list, extra_base, system, details) -> Allocation:
+def _allocate_block(by_list, extra_base, system, details, count_ties=False) -> Allocation:
     """Allocate one block of draws; every array lists first (see sim.methods for why)."""
     total = by_list.sum(axis=0)
     if not total.all():
@@ -181,7 +182,9 @@ def _allocate_block(by_list, extra_base, system, details) -> Allocation:
     if system.runner_up is not None:
         runner_up = _apply_runner_up(by_list, passed, seats, system, prefer)
     cap_binding = capped.any(axis=0)
-    if not details and by_list.dtype.kind != "i":
+    # Telling ties costs a pass of its own: only the details ask for it, and the engine's
+    # summary for integer votes (equal float shares are a measure-zero event).
+    if not details and not (count_ties and by_list.dtype.kind == "i"):
         return Allocation(seats, passed, None, None, runner_up, cap_binding,
                           np.zeros_like(runner_up))
     tied = ~runner_up & method.tied(shared_votes, shared_seats, np.where(capped, 0, seats))

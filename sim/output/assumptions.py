@@ -135,6 +135,8 @@ def describe_source(source: dict, names: dict[str, str]) -> str:
     if source["house_effects"]:
         words += "; house effects " + ", ".join(f"{label.get(k, k)} {v}" for k, v in
                                                 source["house_effects"].items())
+    if source.get("half_life_days"):
+        words += f"; a poll {source['half_life_days']:g} days older counts half"
     return words + "."
 
 

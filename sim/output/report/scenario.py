@@ -48,6 +48,7 @@ def assumptions_html(assumptions: dict, lists: list[dict]) -> str:
             f"{100 * system['threshold']:g}% of {system['threshold_base']} votes"
             + (", runner-up rule" if system["runner_up"] else "")
             + "".join(f"; {name}: {n} seats" for name, n in system["appointed"].items())))
+    items += [escape(rule) for rule in assumptions.get("rules", [])]
     names = {item["id"]: item["name"] for item in lists}
     for source in assumptions.get("sources", []):
         polls = "; ".join(f"{poll['pollster'] or 'poll'} (n = {poll['n']:,}, "
