@@ -18,7 +18,8 @@ from click.testing import CliRunner
 from sim.cli import main
 from sim.engine import executors
 from sim.engine.executors import ProcessExecutor, WorkerDied
-from sim.engine.summary import FIXED_POINT, Layout, SeatSummary, _fraction_stats
+from sim.engine.statistics import FIXED_POINT, fraction_stats
+from sim.engine.summary import Layout, SeatSummary
 from sim.output import files
 from sim.output.files import commit_files, recover
 from sim.output.regression import Metric, tolerance
@@ -357,7 +358,7 @@ def test_share_sums_stay_exact_far_beyond_int64():
         total.merge(part)
     histogram = np.zeros(2048, dtype=np.int64)
     histogram[1433] = total.draws
-    stats = _fraction_stats(total.share_sum[0], histogram, total.draws)
+    stats = fraction_stats(total.share_sum[0], histogram, total.draws)
     assert stats["mean"] == 0.7 and total.share_sum[0] == 4 * (FIXED_POINT * draws * 7 // 10)
 
 

@@ -9,8 +9,9 @@ import numpy as np
 
 from sim.cli.common import scenario_paths
 from sim.cli.group import main
-from sim.law.allocate import allocate_details, votes_beyond_lists
+from sim.law.allocate import allocate_details
 from sim.law.tally import load_tally
+from sim.law.votes import votes_beyond_lists
 from sim.output.text import render
 from sim.scenario import load_scenario
 

@@ -10,18 +10,24 @@ exact at any number of draws (int64 would wrap past about 2·10**9).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from sim.scenario import Scenario
+from sim.engine.layout import Layout
+from sim.engine.statistics import (
+    SHARE_BINS,
+    add_fractions,
+    count_true,
+    endorsement_counts,
+    exact_sums,
+    fraction_stats,
+    histogram_stats,
+    rounded,
+    row_histograms,
+)
 
-SHARE_BINS = 2048  # vote-share histogram: bins of 1/2048 (0.05 points)
-FIXED_POINT = 2**32 - 1  # shares are summed as integers in units of 1/(2**32 - 1)
-BIN_SHIFT = 21  # fixed-point share >> 21 is its histogram bin (2**32 / 2**21 = 2048)
 DENSE_COMPOSITIONS = 16  # up to this many lists, compositions are counted by bincount
-QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 TOP_COMPOSITIONS = 10
 # Per-draw seat vectors kept for questions asked after the run (any coalition's seats):
 # every SAMPLE_STRIDE-th draw of each chunk (draws within a chunk are grouped by poll source,
@@ -74,57 +80,6 @@ class Outcome:
     tie_decided: np.ndarray | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Layout:
-    """The shape of a parliament and the names to label a summary with, taken from a
-    scenario once."""
-
-    lists: tuple[dict, ...]  # id, name, bloc, color of each list
-    blocs: tuple[dict, ...]  # id, name of each bloc
-    majorities: dict[str, int]  # majority line -> seats needed in the house
-    appointed: dict[str, int]  # appointed group -> its seats
-    list_seats: int
-    house: int
-    n_options: int
-    against_all_row: int | None  # row of the against-all share, if on the ballot
-    bloc_members: np.ndarray  # (n_blocs, n_lists) int: 1 where the list belongs to the bloc
-    bloc_appointed: np.ndarray  # (n_blocs,) int: appointed seats credited to the bloc
-    counted: bool = False  # a count model: genuine support and turnout are tracked
-    endorsers: tuple[dict, ...] | None = None  # a campaign: id, name, targets per endorser
-    district_seats: int = 0  # seats of the district tier
-    independents: dict | None = None  # name and bloc of the district tier's independents
-    independents_bloc: np.ndarray | None = None  # (n_blocs,) int: 1 for the independents' bloc
-
-    @classmethod
-    def from_scenario(cls, scenario: Scenario) -> Layout:
-        members = np.array([[int(item.bloc == bloc.id) for item in scenario.lists]
-                            for bloc in scenario.blocs], dtype=np.int64).reshape(
-            len(scenario.blocs), len(scenario.lists))
-        appointed = np.array([sum(a.seats for a in scenario.appointed if a.bloc == bloc.id)
-                              for bloc in scenario.blocs], dtype=np.int64)
-        independents = None if scenario.districts is None else scenario.districts.independents
-        endorsers = None if scenario.campaign is None else tuple(
-            {"id": e.id, "name": e.name, "targets": e.targets}
-            for e in scenario.campaign.endorsers)
-        return cls(
-            lists=tuple({"id": item.id, "name": item.name, "bloc": item.bloc,
-                         "color": item.color, "aggregate": item.aggregate}
-                        for item in scenario.lists),
-            blocs=tuple({"id": bloc.id, "name": bloc.name} for bloc in scenario.blocs),
-            majorities={line.id: line.seats_needed(scenario.house)
-                        for line in scenario.majorities},
-            appointed={group.id: group.seats for group in scenario.appointed},
-            list_seats=scenario.system.seats, house=scenario.house,
-            n_options=scenario.ballot.n_options, against_all_row=scenario.ballot.against_all_row,
-            bloc_members=members, bloc_appointed=appointed,
-            counted=scenario.count is not None, endorsers=endorsers,
-            district_seats=scenario.district_seats,
-            independents=None if independents is None else {
-                "id": "independents", "name": independents.name, "bloc": independents.bloc},
-            independents_bloc=None if independents is None else np.array(
-                [int(bloc.id == independents.bloc) for bloc in scenario.blocs], dtype=np.int64))
-
-
 class SeatSummary:
     """Accumulates seat, share, bloc and composition distributions over draws."""
 
@@ -141,7 +96,7 @@ class SeatSummary:
             self.independents_hist = np.zeros((1, layout.district_seats + 1), dtype=np.int64)
         self.reached = np.zeros(n_lists, dtype=np.int64)  # draws at or over the threshold
         self.admitted = np.zeros(n_lists, dtype=np.int64)  # draws admitted as runner-up
-        self.share_sum = _exact_sums(layout.n_options)
+        self.share_sum = exact_sums(layout.n_options)
         self.share_hist = np.zeros((layout.n_options, SHARE_BINS), dtype=np.int64)
         self.bloc_hist = np.zeros((len(layout.bloc_appointed), layout.house + 1), dtype=np.int64)
         self.runner_up = 0
@@ -150,9 +105,9 @@ class SeatSummary:
         self.compositions: dict[int, int] = {}  # bit mask of seated lists -> draws
         self.sample = np.empty((0, n_lists), dtype=np.int64)  # (draws, n_lists) seats
         if layout.counted:
-            self.genuine_sum = _exact_sums(layout.n_options)
+            self.genuine_sum = exact_sums(layout.n_options)
             self.genuine_hist = np.zeros((layout.n_options, SHARE_BINS), dtype=np.int64)
-            self.turnout_sum = _exact_sums(1)
+            self.turnout_sum = exact_sums(1)
             self.turnout_hist = np.zeros((1, SHARE_BINS), dtype=np.int64)
         if layout.endorsers is not None:
             self.withdrawn = np.zeros(n_lists, dtype=np.int64)
@@ -163,30 +118,30 @@ class SeatSummary:
         seats = outcome.seats
         self.draws += seats.shape[1]
         if self.layout.district_seats:
-            self.list_hist += _row_histograms(seats, self.layout.list_seats + 1)
-            self.district_hist += _row_histograms(outcome.district_seats,
+            self.list_hist += row_histograms(seats, self.layout.list_seats + 1)
+            self.district_hist += row_histograms(outcome.district_seats,
                                                   self.layout.district_seats + 1)
             seats = seats + outcome.district_seats
-        self.seat_hist += _row_histograms(seats, self.seat_hist.shape[1])
+        self.seat_hist += row_histograms(seats, self.seat_hist.shape[1])
         self._add_passes(outcome)
-        _add_fractions(outcome.shares, self.share_sum, self.share_hist)
+        add_fractions(outcome.shares, self.share_sum, self.share_hist)
         if self.layout.counted:
-            _add_fractions(outcome.genuine, self.genuine_sum, self.genuine_hist)
-            _add_fractions(outcome.turnout[None], self.turnout_sum, self.turnout_hist)
+            add_fractions(outcome.genuine, self.genuine_sum, self.genuine_hist)
+            add_fractions(outcome.turnout[None], self.turnout_sum, self.turnout_hist)
         if self.layout.endorsers is not None:
             self.withdrawn += np.count_nonzero(outcome.withdrawn, axis=1)
             for row, endorser in enumerate(self.layout.endorsers):
-                self.endorsed[row] += _endorsement_counts(outcome.endorsed[endorser["id"]],
+                self.endorsed[row] += endorsement_counts(outcome.endorsed[endorser["id"]],
                                                           self.endorsed.shape[1])
         independents = self._add_independents(outcome.independents)
         if len(self.layout.bloc_appointed):
             blocs = self.layout.bloc_members @ seats + self.layout.bloc_appointed[:, None]
             if independents is not None:
                 blocs += self.layout.independents_bloc[:, None] * independents
-            self.bloc_hist += _row_histograms(blocs, self.layout.house + 1)
+            self.bloc_hist += row_histograms(blocs, self.layout.house + 1)
         self.runner_up += int(np.count_nonzero(outcome.runner_up))
-        self.cap_binding += _count(outcome.cap_binding)
-        self.tie_decided += _count(outcome.tie_decided)
+        self.cap_binding += count_true(outcome.cap_binding)
+        self.tie_decided += count_true(outcome.tie_decided)
         self._add_compositions(seats > 0)
         # A chunk's summary sees its draws in blocks: index the stride from the chunk's start.
         first = -(self.draws - seats.shape[1]) % SAMPLE_STRIDE
@@ -202,7 +157,7 @@ class SeatSummary:
         """Count the independents' district seats; ``None`` when the tier has none."""
         if self.layout.independents is None:
             return None
-        self.independents_hist += _row_histograms(independents[None],
+        self.independents_hist += row_histograms(independents[None],
                                                   self.layout.district_seats + 1)
         return independents
 
@@ -260,32 +215,32 @@ class SeatSummary:
         for i, item in enumerate(layout.lists):
             lists.append({
                 **item,
-                "seats": _histogram_stats(self.seat_hist[i]),
-                "p_threshold": _round(self.reached[i] / n),
-                "p_runner_up": _round(self.admitted[i] / n),
-                "share": _fraction_stats(self.share_sum[i], self.share_hist[i], n),
+                "seats": histogram_stats(self.seat_hist[i]),
+                "p_threshold": rounded(self.reached[i] / n),
+                "p_runner_up": rounded(self.admitted[i] / n),
+                "share": fraction_stats(self.share_sum[i], self.share_hist[i], n),
             })
             if layout.counted:
-                lists[-1]["support"] = _fraction_stats(self.genuine_sum[i],
+                lists[-1]["support"] = fraction_stats(self.genuine_sum[i],
                                                        self.genuine_hist[i], n)
             if layout.endorsers is not None:
-                lists[-1]["p_withdrawn"] = _round(self.withdrawn[i] / n)
+                lists[-1]["p_withdrawn"] = rounded(self.withdrawn[i] / n)
             if layout.district_seats:
-                lists[-1]["seats_by_tier"] = {"list": _histogram_stats(self.list_hist[i]),
-                                              "district": _histogram_stats(self.district_hist[i])}
+                lists[-1]["seats_by_tier"] = {"list": histogram_stats(self.list_hist[i]),
+                                              "district": histogram_stats(self.district_hist[i])}
         document: dict[str, Any] = {"draws": n, "lists": lists}
         if layout.independents is not None:
             document["independents"] = {**layout.independents,
-                                        "seats": _histogram_stats(self.independents_hist[0])}
+                                        "seats": histogram_stats(self.independents_hist[0])}
         if layout.against_all_row is not None:
             row = layout.against_all_row
-            document["against_all"] = {"share": _fraction_stats(
+            document["against_all"] = {"share": fraction_stats(
                 self.share_sum[row], self.share_hist[row], n)}
         document["blocs"] = [{
             **bloc,
             "appointed": int(layout.bloc_appointed[b]),
-            "seats": _histogram_stats(self.bloc_hist[b]),
-            "majorities": {line: _round(self.bloc_hist[b][needed:].sum() / n)
+            "seats": histogram_stats(self.bloc_hist[b]),
+            "majorities": {line: rounded(self.bloc_hist[b][needed:].sum() / n)
                            for line, needed in layout.majorities.items()},
         } for b, bloc in enumerate(layout.blocs)]
         document["parliament"] = {
@@ -295,24 +250,24 @@ class SeatSummary:
             "seats_needed": dict(layout.majorities),
             "appointed": dict(layout.appointed),
             "lists_seated": self._lists_seated(),
-            "p_runner_up": _round(self.runner_up / n),
-            "rules": {"runner_up": _round(self.runner_up / n),
-                      "cap": _round(self.cap_binding / n),
-                      "tie": _round(self.tie_decided / n)},
+            "p_runner_up": rounded(self.runner_up / n),
+            "rules": {"runner_up": rounded(self.runner_up / n),
+                      "cap": rounded(self.cap_binding / n),
+                      "tie": rounded(self.tie_decided / n)},
             "compositions": self._top_compositions(),
         }
         document["seat_sample"] = self._sample_dict()
         if layout.counted:
-            document["parliament"]["turnout"] = _fraction_stats(
+            document["parliament"]["turnout"] = fraction_stats(
                 self.turnout_sum[0], self.turnout_hist[0], n)
         if layout.endorsers is not None:
             document["endorsers"] = [{
                 "id": endorser["id"], "name": endorser["name"],
                 "endorsed_on_election_day": {
-                    **{item["id"]: _round(self.endorsed[row][i] / n)
+                    **{item["id"]: rounded(self.endorsed[row][i] / n)
                        for i, item in enumerate(layout.lists)
                        if item["id"] in endorser["targets"]},
-                    "none": _round(self.endorsed[row][-1] / n)},
+                    "none": rounded(self.endorsed[row][-1] / n)},
             } for row, endorser in enumerate(layout.endorsers)]
         return document
 
@@ -330,68 +285,14 @@ class SeatSummary:
         by_number: dict[int, int] = {}
         for mask, count in self.compositions.items():
             by_number[mask.bit_count()] = by_number.get(mask.bit_count(), 0) + count
-        return {str(k): _round(by_number[k] / self.draws) for k in sorted(by_number)}
+        return {str(k): rounded(by_number[k] / self.draws) for k in sorted(by_number)}
 
     def _top_compositions(self) -> list[dict]:
         """The most likely sets of seated lists; equal counts in mask order (deterministic)."""
         ranked = sorted(self.compositions.items(), key=lambda item: (-item[1], item[0]))
         return [{"lists": [item["id"] for i, item in enumerate(self.layout.lists)
                            if mask >> i & 1],
-                 "probability": _round(count / self.draws)}
+                 "probability": rounded(count / self.draws)}
                 for mask, count in ranked[:TOP_COMPOSITIONS]]
 
 
-def _add_fractions(values: np.ndarray, sums: np.ndarray, histograms: np.ndarray) -> None:
-    """Add rows of fractions in [0, 1] to fixed-point sums and histograms, in place."""
-    # Truncating to fixed point costs at most 2**-32 per draw and keeps merges exact.
-    fixed = (values * FIXED_POINT).astype(np.int64)
-    # One block's sum fits int64 (2**32 per draw); the running sum is in Python integers.
-    sums += fixed.sum(axis=1).astype(object)
-    histograms += _row_histograms(fixed >> BIN_SHIFT, SHARE_BINS)
-
-
-def _fraction_stats(fixed_sum: int, histogram: np.ndarray, draws: int) -> dict:
-    """Mean and 90% interval of a fraction from its fixed-point sum and histogram."""
-    cdf = np.cumsum(histogram)
-    low, high = (np.searchsorted(cdf, q * draws) for q in (0.05, 0.95))
-    return {"mean": _round(float(fixed_sum) / FIXED_POINT / draws),
-            "q05": _round((low + 0.5) / SHARE_BINS), "q95": _round((high + 0.5) / SHARE_BINS)}
-
-
-def _count(flags: np.ndarray | None) -> int:
-    return 0 if flags is None else int(np.count_nonzero(flags))
-
-
-def _exact_sums(size: int) -> np.ndarray:
-    """Running sums of fixed-point fractions: Python integers, which cannot overflow."""
-    return np.zeros(size, dtype=np.int64).astype(object)
-
-
-def _endorsement_counts(endorsed: np.ndarray, size: int) -> np.ndarray:
-    """Draws per endorsed list index, with -1 (none) counted in the last bin."""
-    return np.bincount(np.where(endorsed < 0, size - 1, endorsed), minlength=size)
-
-
-def _row_histograms(values: np.ndarray, size: int) -> np.ndarray:
-    """Histogram of each row of ``values`` (k, draws) over 0..size-1: shape (k, size)."""
-    return np.stack([np.bincount(row, minlength=size) for row in values])
-
-
-def _histogram_stats(histogram: np.ndarray) -> dict:
-    """Mean, sd, quantiles and the full histogram of an integer distribution."""
-    n = histogram.sum()
-    values = np.arange(len(histogram))
-    mean = (values @ histogram) / n
-    variance = ((values - mean) ** 2 @ histogram) / n
-    cdf = np.cumsum(histogram)
-    stats = {"mean": _round(mean), "sd": _round(np.sqrt(variance))}
-    for q in QUANTILES:
-        stats[f"q{round(q * 100):02d}"] = int(np.searchsorted(cdf, q * n))
-    last = int(np.flatnonzero(histogram).max())
-    stats["histogram"] = histogram[:last + 1].tolist()
-    return stats
-
-
-def _round(value) -> float:
-    """Six decimals: enough for any figure we report, and stable across platforms' last bits."""
-    return round(float(value), 6)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.engine.simulate import Simulation
-from sim.engine.summary import FIXED_POINT, SHARE_BINS
+from sim.engine.statistics import FIXED_POINT, SHARE_BINS
 from sim.errors import SimError
 from sim.inference.history import official_shares
 from sim.law.tally import Tally

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from sim.engine.simulate import simulate
-from sim.engine.summary import SHARE_BINS
+from sim.engine.statistics import SHARE_BINS
 from sim.errors import SimError
 from sim.inference.backtest import _crps, _share_cdf, coverage, score, summary_row
 from sim.law.allocate import allocate

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from sim.engine.summary import SHARE_BINS
+from sim.engine.statistics import SHARE_BINS
 from sim.inference.backtest import _crps, _share_cdf
 from sim.inference.calibrate import _blocks, _log_likelihood
 from tests.inference.test_calibrate import KINDS, synthetic_misses
