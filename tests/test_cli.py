@@ -1,6 +1,8 @@
 """The command line, through click's CliRunner: output, JSON, and one test per error class."""
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -213,3 +215,11 @@ def test_run_shows_campaign_and_count_columns_only_where_used(runner, tmp_path):
     assert 0.6 < adal["p_withdrawn"] < 0.8  # reaction probability 0.7
     assert set(document["summary"]["endorsers"][0]["endorsed_on_election_day"]) == \
         {"adal", "auyl", "ak-zhol", "none"}
+
+
+def test_the_command_starts_without_matplotlib():
+    # matplotlib is an optional extra: every command module must import without it.
+    code = "import sys; sys.modules['matplotlib'] = None; import sim.cli; print('ok')"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT)
+    assert done.returncode == 0, done.stderr

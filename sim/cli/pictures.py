@@ -13,7 +13,6 @@ from sim.cli.common import documents_from, result_inputs
 from sim.cli.group import main
 from sim.errors import ResultError, SimError
 from sim.output.files import atomic_write
-from sim.output.report.inputs import sort_inputs
 from sim.output.results import FORMAT, read_result
 from sim.output.sweeps import SWEEP_FORMAT
 
@@ -59,6 +58,9 @@ def plot_command(files, out, fmt, draws, seed):
     distributions and a hemicycle for each, a comparison when there are several, and a
     chart for each sweep table (*-sweep.json)."""
     plots = _plotting()
+    # The report package draws pictures: imported once matplotlib is known to be there.
+    from sim.output.report import sort_inputs
+
     with _drawing():
         # Other elsim documents in a folder (posteriors, ...) are not drawn here.
         _plot(plots, sort_inputs(result_inputs(files))[0], Path(out), fmt, draws, seed)
