@@ -103,7 +103,7 @@ def report_command(inputs, out, draws, seed):
     folders of either; a result's sweep table beside it is drawn too, and other elsim
     documents given (posteriors, backtests, ...) get their own sections."""
     _plotting()
-    from sim.output.report import report_html, sweep_beside
+    from sim.output.report import report_html, sort_inputs, sweep_beside
 
     inputs, others = sort_inputs([name for name in result_inputs(inputs)
                                   if not name.endswith("-sweep.json")])
