@@ -205,9 +205,12 @@ def _with_variants(scenario: Scenario, data: dict[str, Any]) -> Scenario:
 
 def _extends_roots(path: Path) -> tuple[Path, ...]:
     """Where ``extends`` may reach: the scenario's own folder (and below), and the nearest
-    folder above it named ``scenarios`` (the project's scenarios), when there is one."""
+    folder above it that holds a project's scenarios: one named ``scenarios``, or the
+    installed copy of the shipped ones (``sim/examples``, see :mod:`sim.packaged`)."""
     folder = path.resolve().parent
-    return (folder, *[p for p in folder.parents if p.name == "scenarios"][:1])
+    shared = [p for p in folder.parents if p.name == "scenarios"
+              or (p.name == "examples" and p.parent.name == "sim")]
+    return (folder, *shared[:1])
 
 
 def _resolve(path: Path, chain: tuple[Path, ...], roots: tuple[Path, ...]) -> dict[str, Any]:
