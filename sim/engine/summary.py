@@ -164,11 +164,12 @@ class SeatSummary:
     def _add_passes(self, outcome: Outcome) -> None:
         """Count, per list, draws reaching the threshold and draws admitted by the runner-up
         rule. Where the rule was used only the leader reached the threshold, so the other
-        seated list is the one with fewer votes."""
+        list that passed is the one with fewer votes (lists that did not pass, such as an
+        aggregate "others", may have more and do not count)."""
         passed = outcome.passed
         used = np.flatnonzero(outcome.runner_up)
         if used.size:
-            shares = outcome.shares[:len(passed), used]
+            shares = np.where(passed[:, used], outcome.shares[:len(passed), used], -np.inf)
             admitted = np.count_nonzero(passed[:, used] & (shares < shares.max(axis=0)),
                                         axis=1)
             self.admitted += admitted

@@ -89,3 +89,17 @@ def test_a_list_admitted_by_the_runner_up_rule_did_not_reach_the_threshold(tmp_p
     assert b["seats"]["q05"] >= 2
     assert c["p_threshold"] == c["p_runner_up"] == 0.0
     assert document["parliament"]["p_runner_up"] == 1.0
+
+
+def test_an_aggregate_larger_than_the_leader_is_not_mistaken_for_it():
+    # a reached the threshold alone, b was admitted by the runner-up rule; "others" (an
+    # aggregate, never passing) holds more votes than either.
+    layout = Layout(lists=tuple({"id": name} for name in ("a", "b", "others")),
+                    blocs=(), majorities={}, appointed={}, list_seats=10, house=10,
+                    n_options=3, against_all_row=None, bloc_members=np.zeros((0, 3), int),
+                    bloc_appointed=np.zeros(0, int))
+    summary = SeatSummary(layout)
+    summary.add(Outcome(np.array([[8], [2], [0]]), np.array([[True], [True], [False]]),
+                        np.array([[0.3], [0.1], [0.6]]), np.array([True])))
+    assert summary.reached.tolist() == [1, 0, 0]
+    assert summary.admitted.tolist() == [0, 1, 0]
