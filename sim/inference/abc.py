@@ -32,6 +32,7 @@ from sim.engine.simulate import (
 )
 from sim.errors import SimError
 from sim.inference.observed import Observed, draw_figures
+from sim.polls.support import support_model
 from sim.scenario import Scenario
 
 MIN_ACCEPTED = 100  # fewer accepted draws than this give no posterior (see docs/inference.md)
@@ -178,12 +179,14 @@ def infer(scenario: Scenario, observed: Observed, *, draws: int, accept: int, ex
     current = max_tolerance if tolerance is None else min(tolerance, max_tolerance)
     kept, prior, rounds, nearest = [], None, [], (np.inf, "")
     source_draws = np.zeros(len(scenario.sources), dtype=np.int64)
+    support = support_model(scenario)  # once: every round draws from the same model
     done = 0
     for start in range(0, len(chunks), ROUND_CHUNKS):
         batch = chunks[start:start + ROUND_CHUNKS]
         acceptor = Acceptor(observed, current, chunk_draws, len(scenario.sources))
         # Chunk results arrive in chunk order whatever the executor: merging is deterministic.
-        for part in map_chunks(reduce_chunk, scenario, entropy, batch, executor, acceptor):
+        for part in map_chunks(reduce_chunk, scenario, entropy, batch, executor, acceptor,
+                               support=support):
             kept.append(part.accepted)
             prior = part.prior if part.prior is not None else prior
             source_draws += part.source_draws

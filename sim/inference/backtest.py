@@ -111,7 +111,8 @@ def score(simulation: Simulation, tally: Tally, *, name: str) -> list[ListScore]
         observed = shares[list_id]
         hist = summary.seat_hist[row]
         n = hist.sum()
-        seat_cdf = np.cumsum(hist) / n
+        cumulative = np.cumsum(hist)
+        seat_cdf = cumulative / n
         y = seats[list_id]
         below = seat_cdf[y - 1] if y > 0 else 0.0
         scores.append(ListScore(
@@ -121,8 +122,8 @@ def score(simulation: Simulation, tally: Tally, *, name: str) -> list[ListScore]
             share_high=float(np.interp(1 - tail, cdf, grid)),
             share_pit=float(np.interp(observed, grid, cdf)), crps=_crps(grid, cdf, observed),
             official_seats=y, seats_mean=float(np.arange(len(hist)) @ hist / n),
-            seats_low=int(np.searchsorted(np.cumsum(hist), tail * n)),
-            seats_high=int(np.searchsorted(np.cumsum(hist), (1 - tail) * n)),
+            seats_low=int(np.searchsorted(cumulative, tail * n)),
+            seats_high=int(np.searchsorted(cumulative, (1 - tail) * n)),
             seats_pit=float(below + hist[y] / n / 2),
             # a seat count no draw reached scores as half a draw: finite, and still bad
             log_score=float(np.log(max(hist[y], 0.5) / n)), seat_cdf=seat_cdf))

@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from sim.engine.statistics import rounded
 from sim.inference.abc import MIN_ACCEPTED, Inference, Sample
 from sim.inference.observed import figure_label
 from sim.output.results import versions
@@ -26,6 +27,7 @@ def posterior_document(inference: Inference) -> dict:
     """Everything ``<stem>-posterior.json`` holds."""
     scenario, observed = inference.scenario, inference.observed
     accepted, prior = inference.accepted, inference.prior
+    sources = _sources(inference)
     return {
         "format": POSTERIOR_FORMAT,
         "format_version": 1,
@@ -48,8 +50,8 @@ def posterior_document(inference: Inference) -> dict:
                        for name in accepted.values
                        if name.startswith(("count.", "campaign."))],
         "derived": _derived(inference),
-        "sources": _sources(inference),
-        "bayes_factors": _bayes_factors(inference),
+        "sources": sources,
+        "bayes_factors": _bayes_factors(sources),
         "predictive": [_predictive(name, figure_label(name, scenario), value, prior, accepted)
                        for name, value in zip(observed.names, observed.values)],
         "versions": versions(),
@@ -105,15 +107,15 @@ def _quantity(name: str, label: str, prior: Sample, accepted: Sample) -> dict:
     low, high = float(min(before.min(), after.min())), float(max(before.max(), after.max()))
     edges = np.linspace(low, high if high > low else low + 1e-9, BINS + 1)
     return {"id": name, "label": label, "prior": _stats(before, edges),
-            "posterior": _stats(after, edges), "bins": [_round(e) for e in edges]}
+            "posterior": _stats(after, edges), "bins": [rounded(e) for e in edges]}
 
 
 def _stats(values: np.ndarray, edges: np.ndarray) -> dict:
     q05, q50, q95 = np.quantile(values, (0.05, 0.5, 0.95))
     sd = float(values.std())
-    return {"mean": _round(values.mean()), "sd": _round(sd),
-            "mc_error": _round(sd / math.sqrt(values.size)), "q05": _round(q05),
-            "q50": _round(q50), "q95": _round(q95),
+    return {"mean": rounded(values.mean()), "sd": rounded(sd),
+            "mc_error": rounded(sd / math.sqrt(values.size)), "q05": rounded(q05),
+            "q50": rounded(q50), "q95": rounded(q95),
             "histogram": np.histogram(values, edges)[0].tolist()}
 
 
@@ -131,12 +133,12 @@ def _sources(inference: Inference) -> list[dict]:
             for source, draws, count in zip(scenario.sources, inference.source_draws, counts)]
 
 
-def _bayes_factors(inference: Inference) -> list[dict]:
+def _bayes_factors(sources: list[dict]) -> list[dict]:
     """Bayes factors between sources from their acceptance rates (posterior odds over prior
     odds), each pair once with the better-supported source first, with the Monte Carlo
     standard error of the log (binomial, delta method) and a +-2 se range; when one source
     has no accepted draw, a lower bound from the rule of three instead."""
-    sources = [s for s in _sources(inference) if s["draws"]]
+    sources = [s for s in sources if s["draws"]]
     factors = []
     for i, first in enumerate(sources):
         for second in sources[i + 1:]:
@@ -147,14 +149,14 @@ def _bayes_factors(inference: Inference) -> list[dict]:
                 else (second, first)
             entry = {"for": better["id"], "against": worse["id"]}
             if not worse["accepted"]:
-                entry["at_least"] = _round(better["acceptance_rate"] * worse["draws"]
+                entry["at_least"] = rounded(better["acceptance_rate"] * worse["draws"]
                                            / RULE_OF_THREE)
             else:
                 value = better["acceptance_rate"] / worse["acceptance_rate"]
                 se = math.sqrt(sum(1 / s["accepted"] - 1 / s["draws"] for s in (better, worse)))
-                entry |= {"value": _round(value), "log_se": _round(se),
-                          "low": _round(value * math.exp(-2 * se)),
-                          "high": _round(value * math.exp(2 * se))}
+                entry |= {"value": rounded(value), "log_se": rounded(se),
+                          "low": rounded(value * math.exp(-2 * se)),
+                          "high": rounded(value * math.exp(2 * se))}
             factors.append(entry)
     return factors
 
@@ -163,13 +165,10 @@ def _predictive(name: str, label: str, observed: float, prior: Sample,
                 accepted: Sample) -> dict:
     """The observed figure against the prior's and the accepted draws' figures."""
     before, after = prior.values[f"official.{name}"], accepted.values[f"official.{name}"]
-    return {"id": name, "label": label, "observed": _round(observed),
-            "prior": {"q05": _round(np.quantile(before, 0.05)),
-                      "q95": _round(np.quantile(before, 0.95))},
-            "posterior": {"mean": _round(after.mean()),
-                          "q05": _round(np.quantile(after, 0.05)),
-                          "q95": _round(np.quantile(after, 0.95))}}
+    return {"id": name, "label": label, "observed": rounded(observed),
+            "prior": {"q05": rounded(np.quantile(before, 0.05)),
+                      "q95": rounded(np.quantile(before, 0.95))},
+            "posterior": {"mean": rounded(after.mean()),
+                          "q05": rounded(np.quantile(after, 0.05)),
+                          "q95": rounded(np.quantile(after, 0.95))}}
 
-
-def _round(value) -> float:
-    return round(float(value), 6)
