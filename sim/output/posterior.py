@@ -7,7 +7,7 @@ import csv
 import io
 from pathlib import Path
 
-from sim.output.files import atomic_write, json_text
+from sim.output.files import commit_files, json_text, recover
 from sim.output.text import percent, render
 
 CSV_COLUMNS = ("kind", "id", "label", "prior_mean", "prior_q05", "prior_q95",
@@ -20,12 +20,14 @@ def posterior_stem(document: dict) -> str:
 
 
 def write_posterior(document: dict, out_dir: Path) -> Path:
-    """Write ``<stem>-posterior.json`` and ``.csv`` into ``out_dir``; returns the JSON path."""
+    """Write ``<stem>-posterior.csv`` and ``.json`` into ``out_dir``, replaced together (the
+    JSON last, as for results); returns the JSON path."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"{posterior_stem(document)}.json"
-    atomic_write(path, json_text(document))
-    atomic_write(path.with_suffix(".csv"), posterior_csv(document))
-    return path
+    recover(out_dir)
+    stem = posterior_stem(document)
+    commit_files(out_dir, {f"{stem}.csv": posterior_csv(document),
+                           f"{stem}.json": json_text(document)})
+    return out_dir / f"{stem}.json"
 
 
 def posterior_csv(document: dict) -> str:

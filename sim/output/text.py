@@ -27,8 +27,8 @@ def scenario_table(document: dict) -> str:
         turnout = parliament["turnout"]
         lines.append(f"Official turnout {100 * turnout['mean']:.1f}% (90% interval "
                      f"{100 * turnout['q05']:.1f}-{100 * turnout['q95']:.1f}%).")
+    names = {item["id"]: item["name"] for item in summary["lists"]}
     for endorser in summary.get("endorsers", []):
-        names = {item["id"]: item["name"] for item in summary["lists"]}
         endorsed = ", ".join(f"{names.get(key, key)} {percent(p)}"
                              for key, p in endorser["endorsed_on_election_day"].items())
         lines.append(f"{endorser['name']} endorses on election day: {endorsed}.")
