@@ -29,6 +29,7 @@ import simpy
 
 from sim.ballot import Ballot
 from sim.campaign.chains import Chain
+from sim.campaign.events import CampaignEvent
 from sim.campaign.spec import Campaign
 from sim.campaign.steps import log_normal_factors
 from sim.campaign.transfer import Transfer
@@ -77,6 +78,7 @@ class CampaignRun:
         self.ballot = ballot
         self.rng = rng
         self.n_draws = electorate.shape[1]
+        self._every_draw = np.arange(self.n_draws)
         self.withdrawn = np.zeros((ballot.n_lists, self.n_draws), dtype=bool)
         self.params: dict[str, np.ndarray] = {}
         self.event_key = ""
@@ -97,15 +99,17 @@ class CampaignRun:
 
     def _timeline(self):
         """The event days in order; after each, the withdrawals due before the next one."""
-        days = sorted({event.day for event in self.campaign.events})
+        by_day: dict[int, list[tuple[int, CampaignEvent]]] = {}
+        for index, event in enumerate(self.campaign.events):  # declared order within a day
+            by_day.setdefault(event.day, []).append((index, event))
+        days = sorted(by_day)
         for day, following in zip(days, days[1:] + [self.campaign.days + 1]):
             yield self.env.timeout(day - self.env.now)
             self.drift(None, day)
-            for index, event in enumerate(self.campaign.events):
-                if event.day == day:
-                    self.event_key = f"event[{index}]."
-                    event.act(self)
-                    self.event_key = ""
+            for index, event in by_day[day]:
+                self.event_key = f"event[{index}]."
+                event.act(self)
+                self.event_key = ""
             self._withdrawals_before(following)
 
     def draw_param(self, name: str, param: Param) -> np.ndarray:
@@ -142,7 +146,8 @@ class CampaignRun:
         return self.scheduled
 
     def every_draw(self) -> np.ndarray:
-        return np.arange(self.n_draws)
+        """The index of every draw (one array for the run: callers only index with it)."""
+        return self._every_draw
 
     def drift(self, draws: np.ndarray | None, now: float | np.ndarray) -> None:
         """Bring the random walk of ``draws`` (an index array, or None for every draw) up to
@@ -208,8 +213,9 @@ class CampaignRun:
             self.electorate[row, draws] += amount * share
             rest -= amount * share
         # Withdrawn lists hold 0, so they receive nothing.
-        receivers = np.take(self.ballot.voting(self.electorate), draws, axis=1)
+        voting = self.ballot.voting(self.electorate)
+        receivers = np.take(voting, draws, axis=1)
         total = receivers.sum(axis=0)
         receivers *= 1 + np.where(total > 0, rest / np.maximum(total, 1e-300), 0.0)
-        self.ballot.voting(self.electorate)[:, draws] = receivers
+        voting[:, draws] = receivers
         self.electorate[self.ballot.stay_home_row, draws] += np.where(total > 0, 0.0, rest)
