@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from bench.timing import best_of, dirichlet_floor
+from bench.timing import best_of, dirichlet_floor, random_number_seconds
 from sim.engine.simulate import simulate
 from sim.scenario import load_scenario
 
@@ -24,12 +24,15 @@ def run() -> list[str]:
     scenario = load_scenario(SMART_VOTE)
     floor = dirichlet_floor(scenario, DRAWS)
     full = best_of(lambda: simulate(scenario, draws=DRAWS, seed=1), repeats=2)
+    own_draws = random_number_seconds(scenario, DRAWS)
     short, long = (best_of(lambda: simulate(with_days(scenario, days), draws=DRAWS // 2, seed=1))
                    for days in (30, 300))
     return [
         f"campaign: {SMART_VOTE.parent.name}/{SMART_VOTE.name}, {DRAWS:,} draws, one worker",
         f"  {full:.3f} s vs Generator.dirichlet floor {floor:.3f} s   ratio {full / floor:.2f}x"
         " (target <= 3)",
+        f"  the same vs numpy drawing this model's own random numbers {own_draws:.3f} s"
+        f"   ratio {full / own_draws:.2f}x",
         f"  same events over 30 vs 300 days ({DRAWS // 2:,} draws): {short:.3f} s vs "
         f"{long:.3f} s   ratio {long / short:.2f}x (cost follows events, not days)",
     ]

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench.timing import best_of, dirichlet_floor
+from bench.timing import best_of, dirichlet_floor, random_number_seconds
 from sim.engine.simulate import simulate
 from sim.scenario import load_scenario
 
@@ -35,6 +35,7 @@ def run() -> list[str]:
     scenario = load_scenario(MIXTURE)
     floor = dirichlet_floor(scenario, DRAWS)
     serial = best_of(lambda: simulate(scenario, draws=DRAWS, seed=1))
+    own_draws = random_number_seconds(scenario, DRAWS)
     # The speed-up on more draws, so that starting the worker processes is amortised.
     serial_long = best_of(lambda: simulate(scenario, draws=4 * DRAWS, seed=1), repeats=2,
                           wall=True)
@@ -45,6 +46,8 @@ def run() -> list[str]:
         f"simulate: {MIXTURE.parent.name}/{MIXTURE.name}, {DRAWS:,} draws",
         f"  one worker {serial:.3f} s vs Generator.dirichlet floor {floor:.3f} s"
         f"   ratio {serial / floor:.2f}x (target <= 2)",
+        f"  the same vs numpy drawing this model's own random numbers {own_draws:.3f} s"
+        f"   ratio {serial / own_draws:.2f}x",
         f"  peak memory 10M draws {large / 1024:.0f} MiB vs 1M {small / 1024:.0f} MiB"
         f"   ratio {large / small:.2f}x (target <= 1.2)",
         f"  {4 * DRAWS:,} draws: 1 worker {serial_long:.3f} s, 2 workers {parallel:.3f} s"

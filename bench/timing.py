@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from unittest import mock
 
 import numpy as np
 
+from sim.engine import simulate as engine
 from sim.polls.priors import source_priors
 
 
@@ -44,3 +46,41 @@ def dirichlet_floor(scenario, draws: int) -> float:
     alpha = np.concatenate([priors[0].alpha, priors[0].beta])
     rng = np.random.default_rng(0)
     return best_of(lambda: rng.dirichlet(alpha, size=draws), repeats=5)
+
+
+class TimedGenerator:
+    """A ``Generator`` that adds the CPU time of every call to ``seconds[0]``."""
+
+    def __init__(self, rng: np.random.Generator, seconds: list[float]):
+        self._rng, self._seconds = rng, seconds
+
+    def __getattr__(self, name: str):
+        method = getattr(self._rng, name)
+
+        def timed(*args, **kwargs):
+            start = time.process_time()
+            try:
+                return method(*args, **kwargs)
+            finally:
+                self._seconds[0] += time.process_time() - start
+
+        return timed
+
+
+def random_number_seconds(scenario, draws: int, repeats: int = 2) -> float:
+    """CPU seconds that numpy spends drawing the random numbers of one serial ``simulate``
+    of ``draws`` draws (the shortest of ``repeats`` runs): the floor of that model, whatever
+    its stages draw."""
+    stage_generators = engine.stage_generators
+    runs = []
+    for _ in range(repeats):
+        seconds = [0.0]
+
+        def timed_generators(entropy: int, index: int, seconds=seconds) -> dict:
+            return {stage: TimedGenerator(rng, seconds)
+                    for stage, rng in stage_generators(entropy, index).items()}
+
+        with mock.patch.object(engine, "stage_generators", timed_generators):
+            engine.simulate(scenario, draws=draws, seed=1)
+        runs.append(seconds[0])
+    return min(runs)

@@ -93,7 +93,7 @@ def run_chunk(scenario: Scenario, support: SupportModel, entropy: int, index: in
         won = None if tier is None else district_seats(shares[:ballot.n_lists], tier, offsets,
                                                        rng=rng["districts"])
         summary.add(Outcome(allocation.seats, allocation.passed, shares,
-                            allocation.runner_up, cap_binding=allocation.cap_binding,
+                            allocation.admitted, cap_binding=allocation.cap_binding,
                             tie_decided=allocation.tie_decided,
                             genuine=_part(stages.genuine, block),
                             turnout=_part(stages.turnout, block),
@@ -128,7 +128,8 @@ def _allocate(scenario: Scenario, votes: np.ndarray, invalid: np.ndarray | None)
     seats = np.zeros(lists.shape, dtype=np.int64)
     passed = np.zeros(lists.shape, dtype=bool)
     seats[seat_rows], passed[seat_rows] = allocation.seats, allocation.passed
-    return replace(allocation, seats=seats, passed=passed)
+    admitted = np.where(allocation.admitted >= 0, seat_rows[allocation.admitted], -1)
+    return replace(allocation, seats=seats, passed=passed, admitted=admitted)
 
 
 def _part(array: np.ndarray | None, block: slice) -> np.ndarray | None:

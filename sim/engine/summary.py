@@ -48,7 +48,8 @@ class Outcome:
     passed : ndarray of bool, shape (n_lists, n_draws)
     shares : ndarray of float, shape (n_options, n_draws)
         Vote shares the seats were allocated from.
-    runner_up : ndarray of bool, shape (n_draws,)
+    admitted : ndarray of int, shape (n_draws,)
+        The list the runner-up rule admitted, -1 where it did not act.
     cap_binding, tie_decided : ndarray of bool, shape (n_draws,), optional
         The cap held a list back; a tie decided a seat (see :class:`sim.law.Allocation`).
     genuine : ndarray of float, shape (n_options, n_draws), optional
@@ -69,7 +70,7 @@ class Outcome:
     seats: np.ndarray
     passed: np.ndarray
     shares: np.ndarray
-    runner_up: np.ndarray
+    admitted: np.ndarray
     genuine: np.ndarray | None = None
     turnout: np.ndarray | None = None
     withdrawn: np.ndarray | None = None
@@ -139,7 +140,6 @@ class SeatSummary:
             if independents is not None:
                 blocs += self.layout.independents_bloc[:, None] * independents
             self.bloc_hist += row_histograms(blocs, self.layout.house + 1)
-        self.runner_up += int(np.count_nonzero(outcome.runner_up))
         self.cap_binding += count_true(outcome.cap_binding)
         self.tie_decided += count_true(outcome.tie_decided)
         self._add_compositions(seats > 0)
@@ -163,18 +163,12 @@ class SeatSummary:
 
     def _add_passes(self, outcome: Outcome) -> None:
         """Count, per list, draws reaching the threshold and draws admitted by the runner-up
-        rule. Where the rule was used only the leader reached the threshold, so the other
-        list that passed is the one with fewer votes (lists that did not pass, such as an
-        aggregate "others", may have more and do not count)."""
-        passed = outcome.passed
-        used = np.flatnonzero(outcome.runner_up)
-        if used.size:
-            shares = np.where(passed[:, used], outcome.shares[:len(passed), used], -np.inf)
-            admitted = np.count_nonzero(passed[:, used] & (shares < shares.max(axis=0)),
-                                        axis=1)
-            self.admitted += admitted
-            self.reached -= admitted
-        self.reached += np.count_nonzero(passed, axis=1)
+        rule (which the allocation tells: a list it admitted passed without reaching)."""
+        admitted = outcome.admitted[outcome.admitted >= 0]
+        counts = np.bincount(admitted, minlength=len(self.admitted))
+        self.runner_up += admitted.size
+        self.admitted += counts
+        self.reached += np.count_nonzero(outcome.passed, axis=1) - counts
 
     def _add_compositions(self, seated: np.ndarray) -> None:
         masks = (1 << np.arange(len(seated), dtype=np.int64)) @ seated

@@ -13,7 +13,7 @@ import numpy as np
 
 from sim.errors import InvalidValue
 from sim.law.methods import METHODS, Preference
-from sim.law.system import ElectoralSystem
+from sim.law.system import ElectoralSystem, exact_fraction
 from sim.law.votes import as_draws, votes_beyond_lists
 
 
@@ -31,8 +31,8 @@ class Allocation:
     tied : ndarray of bool, shape (..., n_lists)
         Lists that shared the equal remainder or quotient that decided a seat (none where
         no tie decided one).
-    runner_up : ndarray of bool, shape (...)
-        The runner-up rule admitted a list.
+    admitted : ndarray of intp, shape (...)
+        Index of the list the runner-up rule admitted, -1 where the rule did not act.
     cap_binding : ndarray of bool, shape (...)
         The cap held a list back (its surplus was shared among the other lists).
     tie_decided : ndarray of bool, shape (...)
@@ -44,9 +44,14 @@ class Allocation:
     passed: np.ndarray
     quotas: np.ndarray
     tied: np.ndarray
-    runner_up: np.ndarray
+    admitted: np.ndarray
     cap_binding: np.ndarray
     tie_decided: np.ndarray
+
+    @property
+    def runner_up(self) -> np.ndarray:
+        """Whether the runner-up rule admitted a list, shape (...)."""
+        return self.admitted >= 0
 
 
 def allocate(votes, system: ElectoralSystem, *, against_all=None, invalid=None,
@@ -100,7 +105,7 @@ def _allocate(votes, system, against_all, invalid, unseated, *, details: bool) -
     by_list = _blockwise(votes_2d.T, extra_base, system, details)
     # Transposed views of lists-first memory: draws first for the caller, without a copy.
     fields = (by_list.seats.T, by_list.passed.T, by_list.quotas.T, by_list.tied.T,
-              by_list.runner_up, by_list.cap_binding, by_list.tie_decided)
+              by_list.admitted, by_list.cap_binding, by_list.tie_decided)
     if single:
         return Allocation(*(field[0] if len(field) else field for field in fields))
     return Allocation(*fields)
@@ -132,7 +137,7 @@ def _blockwise(by_list, extra_base, system, details, count_ties=False) -> Alloca
         if details:
             return part
         empty = np.empty((n_lists, 0))
-        return Allocation(part.seats, part.passed, empty, empty.astype(bool), part.runner_up,
+        return Allocation(part.seats, part.passed, empty, empty.astype(bool), part.admitted,
                           part.cap_binding, part.tie_decided)
     _keep_block_memory(n_lists * step * 8)
     detail_shape = (n_lists, n_draws if details else 0)
@@ -140,7 +145,7 @@ def _blockwise(by_list, extra_base, system, details, count_ties=False) -> Alloca
                      passed=np.empty((n_lists, n_draws), dtype=bool),
                      quotas=np.empty(detail_shape, dtype=np.float64),
                      tied=np.zeros(detail_shape, dtype=bool),
-                     runner_up=np.empty(n_draws, dtype=bool),
+                     admitted=np.empty(n_draws, dtype=np.intp),
                      cap_binding=np.empty(n_draws, dtype=bool),
                      tie_decided=np.empty(n_draws, dtype=bool))
     for start in range(0, n_draws, step):
@@ -149,7 +154,7 @@ def _blockwise(by_list, extra_base, system, details, count_ties=False) -> Alloca
                                system, details, count_ties)
         out.seats[:, block] = part.seats
         out.passed[:, block] = part.passed
-        out.runner_up[block] = part.runner_up
+        out.admitted[block] = part.admitted
         out.cap_binding[block] = part.cap_binding
         out.tie_decided[block] = part.tie_decided
         if details:
@@ -177,24 +182,24 @@ def _allocate_block(by_list, extra_base, system, details, count_ties=False) -> A
                            "must not be all zero")
     passed = _passes_threshold(by_list, total + extra_base, system.threshold_fraction)
     prefer = Preference(system.tie_break, by_list)
-    method = METHODS[system.method]
-    seats, shared_votes, shared_seats, capped = _allocate_capped(by_list, passed, system, prefer)
-    runner_up = np.zeros(by_list.shape[1], dtype=bool)
-    if system.runner_up is not None:
-        runner_up = _apply_runner_up(by_list, passed, seats, system, prefer)
-    cap_binding = capped.any(axis=0)
-    # Telling ties costs a pass of its own: only the details ask for it, and the engine's
+    # Telling ties costs passes of their own: only the details ask for them, and the engine's
     # summary for integer votes (equal float shares are a measure-zero event).
-    if not details and not (count_ties and by_list.dtype.kind == "i"):
-        return Allocation(seats, passed, None, None, runner_up, cap_binding,
-                          np.zeros_like(runner_up))
-    tied = ~runner_up & method.tied(shared_votes, shared_seats, np.where(capped, 0, seats))
+    ties = details or (count_ties and by_list.dtype.kind == "i")
+    seats, lists_tied, capped = _allocate_capped(by_list, passed, system, prefer, ties)
+    admitted = np.full(by_list.shape[1], -1, dtype=np.intp)
+    if system.runner_up is not None:
+        _apply_runner_up(by_list, passed, seats, system, prefer, admitted)
+    cap_binding = capped.any(axis=0)
+    if not ties:
+        return Allocation(seats, passed, None, None, admitted, cap_binding,
+                          np.zeros_like(cap_binding))
+    tied = (admitted < 0) & lists_tied
     if not details:
-        return Allocation(seats, passed, None, None, runner_up, cap_binding, tied.any(axis=0))
+        return Allocation(seats, passed, None, None, admitted, cap_binding, tied.any(axis=0))
     passing_votes = np.where(passed, by_list, 0).astype(np.float64)
     passing_total = passing_votes.sum(axis=0)
     quotas = passing_votes * (system.seats / np.where(passing_total > 0, passing_total, 1.0))
-    return Allocation(seats, passed, quotas, tied, runner_up, cap_binding, tied.any(axis=0))
+    return Allocation(seats, passed, quotas, tied, admitted, cap_binding, tied.any(axis=0))
 
 
 def _passes_threshold(votes: np.ndarray, base: np.ndarray, fraction: Fraction):
@@ -206,16 +211,16 @@ def _passes_threshold(votes: np.ndarray, base: np.ndarray, fraction: Fraction):
     return votes * fraction.denominator >= needed
 
 
-def _allocate_capped(votes, passed, system, prefer):
+def _allocate_capped(votes, passed, system, prefer, ties):
     """The method's allocation; lists over the cap keep the cap, the others share the rest.
 
-    Returns the seats and, for telling ties, the votes and seats of the last sharing and
-    which lists were capped.
+    Returns the seats, the lists in a tie that decided a seat of the last sharing (None
+    unless ``ties``) and which lists were capped.
     """
-    allocate = METHODS[system.method].allocate
+    allocate = METHODS[system.method]
     shared_votes = np.where(passed, votes, 0)
     seats = np.full(votes.shape[1], system.seats, dtype=np.int64)
-    allocation = allocate(shared_votes, seats, prefer)
+    allocation, tied = allocate(shared_votes, seats, prefer, ties)
     capped = np.zeros_like(passed)
     while system.cap is not None:
         over = allocation > system.cap
@@ -225,27 +230,30 @@ def _allocate_capped(votes, passed, system, prefer):
         shared_votes = np.where(capped, 0, shared_votes)
         seats = system.seats - system.cap * capped.sum(axis=0)
         draws = np.flatnonzero(over.any(axis=0))
-        shared = allocate(shared_votes[:, draws], seats[draws], prefer.subset(draws))
+        shared, shared_tied = allocate(shared_votes[:, draws], seats[draws],
+                                       prefer.subset(draws), ties)
         allocation[:, draws] = np.where(capped[:, draws], system.cap, shared)
-    return allocation, shared_votes, seats, capped
+        if ties:
+            tied[:, draws] = shared_tied
+    return allocation, tied, capped
 
 
-def _apply_runner_up(votes, passed, allocation, system, prefer) -> np.ndarray:
-    """Admit the runner-up in draws where exactly one list passed; returns where it did."""
+def _apply_runner_up(votes, passed, allocation, system, prefer, admitted) -> None:
+    """Admit the runner-up in draws where exactly one list passed; its index goes into
+    ``admitted`` there."""
     rule = system.runner_up
-    used = np.zeros(votes.shape[1], dtype=bool)
     alone = passed.sum(axis=0) == 1
     if not alone.any():
-        return used
+        return
     candidates = ~passed & (votes > 0)
     draws = np.flatnonzero(alone & candidates.any(axis=0))
     if draws.size == 0:
-        return used
+        return
     leader = np.argmax(passed[:, draws], axis=0)
     priority = np.where(candidates[:, draws], votes[:, draws], -1).astype(np.float64)
     runner = prefer.subset(draws).argbest(priority)
     v_lead, v_run = votes[leader, draws], votes[runner, draws]
-    factor = Fraction(repr(float(rule.factor)))
+    factor = exact_fraction(rule.factor)
     if votes.dtype.kind == "i":
         runner_seats = (factor.numerator * v_run * system.seats) // (
             factor.denominator * (v_lead + v_run))
@@ -256,5 +264,4 @@ def _apply_runner_up(votes, passed, allocation, system, prefer) -> np.ndarray:
     allocation[leader, draws] = system.seats - runner_seats
     allocation[runner, draws] = runner_seats
     passed[runner, draws] = True
-    used[draws] = True
-    return used
+    admitted[draws] = runner

@@ -2,9 +2,10 @@
 
 Inside this module the **lists axis comes first**: arrays are ``(n_lists, n_draws)``, so that
 every per-list step is one contiguous vector operation over all draws (numpy reductions over
-a short last axis are several times slower). :mod:`sim.rules` transposes at the boundary.
+a short last axis are several times slower). :mod:`sim.law.allocate` transposes at the
+boundary.
 
-Every method is a :class:`Method` of two functions with one contract. ``allocate`` receives
+Every method is one function, ``allocate``, with one contract. It receives
 
 ``votes``
     ``(n_lists, n_draws)`` int64 counts or float64 shares; lists that may not take seats
@@ -13,11 +14,14 @@ Every method is a :class:`Method` of two functions with one contract. ``allocate
     ``(n_draws,)`` int64, the seats to share in each draw;
 ``prefer``
     a :class:`Preference` that breaks ties between lists;
+``ties``
+    whether to tell ties;
 
 and ``allocate`` returns ``(n_lists, n_draws)`` int64 seats summing to ``seats`` in every
-draw with a positive vote total (zero elsewhere). ``tied`` tells, from the same votes and
-that allocation, which lists ``(n_lists, n_draws)`` shared the equal remainder or quotient
-that decided a seat; it is computed only when asked for.
+draw with a positive vote total (zero elsewhere), and, when ``ties``, which lists
+``(n_lists, n_draws)`` shared the equal remainder or quotient that decided a seat (else
+None). Ties come from the same pass as the seats: telling them afterwards would split the
+votes a second time.
 
 With integer counts every comparison is exact: largest-remainder methods work on integer
 remainders, and divisor methods compare correctly rounded quotients ``votes / divisor`` with
@@ -31,14 +35,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-
-@dataclass(frozen=True, slots=True)
-class Method:
-    """An allocation method: ``allocate(votes, seats, prefer) -> seats`` and
-    ``tied(votes, seats, allocation) -> bool per list and draw`` (lists in a deciding tie)."""
-
-    allocate: Callable[[np.ndarray, np.ndarray, Preference], np.ndarray]
-    tied: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+Allocate = Callable[[np.ndarray, np.ndarray, "Preference", bool],
+                    tuple[np.ndarray, np.ndarray | None]]
+"""``allocate(votes, seats, prefer, ties) -> (seats, tied or None)``; see the module notes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,20 +132,21 @@ def _largest_remainder(quota_split):
             whole = whole + rounds * eligible
         return whole, np.where(eligible, remainder, -np.inf), extra
 
-    def allocate(votes, seats, prefer):
+    def allocate(votes, seats, prefer, ties=False):
         base, priority, extra = split(votes, seats)
-        result = base + _top(priority, extra, prefer)
+        won = _top(priority, extra, prefer)
+        result = base + won
         positive = votes.sum(axis=0) > 0
-        return result if positive.all() else result * positive
-
-    def tied(votes, seats, allocation):
-        base, priority, extra = split(votes, seats)
-        won = allocation > base
+        result = result if positive.all() else result * positive
+        if not ties:
+            return result, None
+        # A tie decided a seat where the smallest remainder that won one equals the largest
+        # that missed.
         last = np.where(won, priority, np.inf).min(axis=0)
         missed = np.where(won, -np.inf, priority).max(axis=0)
-        return ((extra > 0) & (last == missed)) & (priority == last)
+        return result, (extra > 0) & (last == missed) & (priority == last)
 
-    return Method(allocate, tied)
+    return allocate
 
 
 # Up to this many lists, ranking by pairwise comparison beats sorting each draw's lists.
@@ -222,7 +222,7 @@ def _divisor_method(divisor: Callable[[np.ndarray], np.ndarray],
         """The quotient each list's last seat was won at (+inf for lists without seats)."""
         return np.where(held > 0, votes / divisor(np.maximum(held - 1, 0)), np.inf)
 
-    def allocate(votes, seats, prefer):
+    def allocate(votes, seats, prefer, ties=False):
         votes = votes.astype(np.float64)
         total = votes.sum(axis=0)
         positive = total > 0
@@ -232,11 +232,16 @@ def _divisor_method(divisor: Callable[[np.ndarray], np.ndarray],
         while True:
             gap = np.where(positive, seats - result.sum(axis=0), 0)
             if not gap.any():
+                last, following = last_quotient(votes, result), next_quotient(votes, result)
+                weakest, best_missed = last.min(axis=0), following.max(axis=0)
                 # Rounding at a float boundary can leave a seat on the wrong side: swap it.
-                unbalanced = positive & (last_quotient(votes, result).min(axis=0)
-                                         < next_quotient(votes, result).max(axis=0))
+                unbalanced = positive & (weakest < best_missed)
                 if not unbalanced.any():
-                    return result
+                    if not ties:
+                        return result, None
+                    # A tie decided a seat where the weakest seat won equals the best missed.
+                    return result, (weakest == best_missed) & (
+                        (last == weakest) | (following == best_missed))
                 gap[unbalanced] = 1  # add the best missed seat now, drop the weakest next
             # Each pass moves one seat in every draw that needs one (at most n_lists passes).
             if (gap > 0).any():
@@ -245,14 +250,7 @@ def _divisor_method(divisor: Callable[[np.ndarray], np.ndarray],
             if (gap < 0).any():
                 result[prefer.argworst(last_quotient(votes, result)), draws] -= gap < 0
 
-    def tied(votes, seats, allocation):
-        votes = votes.astype(np.float64)
-        last, following = last_quotient(votes, allocation), next_quotient(votes, allocation)
-        # A tie decided a seat where the weakest seat won equals the best seat missed.
-        weakest, best_missed = last.min(axis=0), following.max(axis=0)
-        return (weakest == best_missed) & ((last == weakest) | (following == best_missed))
-
-    return Method(allocate, tied)
+    return allocate
 
 
 def _sainte_lague_round(ideal: np.ndarray) -> np.ndarray:
@@ -264,7 +262,7 @@ def _modified_sainte_lague_round(ideal: np.ndarray) -> np.ndarray:
     return np.where(ideal >= 0.7, np.floor(ideal + 0.5), 0.0)
 
 
-METHODS: dict[str, Method] = {
+METHODS: dict[str, Allocate] = {
     "hare": _largest_remainder(_hare_split),
     "droop": _largest_remainder(_droop_split),
     "dhondt": _divisor_method(lambda s: s + 1.0, np.floor),

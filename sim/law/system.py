@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 import numpy as np
 
@@ -95,7 +96,14 @@ class ElectoralSystem:
     @property
     def threshold_fraction(self) -> Fraction:
         """The threshold as an exact fraction (0.07 is 7/100, not 0.07000000000000000666)."""
-        return Fraction(repr(float(self.threshold)))
+        return exact_fraction(self.threshold)
+
+
+@lru_cache(maxsize=256)
+def exact_fraction(value: float) -> Fraction:
+    """A decimal setting as the exact fraction it was written as: 0.07 is 7/100, not the
+    binary 0.07000000000000000666. Cached: the allocation asks once per block of draws."""
+    return Fraction(repr(float(value)))
 
 
 METHOD_NAMES = {"hare": "Hare quota with largest remainders",
@@ -129,7 +137,7 @@ def describe_rules(system: ElectoralSystem) -> list[str]:
 def _check_decimals(key: str, value: float, decimals: int) -> None:
     """Exact integer comparisons in :mod:`sim.law.allocate` stay within 64 bits only for
     fractions of small denominators (see :mod:`sim.limits`)."""
-    if Fraction(repr(float(value))).denominator > 10**decimals:
+    if exact_fraction(value).denominator > 10**decimals:
         raise InvalidValue(key, value, f"must have at most {decimals} decimals")
 
 

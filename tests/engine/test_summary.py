@@ -20,7 +20,7 @@ def outcome(seats):
     """An outcome from draws-first seats (easier to write), passing every seated list."""
     seats = np.asarray(seats).T.copy()
     shares = (seats + 0.5) / (seats + 0.5).sum(axis=0)
-    return Outcome(seats, seats > 0, shares, np.zeros(seats.shape[1], dtype=bool))
+    return Outcome(seats, seats > 0, shares, np.full(seats.shape[1], -1))
 
 
 @given(st.lists(st.tuples(st.integers(0, 10), st.integers(0, 10)), min_size=2, max_size=40),
@@ -91,15 +91,20 @@ def test_a_list_admitted_by_the_runner_up_rule_did_not_reach_the_threshold(tmp_p
     assert document["parliament"]["p_runner_up"] == 1.0
 
 
-def test_an_aggregate_larger_than_the_leader_is_not_mistaken_for_it():
-    # a reached the threshold alone, b was admitted by the runner-up rule; "others" (an
-    # aggregate, never passing) holds more votes than either.
-    layout = Layout(lists=tuple({"id": name} for name in ("a", "b", "others")),
-                    blocs=(), majorities={}, appointed={}, list_seats=10, house=10,
-                    n_options=3, against_all_row=None, bloc_members=np.zeros((0, 3), int),
-                    bloc_appointed=np.zeros(0, int))
-    summary = SeatSummary(layout)
-    summary.add(Outcome(np.array([[8], [2], [0]]), np.array([[True], [True], [False]]),
-                        np.array([[0.3], [0.1], [0.6]]), np.array([True])))
-    assert summary.reached.tolist() == [1, 0, 0]
-    assert summary.admitted.tolist() == [0, 1, 0]
+# "others", an aggregate declared first, polls more than the leader; only a reaches 7%.
+OTHERS_FIRST = RUNNER_UP.replace("[lists.a]", """[lists.others]
+name = "Others"
+aggregate = true
+[lists.a]""").replace("a = 0.9, b = 0.06, c = 0.04", "others = 0.5, a = 0.4, b = 0.06, c = 0.04")
+
+
+def test_the_list_the_runner_up_rule_admitted_is_told_by_the_allocation(tmp_path):
+    # The rule admits b (the second of the lists that take seats) in every draw: neither
+    # the aggregate, larger than the leader, nor a may count as admitted.
+    document = simulate(load_scenario(write_scenario(tmp_path, OTHERS_FIRST)), draws=20_000,
+                        seed=3).to_dict()
+    others, a, b, c = document["lists"]
+    assert others["p_threshold"] == others["p_runner_up"] == 0.0
+    assert a["p_threshold"] == 1.0 and a["p_runner_up"] == 0.0
+    assert b["p_threshold"] == 0.0 and b["p_runner_up"] == 1.0
+    assert c["p_threshold"] == c["p_runner_up"] == 0.0

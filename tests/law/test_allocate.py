@@ -8,7 +8,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from sim.errors import InvalidValue
-from sim.law.allocate import allocate, allocate_details
+from sim.law.allocate import allocate, allocate_by_list, allocate_details
 from sim.law.system import ElectoralSystem, RunnerUp
 from tests.reference import reference_allocate
 from tests.strategies import distinct_counts, divisor_methods, systems, vote_counts, vote_draws
@@ -87,6 +87,22 @@ def _fields(system):
     return {name: getattr(system, name) for name in system.__slots__}
 
 
+@given(systems(runner_up=True, cap=True, tie_break="order"),
+       vote_draws(max_lists=8, max_votes=6))
+def test_a_tie_is_reported_wherever_the_order_of_the_lists_decides(system, draws):
+    # Small counts tie often. Where reversing the lists' order changes the seats, the
+    # order rule decided a seat: a tie must be reported, on the engine's path as in the
+    # details, and both paths agree in every draw.
+    details = allocate_details(draws, system)
+    reversed_seats = allocate(draws[:, ::-1], system)[:, ::-1]
+    engine = allocate_by_list(np.ascontiguousarray(draws.T), system)
+    decided_by_order = (details.seats != reversed_seats).any(axis=1)
+    assert not (decided_by_order & ~details.tie_decided).any()
+    assert engine.tie_decided.tolist() == details.tie_decided.tolist()
+    assert (details.tied.any(axis=1) == details.tie_decided).all()
+    assert engine.admitted.tolist() == details.admitted.tolist()
+
+
 # --- known cases ------------------------------------------------------------------------
 
 def test_alabama_paradox_under_hare():
@@ -134,6 +150,7 @@ def test_runner_up_rule_admits_the_second_list_with_at_least_two_seats():
     # 0.7 * 50 * 98 / 950 = 3.61 -> 3 seats for the runner-up, 95 for the leader.
     assert result.seats.tolist() == [95, 3, 0, 0]
     assert result.runner_up and result.passed.tolist() == [True, True, False, False]
+    assert result.admitted == 1
     small = allocate([990, 6, 4], system).tolist()
     assert small == [96, 2, 0]  # 0.7 * 6 * 98 / 996 = 0.41 -> the floor of two seats
 
