@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -33,12 +34,21 @@ def run(*command, cwd=None, env=None) -> str:
     return done.stdout
 
 
+def wheel_file(wheel: Path, name: str) -> str:
+    """The text of the file called ``name`` in the wheel's metadata."""
+    with zipfile.ZipFile(wheel) as archive:
+        (path,) = [path for path in archive.namelist()
+                   if ".dist-info/" in path and path.endswith("/" + name)]
+        return archive.read(path).decode()
+
+
 def test_the_wheel_runs_the_packaged_example_outside_the_checkout(tmp_path):
     assert ROOT not in tmp_path.resolve().parents
     dist = tmp_path / "dist"
     run(sys.executable, "-m", "build", "--outdir", dist, ROOT)   # the sdist, then the wheel
     (wheel,) = dist.glob(f"elsim_seats-{__version__}-*.whl")   # the version of sim/__init__.py
     assert len(list(dist.glob("elsim_seats-*.tar.gz"))) == 1
+    assert "MIT License" in wheel_file(wheel, "LICENSE")   # the licence setup.cfg names
 
     venv = tmp_path / "venv"
     run(sys.executable, "-m", "venv", venv)
