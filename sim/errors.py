@@ -6,6 +6,8 @@ stderr and exit code 2. Library code never prints.
 
 from __future__ import annotations
 
+import datetime as dt
+
 
 class SimError(Exception):
     """Base class for every error elsim reports to a user."""
@@ -23,7 +25,7 @@ class InvalidValue(SimError, ValueError):
     key : str
         Key path of the offending value, e.g. ``poll[1].shares.nur-otan``.
     value : object
-        The bad value, shown with ``repr``.
+        The bad value, shown with ``repr`` (dates and times as TOML writes them).
     rule : str
         What the value must satisfy, e.g. ``must be between 0 and 1``.
     file : str, optional
@@ -40,13 +42,19 @@ class InvalidValue(SimError, ValueError):
     def __str__(self) -> str:
         where = f"{self.file}: " if self.file else ""
         if self.key:
-            return f"{where}{self.key} = {self.value!r}: {self.rule}"
+            return f"{where}{self.key} = {_shown(self.value)}: {self.rule}"
         return f"{where}{self.rule}"
 
     def located(self, file: str, prefix: str = "") -> ScenarioError:
         """The same error placed in ``file`` under the key path ``prefix``."""
         key = f"{prefix}.{self.key}" if prefix and self.key else (prefix or self.key)
         return ScenarioError(key, self.value, self.rule, file=file)
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return repr(value)
 
 
 class ScenarioError(InvalidValue):

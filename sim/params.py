@@ -43,10 +43,42 @@ class Param:
             values = rng.triangular(self.args[0], self.args[1], self.args[2], size=n)
         return np.clip(values, self.low, self.high)
 
+    def moments(self) -> tuple[float, float]:
+        """Mean and variance of the distribution (of its draws before clipping to the
+        range)."""
+        a = self.args
+        if self.kind == "fixed":
+            return a[0], 0.0
+        if self.kind == "normal":
+            return a[0], a[1] ** 2
+        if self.kind == "uniform":
+            return (a[0] + a[1]) / 2, (a[1] - a[0]) ** 2 / 12
+        if self.kind == "beta":
+            total = a[0] + a[1]
+            return a[0] / total, a[0] * a[1] / (total ** 2 * (total + 1))
+        low, mode, high = a
+        return (low + mode + high) / 3, (low ** 2 + mode ** 2 + high ** 2 - low * mode
+                                         - low * high - mode * high) / 18
+
     def describe(self) -> str:
         if self.kind == "fixed":
             return f"{self.args[0]:g}"
         return f"{self.kind}({', '.join(f'{a:g}' for a in self.args)})"
+
+
+class ParamDraws:
+    """Draws parameters, one value per draw, and keeps the values of the uncertain ones by
+    key path (``invalid``, ``event[2].points``): inference reads them back."""
+
+    def __init__(self, n_draws: int, rng: np.random.Generator):
+        self.n_draws, self.rng = n_draws, rng
+        self.values: dict[str, np.ndarray] = {}
+
+    def draw(self, key: str, param: Param) -> np.ndarray:
+        values = param.draw(self.n_draws, rng=self.rng)
+        if param.kind != "fixed":
+            self.values[key] = values
+        return values
 
 
 def read_param(table: Table, name: str, default: float | None = None, *,

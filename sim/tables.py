@@ -12,6 +12,7 @@ it names, never other contents of the file.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import math
 import tomllib
@@ -145,6 +146,15 @@ class Table:
             raise self.error(name, value, "must be a string")
         if choices is not None and value not in (choices := list(choices)):
             raise self.error(name, value, f"must be one of {', '.join(choices)}")
+        return value
+
+    def date(self, name: str, example: str) -> dt.date | None:
+        """A TOML date (a date-time is not one), or None when absent; ``example`` shows
+        the form in the error."""
+        value = self.raw(name)
+        if value is not None and (not isinstance(value, dt.date)
+                                  or isinstance(value, dt.datetime)):
+            raise self.error(name, value, f"must be a date ({example})")
         return value
 
     def boolean(self, name: str, default: bool | None = None) -> bool | None:

@@ -213,6 +213,9 @@ CASES = [
     (SMART, 'targets = ["adal", "auyl", "ak-zhol"]', 'targets = ["nobody"]',
      "campaign.endorsers.dvk.targets"),
     (SMART, EVENT, 'kind = "endorse"\ndate = 2021-03-01', "campaign.event[0].date"),
+    (SMART, EVENT, 'kind = "endorse"\ndate = "2020-12-20"', "campaign.event[0].date"),
+    (SMART, "start = 2020-12-15", "start = 2020-12-15T09:00:00", "campaign.start"),
+    (SMART, "start = 2020-12-15", "days = 26", "campaign.event[0].date"),
     (SMART, EVENT, 'kind = "explode"\ndate = 2020-12-20', "campaign.event[0].kind"),
     (SMART, 'endorser = "dvk"', 'endorser = "nobody"', "campaign.event[0].endorser"),
     # [sweep]

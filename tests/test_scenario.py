@@ -153,6 +153,13 @@ RULES = [
      "count, run, sweep"),
     ("[lists.a]", "[lists.undecided]", "lists.undecided = {'name': 'A', 'bloc': 'gov'}: is a "
      "reserved name, not a list id"),
+    # Dates are shown as written in the file.
+    ('title = "Test"', 'title = "Test"\n[model]\nelection_date = 2021-01-10T08:00:00',
+     "model.election_date = 2021-01-10T08:00:00: must be a date (2021-01-10)"),
+    ('title = "Test"', 'title = "Test"\n[model]\nelection_date = 2021-01-10\n'
+     '[campaign]\nstart = 2020-12-15\n[[campaign.event]]\n'
+     'kind = "shift"\nlist = "a"\npoints = 1\ndate = "2020-12-20"',
+     "campaign.event[0].date = '2020-12-20': must be a date (2021-01-05)"),
 ]
 
 

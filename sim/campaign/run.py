@@ -33,7 +33,7 @@ from sim.campaign.events import CampaignEvent
 from sim.campaign.spec import Campaign
 from sim.campaign.steps import log_normal_factors
 from sim.campaign.transfer import Transfer
-from sim.params import Param
+from sim.params import Param, ParamDraws
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +80,7 @@ class CampaignRun:
         self.n_draws = electorate.shape[1]
         self._every_draw = np.arange(self.n_draws)
         self.withdrawn = np.zeros((ballot.n_lists, self.n_draws), dtype=bool)
-        self.params: dict[str, np.ndarray] = {}
+        self.param_draws = ParamDraws(self.n_draws, rng)
         self.event_key = ""
         self.drift_sd = self.draw_param("drift_sd", campaign.drift_sd)
         self.day = np.zeros(self.n_draws)  # each draw's clock: its drift is up to here
@@ -95,7 +95,7 @@ class CampaignRun:
         self.drift(None, self.campaign.days)
         return CampaignOutcome(self.electorate, self.withdrawn,
                                {key: chain.endorsed() for key, chain in self.chains.items()},
-                               self.params)
+                               self.param_draws.values)
 
     def _timeline(self):
         """The event days in order; after each, the withdrawals due before the next one."""
@@ -113,12 +113,9 @@ class CampaignRun:
             self._withdrawals_before(following)
 
     def draw_param(self, name: str, param: Param) -> np.ndarray:
-        """One value of ``param`` per draw; an uncertain one is kept in :attr:`params` under
-        its key path (within the acting event's)."""
-        values = param.draw(self.n_draws, rng=self.rng)
-        if param.kind != "fixed":
-            self.params[self.event_key + name] = values
-        return values
+        """One value of ``param`` per draw; an uncertain one is kept under its key path
+        (within the acting event's) in the outcome's ``params``."""
+        return self.param_draws.draw(self.event_key + name, param)
 
     def _withdrawals_before(self, limit: int) -> None:
         """Carry out, round by round, every reaction due before day ``limit``."""

@@ -55,9 +55,7 @@ class Campaign:
 def read_campaign(table: Table, ballot: Ballot, election_date: dt.date | None) -> Campaign:
     """A :class:`Campaign` from the ``[campaign]`` table."""
     table.check_keys(("start", "days", "drift_sd", "endorsers", "reactions", "event"))
-    start = table.raw("start")
-    if start is not None and (not isinstance(start, dt.date) or isinstance(start, dt.datetime)):
-        raise table.error("start", start, "must be a date (2020-12-15)")
+    start = table.date("start", "2020-12-15")
     if start is not None and election_date is not None:
         days = (election_date - start).days
         if days < 0:

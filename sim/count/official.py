@@ -13,7 +13,7 @@ import numpy as np
 
 from sim.ballot import Ballot
 from sim.count.spec import CountModel
-from sim.params import Param
+from sim.params import ParamDraws
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +63,7 @@ def count_votes(electorate: np.ndarray, model: CountModel, ballot: Ballot, *,
     n_draws = electorate.shape[1]
     options = ballot.voting(electorate)
     multipliers = np.ones_like(options)
-    params = _Recorder(n_draws, rng)
+    params = ParamDraws(n_draws, rng)
     for name, param in model.turnout_multipliers.items():
         multipliers[ballot.row(name)] = params.draw(f"turnout_multipliers.{name}", param)
     # Ballots cast: the voting share of each option, times its supporters' relative turnout.
@@ -83,21 +83,7 @@ def count_votes(electorate: np.ndarray, model: CountModel, ballot: Ballot, *,
                          params=params.values)
 
 
-class _Recorder:
-    """Draws parameters in the count's fixed order and keeps the uncertain ones' values."""
-
-    def __init__(self, n_draws: int, rng: np.random.Generator):
-        self.n_draws, self.rng = n_draws, rng
-        self.values: dict[str, np.ndarray] = {}
-
-    def draw(self, key: str, param: Param) -> np.ndarray:
-        values = param.draw(self.n_draws, rng=self.rng)
-        if param.kind != "fixed":
-            self.values[key] = values
-        return values
-
-
-def _inflate(valid, ballots, model: CountModel, ballot: Ballot, params: _Recorder):
+def _inflate(valid, ballots, model: CountModel, ballot: Ballot, params: ParamDraws):
     """Stuffed ballots and misrecorded votes for the beneficiary list."""
     inflation = model.inflation
     beneficiary = ballot.row(inflation.list)

@@ -93,7 +93,8 @@ def vote_moments(prior, effects: tuple[Param | None, ...]) -> tuple[np.ndarray, 
     finite = np.isfinite(mean)
     jacobian[:, ~finite] = 0.0
     cov = np.where(np.outer(finite, finite), cov, 0.0)
-    effect_mean, effect_var = zip(*(param_moments(e) for e in effects))
+    effect_mean, effect_var = zip(*((0.0, 0.0) if e is None else e.moments()
+                                    for e in effects))
     basis = ilr_basis(len(votes))
     centre = np.log(votes) - np.array(effect_mean)
     spread = jacobian @ cov @ jacobian.T + np.diag(effect_var)
@@ -135,22 +136,3 @@ def _dersimonian_laird(means, precisions) -> float:
     expected = (len(means) - 1) * len(fixed)
     slope = np.trace(total) - np.trace(np.linalg.solve(total, sum(w @ w for w in precisions)))
     return max(0.0, (q - expected) / slope)
-
-
-def param_moments(param: Param | None) -> tuple[float, float]:
-    """Mean and variance of an uncertain parameter (0, 0 when absent)."""
-    if param is None:
-        return 0.0, 0.0
-    a = param.args
-    if param.kind == "fixed":
-        return a[0], 0.0
-    if param.kind == "normal":
-        return a[0], a[1] ** 2
-    if param.kind == "uniform":
-        return (a[0] + a[1]) / 2, (a[1] - a[0]) ** 2 / 12
-    if param.kind == "beta":
-        total = a[0] + a[1]
-        return a[0] / total, a[0] * a[1] / (total ** 2 * (total + 1))
-    low, mode, high = a
-    return (low + mode + high) / 3, (low ** 2 + mode ** 2 + high ** 2 - low * mode
-                                     - low * high - mode * high) / 18

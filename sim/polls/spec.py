@@ -145,10 +145,7 @@ def read_model(table: Table, options: tuple[str, ...], bloc_ids: tuple[str, ...]
         undecided = split
     else:
         table.string("undecided", choices=("proportional", "abstain"))
-    election_date = table.raw("election_date")
-    if isinstance(election_date, dt.datetime) or (
-            election_date is not None and not isinstance(election_date, dt.date)):
-        raise table.error("election_date", election_date, "must be a date (2021-01-10)")
+    election_date = table.date("election_date", "2021-01-10")
     combine = table.string("combine", "mixture", choices=("mixture", "pooled"))
     flat_prior = table.number("flat_prior", 0.5, low=0.0, high=MAX_PRIOR)
     if combine == "pooled" and flat_prior <= 0:

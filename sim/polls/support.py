@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.params import Param
-from sim.polls.pooling import Pooled, param_moments, random_effects, vote_moments
+from sim.polls.pooling import Pooled, random_effects, vote_moments
 from sim.polls.priors import SourcePrior, source_priors
 from sim.polls.survey_error import ErrorModel, add_errors, option_effects
 
@@ -62,7 +62,7 @@ def support_model(scenario) -> SupportModel:
     if model.combine == "pooled":
         used = np.flatnonzero(weights > 0)
         moments = [vote_moments(priors[s], effects[s]) for s in used]
-        mean_sd, var_sd = param_moments(model.error.source_sd)
+        mean_sd, var_sd = model.error.source_sd.moments()
         pooled = random_effects([m for m, _ in moments], [v for _, v in moments],
                                 weights[used], model.between_sd,
                                 floor_sd=float(np.sqrt(mean_sd ** 2 + var_sd)))

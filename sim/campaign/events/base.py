@@ -46,11 +46,11 @@ class CampaignEvent:
 
 def event_day(entry: Table, context: EventContext) -> int:
     """The event's day from its ``date`` (with ``campaign.start``) or its ``day``."""
-    date, day = entry.raw("date"), entry.raw("day")
+    date, day = entry.date("date", "2021-01-05"), entry.raw("day")
     if date is not None:
-        if not isinstance(date, dt.date) or isinstance(date, dt.datetime) \
-                or context.start is None:
-            raise entry.error("date", date, "must be a date, with campaign.start given")
+        if context.start is None:
+            raise entry.error("date", date, "needs campaign.start, the day the campaign "
+                              "begins (or give the event a day number)")
         day = (date - context.start).days
     elif day is None or isinstance(day, bool) or not isinstance(day, int):
         raise entry.error("day", day, "an event needs a date or a whole day number")
