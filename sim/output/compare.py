@@ -14,6 +14,7 @@ import io
 import json
 from pathlib import Path
 
+from sim.output.houses import law_and_house
 from sim.output.text import percent, render
 
 FORMATS = ("table", "markdown", "csv", "json")
@@ -56,20 +57,8 @@ def house_groups(documents: list[dict]) -> list[tuple[str, list[int]]]:
     each group with a description such as "107 seats (98 from lists), hare, 7%"."""
     groups: dict[str, list[int]] = {}
     for index, document in enumerate(documents):
-        groups.setdefault(_describe_house(document), []).append(index)
+        groups.setdefault(law_and_house(document), []).append(index)
     return list(groups.items())
-
-
-def _describe_house(document: dict) -> str:
-    parliament = document["summary"]["parliament"]
-    system = document.get("assumptions", {}).get("system", {})
-    rules = [f"{parliament['house']} seats ({parliament['list_seats']} from lists)",
-             system.get("method", "?"), f"threshold {100 * system.get('threshold', 0):g}%"]
-    if system.get("cap") is not None:
-        rules.append(f"cap {system['cap']}")
-    if system.get("runner_up"):
-        rules.append("runner-up rule")
-    return ", ".join(rules)
 
 
 def _union(groups) -> list[tuple[str, str]]:

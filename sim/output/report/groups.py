@@ -1,16 +1,17 @@
 """Which scenarios the report shows together, and in what order.
 
 A scenario's ``group`` key names its group; without one, scenarios that share the electoral
-law and the house (the same ``[system]``, appointed seats and house size) form a group. Groups
+law and the house (:func:`sim.output.houses.law_and_house`, as ``elsim compare`` groups them)
+form a group. Groups
 appear in alphabetical order of their names; within a group, scenarios follow their ``order``
 key, those without one come after in the order they were given (file names, for a folder).
 """
 
 from __future__ import annotations
 
-import json
 import math
 
+from sim.output.houses import law_and_house
 from sim.output.report.base import Group, anchor_for
 
 
@@ -20,7 +21,7 @@ def group_documents(documents: list[dict]) -> tuple[Group, ...]:
     names: dict[str, list[str]] = {}
     for index, document in enumerate(documents):
         scenario = document["scenario"]
-        key = scenario.get("group") or _law_and_house(document)
+        key = scenario.get("group") or law_and_house(document)
         order = scenario.get("order")
         members.setdefault(key, []).append(
             (math.inf if order is None else order, index, document))
@@ -28,7 +29,7 @@ def group_documents(documents: list[dict]) -> tuple[Group, ...]:
     groups = []
     for key, items in members.items():
         declared = items[0][2]["scenario"].get("group")
-        name = declared or _common_title(names[key]) or _describe_law(items[0][2])
+        name = declared or _common_title(names[key]) or key
         groups.append((name, tuple(doc for _, _, doc in sorted(items, key=_place))))
     groups.sort(key=lambda group: group[0].lower())
     return tuple(Group(name=name, anchor=anchor_for(name, f"group-{i}-"), documents=docs)
@@ -48,21 +49,7 @@ def _place(item: tuple[float, int, dict]) -> tuple[float, int]:
     return item[0], item[1]
 
 
-def _law_and_house(document: dict) -> str:
-    system = document.get("assumptions", {}).get("system", {})
-    house = document["summary"]["parliament"]["house"]
-    return json.dumps([system, house], sort_keys=True)
-
-
 def _common_title(titles: list[str]) -> str:
     """The words all titles start with before a colon ("Kazakhstan 2021"), if any."""
     heads = {title.split(":", 1)[0].strip() if ":" in title else "" for title in titles}
     return heads.pop() if len(heads) == 1 else ""
-
-
-def _describe_law(document: dict) -> str:
-    parliament = document["summary"]["parliament"]
-    system = document.get("assumptions", {}).get("system", {})
-    threshold = system.get("threshold")
-    law = f", {100 * threshold:g}% threshold" if threshold is not None else ""
-    return f"{parliament['list_seats']} list seats{law}, house of {parliament['house']}"
