@@ -62,3 +62,16 @@ def test_tidy_csv_reads_back_with_every_column():
     # A column only some rows have is empty in the others.
     assert read[0]["p_majority"] == "" and read[-1]["p_threshold"] == ""
     assert json.loads(json.dumps(rows)) == rows  # plain data, ready for any notebook
+
+
+def test_tidy_rows_of_a_mixed_house_give_each_tier_and_the_independents():
+    document = read_result(RESULTS / "qogamdyq-pikir.json")
+    rows = tidy_rows([document])
+    summary = document["summary"]
+    amanat = next(row for row in rows if row["id"] == "amanat")
+    tiers = summary["lists"][0]["seats_by_tier"]
+    assert amanat["seats_by_tier_list_mean"] == tiers["list"]["mean"]
+    assert amanat["seats_by_tier_district_q95"] == tiers["district"]["q95"]
+    assert all(not isinstance(value, (dict, list)) for row in rows for value in row.values())
+    assert rows[-1]["kind"] == "independents"
+    assert rows[-1]["seats_mean"] == summary["independents"]["seats"]["mean"]

@@ -23,8 +23,9 @@ def coalitions_command(result, coalitions, lines, as_json):
     """P(seats >= line) and the seats of coalitions such as "a+b", from a RESULT file
     (.json, or a scenario file, run now).
 
-    Estimated from the per-draw seats the result keeps (its first draws); each probability
-    comes with its Monte Carlo standard error.
+    Estimated from the per-draw seats of the sample of draws the result keeps (every 10th
+    draw of each chunk, from the first chunks on, up to 20,000 draws; docs/results.md);
+    each probability comes with its Monte Carlo standard error.
     """
     document = documents_from([result], None, None, 1)[0]
     needed = {f">= {n}": n for n in lines} or {

@@ -10,7 +10,7 @@ from sim import __version__
 from sim.cli.group import main
 from sim.errors import SimError
 from sim.output.files import atomic_write
-from sim.packaged import data_folder, describe, example, examples
+from sim.packaged import Example, data_folder, describe, example, examples
 from sim.standalone import standalone_text
 
 DEFAULT_EXAMPLE = "kz-2021/mixture"
@@ -35,13 +35,21 @@ def examples_command(folder_only):
         click.echo(data_folder())
         return
     items = examples()
-    width = max((len(item.name) for item in items), default=0)
+    width = max((len(shown_name(item)) for item in items), default=0)
     for kind, heading in HEADINGS.items():
-        names = [f"  {item.name:<{width}}  {item.title}".rstrip()
+        names = [f"  {shown_name(item):<{width}}  {item.title}".rstrip()
                  for item in items if item.kind == kind]
         if names:
             click.echo("\n".join([heading, *names, ""]))
     click.echo(f"Installed in {data_folder()}")
+
+
+def shown_name(item: Example) -> str:
+    """A scenario or a count by the name ``--from`` takes (``.toml`` dropped); a data file,
+    which is looked up in the folder, by its file name (``calibration/kazakhstan.toml``)."""
+    if item.kind in NEXT_STEPS or item.name.endswith(item.path.suffix):
+        return item.name
+    return item.name + item.path.suffix
 
 
 @main.command("new")

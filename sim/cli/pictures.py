@@ -100,8 +100,8 @@ def _plot(plots, names: list[str], folder: Path, fmt: str, draws, seed) -> None:
 @click.option("--seed", type=click.IntRange(min=0), help="Seed for scenario files.")
 def report_command(inputs, out, draws, seed):
     """One self-contained HTML report of scenarios (run now) or result files (.json), or
-    folders of either; a result's sweep table beside it is drawn too, and other elsim
-    documents given (posteriors, backtests, ...) get their own sections."""
+    folders of either; a result's sweep table beside it is drawn too, and posteriors
+    (from elsim infer) get a section of their own."""
     _plotting()
     from sim.output.report import report_html, sort_inputs, sweep_beside
 

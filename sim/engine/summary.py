@@ -192,7 +192,7 @@ class SeatSummary:
         self.tie_decided += other.tie_decided
         for mask, count in other.compositions.items():
             self.compositions[mask] = self.compositions.get(mask, 0) + count
-        # Merged in chunk order: the sample stays the run's first draws.
+        # Merged in chunk order: the sample stays the same whatever the executor.
         self._add_sample(other.sample)
         return self
 

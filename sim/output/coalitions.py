@@ -1,7 +1,8 @@
 """Any coalition's seats, asked after the run: from the result's sample of per-draw seats.
 
-A result keeps the seat vectors of the run's first draws (``summary.seat_sample``, at most
-:data:`sim.engine.summary.SAMPLE_DRAWS`). A coalition's seats in each of those draws are the
+A result keeps the seat vectors of a sample of its draws (``summary.seat_sample``: every
+:data:`sim.engine.summary.SAMPLE_STRIDE`-th draw of each chunk, from the first chunks on, at
+most :data:`sim.engine.summary.SAMPLE_DRAWS`). A coalition's seats in each of those draws are the
 sum of its lists' seats plus the appointed seats it names, so its whole distribution follows;
 a probability estimated from ``k`` sampled draws has the Monte Carlo standard error
 ``sqrt(p * (1 - p) / k)``, which is reported beside it. Blocs declared in the scenario are

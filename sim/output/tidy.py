@@ -18,15 +18,17 @@ Row = dict[str, Any]
 
 
 def tidy_rows(documents: list[dict]) -> list[Row]:
-    """One row per list and per bloc of every result document.
+    """One row per list and per bloc of every result document (and one for the
+    independents, with a district tier that has them).
 
-    Each row has ``scenario`` (the file's stem), ``group``, ``title``, ``kind`` ("list" or
-    "bloc"), ``id``, ``name``, the seat statistics ``seats_mean``, ``seats_sd``,
-    ``seats_q05`` ... ``seats_q95``; a list adds ``bloc``, every probability the result holds
-    (``p_threshold``, ``p_runner_up``, ...) and its vote share (``share_mean``,
-    ``share_q05``, ``share_q95``, and
-    ``support_*`` with a count model); a bloc adds ``appointed`` and ``p_<line>`` for each
-    majority line. Histograms are left out.
+    Each row has ``scenario`` (the file's stem), ``group``, ``title``, ``kind`` ("list",
+    "bloc" or "independents"), ``id``, ``name``, the seat statistics ``seats_mean``,
+    ``seats_sd``, ``seats_q05`` ... ``seats_q95``; a list adds ``bloc``, every probability the
+    result holds (``p_threshold``, ``p_runner_up``, ...) and its vote share (``share_mean``,
+    ``share_q05``, ``share_q95``, and ``support_*`` with a count model), and with a district
+    tier its seats by tier (``seats_by_tier_list_mean``, ``seats_by_tier_district_q95``,
+    ...); a bloc adds ``appointed`` and ``p_<line>`` for each majority line. Histograms are
+    left out.
     """
     rows = []
     for document in documents:
@@ -39,20 +41,23 @@ def tidy_rows(documents: list[dict]) -> list[Row]:
             row = {**head, "kind": "bloc", **_flat(bloc, skip=("majorities",))}
             row.update({f"p_{line}": p for line, p in bloc["majorities"].items()})
             rows.append(row)
+        independents = document["summary"].get("independents")
+        if independents is not None:
+            rows.append({**head, "kind": "independents", **_flat(independents, skip=())})
     return rows
 
 
-def _flat(item: dict, skip: tuple[str, ...]) -> Row:
-    """Scalars as they are; a table of statistics as ``<name>_<statistic>`` columns."""
+def _flat(item: dict, skip: tuple[str, ...], prefix: str = "") -> Row:
+    """Scalars as they are; a table as ``<name>_<key>`` columns, nested tables alike
+    (``seats_by_tier_list_mean``); lists (histograms) left out."""
     row: Row = {}
     for key, value in item.items():
         if key in skip:
             continue
         if isinstance(value, dict):
-            row.update({f"{key}_{stat}": number for stat, number in value.items()
-                        if not isinstance(number, list)})
+            row.update(_flat(value, (), f"{prefix}{key}_"))
         elif not isinstance(value, list):
-            row[key] = value
+            row[f"{prefix}{key}"] = value
     return row
 
 

@@ -27,7 +27,8 @@ class Report:
     ``documents`` are the scenario result documents in report order (by group, then by
     declared order); ``groups`` the same documents grouped; ``sweeps`` maps a scenario path to
     its sweep table; ``others`` holds every other elsim JSON document given to the report,
-    by its ``format`` (backtests, calibrations, ...); ``colors`` maps list ids to colours.
+    by its ``format`` (today only ``elsim-posterior`` has a section); ``colors`` maps list
+    ids to colours.
     """
 
     documents: tuple[dict, ...]

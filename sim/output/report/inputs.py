@@ -1,5 +1,8 @@
-"""What the report is given: result files and scenarios, and any other elsim documents
-(backtests, calibrations, ...) that a section builder may show."""
+"""What the report is given: result files and scenarios, and any other elsim JSON
+documents, sorted by their ``format`` for the section builders. Only posteriors
+(``elsim-posterior``, from ``elsim infer``) have a section; a document of another format is
+passed on but shown nowhere. ``elsim backtest`` writes CSV and PNG files only, which the
+report does not read."""
 
 from __future__ import annotations
 
