@@ -23,10 +23,11 @@ LOCAL_CLUSTER_CONFIG = {
     "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": str(2**27),
     "distributed.nanny.pre-spawn-environ.MALLOC_MMAP_THRESHOLD_": str(2**25),
 }
-# Chunks take milliseconds, about as long as a round trip to the scheduler: send them in
-# groups of equal size, this many per worker. More groups balance uneven workers better;
-# each costs a round trip, and on equal workers one group more than the others is idle time.
-GROUPS_PER_WORKER = 2
+# Chunks take milliseconds, and a round trip through the scheduler about 10 ms: send them in
+# groups of equal size, this many per worker. A local cluster's workers are equal processes
+# on one machine, so one group each balances them; a remote cluster's machines may differ,
+# and more groups let the faster ones take more.
+GROUPS_PER_WORKER = {"local": 1, "remote": 4}
 
 
 class DaskExecutor:
@@ -49,6 +50,7 @@ class DaskExecutor:
             raise SimError("--dask needs Dask: pip install 'elsim-seats[dask]'") from None
         self.cluster = None
         self.workers = workers
+        self.groups_per_worker = GROUPS_PER_WORKER["local" if address == "local" else "remote"]
         try:
             if address == "local":
                 with dask.config.set(LOCAL_CLUSTER_CONFIG):
@@ -66,7 +68,7 @@ class DaskExecutor:
         if not tasks:
             return
         workers = max(1, len(self.client.scheduler_info()["workers"]))
-        count = min(len(tasks), workers * GROUPS_PER_WORKER)
+        count = min(len(tasks), workers * self.groups_per_worker)
         bounds = [len(tasks) * group // count for group in range(count + 1)]
         groups = [tasks[start:stop] for start, stop in zip(bounds, bounds[1:])]
         futures = self.client.map(_run_group, [function] * len(groups), groups, pure=False)
