@@ -56,6 +56,8 @@ class TimedGenerator:
 
     def __getattr__(self, name: str):
         method = getattr(self._rng, name)
+        if not callable(method):
+            return method
 
         def timed(*args, **kwargs):
             start = time.process_time()

@@ -7,16 +7,17 @@ gathered in chunk order, so they are bit-identical to a serial run with the same
 
 from __future__ import annotations
 
-import sys
+import multiprocessing
 from collections.abc import Callable, Iterator
 
 from sim.errors import SimError
 
 LOCAL_CLUSTER_CONFIG = {
-    # On Linux, fork the local workers (as our own process pool does): they start with
-    # elsim, numpy and Dask already imported, in 0.1 s instead of 0.5-1 s per spawn.
-    "distributed.worker.multiprocessing-method": "fork" if sys.platform == "linux"
-    else "spawn",
+    # Start local workers as Python's multiprocessing does by default, and so our own
+    # process pool (Dask's default is spawn). On Linux before Python 3.14 that is fork:
+    # workers start with elsim, numpy and Dask already imported, in 0.1 s instead of
+    # 0.5-1 s per spawned worker. (The first method listed is the platform's default.)
+    "distributed.worker.multiprocessing-method": multiprocessing.get_all_start_methods()[0],
     # Spawned workers get MALLOC_TRIM_THRESHOLD_=65536 from Dask, which also fixes glibc's
     # mmap threshold at 128 KiB: every chunk-sized numpy array is then a fresh mmap that
     # page-faults on first use, and a chunk runs about 40% slower. Keep freed memory instead.
@@ -67,7 +68,10 @@ class DaskExecutor:
     def map(self, function: Callable, tasks: list[tuple]) -> Iterator:
         if not tasks:
             return
-        workers = max(1, len(self.client.scheduler_info()["workers"]))
+        # A local cluster has the workers it was started with; scheduler_info() lists at
+        # most five workers in some versions of distributed, nthreads() every one.
+        workers = self.workers if self.cluster is not None else max(
+            1, len(self.client.nthreads()))
         count = min(len(tasks), workers * self.groups_per_worker)
         bounds = [len(tasks) * group // count for group in range(count + 1)]
         groups = [tasks[start:stop] for start, stop in zip(bounds, bounds[1:])]

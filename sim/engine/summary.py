@@ -49,7 +49,8 @@ class Outcome:
     shares : ndarray of float, shape (n_options, n_draws)
         Vote shares the seats were allocated from.
     admitted : ndarray of int, shape (n_draws,)
-        The list the runner-up rule admitted, -1 where it did not act.
+        Row (on the lists axis above, aggregates included) of the list the runner-up rule
+        admitted, -1 where it did not act.
     cap_binding, tie_decided : ndarray of bool, shape (n_draws,), optional
         The cap held a list back; a tie decided a seat (see :class:`sim.law.Allocation`).
     genuine : ndarray of float, shape (n_options, n_draws), optional

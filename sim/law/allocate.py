@@ -175,14 +175,14 @@ def _keep_block_memory(block_bytes: int) -> None:
 
 
 def _allocate_block(by_list, extra_base, system, details, count_ties=False) -> Allocation:
-    """Allocate one block of draws; every array lists first (see sim.methods for why)."""
+    """Allocate one block of draws; every array lists first (see sim.law.methods for why)."""
     total = by_list.sum(axis=0)
     if not total.all():
         raise InvalidValue("votes", by_list[:, np.argmin(total)].tolist(),
                            "must not be all zero")
     passed = _passes_threshold(by_list, total + extra_base, system.threshold_fraction)
     prefer = Preference(system.tie_break, by_list)
-    # Telling ties costs passes of their own: only the details ask for them, and the engine's
+    # Telling ties costs a few reductions: only the details ask for them, and the engine's
     # summary for integer votes (equal float shares are a measure-zero event).
     ties = details or (count_ties and by_list.dtype.kind == "i")
     seats, lists_tied, capped = _allocate_capped(by_list, passed, system, prefer, ties)

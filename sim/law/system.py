@@ -60,7 +60,7 @@ class ElectoralSystem:
         ``"valid"``: list votes plus against-all; ``"lists"``: list votes only;
         ``"ballots"``: valid votes plus invalid ballots.
     method : str
-        A key of :data:`sim.methods.METHODS`.
+        A key of :data:`sim.law.methods.METHODS`.
     tie_break : {"order", "votes"}
         Equal remainders or quotients go to the earlier-registered list, or to the list
         with more votes and then the earlier one.

@@ -1,7 +1,8 @@
 """The house a result elects and the law it counts seats by, in words.
 
 ``compare`` and the report put results side by side only when these words are the same:
-the same words mean the same seats, majority lines and rules.
+the same house, tiers, method, threshold, cap and runner-up rule. (Who the appointed seats
+are credited to is not in the words; it moves bloc totals, not the house.)
 """
 
 from __future__ import annotations
