@@ -121,6 +121,11 @@ def test_run_writes_results_and_prints_the_table(runner, tmp_path):
     assert len(rows) == 1 + 5
     assert (out / "run-log.jsonl").exists()
     assert not list(out.glob(".tmp-*"))
+    # How far a re-run moves the figures: 0.5 / sqrt(20,000) on a probability, the largest
+    # seat sd / sqrt(20,000) on a mean.
+    largest_sd = max(item["seats"]["sd"] for item in document["summary"]["lists"])
+    assert "Monte Carlo error (20,000 draws, one standard error): at most 0.35 points on a " \
+           f"probability, {largest_sd / 20000 ** 0.5:.2g} seats on a mean." in result.output
 
 
 def test_run_says_what_was_measured_and_what_assumed(runner, tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import textwrap
 from collections.abc import Sequence
 
@@ -21,6 +22,7 @@ def scenario_table(document: dict) -> str:
     lines.append(render(*list_table(summary)))
     if summary["blocs"]:
         lines += ["", render(*bloc_table(summary))]
+    lines += ["", monte_carlo_line(summary)]
     if "turnout" in parliament or summary.get("endorsers"):
         lines.append("")
     if "turnout" in parliament:
@@ -39,6 +41,16 @@ def scenario_table(document: dict) -> str:
         lines.append(f"Special rules acted: {acted}.")
     lines += ["", *assumption_lines(document)]
     return "\n".join(lines) + "\n"
+
+
+def monte_carlo_line(summary: dict) -> str:
+    """How far the figures above may move on a re-run with another seed: one standard error
+    of a probability (at most, at 50%) and of the largest list's mean seats."""
+    draws = summary["draws"]
+    sd = max((item["seats"]["sd"] for item in summary["lists"]), default=0.0)
+    return (f"Monte Carlo error ({draws:,} draws, one standard error): at most "
+            f"{50 / math.sqrt(draws):.2g} points on a probability, "
+            f"{sd / math.sqrt(draws):.2g} seats on a mean.")
 
 
 def rules_acted(document: dict) -> str:

@@ -15,7 +15,7 @@ from sim.errors import ScenarioError
 from sim.output.report import SECTIONS, Report, Section, report_html
 from sim.output.report.groups import group_documents, short_title
 from sim.output.report.summary import assumes, lead, likely_to_pass
-from sim.output.text import percent
+from sim.output.text import monte_carlo_line, percent
 from sim.scenario import load_scenario
 from tests.browser import HEIGHT, Browser
 from tests.scenario_text import MINIMAL, write_scenario
@@ -259,3 +259,13 @@ def test_summary_is_on_the_first_screen(rendered):
                             ".map(t => t.getBoundingClientRect().top)")
     assert len(tops) == len(group_documents(shipped()))
     assert all(0 <= top < HEIGHT - 100 for top in tops)
+
+
+def test_every_scenario_states_its_monte_carlo_error(rendered):
+    _, browser = rendered
+    articles = browser.evaluate("[...document.querySelectorAll('article')]"
+                                ".map(a => [a.id, a.textContent])")
+    assert len(articles) == len(SHIPPED)
+    for document in shipped():
+        line = monte_carlo_line(document["summary"])
+        assert any(line in text for _, text in articles), line

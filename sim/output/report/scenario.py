@@ -6,7 +6,7 @@ from sim.output import plots
 from sim.output.assumptions import describe_error, describe_source
 from sim.output.report.base import escape, scenario_anchor, table_html
 from sim.output.report.images import image_tag
-from sim.output.text import bloc_table, list_table
+from sim.output.text import bloc_table, list_table, monte_carlo_line
 
 
 def scenario_html(document: dict, colors: dict[str, str], sweep: dict | None) -> str:
@@ -32,7 +32,8 @@ def scenario_html(document: dict, colors: dict[str, str], sweep: dict | None) ->
               f"<code>{escape(run['seed_entropy'])}</code>; scenario "
               f"<code>{escape(scenario['path'])}</code> (sha256 "
               f"<code>{escape(scenario['digest'][:16])}…</code>); "
-              + escape(", ".join(f"{k} {v}" for k, v in run["versions"].items())) + ".</p>",
+              + escape(", ".join(f"{k} {v}" for k, v in run["versions"].items())) + ". "
+              + escape(monte_carlo_line(summary)) + "</p>",
               "</article>"]
     return "\n".join(part for part in parts if part)
 
