@@ -49,15 +49,16 @@ class DaskExecutor:
             from dask.distributed import Client, LocalCluster
         except ImportError:
             raise SimError("--dask needs Dask: pip install 'elsim-seats[dask]'") from None
-        self.cluster = None
+        self.cluster = self._config = None
         self.workers = workers
         self.groups_per_worker = GROUPS_PER_WORKER["local" if address == "local" else "remote"]
         try:
             if address == "local":
-                with dask.config.set(LOCAL_CLUSTER_CONFIG):
-                    self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
-                                                processes=True, host="127.0.0.1",
-                                                dashboard_address=None)
+                # Kept until close(): a worker that its nanny restarts starts the same way.
+                self._config = dask.config.set(LOCAL_CLUSTER_CONFIG)
+                self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
+                                            processes=True, host="127.0.0.1",
+                                            dashboard_address=None)
                 self.client = Client(self.cluster)
             else:
                 self.client = Client(address, timeout="10s")
@@ -87,6 +88,9 @@ class DaskExecutor:
             self.client.close()
         if self.cluster is not None:
             self.cluster.close()
+        if self._config is not None:
+            self._config.__exit__(None, None, None)  # Dask's own settings again
+            self._config = None
 
 
 def _run_group(function: Callable, tasks: list[tuple]) -> list:
