@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Literal, overload
 
 import numpy as np
 
@@ -81,6 +82,16 @@ class ParamDraws:
         return values
 
 
+@overload
+def read_param(table: Table, name: str, default: float, *, low: float = -np.inf,
+               high: float = np.inf, required: bool = False) -> Param: ...
+@overload
+def read_param(table: Table, name: str, default: None = None, *, low: float = -np.inf,
+               high: float = np.inf, required: Literal[True]) -> Param: ...
+@overload
+def read_param(table: Table, name: str, default: float | None = None, *,
+               low: float = -np.inf, high: float = np.inf,
+               required: bool = False) -> Param | None: ...
 def read_param(table: Table, name: str, default: float | None = None, *,
                low: float = -np.inf, high: float = np.inf,
                required: bool = False) -> Param | None:

@@ -176,6 +176,9 @@ def build_scenario(data: dict[str, Any], file: str) -> Scenario:
     sweeps = section(lambda: read_sweeps(top.table("sweep"), data))
     if problems:
         raise ScenarioProblems(problems) if len(problems) > 1 else problems[0]
+    # No problem noted: every section was read (one is skipped only after another failed).
+    assert ballot is not None and lists is not None and appointed is not None
+    assert sources is not None and polls is not None and model is not None
     scenario = Scenario(
         path=file, title=title, notes=notes.strip(), group=group, order=order, system=system,
         ballot=ballot, lists=lists, blocs=blocs, appointed=appointed, majorities=majorities,

@@ -23,8 +23,9 @@ from sim.scenario import resolved_table
 from sim.tables import read_toml
 
 _HEADER = re.compile(r"\s*\[")
-_KEY = re.compile(r"""\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')"""
-                  r"""(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=""")
+# A key: bare, "quoted" (with escapes such as \") or 'literal', dotted or not.
+_KEY_PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
+_KEY = re.compile(rf"""\s*({_KEY_PART}(?:\s*\.\s*{_KEY_PART})*)\s*=""")
 
 
 @dataclass(slots=True)
@@ -177,7 +178,9 @@ def _complete(lines: list[str]) -> bool:
 
 def _key(line: str) -> tuple[str, ...]:
     """The dotted key a ``key = value`` line assigns, as parts (quotes resolved)."""
-    return _path(tomllib.loads(_KEY.match(line).group(1) + " = 0"))
+    key = _KEY.match(line)
+    assert key is not None  # the line opens a whole key = value, so it starts with a key
+    return _path(tomllib.loads(key.group(1) + " = 0"))
 
 
 def _header(line: str) -> tuple[tuple[str, ...], bool]:

@@ -19,7 +19,7 @@ import tomllib
 from collections.abc import Iterable
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 from sim.errors import ScenarioError
 
@@ -137,6 +137,17 @@ class Table:
             raise self.error(name, value, "must be an array of tables ([[...]])")
         return [Table(item, self.file, f"{self.path(name)}[{i}]") for i, item in enumerate(value)]
 
+    # The getters return None only for an absent key with neither a default nor required:
+    # their overloads tell the type checker so (a TOML value is never None).
+    @overload
+    def string(self, name: str, default: str, *, required: bool = False,
+               choices: Iterable[str] | None = None) -> str: ...
+    @overload
+    def string(self, name: str, default: None = None, *, required: Literal[True],
+               choices: Iterable[str] | None = None) -> str: ...
+    @overload
+    def string(self, name: str, default: str | None = None, *, required: bool = False,
+               choices: Iterable[str] | None = None) -> str | None: ...
     def string(self, name: str, default: str | None = None, *, required: bool = False,
                choices: Iterable[str] | None = None) -> str | None:
         value = self.raw(name, default, required=required)
@@ -157,12 +168,25 @@ class Table:
             raise self.error(name, value, f"must be a date ({example})")
         return value
 
+    @overload
+    def boolean(self, name: str, default: bool) -> bool: ...
+    @overload
+    def boolean(self, name: str, default: None = None) -> bool | None: ...
     def boolean(self, name: str, default: bool | None = None) -> bool | None:
         value = self.raw(name, default)
         if value is not None and not isinstance(value, bool):
             raise self.error(name, value, "must be true or false")
         return value
 
+    @overload
+    def integer(self, name: str, default: int, *, required: bool = False,
+                low: int | None = None, high: int | None = None) -> int: ...
+    @overload
+    def integer(self, name: str, default: None = None, *, required: Literal[True],
+                low: int | None = None, high: int | None = None) -> int: ...
+    @overload
+    def integer(self, name: str, default: int | None = None, *, required: bool = False,
+                low: int | None = None, high: int | None = None) -> int | None: ...
     def integer(self, name: str, default: int | None = None, *, required: bool = False,
                 low: int | None = None, high: int | None = None) -> int | None:
         value = self.raw(name, default, required=required)
@@ -174,6 +198,15 @@ class Table:
         _check_magnitude(self, name, value, high)
         return value
 
+    @overload
+    def number(self, name: str, default: float, *, required: bool = False,
+               low: float | None = None, high: float | None = None) -> float: ...
+    @overload
+    def number(self, name: str, default: None = None, *, required: Literal[True],
+               low: float | None = None, high: float | None = None) -> float: ...
+    @overload
+    def number(self, name: str, default: float | None = None, *, required: bool = False,
+               low: float | None = None, high: float | None = None) -> float | None: ...
     def number(self, name: str, default: float | None = None, *, required: bool = False,
                low: float | None = None, high: float | None = None) -> float | None:
         value = self.raw(name, default, required=required)
@@ -187,6 +220,10 @@ class Table:
         _check_magnitude(self, name, value, high)
         return float(value)
 
+    @overload
+    def fraction(self, name: str, *, required: Literal[True]) -> Fraction: ...
+    @overload
+    def fraction(self, name: str, *, required: bool = False) -> Fraction | None: ...
     def fraction(self, name: str, *, required: bool = False) -> Fraction | None:
         """A number, or a string such as ``"2/3"``, as an exact fraction in (0, 1]."""
         value = self.raw(name, None, required=required)

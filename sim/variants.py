@@ -47,18 +47,18 @@ def read_sweeps(table: Table, data: dict[str, Any]) -> tuple[SweepAxis, ...]:
     axes = []
     for axis_id, entry in table.entries():
         entry.check_keys(("key", "values", "complement"))
-        keys = [entry.string("key", required=True), entry.string("complement")]
-        for name, key in zip(("key", "complement"), keys):
-            if key is not None and not _settable_number(data, key):
-                raise entry.error(name, key, "must be the key path of a number in this "
+        key, complement = entry.string("key", required=True), entry.string("complement")
+        for name, path in (("key", key), ("complement", complement)):
+            if path is not None and not _settable_number(data, path):
+                raise entry.error(name, path, "must be the key path of a number in this "
                                   "scenario, such as sources.barometer.weight")
         values = entry.raw("values", required=True)
         if not isinstance(values, list) or not values or not all(map(is_number, values)):
             raise entry.error("values", values, "must be a non-empty array of numbers")
         if not all(map(math.isfinite, values)):
             raise entry.error("values", values, "must be finite numbers")
-        axes.append(SweepAxis(id=axis_id, key=keys[0], values=tuple(values),
-                              complement=keys[1]))
+        axes.append(SweepAxis(id=axis_id, key=key, values=tuple(values),
+                              complement=complement))
     if len(axes) > MAX_SWEEP_AXES:
         raise ScenarioError("sweep", list(table.data), f"may vary at most {MAX_SWEEP_AXES} "
                             "parameters")

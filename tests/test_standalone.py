@@ -126,3 +126,15 @@ def test_sub_tables_of_an_array_move_with_their_element(tmp_path):
     merged = tomllib.loads(standalone_text(tmp_path / "child.toml"))
     assert merged == resolved_table(tmp_path / "child.toml")
     assert [poll["shares"]["x"] for poll in merged["poll"]] == [0.4, 0.6]
+
+
+def test_quoted_keys_with_escaped_quotes_merge(tmp_path):
+    # A quoted key may hold \" (and \\ before its closing quote): the key is read whole, not
+    # cut at the escaped quote. The child replaces one such key of the base and adds another.
+    (tmp_path / "_base.toml").write_text('[votes]\n"a\\"b" = 1\n"c\\\\" = 2\n')
+    (tmp_path / "child.toml").write_text(
+        'extends = "_base.toml"\n[votes]\n"a\\"b" = 3\n \'d\' . "e\\"f" = 4\n')
+    merged = standalone_text(tmp_path / "child.toml")
+    assert tomllib.loads(merged) == resolved_table(tmp_path / "child.toml") == {
+        "votes": {'a"b': 3, "c\\": 2, "d": {'e"f': 4}}}
+    assert merged.count('"a\\"b"') == 1

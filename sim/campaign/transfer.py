@@ -28,7 +28,8 @@ def read_transfer(entry: Table, ballot: Ballot) -> Transfer:
                           "of option -> fraction")
     table = entry.table("transfer")
     table.check_names(ballot.options + (STAY_HOME,), "option of this scenario")
-    fractions = {option: table.number(option, low=0.0, high=1.0) for option in table.names()}
+    fractions = {option: table.number(option, required=True, low=0.0, high=1.0)
+                 for option in table.names()}
     if sum(fractions.values()) > 1 + 1e-9:
         raise entry.error("transfer", value, "fractions must not add up to more than 1")
     return Transfer(fractions=fractions)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.ballot import Ballot
-from sim.count.spec import CountModel
+from sim.count.spec import CountModel, Inflation
 from sim.params import ParamDraws
 
 
@@ -76,21 +76,22 @@ def count_votes(electorate: np.ndarray, model: CountModel, ballot: Ballot, *,
     genuine = valid / np.maximum(valid.sum(axis=0), 1)
     true_turnout = ballots / model.registered
     if model.inflation is not None:
-        valid, ballots = _inflate(valid, ballots, model, ballot, params)
+        valid, ballots = _inflate(valid, ballots, model.inflation, model.registered, ballot,
+                                  params)
     return OfficialCount(votes=np.rint(valid).astype(np.int64),
                          invalid=np.rint(invalid).astype(np.int64), genuine=genuine,
                          turnout=ballots / model.registered, true_turnout=true_turnout,
                          params=params.values)
 
 
-def _inflate(valid, ballots, model: CountModel, ballot: Ballot, params: ParamDraws):
+def _inflate(valid, ballots, inflation: Inflation, registered: int, ballot: Ballot,
+             params: ParamDraws):
     """Stuffed ballots and misrecorded votes for the beneficiary list."""
-    inflation = model.inflation
     beneficiary = ballot.row(inflation.list)
     valid = valid.copy()
     if inflation.stuffing is not None:
         stuffed = params.draw("inflation.stuffing", inflation.stuffing) * \
-            (model.registered - ballots)
+            (registered - ballots)
         valid[beneficiary] += stuffed
         ballots = ballots + stuffed
     if inflation.misrecording is not None:

@@ -53,7 +53,8 @@ def read_count(table: Table, lists: tuple[str, ...]) -> CountModel:
     return CountModel(
         registered=table.integer("registered", required=True, low=1, high=MAX_REGISTERED),
         turnout=turnout,
-        turnout_multipliers={name: read_param(multipliers, name, low=0.0, high=10.0)
+        turnout_multipliers={name: read_param(multipliers, name, required=True, low=0.0,
+                                              high=10.0)
                              for name in multipliers.names()},
         invalid=_below_one(table, read_param(table, "invalid", 0.0, low=0.0, high=1.0)),
         inflation=inflation,

@@ -84,7 +84,7 @@ def read_districts(table: Table, lists: tuple[str, ...], blocs: tuple[str, ...],
     seats = table.integer("seats", low=1)
     names = baseline = baseline_file = None
     if "baseline" in table:
-        baseline_file = table.string("baseline")
+        baseline_file = table.string("baseline", required=True)
         names, baseline = read_baseline(folder / baseline_file, candidates, seats,
                                         key=table.path("baseline"), file=table.file)
         seats = len(names)

@@ -82,16 +82,17 @@ def run_chunk(scenario: Scenario, support: SupportModel, entropy: int, index: in
     ballot = scenario.ballot
     step = block_draws(ballot.n_options)
     tier = scenario.districts
-    offsets = None if tier is None else baseline_offsets(
-        tier, ballot.n_lists + (tier.independents is not None))
+    # The district tier with its baseline offsets: both or neither.
+    districts = None if tier is None else (tier, baseline_offsets(
+        tier, ballot.n_lists + (tier.independents is not None)))
     # Allocate and summarise in cache-sized blocks: no chunk-sized intermediate array.
     for start in range(0, size, step):
         block = slice(start, start + step)
         votes = np.ascontiguousarray(stages.votes[:, block])
         allocation = _allocate(scenario, votes, _part(stages.invalid, block))
         shares = stages.shares(votes)
-        won = None if tier is None else district_seats(shares[:ballot.n_lists], tier, offsets,
-                                                       rng=rng["districts"])
+        won = None if districts is None else district_seats(shares[:ballot.n_lists], *districts,
+                                                            rng=rng["districts"])
         summary.add(Outcome(allocation.seats, allocation.passed, shares,
                             allocation.admitted, cap_binding=allocation.cap_binding,
                             tie_decided=allocation.tie_decided,

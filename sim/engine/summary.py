@@ -119,7 +119,9 @@ class SeatSummary:
     def add(self, outcome: Outcome) -> None:
         seats = outcome.seats
         self.draws += seats.shape[1]
+        # The engine gives an outcome the optional arrays of what its layout has.
         if self.layout.district_seats:
+            assert outcome.district_seats is not None
             self.list_hist += row_histograms(seats, self.layout.list_seats + 1)
             self.district_hist += row_histograms(outcome.district_seats,
                                                   self.layout.district_seats + 1)
@@ -128,9 +130,11 @@ class SeatSummary:
         self._add_passes(outcome)
         add_fractions(outcome.shares, self.share_sum, self.share_hist)
         if self.layout.counted:
+            assert outcome.genuine is not None and outcome.turnout is not None
             add_fractions(outcome.genuine, self.genuine_sum, self.genuine_hist)
             add_fractions(outcome.turnout[None], self.turnout_sum, self.turnout_hist)
         if self.layout.endorsers is not None:
+            assert outcome.withdrawn is not None and outcome.endorsed is not None
             self.withdrawn += np.count_nonzero(outcome.withdrawn, axis=1)
             for row, endorser in enumerate(self.layout.endorsers):
                 self.endorsed[row] += endorsement_counts(outcome.endorsed[endorser["id"]],
@@ -139,6 +143,7 @@ class SeatSummary:
         if len(self.layout.bloc_appointed):
             blocs = self.layout.bloc_members @ seats + self.layout.bloc_appointed[:, None]
             if independents is not None:
+                assert self.layout.independents_bloc is not None  # set with independents
                 blocs += self.layout.independents_bloc[:, None] * independents
             self.bloc_hist += row_histograms(blocs, self.layout.house + 1)
         self.cap_binding += count_true(outcome.cap_binding)
@@ -158,6 +163,7 @@ class SeatSummary:
         """Count the independents' district seats; ``None`` when the tier has none."""
         if self.layout.independents is None:
             return None
+        assert independents is not None  # the engine draws them when the layout has them
         self.independents_hist += row_histograms(independents[None],
                                                   self.layout.district_seats + 1)
         return independents

@@ -128,6 +128,7 @@ def _values(chunk: ChunkDraws, figures: np.ndarray, observed: Observed) -> dict:
     values = {f"official.{name}": row for name, row in zip(observed.names, figures)}
     values["source"] = chunk.source
     if chunk.genuine is not None:
+        assert chunk.true_turnout is not None  # a count model draws both
         values |= {f"genuine.{name}": 100 * row
                    for name, row in zip(observed.names, chunk.genuine)}
         values["true_turnout"] = 100 * chunk.true_turnout
@@ -208,5 +209,6 @@ def infer(scenario: Scenario, observed: Observed, *, draws: int, accept: int, ex
             f"needed); the closest draw was {nearest[0]:.1f} points off ({nearest[1]}): the "
             "scenario's prior cannot produce the observed count; widen its ranges, or raise "
             "--draws or --max-tolerance")
+    assert prior is not None  # chunk 0, which hands it back, runs in the first round
     return Inference(scenario, observed, accepted, prior, source_draws, done, current,
                      tuple(rounds), entropy, chunk_draws)

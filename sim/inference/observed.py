@@ -86,6 +86,8 @@ def draw_figures(chunk: ChunkDraws, observed: Observed) -> np.ndarray:
     shares = 100 * chunk.shares(chunk.votes)
     if not observed.has_count:
         return shares
+    # Observed turnout needs a count model, whose draws have these.
+    assert chunk.invalid is not None and chunk.turnout is not None
     valid = chunk.votes.sum(axis=0)
     invalid = 100 * chunk.invalid / np.maximum(valid + chunk.invalid, 1)
     return np.vstack([shares, 100 * chunk.turnout, invalid])

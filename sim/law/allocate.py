@@ -132,13 +132,8 @@ def _blockwise(by_list, extra_base, system, details, count_ties=False) -> Alloca
     n_lists, n_draws = by_list.shape
     step = block_draws(n_lists)
     if n_draws <= step:  # one block (the engine's case): its arrays are the result
-        part = _allocate_block(np.ascontiguousarray(by_list), extra_base, system, details,
+        return _allocate_block(np.ascontiguousarray(by_list), extra_base, system, details,
                                count_ties)
-        if details:
-            return part
-        empty = np.empty((n_lists, 0))
-        return Allocation(part.seats, part.passed, empty, empty.astype(bool), part.admitted,
-                          part.cap_binding, part.tie_decided)
     _keep_block_memory(n_lists * step * 8)
     detail_shape = (n_lists, n_draws if details else 0)
     out = Allocation(seats=np.empty((n_lists, n_draws), dtype=np.int64),
@@ -190,12 +185,14 @@ def _allocate_block(by_list, extra_base, system, details, count_ties=False) -> A
     if system.runner_up is not None:
         _apply_runner_up(by_list, passed, seats, system, prefer, admitted)
     cap_binding = capped.any(axis=0)
+    no_details = np.empty((by_list.shape[0], 0))  # quotas and ties come with details only
     if not ties:
-        return Allocation(seats, passed, None, None, admitted, cap_binding,
-                          np.zeros_like(cap_binding))
+        return Allocation(seats, passed, no_details, no_details.astype(bool), admitted,
+                          cap_binding, np.zeros_like(cap_binding))
     tied = (admitted < 0) & lists_tied
     if not details:
-        return Allocation(seats, passed, None, None, admitted, cap_binding, tied.any(axis=0))
+        return Allocation(seats, passed, no_details, no_details.astype(bool), admitted,
+                          cap_binding, tied.any(axis=0))
     passing_votes = np.where(passed, by_list, 0).astype(np.float64)
     passing_total = passing_votes.sum(axis=0)
     quotas = passing_votes * (system.seats / np.where(passing_total > 0, passing_total, 1.0))

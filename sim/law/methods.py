@@ -57,11 +57,10 @@ class Preference:
         """Index of the highest ``priority`` per draw, ties broken by the rule."""
         best = priority[0].copy()
         index = np.zeros(best.shape, dtype=np.intp)
-        by_votes = self.tie_break == "votes"
-        best_votes = self.votes[0].copy() if by_votes else None
+        best_votes = self.votes[0].copy() if self.tie_break == "votes" else None
         for i in range(1, len(priority)):
             better = priority[i] > best  # strict: on a tie the earlier list stays
-            if by_votes:
+            if best_votes is not None:
                 better |= (priority[i] == best) & (self.votes[i] > best_votes)
                 np.copyto(best_votes, self.votes[i], where=better)
             np.copyto(best, priority[i], where=better)
@@ -72,10 +71,9 @@ class Preference:
         """Index of the lowest ``priority`` per draw; a tie loses the way argbest wins."""
         worst = priority[0].copy()
         index = np.zeros(worst.shape, dtype=np.intp)
-        by_votes = self.tie_break == "votes"
-        worst_votes = self.votes[0].copy() if by_votes else None
+        worst_votes = self.votes[0].copy() if self.tie_break == "votes" else None
         for i in range(1, len(priority)):
-            if by_votes:
+            if worst_votes is not None:
                 worse = (priority[i] < worst) | (
                     (priority[i] == worst) & (self.votes[i] <= worst_votes))
                 np.copyto(worst_votes, self.votes[i], where=worse)

@@ -73,7 +73,7 @@ def load_tally(path: str | Path) -> Tally:
             if name not in votes_table.data:
                 raise official_table.error(name, official_table.data[name],
                                            "names no list in [votes]")
-        official = {name: official_table.integer(name, low=0)
+        official = {name: official_table.integer(name, required=True, low=0)
                     for name in official_table.names()}
     return Tally(
         path=file,

@@ -167,5 +167,7 @@ def _age_weight(poll: Poll, source: Source, model: Model) -> float:
     """``0.5 ** (age / half_life)``: a poll one half-life old counts half."""
     if source.half_life_days is None:
         return 1.0
+    # read_polls refuses a half-life without both dates.
+    assert model.election_date is not None and poll.fieldwork_end is not None
     age = (model.election_date - poll.fieldwork_end).days
     return 0.5 ** (max(age, 0) / source.half_life_days)

@@ -70,7 +70,7 @@ def _shares_table(table: Table, name: str, allowed: tuple[str, ...], *, low: flo
     for option in shares.names():
         try:
             shares.check_name(option, list(allowed))
-            result[option] = shares.number(option, low=low, high=high)
+            result[option] = shares.number(option, required=True, low=low, high=high)
         except ScenarioError as error:
             problems.append(error)
     if problems:
@@ -192,7 +192,7 @@ def read_polls(top: Table, sources: dict[str, Source], options: tuple[str, ...],
             raise entry.error("shares", shares, f"gives no share for {', '.join(missing)}: "
                               f"add them or a fill in [sources.{source}]")
         fieldwork_end = _fieldwork_end(entry)
-        if None not in (fieldwork_end, model.election_date) and \
+        if fieldwork_end is not None and model.election_date is not None and \
                 fieldwork_end > model.election_date:
             raise entry.error("fieldwork", entry.raw("fieldwork"), "must not end after "
                               f"model.election_date ({model.election_date})")

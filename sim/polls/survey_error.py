@@ -58,7 +58,7 @@ def read_house_effects(table: Table, name: str, keys: tuple[str, ...]) -> dict[s
             raise effects.error(key, value, f"is on the log scale (0.1 is about 10% of the "
                                 f"list's share), not in points: must be between "
                                 f"{-EFFECT_LIMIT:g} and {EFFECT_LIMIT:g}")
-    return {key: read_param(effects, key, low=-EFFECT_LIMIT, high=EFFECT_LIMIT)
+    return {key: read_param(effects, key, required=True, low=-EFFECT_LIMIT, high=EFFECT_LIMIT)
             for key in effects.names()}
 
 

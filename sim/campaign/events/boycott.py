@@ -27,7 +27,7 @@ class Boycott(CampaignEvent):
         if (list_id is None) == (endorser is None):
             raise entry.error("kind", cls.kind,
                               "a boycott event needs a list or endorser (one of them)")
-        if list_id is not None:
+        if endorser is None:
             entry.member("list", list_id, context.ballot.lists)
         else:
             known_endorser(entry, context, endorser)
@@ -41,6 +41,7 @@ class Boycott(CampaignEvent):
             amount = run.electorate[row] * share
             run.electorate[row] -= amount
         else:
+            assert self.endorser is not None  # read() gives a boycott a list or an endorser
             chain = run.chains[self.endorser]
             pool = run.draw_param("pool", chain.endorser.pool)
             amount = run.take(chain.source_rows, run.every_draw(), pool * share)
