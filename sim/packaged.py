@@ -61,22 +61,27 @@ def data_folder() -> Path:
 def examples() -> list[Example]:
     """Every shipped ``*.toml`` and ``*.csv`` file, sorted by name; partial bases (files
     named ``_*.toml``, which other files extend) are left out."""
-    folder = data_folder()
-    found = sorted(p for p in folder.rglob("*") if p.suffix in SUFFIXES
-                   and p.is_file() and not p.name.startswith("_"))
-    return [describe(path, path.relative_to(folder).as_posix()) for path in found]
+    return [describe(path, name) for name, path in _shipped_files().items()]
 
 
 def example(name: str) -> Example:
     """The shipped file called ``name`` (with or without ``.toml``); an unknown name is a
-    :class:`SimError` with a did-you-mean."""
-    known = {item.name: item for item in examples()}
+    :class:`SimError` with a did-you-mean. Only that file is read."""
+    known = {name.removesuffix(".toml"): (name, path) for name, path in _shipped_files().items()}
     key = name.removesuffix(".toml")
     if key in known:
-        return known[key]
+        return describe(known[key][1], known[key][0])
     close = difflib.get_close_matches(key, known, n=1)
     hint = f"did you mean {close[0]!r}?" if close else "`elsim examples` lists them"
     raise SimError(f"{name!r} is not a shipped example; {hint}")
+
+
+def _shipped_files() -> dict[str, Path]:
+    """The shipped files by their path below the data folder, sorted (bases left out)."""
+    folder = data_folder()
+    found = sorted(p for p in folder.rglob("*") if p.suffix in SUFFIXES
+                   and p.is_file() and not p.name.startswith("_"))
+    return {path.relative_to(folder).as_posix(): path for path in found}
 
 
 def describe(path: Path, name: str) -> Example:
