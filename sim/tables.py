@@ -18,6 +18,7 @@ import math
 import tomllib
 from collections.abc import Iterable
 from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, overload
 
@@ -52,6 +53,13 @@ def read_toml(path: Path) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ScenarioError("", None, f"not valid TOML: {error}", file=str(path)) from None
+
+
+@lru_cache(maxsize=256)
+def exact_fraction(value: float) -> Fraction:
+    """A decimal setting as the exact fraction it was written as: 0.07 is 7/100, not the
+    binary 0.07000000000000000666. Cached: the allocation asks once per block of draws."""
+    return Fraction(repr(float(value)))
 
 
 class Table:
@@ -232,7 +240,7 @@ class Table:
         try:
             if isinstance(value, bool):
                 raise ValueError
-            result = Fraction(value) if isinstance(value, str) else Fraction(repr(float(value)))
+            result = Fraction(value) if isinstance(value, str) else exact_fraction(value)
         except (ValueError, TypeError, ZeroDivisionError, OverflowError):
             raise self.error(name, value, 'must be a number or a fraction such as "2/3"') from None
         if not 0 < result <= 1:

@@ -51,7 +51,6 @@ class DaskExecutor:
             raise SimError("--dask needs Dask: pip install 'elsim-seats[dask]'") from None
         self.cluster = self._config = None
         self.workers = workers
-        self.groups_per_worker = GROUPS_PER_WORKER["local" if address == "local" else "remote"]
         try:
             if address == "local":
                 # Kept until close(): a worker that its nanny restarts starts the same way.
@@ -71,9 +70,11 @@ class DaskExecutor:
             return
         # A local cluster has the workers it was started with; scheduler_info() lists at
         # most five workers in some versions of distributed, nthreads() every one.
-        workers = self.workers if self.cluster is not None else max(
-            1, len(self.client.nthreads()))
-        count = min(len(tasks), workers * self.groups_per_worker)
+        if self.cluster is not None:
+            workers, per_worker = self.workers, GROUPS_PER_WORKER["local"]
+        else:
+            workers, per_worker = max(1, len(self.client.nthreads())), GROUPS_PER_WORKER["remote"]
+        count = min(len(tasks), workers * per_worker)
         bounds = [len(tasks) * group // count for group in range(count + 1)]
         groups = [tasks[start:stop] for start, stop in zip(bounds, bounds[1:])]
         futures = self.client.map(_run_group, [function] * len(groups), groups, pure=False)

@@ -44,9 +44,7 @@ class ProcessExecutor:
         return ProcessPoolExecutor(max_workers=self.workers, initializer=_ignore_interrupts)
 
     def map(self, function: Callable, tasks: list[tuple]) -> Iterator:
-        return self._results(function, list(tasks))
-
-    def _results(self, function: Callable, tasks: list[tuple]) -> Iterator:
+        tasks = list(tasks)
         done = 0
         for _ in range(2):
             try:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.districts.spec import INDEPENDENTS
+
 if TYPE_CHECKING:
     from sim.scenario import Scenario
 
@@ -31,7 +33,6 @@ class Layout:
     endorsers: tuple[dict, ...] | None = None  # a campaign: id, name, targets per endorser
     district_seats: int = 0  # seats of the district tier
     independents: dict | None = None  # name and bloc of the district tier's independents
-    independents_bloc: np.ndarray | None = None  # (n_blocs,) int: 1 for the independents' bloc
 
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> Layout:
@@ -58,6 +59,4 @@ class Layout:
             counted=scenario.count is not None, endorsers=endorsers,
             district_seats=scenario.district_seats,
             independents=None if independents is None else {
-                "id": "independents", "name": independents.name, "bloc": independents.bloc},
-            independents_bloc=None if independents is None else np.array(
-                [int(bloc.id == independents.bloc) for bloc in scenario.blocs], dtype=np.int64))
+                "id": INDEPENDENTS, "name": independents.name, "bloc": independents.bloc})

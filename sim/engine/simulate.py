@@ -82,17 +82,18 @@ def run_chunk(scenario: Scenario, support: SupportModel, entropy: int, index: in
     ballot = scenario.ballot
     step = block_draws(ballot.n_options)
     tier = scenario.districts
-    # The district tier with its baseline offsets: both or neither.
-    districts = None if tier is None else (tier, baseline_offsets(
-        tier, ballot.n_lists + (tier.independents is not None)))
+    if tier is not None:
+        offsets = baseline_offsets(tier, ballot.n_lists + (tier.independents is not None))
     # Allocate and summarise in cache-sized blocks: no chunk-sized intermediate array.
     for start in range(0, size, step):
         block = slice(start, start + step)
         votes = np.ascontiguousarray(stages.votes[:, block])
         allocation = _allocate(scenario, votes, _part(stages.invalid, block))
         shares = stages.shares(votes)
-        won = None if districts is None else district_seats(shares[:ballot.n_lists], *districts,
-                                                            rng=rng["districts"])
+        won = independents = None
+        if tier is not None:
+            won = district_seats(shares[:ballot.n_lists], tier, offsets, rng=rng["districts"])
+            independents = won[ballot.n_lists] if tier.independents is not None else None
         summary.add(Outcome(allocation.seats, allocation.passed, shares,
                             allocation.admitted, cap_binding=allocation.cap_binding,
                             tie_decided=allocation.tie_decided,
@@ -102,8 +103,7 @@ def run_chunk(scenario: Scenario, support: SupportModel, entropy: int, index: in
                             endorsed=None if stages.endorsed is None else
                             {key: value[block] for key, value in stages.endorsed.items()},
                             district_seats=None if won is None else won[:ballot.n_lists],
-                            independents=None if won is None or len(won) == ballot.n_lists
-                            else won[ballot.n_lists]))
+                            independents=independents))
     return summary
 
 
@@ -208,11 +208,10 @@ def _official_count(scenario: Scenario, support: np.ndarray, source: np.ndarray,
 
 def map_chunks(function: Callable, scenario: Scenario, entropy: int,
                chunks: list[tuple[int, int]], executor, *args,
-               support: SupportModel | None = None) -> Iterator:
+               support: SupportModel) -> Iterator:
     """``function(*args, scenario, support, entropy, index, size)`` for each ``(index,
     size)`` of ``chunks`` on ``executor``, yielded in the order of ``chunks``; ``support``
-    is the scenario's :func:`~sim.polls.support.support_model` unless given."""
-    support = support_model(scenario) if support is None else support
+    is the scenario's :func:`~sim.polls.support.support_model`."""
     tasks = [(*args, scenario, support, entropy, index, size) for index, size in chunks]
     return executor.map(function, tasks)
 

@@ -96,12 +96,16 @@ class SeatSummary:
             self.list_hist = np.zeros((n_lists, layout.list_seats + 1), dtype=np.int64)
             self.district_hist = np.zeros((n_lists, layout.district_seats + 1), dtype=np.int64)
             self.independents_hist = np.zeros((1, layout.district_seats + 1), dtype=np.int64)
+        # (n_blocs, 1): 1 in the row of the bloc the independents' seats count with.
+        bloc_of_independents = None if layout.independents is None else \
+            layout.independents["bloc"]
+        self.independents_bloc = np.array([[int(bloc["id"] == bloc_of_independents)]
+                                           for bloc in layout.blocs], dtype=np.int64)
         self.reached = np.zeros(n_lists, dtype=np.int64)  # draws at or over the threshold
         self.admitted = np.zeros(n_lists, dtype=np.int64)  # draws admitted as runner-up
         self.share_sum = exact_sums(layout.n_options)
         self.share_hist = np.zeros((layout.n_options, SHARE_BINS), dtype=np.int64)
         self.bloc_hist = np.zeros((len(layout.bloc_appointed), layout.house + 1), dtype=np.int64)
-        self.runner_up = 0
         self.cap_binding = 0
         self.tie_decided = 0
         self.compositions: dict[int, int] = {}  # bit mask of seated lists -> draws
@@ -139,12 +143,15 @@ class SeatSummary:
             for row, endorser in enumerate(self.layout.endorsers):
                 self.endorsed[row] += endorsement_counts(outcome.endorsed[endorser["id"]],
                                                           self.endorsed.shape[1])
-        independents = self._add_independents(outcome.independents)
+        independents = outcome.independents
+        if self.layout.independents is not None:
+            assert independents is not None  # the engine draws them when the layout has them
+            self.independents_hist += row_histograms(independents[None],
+                                                      self.layout.district_seats + 1)
         if len(self.layout.bloc_appointed):
             blocs = self.layout.bloc_members @ seats + self.layout.bloc_appointed[:, None]
             if independents is not None:
-                assert self.layout.independents_bloc is not None  # set with independents
-                blocs += self.layout.independents_bloc[:, None] * independents
+                blocs += self.independents_bloc * independents
             self.bloc_hist += row_histograms(blocs, self.layout.house + 1)
         self.cap_binding += count_true(outcome.cap_binding)
         self.tie_decided += count_true(outcome.tie_decided)
@@ -159,21 +166,11 @@ class SeatSummary:
         if wanted > 0:
             self.sample = np.concatenate([self.sample, seats[:wanted]])
 
-    def _add_independents(self, independents: np.ndarray | None) -> np.ndarray | None:
-        """Count the independents' district seats; ``None`` when the tier has none."""
-        if self.layout.independents is None:
-            return None
-        assert independents is not None  # the engine draws them when the layout has them
-        self.independents_hist += row_histograms(independents[None],
-                                                  self.layout.district_seats + 1)
-        return independents
-
     def _add_passes(self, outcome: Outcome) -> None:
         """Count, per list, draws reaching the threshold and draws admitted by the runner-up
         rule (which the allocation tells: a list it admitted passed without reaching)."""
         admitted = outcome.admitted[outcome.admitted >= 0]
         counts = np.bincount(admitted, minlength=len(self.admitted))
-        self.runner_up += admitted.size
         self.admitted += counts
         self.reached += np.count_nonzero(outcome.passed, axis=1) - counts
 
@@ -194,7 +191,6 @@ class SeatSummary:
         for name in ("seat_hist", "reached", "admitted", "share_sum", "share_hist", "bloc_hist",
                      *self._optional_fields()):
             getattr(self, name).__iadd__(getattr(other, name))
-        self.runner_up += other.runner_up
         self.cap_binding += other.cap_binding
         self.tie_decided += other.tie_decided
         for mask, count in other.compositions.items():
@@ -252,8 +248,9 @@ class SeatSummary:
             "seats_needed": dict(layout.majorities),
             "appointed": dict(layout.appointed),
             "lists_seated": self._lists_seated(),
-            "p_runner_up": rounded(self.runner_up / n),
-            "rules": {"runner_up": rounded(self.runner_up / n),
+            # The rule admits one list per draw it acts in.
+            "p_runner_up": rounded(self.admitted.sum() / n),
+            "rules": {"runner_up": rounded(self.admitted.sum() / n),
                       "cap": rounded(self.cap_binding / n),
                       "tie": rounded(self.tie_decided / n)},
             "compositions": self._top_compositions(),

@@ -102,7 +102,7 @@ def _allocate(votes, system, against_all, invalid, unseated, *, details: bool) -
     votes_2d, single = as_draws(votes)
     extra_base = votes_beyond_lists(system, votes_2d.shape[0], votes_2d.dtype, against_all,
                                     invalid, unseated)
-    by_list = _blockwise(votes_2d.T, extra_base, system, details)
+    by_list = _blockwise(votes_2d.T, extra_base, system, details, count_ties=False)
     # Transposed views of lists-first memory: draws first for the caller, without a copy.
     fields = (by_list.seats.T, by_list.passed.T, by_list.quotas.T, by_list.tied.T,
               by_list.admitted, by_list.cap_binding, by_list.tie_decided)
@@ -127,7 +127,7 @@ def allocate_by_list(votes: np.ndarray, system: ElectoralSystem, *,
     return _blockwise(votes, extra_base, system, details=False, count_ties=True)
 
 
-def _blockwise(by_list, extra_base, system, details, count_ties=False) -> Allocation:
+def _blockwise(by_list, extra_base, system, details, count_ties) -> Allocation:
     """Allocate ``(n_lists, n_draws)`` votes block by block; the result is lists first."""
     n_lists, n_draws = by_list.shape
     step = block_draws(n_lists)
@@ -169,7 +169,7 @@ def _keep_block_memory(block_bytes: int) -> None:
     np.empty(4 * block_bytes, dtype=np.uint8)
 
 
-def _allocate_block(by_list, extra_base, system, details, count_ties=False) -> Allocation:
+def _allocate_block(by_list, extra_base, system, details, count_ties) -> Allocation:
     """Allocate one block of draws; every array lists first (see sim.law.methods for why)."""
     total = by_list.sum(axis=0)
     if not total.all():
@@ -185,14 +185,13 @@ def _allocate_block(by_list, extra_base, system, details, count_ties=False) -> A
     if system.runner_up is not None:
         _apply_runner_up(by_list, passed, seats, system, prefer, admitted)
     cap_binding = capped.any(axis=0)
-    no_details = np.empty((by_list.shape[0], 0))  # quotas and ties come with details only
-    if not ties:
-        return Allocation(seats, passed, no_details, no_details.astype(bool), admitted,
-                          cap_binding, np.zeros_like(cap_binding))
-    tied = (admitted < 0) & lists_tied
+    tied = (admitted < 0) & lists_tied if ties else None
     if not details:
+        no_details = np.empty((by_list.shape[0], 0))  # quotas and ties come with details only
+        tie_decided = np.zeros_like(cap_binding) if tied is None else tied.any(axis=0)
         return Allocation(seats, passed, no_details, no_details.astype(bool), admitted,
-                          cap_binding, tied.any(axis=0))
+                          cap_binding, tie_decided)
+    assert tied is not None  # the details always tell ties
     passing_votes = np.where(passed, by_list, 0).astype(np.float64)
     passing_total = passing_votes.sum(axis=0)
     quotas = passing_votes * (system.seats / np.where(passing_total > 0, passing_total, 1.0))

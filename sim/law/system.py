@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import lru_cache
 
 import numpy as np
 
 from sim.errors import InvalidValue
 from sim.law.methods import METHODS
 from sim.limits import FACTOR_DECIMALS, MAX_SEATS, THRESHOLD_DECIMALS
-from sim.tables import Table, percent_hint
+from sim.tables import Table, exact_fraction, percent_hint
 
 THRESHOLD_BASES = ("valid", "lists", "ballots")
 TIE_BREAKS = ("order", "votes")
@@ -97,13 +96,6 @@ class ElectoralSystem:
     def threshold_fraction(self) -> Fraction:
         """The threshold as an exact fraction (0.07 is 7/100, not 0.07000000000000000666)."""
         return exact_fraction(self.threshold)
-
-
-@lru_cache(maxsize=256)
-def exact_fraction(value: float) -> Fraction:
-    """A decimal setting as the exact fraction it was written as: 0.07 is 7/100, not the
-    binary 0.07000000000000000666. Cached: the allocation asks once per block of draws."""
-    return Fraction(repr(float(value)))
 
 
 METHOD_NAMES = {"hare": "Hare quota with largest remainders",
