@@ -15,6 +15,7 @@ known to be fragile. The judge of that probability is plain rejection at the sam
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import tempfile
 import time
@@ -43,6 +44,8 @@ REJECTION_DRAWS = 16_000_000
 
 
 def run() -> list[str]:
+    if importlib.util.find_spec("pyabc") is None:  # before any of the work it would judge
+        return ["infer: pyabc is not installed (pip install -e '.[peers]'; make bench does)"]
     scenario = load_scenario(RECONCILE)
     observed = observed_figures(load_tally(OBSERVED), scenario)
     # CPU time, not wall time: the machine may be shared, and both run on one core. pyabc's
@@ -53,10 +56,7 @@ def run() -> list[str]:
     ours = time.process_time() - started
     mine = _means(inference.accepted.values, inference.scenario)
     reference = _means(_rejection(scenario, observed), scenario)
-    try:
-        theirs, peer, generations, simulations = _pyabc(scenario, observed)
-    except ImportError:
-        return ["infer: pyabc is not installed (pip install -e '.[peers]'; make bench does)"]
+    theirs, peer, generations, simulations = _pyabc(scenario, observed)
     ours_each = ours / inference.accepted.size
     peer_each = peer / POPULATION
     lines = [f"infer: {RECONCILE.parent.name}/{RECONCILE.name}, final tolerance {TOLERANCE} "
@@ -182,8 +182,10 @@ def _pyabc(scenario, observed):
         history = abc.run(minimum_epsilon=TOLERANCE, max_nr_populations=30)
         seconds = time.process_time() - started
         means = {}
+        probabilities = _model_probabilities(history)
+        frames = _frames(history, probabilities)
         # Within each source (model): its particles' weighted means.
-        for m, frame, weight in _frames(history, len(models)):
+        for m, frame, weight in frames:
             ess = 1 / float(weight @ weight)
             for name, key in keys.items():
                 value = frame[name].to_numpy()
@@ -192,10 +194,8 @@ def _pyabc(scenario, observed):
                 means[f"{scenario.sources[m].id}: {key}"] = (mean, sd / np.sqrt(ess))
         # The models' particles carry importance weights: the error of a model's probability
         # is binomial with the population's effective size, not its nominal size.
-        probabilities = _model_probabilities(history)
         p = probabilities.get(1, 0.0)
-        weights = np.concatenate([weight * probabilities[m]
-                                  for m, _, weight in _frames(history, len(models))])
+        weights = np.concatenate([weight * probabilities[m] for m, _, weight in frames])
         ess = weights.sum() ** 2 / float(weights @ weights)
         means[f"P({scenario.sources[1].id})"] = (p, np.sqrt(p * (1 - p) / ess))
         simulations = int(history.total_nr_simulations)
@@ -208,13 +208,12 @@ def _model_probabilities(history) -> dict[int, float]:
     return {int(m): float(row[m]) for m in row.index}
 
 
-def _frames(history, n_models):
+def _frames(history, probabilities: dict[int, float]):
     """Per model alive at the last generation: its index, its particles and their
     normalised weights within the model."""
-    probabilities = _model_probabilities(history)
     frames = []
-    for m in range(n_models):
-        if probabilities.get(m, 0.0) > 0:
+    for m, probability in sorted(probabilities.items()):
+        if probability > 0:
             frame, weight = history.get_distribution(m=m, t=history.max_t)
             frames.append((m, frame, weight / weight.sum()))
     return frames

@@ -10,7 +10,10 @@ import datetime as dt
 
 
 class SimError(Exception):
-    """Base class for every error elsim reports to a user."""
+    """Base class for every error elsim reports to a user; the ``elsim`` command prints it
+    as one line and exits with :attr:`exit_code`."""
+
+    exit_code = 2  # the user's input is wrong
 
 
 class InvalidValue(SimError, ValueError):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from sim.cli.common import open_executor, progress_bar, scenario_paths
+from sim.cli.common import open_executor, plotting, progress_bar, scenario_paths
 from sim.cli.group import main
 from sim.engine.simulate import simulate
 from sim.errors import SimError
@@ -119,12 +119,8 @@ def backtest_command(paths, observed, draws, seed, workers, out, quiet):
 
 
 def _write(folder: Path, scores: list[ListScore], groups: dict[str, list[ListScore]]) -> None:
-    try:
-        from sim.inference.pictures import calibration_figure
-        from sim.output.plots import image_bytes
-    except ImportError:
-        raise SimError("the calibration picture needs matplotlib: "
-                       "pip install 'elsim[plot]'") from None
+    plots = plotting()
+    from sim.inference.pictures import calibration_figure
     folder.mkdir(parents=True, exist_ok=True)
     atomic_write(folder / "backtest.csv", _csv(scores))
     buffer = io.StringIO()
@@ -138,4 +134,4 @@ def _write(folder: Path, scores: list[ListScore], groups: dict[str, list[ListSco
                                                 "log_score", "crps"))])
     atomic_write(folder / "backtest-summary.csv", buffer.getvalue())
     pictured = {k: v for k, v in groups.items() if k.startswith("all ")}
-    atomic_write(folder / "calibration.png", image_bytes(calibration_figure(pictured)))
+    atomic_write(folder / "calibration.png", plots.image_bytes(calibration_figure(pictured)))

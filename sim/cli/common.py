@@ -13,7 +13,7 @@ from tqdm import tqdm
 from sim.engine.distributed import DaskExecutor
 from sim.engine.executors import local_executor
 from sim.engine.simulate import simulate
-from sim.errors import ResultError, ScenarioError
+from sim.errors import ResultError, ScenarioError, SimError
 from sim.output.results import read_result, result_document
 from sim.scenario import load_scenario
 
@@ -107,3 +107,12 @@ def progress_bar(total: int, quiet: bool) -> tqdm:
     """Draws done, on stderr, shown only when a run takes more than a moment."""
     return tqdm(total=total, unit="draw", unit_scale=True, delay=0.5, file=sys.stderr,
                 disable=quiet, leave=False)
+
+
+def plotting():
+    """sim.output.plots, which needs the optional matplotlib."""
+    try:
+        from sim.output import plots
+    except ImportError:
+        raise SimError("pictures need matplotlib: pip install 'elsim-seats[plot]'") from None
+    return plots

@@ -1,5 +1,5 @@
 """The ``elsim`` click group: every :class:`~sim.errors.SimError` below it becomes one line
-on stderr and exit code 2, with no traceback."""
+on stderr and its exit code (2 for bad input), with no traceback."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from sim.errors import SimError
 
 
 class _Group(click.Group):
-    """Turns a user error anywhere below into one line and exit code 2, no traceback."""
+    """Turns a user error anywhere below into one line and its exit code, no traceback."""
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except SimError as error:
             click.echo(f"error: {error}", err=True)
-            ctx.exit(2)
+            ctx.exit(error.exit_code)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -9,8 +9,7 @@ import click
 
 from sim.cli.common import engine_options, open_executor
 from sim.cli.group import main
-from sim.engine.simulate import CHUNK_DRAWS
-from sim.inference.abc import MAX_TOLERANCE, InferenceError, infer
+from sim.inference.abc import MAX_TOLERANCE, infer
 from sim.inference.observed import observed_figures
 from sim.inference.posterior import posterior_document
 from sim.law.tally import load_tally
@@ -39,8 +38,7 @@ DEFAULT_ACCEPT = 4000
               help="Folder for <name>-posterior.json/.csv; pictures go to OUT/plots.")
 @engine_options
 @click.option("--json", "as_json", is_flag=True, help="Print the posterior as JSON.")
-@click.pass_context
-def infer_command(ctx, scenario, observed, draws, accept, tolerance, max_tolerance, seed, out,
+def infer_command(scenario, observed, draws, accept, tolerance, max_tolerance, seed, out,
                   workers, dask_address, as_json):
     """Infer SCENARIO's uncertain parameters and poll source from an observed count.
 
@@ -51,14 +49,9 @@ def infer_command(ctx, scenario, observed, draws, accept, tolerance, max_toleran
     loaded = load_scenario(scenario)
     figures = observed_figures(load_tally(observed), loaded)
     draws = draws or 20 * loaded.draws
-    try:
-        with open_executor(workers, dask_address) as executor:
-            inference = infer(loaded, figures, draws=draws, accept=accept, executor=executor,
-                              seed=seed, tolerance=tolerance, max_tolerance=max_tolerance,
-                              chunk_draws=CHUNK_DRAWS)
-    except InferenceError as error:
-        click.echo(f"error: {error}", err=True)
-        ctx.exit(1)
+    with open_executor(workers, dask_address) as executor:
+        inference = infer(loaded, figures, draws=draws, accept=accept, executor=executor,
+                          seed=seed, tolerance=tolerance, max_tolerance=max_tolerance)
     document = posterior_document(inference)
     write_posterior(document, Path(out))
     pictures = _write_picture(document, Path(out) / "plots")

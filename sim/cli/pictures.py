@@ -9,21 +9,12 @@ from typing import Any
 
 import click
 
-from sim.cli.common import documents_from, result_inputs
+from sim.cli.common import documents_from, plotting, result_inputs
 from sim.cli.group import main
 from sim.errors import ResultError, SimError
 from sim.output.files import atomic_write
 from sim.output.results import FORMAT, read_result
 from sim.output.sweeps import SWEEP_FORMAT
-
-
-def _plotting():
-    """sim.output.plots, which needs the optional matplotlib."""
-    try:
-        from sim.output import plots
-    except ImportError:
-        raise SimError("pictures need matplotlib: pip install 'elsim-seats[plot]'") from None
-    return plots
 
 
 @contextmanager
@@ -57,7 +48,7 @@ def plot_command(files, out, fmt, draws, seed):
     """Draw result files (.json) or scenarios (run now), or folders of either: seat
     distributions and a hemicycle for each, a comparison when there are several, and a
     chart for each sweep table (*-sweep.json)."""
-    plots = _plotting()
+    plots = plotting()
     # The report package draws pictures: imported once matplotlib is known to be there.
     from sim.output.report import sort_inputs
 
@@ -102,7 +93,7 @@ def report_command(inputs, out, draws, seed):
     """One self-contained HTML report of scenarios (run now) or result files (.json), or
     folders of either; a result's sweep table beside it is drawn too, and posteriors
     (from elsim infer) get a section of their own."""
-    _plotting()
+    plotting()
     from sim.output.report import report_html, sort_inputs, sweep_beside
 
     inputs, others = sort_inputs([name for name in result_inputs(inputs)

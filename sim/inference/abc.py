@@ -44,6 +44,8 @@ PRIOR_SAMPLE = 20_000  # draws of chunk 0 kept whatever their distance, to show 
 class InferenceError(SimError):
     """The scenario's prior cannot produce the observed figures (the CLI exits 1)."""
 
+    exit_code = 1  # valid input; the answer is that the count is out of the prior's reach
+
 
 @dataclass(frozen=True, slots=True)
 class Sample:
