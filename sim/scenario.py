@@ -164,8 +164,7 @@ def build_scenario(data: dict[str, Any], file: str) -> Scenario:
             count = section(lambda: read_count(top.table("count"), ballot.lists))
         if "districts" in top and blocs is not None:
             districts = section(lambda: read_districts(
-                top.table("districts"), ballot.lists, tuple(b.id for b in blocs),
-                Path(file).parent))
+                top.table("districts"), ballot.lists, bloc_ids, Path(file).parent))
         if districts is not None and ballot.aggregates:
             # An aggregate stands for several parties: it cannot be one district candidate.
             problems.append(ScenarioError(f"lists.{ballot.aggregates[0]}.aggregate", True,
@@ -187,8 +186,8 @@ def build_scenario(data: dict[str, Any], file: str) -> Scenario:
         # A baseline CSV is part of what was run: its shares go into the hash too.
         digest=_digest(data if districts is None or districts.baseline is None
                        else {**data, "districts.baseline": districts.baseline}),
-        warnings=tuple(f"{file}: {text}" for text in aggregate_warnings(lists))
-        + tuple(poll_warnings(polls, ballot.options, file)))
+        warnings=tuple(f"{file}: {text}" for text in [
+            *aggregate_warnings(lists), *poll_warnings(polls, ballot.options)]))
     if not sweeps:
         return scenario
     return _with_variants(scenario, data)

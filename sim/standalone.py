@@ -20,7 +20,6 @@ from pathlib import Path
 
 from sim.errors import ScenarioError
 from sim.scenario import resolved_table
-from sim.tables import read_toml
 
 _HEADER = re.compile(r"\s*\[")
 # A key: bare, "quoted" (with escapes such as \") or 'literal', dotted or not.
@@ -50,9 +49,9 @@ def standalone_text(path: str | Path) -> str:
     table the loader makes of ``path``.
     """
     path = Path(path)
-    expected = resolved_table(path)  # also refuses missing bases and cycles
-    base = read_toml(path).get("extends")
+    expected = resolved_table(path)  # also refuses missing bases, bad TOML and cycles
     text = path.read_text(encoding="utf-8")
+    base = tomllib.loads(text).get("extends")
     if base is None:
         return text
     merged = _merge(standalone_text(path.parent / base), text)

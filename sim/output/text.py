@@ -45,9 +45,11 @@ def scenario_table(document: dict) -> str:
 
 def monte_carlo_line(summary: dict) -> str:
     """How far the figures above may move on a re-run with another seed: one standard error
-    of a probability (at most, at 50%) and of the largest list's mean seats."""
+    of a probability (at most, at 50%) and of a mean number of seats (at most: the most
+    spread list, bloc or independents)."""
     draws = summary["draws"]
-    sd = max((item["seats"]["sd"] for item in summary["lists"]), default=0.0)
+    seated = [*summary["lists"], *summary["blocs"], *filter(None, [summary.get("independents")])]
+    sd = max((item["seats"]["sd"] for item in seated), default=0.0)
     return (f"Monte Carlo error ({draws:,} draws, one standard error): at most "
             f"{50 / math.sqrt(draws):.2g} points on a probability, "
             f"{sd / math.sqrt(draws):.2g} seats on a mean.")

@@ -65,8 +65,7 @@ class SourcePrior:
     def assumed_rows(self) -> np.ndarray:
         """Components drawn from the fill prior, shape (n_assumed,); the other unmeasured
         ones (an undecided share the fill leaves at zero) are always zero."""
-        return np.flatnonzero(~self.measured & (self.shares > EMPTY)) if len(self.beta) \
-            else np.zeros(0, dtype=np.intp)
+        return np.flatnonzero(~self.measured & (self.shares > EMPTY))
 
     @property
     def undecided(self) -> float:

@@ -60,17 +60,17 @@ class Model:
     election_date: dt.date | None
 
 
-def _shares_table(table: Table, name: str, allowed: tuple[str, ...], *, low: float = 0.0,
-                  high: float = 1.0) -> dict[str, float]:
-    """A table of option → number, each option known and each number in range; every bad
+def _shares_table(table: Table, name: str, allowed: tuple[str, ...]) -> dict[str, float]:
+    """A table of option → share, each option known and each share in [0, 1]; every bad
     entry is reported, not only the first."""
     shares = table.table(name)
+    known = list(allowed)
     result: dict[str, float] = {}
     problems: list[ScenarioError] = []
     for option in shares.names():
         try:
-            shares.check_name(option, list(allowed))
-            result[option] = shares.number(option, required=True, low=low, high=high)
+            shares.check_name(option, known)
+            result[option] = shares.number(option, required=True, low=0.0, high=1.0)
         except ScenarioError as error:
             problems.append(error)
     if problems:
@@ -81,7 +81,7 @@ def _shares_table(table: Table, name: str, allowed: tuple[str, ...], *, low: flo
 UNASSIGNED_WARNING = 0.05  # a poll leaving more of its respondents unassigned gets a warning
 
 
-def poll_warnings(polls: tuple[Poll, ...], options: tuple[str, ...], file: str) -> list[str]:
+def poll_warnings(polls: tuple[Poll, ...], options: tuple[str, ...]) -> list[str]:
     """Polls that report every option and no undecided, yet leave a large part of the
     respondents unassigned: valid (they count as undecided), but often a typing slip (0.021
     for 0.21). A poll that leaves options to its source's fill leaves the rest on purpose."""
@@ -90,7 +90,7 @@ def poll_warnings(polls: tuple[Poll, ...], options: tuple[str, ...], file: str) 
         left = 1.0 - sum(poll.shares.values())
         complete = set(options) <= set(poll.reported) and UNDECIDED not in poll.reported
         if complete and left > UNASSIGNED_WARNING:
-            warnings.append(f"{file}: poll[{index}].shares: {left:.0%} of the respondents are "
+            warnings.append(f"poll[{index}].shares: {left:.0%} of the respondents are "
                             "given to no list and not to undecided, so they count as "
                             f"undecided; if a share was mistyped, correct it, else write "
                             f"undecided = {left:.3g}")
