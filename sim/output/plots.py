@@ -90,15 +90,12 @@ def seat_distributions(document: dict, colors: dict[str, str]):
     return figure
 
 
-def typical_seats(document: dict) -> dict[str, int]:
-    """Whole seats summing to the list seats, from the mean seats (Hare largest remainder)."""
-    summary = document["summary"]
-    means = [item["seats"]["mean"] for item in summary["lists"]]
+def _whole_seats(means: dict[str, float], seats: int) -> dict[str, int]:
+    """Whole seats summing to ``seats``, from mean seats (Hare largest remainder)."""
     # A hair added to every mean: a scenario where no list ever wins a seat has all-zero
     # means, which allocate rejects as a count.
-    seats = allocate(np.array(means) + 1e-12,
-                     ElectoralSystem(seats=summary["parliament"]["list_seats"]))
-    return {item["id"]: int(n) for item, n in zip(summary["lists"], seats)}
+    whole = allocate(np.array(list(means.values())) + 1e-12, ElectoralSystem(seats=seats))
+    return {key: int(n) for key, n in zip(means, whole)}
 
 
 def typical_district_seats(document: dict) -> dict[str, int]:
@@ -111,8 +108,7 @@ def typical_district_seats(document: dict) -> dict[str, int]:
     means = {item["id"]: item["seats_by_tier"]["district"]["mean"] for item in summary["lists"]}
     if "independents" in summary:
         means["independents"] = summary["independents"]["seats"]["mean"]
-    whole = allocate(np.array(list(means.values())) + 1e-12, ElectoralSystem(seats=seats))
-    return {item: int(n) for item, n in zip(means, whole)}
+    return _whole_seats(means, seats)
 
 
 def hemicycle(document: dict, colors: dict[str, str]):
@@ -169,12 +165,10 @@ def hemicycle(document: dict, colors: dict[str, str]):
 
 def _typical_list_tier(document: dict) -> dict[str, int]:
     """Typical list-tier seats: from the tier's own means when the house has districts."""
-    if not document["summary"]["parliament"].get("district_seats"):
-        return typical_seats(document)
     summary = document["summary"]
-    tier = {**summary, "lists": [{**item, "seats": item["seats_by_tier"]["list"]}
-                                 for item in summary["lists"]]}
-    return typical_seats({**document, "summary": tier})
+    means = {item["id"]: (item["seats_by_tier"]["list"] if "seats_by_tier" in item
+                          else item["seats"])["mean"] for item in summary["lists"]}
+    return _whole_seats(means, summary["parliament"]["list_seats"])
 
 
 def _arc_positions(n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -201,13 +195,10 @@ def comparison(documents: list[dict], colors: dict[str, str]):
     row, ticks, tick_labels = 0.0, [], []
     for list_id in ids:
         for label, doc in zip(labels, documents):
-            item = next((i for i in doc["summary"]["lists"] if i["id"] == list_id), None)
+            item = find_list(doc["summary"], list_id)
             if item is None:
                 continue
-            seats = item["seats"]
-            # The interval as a bar and the mean as a dot (a skewed mean may lie outside it).
-            ax.hlines(row, seats["q05"], seats["q95"], color=colors[list_id], lw=3, alpha=0.5)
-            ax.plot(seats["mean"], row, "o", color=colors[list_id])
+            interval_row(ax, row, item["seats"], colors[list_id], lw=3, alpha=0.5)
             ticks.append(row)
             tick_labels.append(f"{names[list_id]} — {label}")
             row -= 1
@@ -218,6 +209,19 @@ def comparison(documents: list[dict], colors: dict[str, str]):
     ax.set_title("Seats by scenario", fontsize=12)
     figure.tight_layout()
     return figure
+
+
+def find_list(summary: dict, list_id: str) -> dict | None:
+    """The summary's entry of the list ``list_id``, if it has one."""
+    return next((item for item in summary["lists"] if item["id"] == list_id), None)
+
+
+def interval_row(ax, y: float, seats: dict, color: str, *, lw: float, alpha: float,
+                 ms: float | None = None) -> None:
+    """Seats as a bar over the 90% interval and a dot at the mean (a skewed mean may lie
+    outside the interval)."""
+    ax.hlines(y, seats["q05"], seats["q95"], color=color, lw=lw, alpha=alpha)
+    ax.plot(seats["mean"], y, "o", color=color, **({} if ms is None else {"ms": ms}))
 
 
 def sweep(document: dict, colors: dict[str, str]):

@@ -11,10 +11,10 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
-from sim.output.plots import APPOINTED_COLOR
+from sim.output.plots import APPOINTED_COLOR, find_list, interval_row
 from sim.output.report.base import Group
 from sim.output.report.groups import short_title
-from sim.output.report.summary import lead
+from sim.output.report.summary import lead, lead_title
 
 PANEL_WIDTH = 1.9    # inches per list panel
 LABEL_WIDTH = 2.4    # inches for the scenario names on the left
@@ -54,9 +54,7 @@ def _rows(ax: Axes, items: list[dict | None], color: str) -> None:
     """First scenario on top."""
     for y, item in zip(range(len(items) - 1, -1, -1), items):
         if item is not None:
-            seats = item["seats"]
-            ax.hlines(y, seats["q05"], seats["q95"], color=color, lw=5, alpha=0.45)
-            ax.plot(seats["mean"], y, "o", color=color, ms=6)
+            interval_row(ax, y, item["seats"], color, lw=5, alpha=0.45, ms=6)
     ax.set_ylim(-0.6, len(items) - 0.4)
     ax.grid(axis="x", alpha=0.3)
 
@@ -69,7 +67,6 @@ def _label_rows(ax: Axes, labels: list[str] | None) -> None:
 
 def _bloc_panel(ax: Axes, documents: tuple[dict, ...]) -> None:
     """The leading bloc over the whole house, the majority lines labelled above the panel."""
-    names = {lead(doc)[0] for doc in documents}
     house = max(doc["summary"]["parliament"]["house"] for doc in documents)
     _rows(ax, [lead(doc)[1] for doc in documents], APPOINTED_COLOR)
     above = blended_transform_factory(ax.transData, ax.transAxes)
@@ -80,14 +77,12 @@ def _bloc_panel(ax: Axes, documents: tuple[dict, ...]) -> None:
     ax.set_xlim(0, house)
     ax.xaxis.set_major_locator(MaxNLocator(nbins=10, integer=True))
     ax.tick_params(axis="x", labelsize=9)
-    title = names.pop() if len(names) == 1 else "Leading bloc"
-    ax.set_title(f"{title}: seats of {house}", fontsize=10, loc="left")
+    ax.set_title(f"{lead_title(documents)}: seats of {house}", fontsize=10, loc="left")
 
 
 def _list_panel(ax: Axes, documents: tuple[dict, ...], list_id: str, color: str) -> None:
     """One list, scaled to its own seats."""
-    items = [next((i for i in doc["summary"]["lists"] if i["id"] == list_id), None)
-             for doc in documents]
+    items = [find_list(doc["summary"], list_id) for doc in documents]
     present = [item for item in items if item is not None]
     _rows(ax, items, color)
     top = max(item["seats"]["q95"] for item in present)

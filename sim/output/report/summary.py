@@ -45,10 +45,15 @@ def group_lines(group: Group) -> list[str]:
                               for line in document["summary"]["parliament"]["seats_needed"]))
 
 
+def lead_title(documents) -> str:
+    """The name of the leading bloc (or list) when every document has the same one."""
+    leads = {lead(document)[0] for document in documents}
+    return leads.pop() if len(leads) == 1 else "Leading bloc"
+
+
 def group_table(group: Group) -> str:
     lines = group_lines(group)
-    leads = {lead(document)[0] for document in group.documents}
-    who = leads.pop() if len(leads) == 1 else "Leading bloc"
+    who = lead_title(group.documents)
     needed = {line: {doc["summary"]["parliament"]["seats_needed"].get(line)
                      for doc in group.documents} for line in lines}
     heads = [("scenario", "Scenario", ""), ("seats", who, "seats"),
