@@ -13,7 +13,7 @@ from sim.cli.common import documents_from, plotting, result_inputs
 from sim.cli.group import main
 from sim.errors import ResultError, SimError
 from sim.output.files import atomic_write
-from sim.output.results import FORMAT, read_result
+from sim.output.results import FORMAT, read_result, result_stem
 from sim.output.sweeps import SWEEP_FORMAT
 
 
@@ -70,13 +70,13 @@ def _plot(plots, names: list[str], folder: Path, fmt: str, draws, seed) -> None:
     # Each picture is drawn, written and closed in turn: one figure in memory at a time.
     drawings: list[tuple[str, Callable, Any]] = []
     for document in documents:
-        stem = Path(document["scenario"]["path"]).stem
+        stem = result_stem(document)
         drawings += [(f"{stem}-seats", plots.seat_distributions, document),
                      (f"{stem}-hemicycle", plots.hemicycle, document)]
     if len(documents) > 1:
         drawings.append(("comparison", plots.comparison, documents))
     for sweep in sweeps:
-        drawings.append((f"{Path(sweep['scenario']['path']).stem}-sweep", plots.sweep, sweep))
+        drawings.append((f"{result_stem(sweep)}-sweep", plots.sweep, sweep))
     folder.mkdir(parents=True, exist_ok=True)
     for name, draw, data in drawings:
         atomic_write(folder / f"{name}.{fmt}", plots.image_bytes(draw(data, colors), fmt))

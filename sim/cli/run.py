@@ -16,8 +16,8 @@ from sim.engine.sweep import run_sweep
 from sim.errors import InvalidValue, ResultError, ScenarioError, SimError
 from sim.limits import DRAWS_RULE, MAX_DRAWS
 from sim.output.files import check_run_log, commit_files, log_run, recover
-from sim.output.results import FORMAT, result_document, result_files
-from sim.output.sweeps import SWEEP_FORMAT, sweep_document, sweep_files
+from sim.output.results import FORMAT, result_document, result_files, result_names
+from sim.output.sweeps import SWEEP_FORMAT, sweep_document, sweep_files, sweep_names
 from sim.output.text import scenario_table
 from sim.scenario import load_scenario
 
@@ -95,8 +95,7 @@ def _load_all(paths):
 
 def _output_names(scenario) -> list[str]:
     stem = Path(scenario.path).stem
-    sweep = [f"{stem}-sweep.csv", f"{stem}-sweep.json"] if scenario.sweeps else []
-    return [f"{stem}.csv", f"{stem}.json", *sweep]
+    return [*result_names(stem), *(sweep_names(stem) if scenario.sweeps else ())]
 
 
 def _check_output_names(scenarios, out: Path) -> None:

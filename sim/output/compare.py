@@ -12,9 +12,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-from pathlib import Path
 
 from sim.output.houses import law_and_house
+from sim.output.results import result_stem
 from sim.output.text import percent, render
 
 FORMATS = ("table", "markdown", "csv", "json")
@@ -26,7 +26,7 @@ def comparison(documents: list[dict]) -> dict:
     Lists and blocs are matched by id, in order of first appearance; a scenario without one
     has no row for it.
     """
-    labels = [Path(doc["scenario"]["path"]).stem for doc in documents]
+    labels = [result_stem(doc) for doc in documents]
     houses = house_groups(documents)
     # Each scenario's differences are from the first scenario of its house group.
     base = {index: group[0] for _, group in houses for index in group}

@@ -9,7 +9,6 @@ changed for the user's process, and no figure is kept in pyplot's global registr
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from typing import Literal
 
 import matplotlib
@@ -19,6 +18,7 @@ from matplotlib.lines import Line2D
 
 from sim.law.allocate import allocate
 from sim.law.system import ElectoralSystem
+from sim.output.results import result_stem
 
 DPI = 100
 # Colour-blind safe and distinct: Okabe & Ito's eight, then Paul Tol's "muted" nine; grey
@@ -188,7 +188,7 @@ def _arc_positions(n: int) -> tuple[np.ndarray, np.ndarray]:
 
 def comparison(documents: list[dict], colors: dict[str, str]):
     """Per list, mean seats with its 90% interval, one row per scenario."""
-    labels = [Path(doc["scenario"]["path"]).stem for doc in documents]
+    labels = [result_stem(doc) for doc in documents]
     ids = list(colors)
     names = {item["id"]: item["name"] for doc in documents for item in doc["summary"]["lists"]}
     figure, ax = _subplots(figsize=(10, 0.45 * len(ids) * len(documents) + 1.5))

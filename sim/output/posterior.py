@@ -8,6 +8,7 @@ import io
 from pathlib import Path
 
 from sim.output.files import commit_files, json_text, recover
+from sim.output.results import result_stem
 from sim.output.text import percent, render
 
 CSV_COLUMNS = ("kind", "id", "label", "prior_mean", "prior_q05", "prior_q95",
@@ -16,7 +17,7 @@ CSV_COLUMNS = ("kind", "id", "label", "prior_mean", "prior_q05", "prior_q95",
 
 
 def posterior_stem(document: dict) -> str:
-    return f"{Path(document['scenario']['path']).stem}-posterior"
+    return f"{result_stem(document)}-posterior"
 
 
 def write_posterior(document: dict, out_dir: Path) -> Path:

@@ -73,7 +73,7 @@ def csv_text(document: dict) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    stem = Path(document["scenario"]["path"]).stem
+    stem = result_stem(document)
     for item in document["summary"]["lists"]:
         share = item["share"]
         writer.writerow([safe_cell(cell) for cell in _seat_row(stem, item)
@@ -100,10 +100,20 @@ def safe_cell(value):
     return value
 
 
+def result_stem(document: dict) -> str:
+    """The name a result's files take after: its scenario file's stem."""
+    return Path(document["scenario"]["path"]).stem
+
+
+def result_names(stem: str) -> tuple[str, str]:
+    """A result's file names: the CSV, then the JSON (written last)."""
+    return f"{stem}.csv", f"{stem}.json"
+
+
 def result_files(document: dict) -> dict[str, str]:
     """The files of a result, by name: the CSV, then the JSON (written last)."""
-    stem = Path(document["scenario"]["path"]).stem
-    return {f"{stem}.csv": csv_text(document), f"{stem}.json": json_text(document)}
+    csv_name, json_name = result_names(result_stem(document))
+    return {csv_name: csv_text(document), json_name: json_text(document)}
 
 
 def write_result(document: dict, out_dir: Path) -> Path:

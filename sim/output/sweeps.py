@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sim.engine.simulate import Simulation
 from sim.output.files import json_text
-from sim.output.results import FORMAT_VERSION, safe_cell
+from sim.output.results import FORMAT_VERSION, result_stem, safe_cell
 from sim.scenario import Scenario
 
 SWEEP_FORMAT = "elsim-sweep"
@@ -60,8 +60,13 @@ def sweep_csv(document: dict) -> str:
     return buffer.getvalue()
 
 
+def sweep_names(stem: str) -> tuple[str, str]:
+    """A sweep table's file names: ``<stem>-sweep.csv`` and ``<stem>-sweep.json``."""
+    return f"{stem}-sweep.csv", f"{stem}-sweep.json"
+
+
 def sweep_files(document: dict) -> dict[str, str]:
-    """The files of a sweep table, by name: ``<stem>-sweep.csv`` and ``<stem>-sweep.json``."""
-    stem = Path(document["scenario"]["path"]).stem
-    return {f"{stem}-sweep.csv": sweep_csv(document), f"{stem}-sweep.json": json_text(document)}
+    """The files of a sweep table, by name: its CSV and JSON."""
+    csv_name, json_name = sweep_names(result_stem(document))
+    return {csv_name: sweep_csv(document), json_name: json_text(document)}
 

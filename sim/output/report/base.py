@@ -7,8 +7,9 @@ import html
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
+
+from sim.output.results import result_stem
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -66,7 +67,7 @@ def anchor_for(text: str, prefix: str = "") -> str:
 
 
 def scenario_anchor(document: dict) -> str:
-    return anchor_for(Path(document["scenario"]["path"]).stem, "scenario-")
+    return anchor_for(result_stem(document), "scenario-")
 
 
 def table_html(headers: Sequence[str], rows: Iterable[Sequence[Any]], *,

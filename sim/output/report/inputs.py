@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from sim.output.results import FORMAT
-from sim.output.sweeps import SWEEP_FORMAT
+from sim.output.sweeps import SWEEP_FORMAT, sweep_names
 
 
 def sort_inputs(names: list[str]) -> tuple[list[str], dict[str, list[dict]]]:
@@ -30,7 +30,7 @@ def sort_inputs(names: list[str]) -> tuple[list[str], dict[str, list[dict]]]:
 
 def sweep_beside(path: Path) -> Path:
     """Where the sweep table of a result file would be."""
-    return path.with_name(f"{path.stem}-sweep.json")
+    return path.with_name(sweep_names(path.stem)[1])
 
 
 def _other(kind: object) -> bool:

@@ -4,7 +4,6 @@ scenario's unknowns (one section per posterior document given to the report)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 from sim.output.posterior import (
     bayes_factor_lines,
@@ -16,11 +15,12 @@ from sim.output.posterior import (
 from sim.output.posterior_plots import posterior_figure
 from sim.output.report.base import Report, Section, anchor_for, escape, table_html
 from sim.output.report.images import image_tag
+from sim.output.results import result_stem
 
 
 def posterior_sections(report: Report) -> Iterator[Section]:
     for document in report.others.get("elsim-posterior", []):
-        stem = Path(document["scenario"]["path"]).stem
+        stem = result_stem(document)
         yield Section(anchor=anchor_for(stem, "posterior-"),
                       title=f"{document['scenario']['title']}: reading the count back",
                       html=posterior_html(document))
