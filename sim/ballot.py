@@ -81,6 +81,10 @@ class Ballot:
         """The option rows of an electorate array (a view)."""
         return electorate[:self.n_options]
 
+    def list_votes(self, votes: np.ndarray) -> np.ndarray:
+        """The lists' rows ``(n_lists, ...)`` of an options-first array."""
+        return votes[:self.n_lists]
+
     def against_all_votes(self, votes: np.ndarray) -> np.ndarray | None:
         """The against-all row of ``(n_options, ...)`` votes, or None without that line."""
         return None if not self.against_all else votes[self.n_lists]

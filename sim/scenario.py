@@ -34,7 +34,10 @@ from sim.law.house import (
     read_lists,
     read_majorities,
 )
+from sim.law.parliament import House
 from sim.law.system import ElectoralSystem, read_system
+from sim.law.thresholds import ListRules
+from sim.law.tiers import NationalTier, SingleMemberTier, Tier
 from sim.limits import DRAWS_RULE, MAX_DRAWS
 from sim.polls.spec import Model, Poll, Source, poll_warnings, read_model, read_polls, read_sources
 from sim.tables import Table, read_toml
@@ -101,8 +104,20 @@ class Scenario:
     @property
     def house(self) -> int:
         """Every seat: the list tier, the district tier and the appointed seats."""
-        appointed = sum(item.seats for item in self.appointed)
-        return self.system.seats + self.district_seats + appointed
+        return self.law.seats
+
+    @property
+    def law(self) -> House:
+        """The scenario's House: its list tier, its district tier, its appointed seats."""
+        rules = ListRules.plain(len(self.lists), tuple(item.aggregate for item in self.lists))
+        tiers: list[Tier] = [NationalTier(self.system, rules)]
+        if self.districts is not None:
+            tiers.append(SingleMemberTier(seats=self.districts.seats, rule=self.districts.rule,
+                                          majority=self.districts.majority,
+                                          independents=self.districts.independents
+                                          is not None))
+        return House(self.list_ids, tuple(tiers),
+                     appointed=sum(item.seats for item in self.appointed))
 
 
 def load_scenario(path: str | Path) -> Scenario:

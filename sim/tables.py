@@ -56,9 +56,12 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=256)
-def exact_fraction(value: float) -> Fraction:
+def exact_fraction(value: float | Fraction) -> Fraction:
     """A decimal setting as the exact fraction it was written as: 0.07 is 7/100, not the
-    binary 0.07000000000000000666. Cached: the allocation asks once per block of draws."""
+    binary 0.07000000000000000666 (a Fraction is already exact). Cached: the allocation asks
+    once per block of draws."""
+    if isinstance(value, Fraction):
+        return value
     return Fraction(repr(float(value)))
 
 

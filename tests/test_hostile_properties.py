@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sim.errors import ScenarioError
-from sim.law.allocate import _passes_threshold
+from sim.law.thresholds import reaches as _passes_threshold
 from sim.limits import MAX_REGISTERED, THRESHOLD_DECIMALS
 from sim.output import files
 from sim.output.files import commit_files, recover

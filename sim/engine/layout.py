@@ -23,7 +23,7 @@ class Layout:
     blocs: tuple[dict, ...]  # id, name of each bloc
     majorities: dict[str, int]  # majority line -> seats needed in the house
     appointed: dict[str, int]  # appointed group -> its seats
-    list_seats: int
+    tiers: dict[str, int]  # each tier's seats by its name, in the House's order
     house: int
     n_options: int
     against_all_row: int | None  # row of the against-all share, if on the ballot
@@ -31,8 +31,17 @@ class Layout:
     bloc_appointed: np.ndarray  # (n_blocs,) int: appointed seats credited to the bloc
     counted: bool = False  # a count model: genuine support and turnout are tracked
     endorsers: tuple[dict, ...] | None = None  # a campaign: id, name, targets per endorser
-    district_seats: int = 0  # seats of the district tier
     independents: dict | None = None  # name and bloc of the district tier's independents
+
+    @property
+    def list_seats(self) -> int:
+        """Seats of the national list tier."""
+        return self.tiers.get("list", 0)
+
+    @property
+    def district_seats(self) -> int:
+        """Seats of the district tier (0 without one)."""
+        return self.tiers.get("district", 0)
 
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> Layout:
@@ -53,10 +62,9 @@ class Layout:
             majorities={line.id: line.seats_needed(scenario.house)
                         for line in scenario.majorities},
             appointed={group.id: group.seats for group in scenario.appointed},
-            list_seats=scenario.system.seats, house=scenario.house,
+            tiers=scenario.law.tier_seats(), house=scenario.house,
             n_options=scenario.ballot.n_options, against_all_row=scenario.ballot.against_all_row,
             bloc_members=members, bloc_appointed=appointed,
             counted=scenario.count is not None, endorsers=endorsers,
-            district_seats=scenario.district_seats,
             independents=None if independents is None else {
                 "id": INDEPENDENTS, "name": independents.name, "bloc": independents.bloc})

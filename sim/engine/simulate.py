@@ -10,7 +10,7 @@ number of workers or any executor.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import cast
 
 import numpy as np
@@ -21,7 +21,8 @@ from sim.districts.model import baseline_offsets, district_seats
 from sim.engine.executors import local_executor
 from sim.engine.summary import Layout, Outcome, SeatSummary
 from sim.errors import InvalidValue, ScenarioError
-from sim.law.allocate import Allocation, allocate_by_list, block_draws
+from sim.law.allocate import block_draws
+from sim.law.tiers import Count
 from sim.limits import DRAWS_RULE, MAX_DRAWS
 from sim.polls.support import SupportModel, draw_support, support_model
 from sim.scenario import Scenario
@@ -79,31 +80,25 @@ def run_chunk(scenario: Scenario, support: SupportModel, entropy: int, index: in
     rng = stage_generators(entropy, index)
     stages = _draw(scenario, support, size, rng)
     summary = SeatSummary(Layout.from_scenario(scenario))
-    ballot = scenario.ballot
+    ballot, house, tier = scenario.ballot, scenario.law, scenario.districts
     step = block_draws(ballot.n_options)
-    tier = scenario.districts
     if tier is not None:
         offsets = baseline_offsets(tier, ballot.n_lists + (tier.independents is not None))
     # Allocate and summarise in cache-sized blocks: no chunk-sized intermediate array.
     for start in range(0, size, step):
         block = slice(start, start + step)
         votes = np.ascontiguousarray(stages.votes[:, block])
-        allocation = _allocate(scenario, votes, _part(stages.invalid, block))
         shares = stages.shares(votes)
-        won = independents = None
-        if tier is not None:
-            won = district_seats(shares[:ballot.n_lists], tier, offsets, rng=rng["districts"])
-            independents = won[ballot.n_lists] if tier.independents is not None else None
-        summary.add(Outcome(allocation.seats, allocation.passed, shares,
-                            allocation.admitted, cap_binding=allocation.cap_binding,
-                            tie_decided=allocation.tie_decided,
-                            genuine=_part(stages.genuine, block),
+        decided = None if tier is None else district_seats(
+            ballot.list_votes(shares), tier, offsets, rng=rng["districts"])
+        seats = house.allocate(Count(ballot.list_votes(votes),
+                                     against_all=ballot.against_all_votes(votes),
+                                     invalid=_part(stages.invalid, block), decided=decided))
+        summary.add(Outcome(seats, shares, genuine=_part(stages.genuine, block),
                             turnout=_part(stages.turnout, block),
                             withdrawn=_part(stages.withdrawn, block),
                             endorsed=None if stages.endorsed is None else
-                            {key: value[block] for key, value in stages.endorsed.items()},
-                            district_seats=None if won is None else won[:ballot.n_lists],
-                            independents=independents))
+                            {key: value[block] for key, value in stages.endorsed.items()}))
     return summary
 
 
@@ -113,24 +108,6 @@ def reduce_chunk(reduce: Callable[[int, ChunkDraws], object], scenario: Scenario
     close to an observed count): ``reduce(index, draw_chunk(...))``, run where the chunk
     runs, so that only what ``reduce`` returns travels back."""
     return reduce(index, draw_chunk(scenario, support, entropy, index, size))
-
-
-def _allocate(scenario: Scenario, votes: np.ndarray, invalid: np.ndarray | None) -> Allocation:
-    """Seats for a block of votes ``(n_options, n)``; lists that take no seats (aggregates)
-    count in the threshold base only, and get rows of zero seats."""
-    ballot = scenario.ballot
-    lists, seat_rows = votes[:ballot.n_lists], ballot.seat_rows
-    if seat_rows is None:
-        return allocate_by_list(lists, scenario.system, invalid=invalid,
-                                against_all=ballot.against_all_votes(votes))
-    allocation = allocate_by_list(np.ascontiguousarray(lists[seat_rows]), scenario.system,
-                                  invalid=invalid, against_all=ballot.against_all_votes(votes),
-                                  unseated=lists[ballot.aggregate_rows].sum(axis=0))
-    seats = np.zeros(lists.shape, dtype=np.int64)
-    passed = np.zeros(lists.shape, dtype=bool)
-    seats[seat_rows], passed[seat_rows] = allocation.seats, allocation.passed
-    admitted = np.where(allocation.admitted >= 0, seat_rows[allocation.admitted], -1)
-    return replace(allocation, seats=seats, passed=passed, admitted=admitted)
 
 
 def _part(array: np.ndarray | None, block: slice) -> np.ndarray | None:

@@ -26,6 +26,7 @@ from sim.engine.statistics import (
     rounded,
     row_histograms,
 )
+from sim.law.parliament import HouseSeats
 
 DENSE_COMPOSITIONS = 16  # up to this many lists, compositions are counted by bincount
 TOP_COMPOSITIONS = 10
@@ -39,20 +40,17 @@ SAMPLE_STRIDE = 10
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """Per-draw results of one chunk, **lists axis first** so that every per-list
+    """Per-draw results of one block of draws, **lists axis first** so that every per-list
     reduction over draws is one contiguous pass.
 
     Attributes
     ----------
-    seats : ndarray of int, shape (n_lists, n_draws)
-    passed : ndarray of bool, shape (n_lists, n_draws)
+    seats : HouseSeats
+        What the House made of the block's votes (:class:`sim.law.parliament.HouseSeats`):
+        seats over the house and by tier ``(n_lists, n_draws)``, passes, the runner-up
+        rule, cap and ties ``(n_draws,)``, the independents' seats.
     shares : ndarray of float, shape (n_options, n_draws)
         Vote shares the seats were allocated from.
-    admitted : ndarray of int, shape (n_draws,)
-        Row (on the lists axis above, aggregates included) of the list the runner-up rule
-        admitted, -1 where it did not act.
-    cap_binding, tie_decided : ndarray of bool, shape (n_draws,), optional
-        The cap held a list back; a tie decided a seat (see :class:`sim.law.Allocation`).
     genuine : ndarray of float, shape (n_options, n_draws), optional
         Shares of the votes as cast, before administrative inflation (with a count model).
     turnout : ndarray of float, shape (n_draws,), optional
@@ -61,25 +59,14 @@ class Outcome:
         Lists that left the ballot (with a campaign).
     endorsed : dict of str to ndarray of int, shape (n_draws,), optional
         Per endorser, the list endorsed on election day or -1 (with a campaign).
-    district_seats : ndarray of int, shape (n_lists, n_draws), optional
-        Seats won in single-member districts (with a district tier); ``seats`` are then the
-        list tier's.
-    independents : ndarray of int, shape (n_draws,), optional
-        District seats won by independents (with a district tier that has them).
     """
 
-    seats: np.ndarray
-    passed: np.ndarray
+    seats: HouseSeats
     shares: np.ndarray
-    admitted: np.ndarray
     genuine: np.ndarray | None = None
     turnout: np.ndarray | None = None
     withdrawn: np.ndarray | None = None
     endorsed: dict[str, np.ndarray] | None = None
-    district_seats: np.ndarray | None = None
-    independents: np.ndarray | None = None
-    cap_binding: np.ndarray | None = None
-    tie_decided: np.ndarray | None = None
 
 
 class SeatSummary:
@@ -89,12 +76,12 @@ class SeatSummary:
         n_lists = layout.bloc_members.shape[1]
         self.layout = layout
         self.draws = 0
-        # Seats over the whole house; with a district tier also each tier's on its own.
-        self.seat_hist = np.zeros((n_lists, layout.list_seats + layout.district_seats + 1),
-                                  dtype=np.int64)
-        if layout.district_seats:
-            self.list_hist = np.zeros((n_lists, layout.list_seats + 1), dtype=np.int64)
-            self.district_hist = np.zeros((n_lists, layout.district_seats + 1), dtype=np.int64)
+        # Seats over the whole house; with several tiers also each tier's on its own.
+        self.seat_hist = np.zeros((n_lists, sum(layout.tiers.values()) + 1), dtype=np.int64)
+        self.tier_hist = {name: np.zeros((n_lists, seats + 1), dtype=np.int64)
+                          for name, seats in layout.tiers.items()} if len(layout.tiers) > 1 \
+            else {}
+        if layout.independents is not None:
             self.independents_hist = np.zeros((1, layout.district_seats + 1), dtype=np.int64)
         # (n_blocs, 1): 1 in the row of the bloc the independents' seats count with.
         bloc_of_independents = None if layout.independents is None else \
@@ -121,15 +108,11 @@ class SeatSummary:
             self.endorsed = np.zeros((len(layout.endorsers), n_lists + 1), dtype=np.int64)
 
     def add(self, outcome: Outcome) -> None:
-        seats = outcome.seats
+        house = outcome.seats
+        seats = house.seats
         self.draws += seats.shape[1]
-        # The engine gives an outcome the optional arrays of what its layout has.
-        if self.layout.district_seats:
-            assert outcome.district_seats is not None
-            self.list_hist += row_histograms(seats, self.layout.list_seats + 1)
-            self.district_hist += row_histograms(outcome.district_seats,
-                                                  self.layout.district_seats + 1)
-            seats = seats + outcome.district_seats
+        for name, hist in self.tier_hist.items():
+            hist += row_histograms(house.tiers[name].seats, hist.shape[1])
         self.seat_hist += row_histograms(seats, self.seat_hist.shape[1])
         self._add_passes(outcome)
         add_fractions(outcome.shares, self.share_sum, self.share_hist)
@@ -143,7 +126,8 @@ class SeatSummary:
             for row, endorser in enumerate(self.layout.endorsers):
                 self.endorsed[row] += endorsement_counts(outcome.endorsed[endorser["id"]],
                                                           self.endorsed.shape[1])
-        independents = outcome.independents
+        independents = house.independents
+        # The engine gives an outcome the optional arrays of what its layout has.
         if self.layout.independents is not None:
             assert independents is not None  # the engine draws them when the layout has them
             self.independents_hist += row_histograms(independents[None],
@@ -153,8 +137,8 @@ class SeatSummary:
             if independents is not None:
                 blocs += self.independents_bloc * independents
             self.bloc_hist += row_histograms(blocs, self.layout.house + 1)
-        self.cap_binding += count_true(outcome.cap_binding)
-        self.tie_decided += count_true(outcome.tie_decided)
+        self.cap_binding += count_true(house.cap_binding)
+        self.tie_decided += count_true(house.tie_decided)
         self._add_compositions(seats > 0)
         # A chunk's summary sees its draws in blocks: index the stride from the chunk's start.
         first = -(self.draws - seats.shape[1]) % SAMPLE_STRIDE
@@ -169,10 +153,11 @@ class SeatSummary:
     def _add_passes(self, outcome: Outcome) -> None:
         """Count, per list, draws reaching the threshold and draws admitted by the runner-up
         rule (which the allocation tells: a list it admitted passed without reaching)."""
-        admitted = outcome.admitted[outcome.admitted >= 0]
+        house = outcome.seats
+        admitted = house.admitted[house.admitted >= 0]
         counts = np.bincount(admitted, minlength=len(self.admitted))
         self.admitted += counts
-        self.reached += np.count_nonzero(outcome.passed, axis=1) - counts
+        self.reached += np.count_nonzero(house.passed, axis=1) - counts
 
     def _add_compositions(self, seated: np.ndarray) -> None:
         masks = (1 << np.arange(len(seated), dtype=np.int64)) @ seated
@@ -191,6 +176,8 @@ class SeatSummary:
         for name in ("seat_hist", "reached", "admitted", "share_sum", "share_hist", "bloc_hist",
                      *self._optional_fields()):
             getattr(self, name).__iadd__(getattr(other, name))
+        for name, hist in self.tier_hist.items():
+            hist += other.tier_hist[name]
         self.cap_binding += other.cap_binding
         self.tie_decided += other.tie_decided
         for mask, count in other.compositions.items():
@@ -201,10 +188,9 @@ class SeatSummary:
 
     def _optional_fields(self) -> tuple[str, ...]:
         counted = ("genuine_sum", "genuine_hist", "turnout_sum", "turnout_hist")
-        tiers = ("list_hist", "district_hist", "independents_hist")
         return (counted if self.layout.counted else ()) + \
             (("withdrawn", "endorsed") if self.layout.endorsers is not None else ()) + \
-            (tiers if self.layout.district_seats else ())
+            (("independents_hist",) if self.layout.independents is not None else ())
 
     def to_dict(self) -> dict:
         """The summary, labelled with the scenario's names, ready for JSON."""
@@ -223,9 +209,9 @@ class SeatSummary:
                                                        self.genuine_hist[i], n)
             if layout.endorsers is not None:
                 lists[-1]["p_withdrawn"] = rounded(self.withdrawn[i] / n)
-            if layout.district_seats:
-                lists[-1]["seats_by_tier"] = {"list": histogram_stats(self.list_hist[i]),
-                                              "district": histogram_stats(self.district_hist[i])}
+            if self.tier_hist:
+                lists[-1]["seats_by_tier"] = {name: histogram_stats(hist[i])
+                                              for name, hist in self.tier_hist.items()}
         document: dict[str, Any] = {"draws": n, "lists": lists}
         if layout.independents is not None:
             document["independents"] = {**layout.independents,

@@ -7,13 +7,13 @@ once ``(n_draws, n_lists)``, with no Python loop over draws.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 
 import numpy as np
 
 from sim.errors import InvalidValue
 from sim.law.methods import METHODS, Preference
 from sim.law.system import ElectoralSystem, exact_fraction
+from sim.law.thresholds import reaches
 from sim.law.votes import as_draws, votes_beyond_lists
 
 
@@ -114,26 +114,36 @@ def _allocate(votes, system, against_all, invalid, unseated, *, details: bool) -
 def allocate_by_list(votes: np.ndarray, system: ElectoralSystem, *,
                      against_all: np.ndarray | None = None,
                      invalid: np.ndarray | None = None,
-                     unseated: np.ndarray | None = None) -> Allocation:
+                     unseated: np.ndarray | None = None,
+                     passed: np.ndarray | None = None, seats: np.ndarray | None = None,
+                     details: bool = False) -> Allocation:
     """Seats, passes and the runner-up rule for votes with the **lists axis first**.
 
-    The engine's path: ``votes`` is ``(n_lists, n_draws)`` float shares or int counts that
-    the caller has already checked, and every array of the :class:`Allocation` is lists
-    first too (``seats`` and ``passed`` ``(n_lists, n_draws)``). Quotas and ties are not
-    computed, but whether a tie decided a seat is (``tie_decided``, for integer votes).
+    The engine's and the tiers' path: ``votes`` is ``(n_lists, n)`` float shares or int
+    counts that the caller has already checked, and every array of the :class:`Allocation`
+    is lists first too (``seats`` and ``passed`` ``(n_lists, n)``). Quotas and ties are
+    computed with ``details`` only, but whether a tie decided a seat always is
+    (``tie_decided``, for integer votes).
+
+    ``passed`` ``(n_lists, n)``, when given, says who may take seats instead of the
+    system's threshold (the tiers decide it with :mod:`sim.law.thresholds`); ``seats``
+    ``(n,)`` gives each column its own number of seats (a district's magnitude) instead of
+    ``system.seats``.
     """
     extra_base = votes_beyond_lists(system, votes.shape[1], votes.dtype, against_all, invalid,
                                     unseated)
-    return _blockwise(votes, extra_base, system, details=False, count_ties=True)
+    return _blockwise(votes, extra_base, system, details=details, count_ties=True,
+                      passed=passed, seats=seats)
 
 
-def _blockwise(by_list, extra_base, system, details, count_ties) -> Allocation:
+def _blockwise(by_list, extra_base, system, details, count_ties, passed=None,
+               seats=None) -> Allocation:
     """Allocate ``(n_lists, n_draws)`` votes block by block; the result is lists first."""
     n_lists, n_draws = by_list.shape
     step = block_draws(n_lists)
     if n_draws <= step:  # one block (the engine's case): its arrays are the result
         return _allocate_block(np.ascontiguousarray(by_list), extra_base, system, details,
-                               count_ties)
+                               count_ties, passed, seats)
     _keep_block_memory(n_lists * step * 8)
     detail_shape = (n_lists, n_draws if details else 0)
     out = Allocation(seats=np.empty((n_lists, n_draws), dtype=np.int64),
@@ -146,7 +156,9 @@ def _blockwise(by_list, extra_base, system, details, count_ties) -> Allocation:
     for start in range(0, n_draws, step):
         block = slice(start, start + step)
         part = _allocate_block(np.ascontiguousarray(by_list[:, block]), extra_base[block],
-                               system, details, count_ties)
+                               system, details, count_ties,
+                               None if passed is None else passed[:, block],
+                               None if seats is None else seats[block])
         out.seats[:, block] = part.seats
         out.passed[:, block] = part.passed
         out.admitted[block] = part.admitted
@@ -169,18 +181,25 @@ def _keep_block_memory(block_bytes: int) -> None:
     np.empty(4 * block_bytes, dtype=np.uint8)
 
 
-def _allocate_block(by_list, extra_base, system, details, count_ties) -> Allocation:
-    """Allocate one block of draws; every array lists first (see sim.law.methods for why)."""
+def _allocate_block(by_list, extra_base, system, details, count_ties, passed=None,
+                    house=None) -> Allocation:
+    """Allocate one block of draws; every array lists first (see sim.law.methods for why).
+    ``passed`` and ``house`` (seats per column) as in :func:`allocate_by_list`."""
     total = by_list.sum(axis=0)
     if not total.all():
         raise InvalidValue("votes", by_list[:, np.argmin(total)].tolist(),
                            "must not be all zero")
-    passed = _passes_threshold(by_list, total + extra_base, system.threshold_fraction)
+    if passed is None:
+        passed = reaches(by_list, total + extra_base, system.threshold_fraction)
+    else:
+        passed = passed.copy()  # the runner-up rule may admit a list
     prefer = Preference(system.tie_break, by_list)
     # Telling ties costs a few reductions: only the details ask for them, and the engine's
     # summary for integer votes (equal float shares are a measure-zero event).
     ties = details or (count_ties and by_list.dtype.kind == "i")
-    seats, lists_tied, capped = _allocate_capped(by_list, passed, system, prefer, ties)
+    if house is None:
+        house = np.full(by_list.shape[1], system.seats, dtype=np.int64)
+    seats, lists_tied, capped = _allocate_capped(by_list, passed, system, prefer, ties, house)
     admitted = np.full(by_list.shape[1], -1, dtype=np.intp)
     if system.runner_up is not None:
         _apply_runner_up(by_list, passed, seats, system, prefer, admitted)
@@ -194,20 +213,11 @@ def _allocate_block(by_list, extra_base, system, details, count_ties) -> Allocat
     assert tied is not None  # the details always tell ties
     passing_votes = np.where(passed, by_list, 0).astype(np.float64)
     passing_total = passing_votes.sum(axis=0)
-    quotas = passing_votes * (system.seats / np.where(passing_total > 0, passing_total, 1.0))
+    quotas = passing_votes * (house / np.where(passing_total > 0, passing_total, 1.0))
     return Allocation(seats, passed, quotas, tied, admitted, cap_binding, tied.any(axis=0))
 
 
-def _passes_threshold(votes: np.ndarray, base: np.ndarray, fraction: Fraction):
-    """``votes >= fraction * base``, exactly for integer counts."""
-    needed = fraction.numerator * base
-    if votes.dtype.kind != "i" or base.dtype.kind != "i":
-        # Shares are decimal numbers stored in binary: allow one part in 10^12 of rounding.
-        needed = needed * (1 - 1e-12)
-    return votes * fraction.denominator >= needed
-
-
-def _allocate_capped(votes, passed, system, prefer, ties):
+def _allocate_capped(votes, passed, system, prefer, ties, house):
     """The method's allocation; lists over the cap keep the cap, the others share the rest.
 
     Returns the seats, the lists in a tie that decided a seat of the last sharing (None
@@ -215,8 +225,7 @@ def _allocate_capped(votes, passed, system, prefer, ties):
     """
     allocate = METHODS[system.method]
     shared_votes = np.where(passed, votes, 0)
-    seats = np.full(votes.shape[1], system.seats, dtype=np.int64)
-    allocation, tied = allocate(shared_votes, seats, prefer, ties)
+    allocation, tied = allocate(shared_votes, house, prefer, ties)
     capped = np.zeros_like(passed)
     while system.cap is not None:
         over = allocation > system.cap
@@ -224,7 +233,7 @@ def _allocate_capped(votes, passed, system, prefer, ties):
             break
         capped |= over
         shared_votes = np.where(capped, 0, shared_votes)
-        seats = system.seats - system.cap * capped.sum(axis=0)
+        seats = house - system.cap * capped.sum(axis=0)
         draws = np.flatnonzero(over.any(axis=0))
         shared, shared_tied = allocate(shared_votes[:, draws], seats[draws],
                                        prefer.subset(draws), ties)

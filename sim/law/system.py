@@ -5,7 +5,7 @@ Read from a scenario's or a tally's ``[system]`` table; :mod:`sim.law.allocate` 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
@@ -16,7 +16,9 @@ from sim.limits import FACTOR_DECIMALS, MAX_SEATS, THRESHOLD_DECIMALS
 from sim.tables import Table, exact_fraction, percent_hint
 
 THRESHOLD_BASES = ("valid", "lists", "ballots")
+THRESHOLD_SCOPES = ("national", "district")
 TIE_BREAKS = ("order", "votes")
+OVERHANG_RULES = ("kept", "levelled")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -53,11 +55,24 @@ class ElectoralSystem:
     ----------
     seats : int
         Seats shared among the lists.
-    threshold : float
-        Share of the threshold base a list needs (``>=``), in ``[0, 1)``.
+    threshold : float or Fraction
+        Share of the threshold base a list needs (``>=``), in ``[0, 1)``; a Fraction states
+        it exactly (the Netherlands: ``1/150``, one full quota).
     threshold_base : {"valid", "lists", "ballots"}
-        ``"valid"``: list votes plus against-all; ``"lists"``: list votes only;
-        ``"ballots"``: valid votes plus invalid ballots.
+        ``"valid"``: list votes plus against-all and blank ballots; ``"lists"``: list votes
+        only; ``"ballots"``: valid votes plus invalid ballots.
+    threshold_scope : {"national", "district"}
+        Where the threshold is met: over the national votes (Poland, Turkey), or in each
+        district over the district's votes (Spain).
+    thresholds_by_kind : dict of str to Fraction
+        The threshold of lists of a kind (Poland: ``coalition = 0.08``), instead of
+        ``threshold``; a list's kind is declared with the list.
+    threshold_or_districts : int, optional
+        A list that wins at least this many single-member districts passes whatever its
+        share (New Zealand: 1; Germany before 2023: 3).
+    regional_threshold : Fraction, optional
+        A list must also have at least this share of the votes in every region
+        (Kyrgyzstan 2021: 0.5%).
     method : str
         A key of :data:`sim.law.methods.METHODS`.
     tie_break : {"order", "votes"}
@@ -70,23 +85,41 @@ class ElectoralSystem:
     """
 
     seats: int
-    threshold: float = 0.0
+    threshold: float | Fraction = 0.0
     threshold_base: str = "valid"
     method: str = "hare"
     tie_break: str = "order"
     runner_up: RunnerUp | None = None
     cap: int | None = None
+    threshold_scope: str = "national"
+    thresholds_by_kind: dict[str, Fraction] = field(default_factory=dict)
+    threshold_or_districts: int | None = None
+    regional_threshold: Fraction | None = None
+    compensation: Compensation | None = None
 
     def __post_init__(self):
         if isinstance(self.seats, bool) or not isinstance(self.seats, (int, np.integer)) \
                 or not 1 <= self.seats <= MAX_SEATS:
             raise InvalidValue("seats", self.seats,
                                f"must be a whole number between 1 and {MAX_SEATS}")
-        if not isinstance(self.threshold, (int, float)) or not 0 <= self.threshold < 1:
+        if isinstance(self.threshold, bool) or not isinstance(
+                self.threshold, (int, float, Fraction)) or not 0 <= self.threshold < 1:
             raise InvalidValue("threshold", self.threshold, "must be a fraction in [0, 1)"
                                + percent_hint(self.threshold, 1))
         _check_decimals("threshold", self.threshold, THRESHOLD_DECIMALS)
         _check_choice("threshold_base", self.threshold_base, THRESHOLD_BASES)
+        _check_choice("threshold_scope", self.threshold_scope, THRESHOLD_SCOPES)
+        for kind, fraction in self.thresholds_by_kind.items():
+            if not 0 <= fraction < 1:
+                raise InvalidValue(f"thresholds_by_kind.{kind}", str(fraction),
+                                   "must be a fraction in [0, 1)")
+            _check_decimals(f"thresholds_by_kind.{kind}", fraction, THRESHOLD_DECIMALS)
+        if self.regional_threshold is not None:
+            _check_decimals("regional_threshold", self.regional_threshold, THRESHOLD_DECIMALS)
+        if self.threshold_or_districts is not None and not 1 <= self.threshold_or_districts \
+                <= MAX_SEATS:
+            raise InvalidValue("threshold_or_districts", self.threshold_or_districts,
+                               f"must be between 1 and {MAX_SEATS}")
         _check_choice("method", self.method, tuple(METHODS))
         _check_choice("tie_break", self.tie_break, TIE_BREAKS)
         if self.cap is not None and not 1 <= self.cap <= self.seats:
@@ -96,6 +129,30 @@ class ElectoralSystem:
     def threshold_fraction(self) -> Fraction:
         """The threshold as an exact fraction (0.07 is 7/100, not 0.07000000000000000666)."""
         return exact_fraction(self.threshold)
+
+    def threshold_of(self, kind: str | None) -> Fraction:
+        """The threshold a list of ``kind`` must reach (None: an ordinary list)."""
+        if kind is not None and kind in self.thresholds_by_kind:
+            return self.thresholds_by_kind[kind]
+        return self.threshold_fraction
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Compensation:
+    """The list tier tops up the seats won in single-member districts (mixed-member
+    proportional): each passing list's share of the whole house is apportioned, and its
+    list seats are that share less its district seats.
+
+    ``overhang = "kept"``: a list that won more districts than its share keeps them and the
+    house grows by the difference (New Zealand, Electoral Act 1993 s. 191-192).
+    ``"levelled"``: the house grows until every list's share covers its districts (Germany,
+    Federal Electoral Act s. 6 as amended in 2013, before the 2023 reform).
+    """
+
+    overhang: str = "kept"
+
+    def __post_init__(self):
+        _check_choice("compensation.overhang", self.overhang, OVERHANG_RULES)
 
 
 METHOD_NAMES = {"hare": "Hare quota with largest remainders",
@@ -110,7 +167,21 @@ def describe_rules(system: ElectoralSystem) -> list[str]:
     """Every rule of the system in force, one sentence each, for results and reports."""
     method = METHOD_NAMES.get(system.method, system.method)
     rules = [f"{system.seats} seats shared by {method} among the lists with at least "
-             f"{100 * system.threshold:g}% of {BASE_NAMES[system.threshold_base]}."]
+             f"{threshold_words(system.threshold)} of {BASE_NAMES[system.threshold_base]}"
+             + (" in each district." if system.threshold_scope == "district" else ".")]
+    for kind, fraction in system.thresholds_by_kind.items():
+        rules.append(f"Lists of kind {kind!r} need {threshold_words(fraction)} instead.")
+    if system.threshold_or_districts is not None:
+        rules.append(f"A list that wins at least {system.threshold_or_districts} single-member "
+                     "district(s) takes part whatever its share.")
+    if system.regional_threshold is not None:
+        rules.append(f"A list also needs {threshold_words(system.regional_threshold)} of the "
+                     "votes in every region.")
+    if system.compensation is not None:
+        rules.append("The list seats compensate: each passing list's share of the whole house "
+                     "is apportioned, less the districts it won; overhang seats are "
+                     + ("kept (the house grows by them)." if system.compensation.overhang
+                        == "kept" else "levelled (the house grows until none is left)."))
     if system.runner_up is not None:
         rules.append(f"Runner-up rule: when only one list passes, the list with the next most "
                      f"votes is admitted and gets max({system.runner_up.min_seats}, "
@@ -138,7 +209,18 @@ def _check_choice(key: str, value: object, known: tuple[str, ...]) -> None:
         raise InvalidValue(key, value, f"must be one of {', '.join(known)}")
 
 
-SYSTEM_KEYS = ("seats", "threshold", "threshold_base", "method", "tie_break", "runner_up", "cap")
+def threshold_words(threshold: float | Fraction) -> str:
+    """"5%", or "1/150" for a fraction that is no round percentage."""
+    fraction = exact_fraction(threshold) if not isinstance(threshold, Fraction) else threshold
+    percent = 100 * fraction
+    if isinstance(threshold, Fraction) and (percent * 10**4).denominator != 1:
+        return f"{fraction.numerator}/{fraction.denominator}"
+    return f"{float(percent):g}%"
+
+
+SYSTEM_KEYS = ("seats", "threshold", "threshold_base", "method", "tie_break", "runner_up", "cap",
+               "threshold_scope", "thresholds_by_kind", "threshold_or_districts",
+               "regional_threshold", "compensation")
 
 
 def read_system(table: Table) -> ElectoralSystem:
@@ -151,15 +233,41 @@ def read_system(table: Table) -> ElectoralSystem:
         runner_up = _located(table, lambda: RunnerUp(
             factor=rule.number("factor", 0.7), min_seats=rule.integer("min_seats", 2, low=0)),
             prefix=table.key)
+    compensation = None
+    if "compensation" in table:
+        rule = table.table("compensation")
+        rule.check_keys(("overhang",))
+        compensation = _located(table, lambda: Compensation(
+            overhang=rule.string("overhang", "kept")), prefix=table.key)
+    by_kind = table.table("thresholds_by_kind")
     return _located(table, lambda: ElectoralSystem(
         seats=table.integer("seats", required=True),
-        threshold=table.number("threshold", 0.0),
+        threshold=_threshold(table, "threshold"),
+        threshold_scope=table.string("threshold_scope", "national"),
+        thresholds_by_kind={kind: exact_fraction(_threshold(by_kind, kind))
+                            for kind in by_kind.names()},
+        threshold_or_districts=table.integer("threshold_or_districts"),
+        regional_threshold=None if "regional_threshold" not in table
+        else exact_fraction(_threshold(table, "regional_threshold")),
+        compensation=compensation,
         threshold_base=table.string("threshold_base", "valid"),
         method=table.string("method", "hare"),
         tie_break=table.string("tie_break", "order"),
         runner_up=runner_up,
         cap=table.integer("cap"),
     ), prefix=table.key)
+
+
+def _threshold(table: Table, name: str) -> float | Fraction:
+    """A threshold: a number, or an exact fraction written as a string (``"1/150"``)."""
+    value = table.raw(name, 0.0)
+    if isinstance(value, str):
+        try:
+            return Fraction(value)
+        except (ValueError, ZeroDivisionError):
+            raise table.error(name, value, 'must be a number or a fraction such as "1/150"') \
+                from None
+    return table.number(name, 0.0)
 
 
 def _located(table: Table, build, *, prefix: str):

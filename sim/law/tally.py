@@ -1,39 +1,140 @@
 """Tally files: one count of votes to allocate (``elsim allocate``), e.g. a past election.
 
-A tally file has a ``[system]`` table, a ``[votes]`` table of list → votes in registration
-order, optionally ``[ballots]`` (``against_all``, ``invalid``) and ``[official]`` (the seats
-the election authority announced, which the history tests check against). A mixed house adds
-one ``[[district]]`` table per single-member district: its ``name``, its ``votes`` (lists of
-``[votes]`` and district-only candidates by any other id) and the ``official`` winner.
+A tally file has a ``[system]`` table and the votes, in one of two shapes:
+
+- **national**: a ``[votes]`` table of list -> votes in the lists' order, optionally
+  ``[ballots]`` (``against_all``, ``blank``, ``invalid``) and ``[official]`` (the seats the
+  election authority announced). A mixed house adds one ``[[district]]`` table per
+  single-member district: its ``name``, its ``votes`` (lists of ``[votes]`` and district-only
+  candidates by any other id) and the ``official`` winner.
+- **districts**: one ``[[district]]`` table per multi-member district with its ``seats``
+  (magnitude), ``votes`` per list, ``blank`` and ``invalid`` ballots and the ``official``
+  seats per list; the lists are declared in ``[lists]`` (their order is the lists' order).
+
+Either shape may declare ``[lists.<id>]`` (``name``, national ``group``, ``kind`` for a
+threshold by kind, ``threshold_exempt``, ``aggregate``), ``[groups.<id>]`` (``name``),
+``[alliances.<id>]`` (:mod:`sim.law.alliances`) and ``[[region]]`` tables (``name``,
+``votes``) for a regional threshold. docs/scenarios.md ("Tally files") has an example of
+each rule.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from sim.errors import ScenarioError
+from sim.law.alliances import Alliance, read_alliances
 from sim.law.districts import plurality
+from sim.law.parliament import House
 from sim.law.system import ElectoralSystem, read_system
-from sim.limits import MAX_REGISTERED
+from sim.law.thresholds import ListRules
+from sim.law.tiers import Count, MultiMemberTier, NationalTier, SingleMemberTier, Tier
+from sim.limits import MAX_REGISTERED, MAX_SEATS
 from sim.tables import Table, read_toml
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ListEntry:
+    """What a tally says of a list beyond its votes."""
+
+    id: str
+    name: str
+    group: str  # its national group (itself when it has none)
+    kind: str | None = None
+    threshold_exempt: bool = False
+    aggregate: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PRDistrict:
+    """One multi-member district's count: votes per list in the lists' order."""
+
+    name: str
+    seats: int
+    votes: np.ndarray  # (n_lists,) int
+    blank: int
+    invalid: int
+    official: dict[str, int] | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Tally:
-    """One count: votes per list in registration order, and the system to allocate them."""
+    """One count: votes per list in the lists' order, and the law to allocate them by."""
 
     path: str
     title: str
     system: ElectoralSystem
     lists: tuple[str, ...]
-    votes: np.ndarray
+    votes: np.ndarray  # (n_lists,) national votes (the districts' sum in a districts tally)
     against_all: int | None
     invalid: int | None
     official: dict[str, int] | None
     districts: tuple[DistrictCount, ...] = ()
+    blank: int | None = None
+    entries: tuple[ListEntry, ...] = ()
+    groups: dict[str, str] = field(default_factory=dict)  # group id -> name
+    pr_districts: tuple[PRDistrict, ...] = ()
+    alliances: tuple[Alliance, ...] = ()
+    regions: tuple[tuple[str, np.ndarray], ...] = ()  # (name, (n_lists,) votes)
+
+    @property
+    def house(self) -> House:
+        """The House this count is allocated by."""
+        rules = ListRules(tuple(e.kind for e in self.entries),
+                          tuple(e.threshold_exempt for e in self.entries),
+                          tuple(e.aggregate for e in self.entries))
+        tiers: list[Tier] = []
+        if self.pr_districts:
+            tiers.append(MultiMemberTier(self.system, tuple(d.seats for d in self.pr_districts),
+                                         tuple(d.name for d in self.pr_districts), rules,
+                                         self.alliances))
+        else:
+            tiers.append(NationalTier(self.system, rules, self.alliances))
+            if self.districts:
+                tiers.append(SingleMemberTier(seats=len(self.districts), independents=True))
+        return House(self.lists, tuple(tiers))
+
+    def count(self) -> Count:
+        """The votes as the House takes them (one draw)."""
+        column = self.votes[:, None]
+        districts = blank = invalid = decided = regions = region_base = None
+        if self.pr_districts:
+            districts = np.stack([d.votes for d in self.pr_districts], axis=1)[:, :, None]
+            blank = np.array([[d.blank] for d in self.pr_districts], dtype=np.int64)
+            invalid = np.array([[d.invalid] for d in self.pr_districts], dtype=np.int64)
+        if self.districts:
+            decided = np.zeros((len(self.lists) + 1, 1), dtype=np.int64)
+            for district in self.districts:
+                winner = district.winner()
+                decided[self.lists.index(winner) if winner in self.lists else -1, 0] += 1
+        if self.regions:
+            regions = np.stack([votes for _, votes in self.regions], axis=1)[:, :, None]
+            region_base = regions.sum(axis=0)
+        return Count(column, against_all=_one(self.against_all), blank=_one(self.blank),
+                     invalid=_one(self.invalid), districts=districts, district_blank=blank,
+                     district_invalid=invalid, decided=decided, regions=regions,
+                     region_base=region_base)
+
+    def official_seats(self) -> dict[str, int] | None:
+        """The official seats per list: ``[official]``, or the districts' sum."""
+        if self.official is not None:
+            return self.official
+        if self.pr_districts and all(d.official is not None for d in self.pr_districts):
+            total = dict.fromkeys(self.lists, 0)
+            for district in self.pr_districts:
+                assert district.official is not None
+                for name, seats in district.official.items():
+                    total[name] += seats
+            return total
+        return None
+
+
+def _one(value: int | None) -> np.ndarray | None:
+    """A count of one draw, ``(1,)``."""
+    return None if value is None else np.array([value], dtype=np.int64)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -51,42 +152,143 @@ class DistrictCount:
         return self.candidates[int(plurality(self.votes[:, None])[0])]
 
 
+TALLY_KEYS = ("title", "source", "system", "votes", "ballots", "official", "district", "lists",
+              "groups", "alliances", "region")
+
+
 def load_tally(path: str | Path) -> Tally:
     """Read and check a tally file."""
     file = str(path)
     top = Table(read_toml(Path(path)), file)
-    top.check_keys(("title", "source", "system", "votes", "ballots", "official", "district"))
+    top.check_keys(TALLY_KEYS)
     system = read_system(top.table("system", required=True))
-    votes_table = top.table("votes", required=True)
-    if not votes_table.names():
-        raise ScenarioError("votes", {}, "must name at least one list", file=file)
-    votes = [votes_table.integer(name, low=0, high=MAX_REGISTERED, required=True)
-             for name in votes_table.names()]
-    if sum(votes) == 0:
-        raise ScenarioError("votes", dict(votes_table.data), "must not be all zero", file=file)
+    groups = {gid: entry.string("name", gid) for gid, entry in top.table("groups").entries()}
+    for _gid, entry in top.table("groups").entries():
+        entry.check_keys(("name",))
+    pr = [entry for entry in top.tables("district") if "seats" in entry]
+    lists = _list_ids(top, file, national=not pr)
+    entries = _entries(top.table("lists"), lists, groups)
+    votes_table = top.table("votes")
     ballots = top.table("ballots")
-    ballots.check_keys(("against_all", "invalid"))
+    ballots.check_keys(("against_all", "blank", "invalid"))
     official = None
     if "official" in top:
         official_table = top.table("official")
         for name in official_table.names():
-            if name not in votes_table.data:
-                raise official_table.error(name, official_table.data[name],
-                                           "names no list in [votes]")
+            official_table.member(name, name, lists, "list of this file")
         official = {name: official_table.integer(name, required=True, low=0)
                     for name in official_table.names()}
+    alliances = read_alliances(top.table("alliances"), lists)
+    _check_kinds(top, system, entries)
+    pr_districts = tuple(_pr_district(entry, lists) for entry in pr)
+    if pr_districts:
+        magnitudes = sum(d.seats for d in pr_districts)
+        if magnitudes != system.seats:
+            raise top.error("district", f"{magnitudes} seats in {len(pr_districts)} districts",
+                            f"must add up to system.seats ({system.seats})")
+        if len(pr) != len(top.tables("district")):
+            raise top.error("district", "seats", "is needed in every [[district]] or in none "
+                            "(multi-member districts, or single-member ones beside [votes])")
+        votes = np.sum([d.votes for d in pr_districts], axis=0)
+    else:
+        votes = np.array([votes_table.integer(name, low=0, high=MAX_REGISTERED, required=True)
+                          for name in lists], dtype=np.int64)
+    if system.compensation is not None and (pr_districts or not top.tables("district")):
+        raise top.error("system.compensation", system.compensation.overhang,
+                        "compensates single-member districts: give them as [[district]] tables "
+                        "beside a national [votes] table")
+    if votes.sum() == 0:
+        raise ScenarioError("votes", votes.tolist(), "must not be all zero", file=file)
     return Tally(
         path=file,
         title=top.string("title", Path(path).stem),
         system=system,
-        lists=tuple(votes_table.names()),
-        votes=np.array(votes, dtype=np.int64),
+        lists=lists,
+        votes=votes,
         against_all=ballots.integer("against_all", low=0, high=MAX_REGISTERED),
+        blank=ballots.integer("blank", low=0, high=MAX_REGISTERED),
         invalid=ballots.integer("invalid", low=0, high=MAX_REGISTERED),
         official=official,
-        districts=tuple(_district(entry, tuple(votes_table.names()))
-                        for entry in top.tables("district")),
+        districts=() if pr_districts else tuple(_district(entry, lists)
+                                                for entry in top.tables("district")),
+        entries=entries, groups=groups, pr_districts=pr_districts, alliances=alliances,
+        regions=tuple(_region(entry, lists) for entry in top.tables("region")),
     )
+
+
+def _list_ids(top: Table, file: str, *, national: bool) -> tuple[str, ...]:
+    """The lists' order: ``[votes]`` in a national tally, ``[lists]`` in a districts one."""
+    source = top.table("votes") if national else top.table("lists")
+    if not source.names():
+        raise ScenarioError("votes" if national else "lists", {},
+                            "must name at least one list", file=file)
+    if not national and "votes" in top:
+        raise top.error("votes", "...", "a tally of multi-member districts gives the votes "
+                        "in each [[district]], not in [votes]")
+    return tuple(source.names())
+
+
+def _entries(table: Table, lists: tuple[str, ...], groups: dict[str, str]
+             ) -> tuple[ListEntry, ...]:
+    """Each list's entry of ``[lists]`` (a list without one is an ordinary list)."""
+    for name in table.names():
+        table.member(name, name, lists, "list of this file")
+    entries = []
+    for list_id in lists:
+        entry = table.table(list_id)
+        entry.check_keys(("name", "group", "kind", "threshold_exempt", "aggregate"))
+        group = entry.string("group")
+        if group is not None:
+            entry.member("group", group, groups, "group in [groups]")
+        entries.append(ListEntry(id=list_id, name=entry.string("name", list_id),
+                                 group=group or list_id, kind=entry.string("kind"),
+                                 threshold_exempt=entry.boolean("threshold_exempt", False),
+                                 aggregate=entry.boolean("aggregate", False)))
+    return tuple(entries)
+
+
+def _check_kinds(top: Table, system: ElectoralSystem, entries: tuple[ListEntry, ...]) -> None:
+    kinds = {entry.kind for entry in entries if entry.kind is not None}
+    for kind in system.thresholds_by_kind:
+        if kind not in kinds:
+            raise top.error(f"system.thresholds_by_kind.{kind}", str(
+                system.thresholds_by_kind[kind]), f"names a kind no list has "
+                f"({', '.join(sorted(kinds)) or 'none'}): give lists a kind in [lists]")
+
+
+def _count_table(entry: Table, key: str, lists: tuple[str, ...]) -> np.ndarray:
+    """Votes per list of a ``votes`` table (lists it does not name: 0)."""
+    table = entry.table(key, required=True)
+    for name in table.names():
+        table.member(name, name, lists, "list of this file")
+    return np.array([table.integer(name, 0, low=0, high=MAX_REGISTERED) for name in lists],
+                    dtype=np.int64)
+
+
+def _pr_district(entry: Table, lists: tuple[str, ...]) -> PRDistrict:
+    entry.check_keys(("name", "seats", "votes", "blank", "invalid", "official"))
+    seats = entry.integer("seats", required=True, low=1, high=MAX_SEATS)
+    votes = _count_table(entry, "votes", lists)
+    if votes.sum() == 0:
+        raise entry.error("votes", {}, "must give some list votes")
+    official = None
+    if "official" in entry:
+        table = entry.table("official")
+        for name in table.names():
+            table.member(name, name, lists, "list of this file")
+        official = {name: table.integer(name, required=True, low=0) for name in table.names()}
+        if sum(official.values()) > seats:
+            raise entry.error("official", official, f"gives {sum(official.values())} seats; "
+                              f"the district has {seats}")
+    return PRDistrict(name=entry.string("name", required=True), seats=seats, votes=votes,
+                      blank=entry.integer("blank", 0, low=0, high=MAX_REGISTERED),
+                      invalid=entry.integer("invalid", 0, low=0, high=MAX_REGISTERED),
+                      official=official)
+
+
+def _region(entry: Table, lists: tuple[str, ...]) -> tuple[str, np.ndarray]:
+    entry.check_keys(("name", "votes"))
+    return entry.string("name", required=True), _count_table(entry, "votes", lists)
 
 
 def _district(entry: Table, lists: tuple[str, ...]) -> DistrictCount:

@@ -7,6 +7,8 @@ from hypothesis import strategies as st
 
 from sim.engine.simulate import simulate
 from sim.engine.summary import Layout, Outcome, SeatSummary
+from sim.law.parliament import HouseSeats
+from sim.law.tiers import TierSeats
 from sim.scenario import load_scenario
 from tests.scenario_text import RUNNER_UP, write_scenario
 
@@ -20,7 +22,10 @@ def outcome(seats):
     """An outcome from draws-first seats (easier to write), passing every seated list."""
     seats = np.asarray(seats).T.copy()
     shares = (seats + 0.5) / (seats + 0.5).sum(axis=0)
-    return Outcome(seats, seats > 0, shares, np.full(seats.shape[1], -1))
+    n = seats.shape[1]
+    house = HouseSeats(seats, {"list": TierSeats(seats)}, seats > 0, np.full(n, -1),
+                       np.zeros(n, dtype=bool), np.zeros(n, dtype=bool))
+    return Outcome(house, shares)
 
 
 @given(st.lists(st.tuples(st.integers(0, 10), st.integers(0, 10)), min_size=2, max_size=40),
@@ -29,7 +34,7 @@ def test_chunked_and_whole_summaries_are_identical(pairs, cut):
     seats = np.array([[a, b, 10 - min(a + b, 10)] for a, b in pairs])
     layout = Layout(lists=tuple({"id": name} for name in "abc"),
                     blocs=({"id": "g"}, {"id": "o"}), majorities={}, appointed={},
-                    list_seats=10, house=12, n_options=3, against_all_row=None,
+                    tiers={"list": 10}, house=12, n_options=3, against_all_row=None,
                     bloc_members=np.array([[1, 0, 0], [0, 1, 1]]),
                     bloc_appointed=np.array([2, 0]))
     whole, first, second = SeatSummary(layout), SeatSummary(layout), SeatSummary(layout)
