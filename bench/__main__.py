@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sys
 
-from bench import allocation, batch, campaign, districts, engine, inference
+from bench import allocation, batch, campaign, district_house, districts, engine, inference
 
 SECTIONS = {"allocate": allocation.run, "engine": engine.run, "campaign": campaign.run,
-            "batch": batch.run, "districts": districts.run, "infer": inference.run}
+            "batch": batch.run, "districts": districts.run, "district-house": district_house.run,
+            "infer": inference.run}
 
 
 def main(argv: list[str]) -> None:
