@@ -120,6 +120,21 @@ class Scenario:
                      appointed=sum(item.seats for item in self.appointed))
 
 
+# Rules of [system] that tally files use and the engine does not simulate yet (they need
+# kinds of list, district votes or a house that grows).
+TALLY_ONLY = {"threshold_scope": "national", "thresholds_by_kind": {},
+              "regional_threshold": None, "compensation": None}
+
+
+def _simulated_system(table: Table) -> ElectoralSystem:
+    system = read_system(table)
+    for key, default in TALLY_ONLY.items():
+        if getattr(system, key) != default:
+            raise table.error(key, table.raw(key), "is read in tally files (elsim allocate); "
+                              "scenarios cannot simulate it yet")
+    return system
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Read, merge (``extends``) and validate a scenario file, its sweep variants included."""
     return build_scenario(resolved_table(path), str(path))
@@ -151,7 +166,7 @@ def build_scenario(data: dict[str, Any], file: str) -> Scenario:
     notes = section(lambda: top.string("notes", ""))
     group = section(lambda: _group(top))
     order = section(lambda: _order(top))
-    system = section(lambda: read_system(top.table("system", required=True)))
+    system = section(lambda: _simulated_system(top.table("system", required=True)))
     blocs = section(lambda: read_blocs(top.table("blocs")))
     # A section that depends on a failed one is skipped: its errors would only echo.
     lists = section(lambda: read_lists(top.table("lists", required=True), blocs)) \
