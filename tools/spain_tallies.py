@@ -17,7 +17,6 @@ the ministry's order (lists.csv) keeps it and the next ones get ``-2``, ``-3``..
 
 from __future__ import annotations
 
-import argparse
 import csv
 import re
 import sys
@@ -26,9 +25,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from tally_files import ROOT, DataError, run, toml_string
+
 DATA = ROOT / "scenarios" / "data" / "spain"
-OUT = ROOT / "scenarios" / "history"
 
 SOURCE = ("Ministerio del Interior, final scrutiny of the Congreso election, file {file} "
           "(candidacies, totals and votes per province), "
@@ -54,10 +53,6 @@ ELECTIONS = (
 )
 
 GROUP = re.compile(r"^(?P<name>.*?) \[national group: (?P<group>.+)\]$")
-
-
-class DataError(Exception):
-    """The CSVs disagree with each other (one line naming the file, row and rule)."""
 
 
 @dataclass
@@ -181,11 +176,6 @@ def check(election: str, candidacies: dict[str, Candidacy], districts: list[Dist
                             f"{national_votes[siglas]} and {national_seats[siglas]}")
 
 
-def toml_string(text: str) -> str:
-    """A TOML basic string."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def inline(table: dict[str, int]) -> str:
     return "{ " + ", ".join(f"{key} = {value}" for key, value in table.items()) + " }"
 
@@ -238,34 +228,18 @@ def tally_text(election: Election, candidacies: dict[str, Candidacy],
     return "\n".join(lines) + "\n"
 
 
-def write(path: Path, text: str) -> None:
-    """Replace ``path`` whole: a temporary file renamed over it, never a half-written file."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8", newline="\n")
-    temporary.replace(path)
+def build(data: Path) -> dict[str, str]:
+    texts = {}
+    for election in ELECTIONS:
+        candidacies = read_candidacies(data, election.key)
+        districts = read_districts(data, election.key)
+        check(election.key, candidacies, districts)
+        texts[election.stem] = tally_text(election, candidacies, districts)
+    return texts
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DATA, help="folder of the three CSVs")
-    parser.add_argument("--out", type=Path, default=OUT, help="folder for es-*.toml")
-    args = parser.parse_args(argv)
-    try:
-        texts = {}
-        for election in ELECTIONS:
-            candidacies = read_candidacies(args.data, election.key)
-            districts = read_districts(args.data, election.key)
-            check(election.key, candidacies, districts)
-            texts[election.stem] = tally_text(election, candidacies, districts)
-    except KeyError as error:
-        print(f"spain_tallies: a CSV has no column {error}", file=sys.stderr)
-        return 2
-    except (DataError, OSError, ValueError) as error:
-        print(f"spain_tallies: {error}", file=sys.stderr)
-        return 2
-    for stem, text in texts.items():
-        write(args.out / f"{stem}.toml", text)
-    return 0
+    return run("spain_tallies", __doc__.splitlines()[0], DATA, build, argv)
 
 
 if __name__ == "__main__":

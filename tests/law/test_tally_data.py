@@ -123,3 +123,76 @@ def test_the_spain_script_refuses_csvs_that_disagree_and_writes_nothing(tmp_path
         "spain_tallies: districts.csv: ES-CONGRESO-2023-07 08 Barcelona: candidacy votes add "
         "up to 2646419, district_totals.csv says 2646418"]
     assert not list(out.iterdir())
+
+
+# Israel: 3.25% of the list votes; Bader-Ofer is D'Hondt, with each surplus-vote agreement
+# whose two lists both pass as one unit, whose seats are then split between its two lists
+# by D'Hondt again (Knesset Elections Law).
+
+ISRAEL_VALID_VOTES = 4_764_742      # the Central Elections Committee's final figure
+NETHERLANDS_VALID_VOTES = 10_432_726  # the Kiesraad's, set on 4 December 2023
+
+
+def bader_ofer(votes: dict[str, int], seats: int, pairs: list[list[str]]) -> dict[str, int]:
+    total = sum(votes.values())
+    passing = {name: n for name, n in votes.items() if n * 10_000 >= 325 * total}
+    units = {tuple(pair): sum(passing[name] for name in pair) for pair in pairs
+             if all(name in passing for name in pair)}
+    paired = {name for pair in units for name in pair}
+    units.update({(name,): n for name, n in passing.items() if name not in paired})
+    won = dict.fromkeys(votes, 0)
+    for unit, n in dhondt(dict(zip(map("+".join, units), units.values())), seats).items():
+        won.update(dhondt({name: passing[name] for name in unit.split("+")}, n))
+    return won
+
+
+def test_israel_2022_reproduces_the_knesset_with_its_surplus_agreements():
+    tally = load("il-2022")
+    assert tally["system"] == {"seats": 120, "method": "dhondt", "threshold": 0.0325,
+                               "threshold_base": "lists"}
+    votes = tally["votes"]
+    assert sum(votes.values()) == ISRAEL_VALID_VOTES and set(tally["lists"]) == set(votes)
+    pairs = [entry["members"] for entry in tally["alliances"].values()]
+    assert all(entry["pools"] == ["allocation"] for entry in tally["alliances"].values())
+    assert all(len(pair) == 2 and set(pair) <= set(votes) for pair in pairs)
+    assert len({name for pair in pairs for name in pair}) == 2 * len(pairs)
+    assert seated(bader_ofer(votes, 120, pairs)) == tally["official"] == {
+        "likud": 32, "yesh-atid": 24, "religious-zionism": 14, "national-unity": 12,
+        "shas": 11, "united-torah-judaism": 7, "yisrael-beiteinu": 6, "raam": 5,
+        "hadash-taal": 5, "labor": 4}
+
+
+def test_without_the_agreements_israel_2022_would_be_one_seat_off_for_two_lists():
+    tally = load("il-2022")
+    plain = seated(bader_ofer(tally["votes"], 120, []))
+    assert {name: plain[name] - n for name, n in tally["official"].items()
+            if plain[name] != n} == {"likud": -1, "labor": 1}
+
+
+# The Netherlands: D'Hondt among the lists with one full quota (valid votes / 150; Kieswet
+# chapter P, no list combinations since 2017); an aggregate takes no seat.
+
+def test_netherlands_2023_reproduces_the_tweede_kamer():
+    tally = load("nl-2023")
+    assert tally["system"] == {"seats": 150, "method": "dhondt", "threshold": "1/150",
+                               "threshold_base": "lists"}
+    votes, lists = tally["votes"], tally["lists"]
+    assert sum(votes.values()) == NETHERLANDS_VALID_VOTES and set(lists) == set(votes)
+    quota = Fraction(tally["system"]["threshold"]) * sum(votes.values())
+    passing = {name: n for name, n in votes.items()
+               if not lists[name].get("aggregate", False) and n >= quota}
+    assert [name for name in votes if lists[name].get("aggregate")] == ["others"]
+    assert votes["others"] > quota  # so an aggregate that took seats would fail here
+    assert seated(dhondt(passing, 150)) == tally["official"]
+    assert sum(tally["official"].values()) == 150 and tally["official"]["pvv"] == 37
+
+
+def test_national_tallies_are_what_the_script_writes_from_the_shipped_csvs(tmp_path):
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "national_tallies.py"),
+                             "--out", str(tmp_path)], capture_output=True, text=True,
+                            check=False)
+    assert result.returncode == 0, result.stderr
+    for stem in ("il-2022", "nl-2023"):
+        written = (tmp_path / f"{stem}.toml").read_bytes()
+        assert written == (HISTORY / f"{stem}.toml").read_bytes()
+        assert b"tools/national_tallies.py" in written.split(b"\n")[1]
