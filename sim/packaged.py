@@ -32,7 +32,7 @@ class Example:
         ``history/kz-2021``, ``calibration/polls.csv``).
     kind : str
         ``scenario`` (has poll sources, or extends a file), ``tally`` (an official count
-        with ``[votes]``) or ``data`` (anything else, such as a CSV table).
+        with ``[votes]`` or ``[[district]]`` tables) or ``data`` (anything else, such as a CSV table).
     title : str
         The file's ``title``, or ``""``.
     path : Path
@@ -89,7 +89,7 @@ def describe(path: Path, name: str) -> Example:
     if path.suffix == ".csv":
         return Example(name=name, kind="data", title="", path=path)
     data = read_toml(path)
-    if "votes" in data:
+    if "votes" in data or ("system" in data and "district" in data):
         kind = "tally"
     elif {"extends", "sources", "poll"} & data.keys():
         kind = "scenario"
