@@ -27,7 +27,7 @@ class Source:
     weight: float
     kind: str | None
     house_effects: dict[str, Param]  # by option or bloc id, log scale: what the source leans
-    fill: dict[str, float]
+    fill: dict[str, float]  # shares of all respondents for options its polls leave out
     fill_strength: float | None  # None: the model's
     half_life_days: float | None
 
@@ -82,18 +82,30 @@ UNASSIGNED_WARNING = 0.05  # a poll leaving more of its respondents unassigned g
 
 
 def poll_warnings(polls: tuple[Poll, ...], options: tuple[str, ...]) -> list[str]:
-    """Polls that report every option and no undecided, yet leave a large part of the
-    respondents unassigned: valid (they count as undecided), but often a typing slip (0.021
-    for 0.21). A poll that leaves options to its source's fill leaves the rest on purpose."""
+    """Polls that leave a large part of the respondents unassigned where that is probably
+    not meant: valid (they count as undecided), but often a typing slip (0.021 for 0.21),
+    or a fill written as a split of what the poll leaves. A poll that reports no undecided
+    and leaves options to its source's fill leaves the rest on purpose."""
     warnings = []
     for index, poll in enumerate(polls):
         left = 1.0 - sum(poll.shares.values())
-        complete = set(options) <= set(poll.reported) and UNDECIDED not in poll.reported
-        if complete and left > UNASSIGNED_WARNING:
+        if left <= UNASSIGNED_WARNING:
+            continue
+        complete = set(options) <= set(poll.reported)
+        if complete and UNDECIDED not in poll.reported:
             warnings.append(f"poll[{index}].shares: {left:.0%} of the respondents are "
                             "given to no list and not to undecided, so they count as "
                             f"undecided; if a share was mistyped, correct it, else write "
                             f"undecided = {left:.3g}")
+        elif not complete and UNDECIDED in poll.reported:
+            filled = sorted(set(poll.shares) - set(poll.reported))
+            leaves = 1.0 - sum(poll.shares[key] for key in poll.reported)
+            warnings.append(f"poll[{index}].shares: {left:.0%} of the respondents are "
+                            "given to no list, not to undecided and not by the fill of "
+                            f"[sources.{poll.source}] ({', '.join(filled)}), so they are "
+                            "assumed undecided; a fill is a share of all respondents, not a "
+                            "split of what the poll leaves: if it was meant as one, give "
+                            f"it as shares that add up to {leaves:.3g}")
     return warnings
 
 
@@ -182,9 +194,7 @@ def read_polls(top: Table, sources: dict[str, Source], options: tuple[str, ...],
         if not set(shares) - {UNDECIDED}:
             raise entry.error("shares", shares, "must give at least one list's share")
         if sum(filled.values()) > 1 + SHARE_ROUNDING:
-            raise entry.error("shares", shares,
-                              "shares (with the source's fill) must not add up to more than 1 "
-                              f"(they add up to {sum(filled.values()):.4g})")
+            raise entry.error("shares", shares, _too_much(shares, filled, source))
         if sum(filled.get(option, 0.0) for option in options) <= 0:
             raise entry.error("shares", shares, "must give some option a positive share")
         missing = [option for option in options if option not in filled]
@@ -214,6 +224,20 @@ def read_polls(top: Table, sources: dict[str, Source], options: tuple[str, ...],
         if not any(poll.source == source for poll in polls):
             raise ScenarioError(f"sources.{source}", None, "has no poll ([[poll]] source = ...)")
     return tuple(polls)
+
+
+def _too_much(shares: dict[str, float], filled: dict[str, float], source: str) -> str:
+    """Why a poll's shares with its source's fill are refused: which shares are too large."""
+    given = sum(shares.values())
+    total = f"must not add up to more than 1 (they add up to {sum(filled.values()):.4g})"
+    if given > 1 + SHARE_ROUNDING:
+        return f"the poll's own shares {total}"
+    fill = {option: share for option, share in filled.items() if option not in shares}
+    listed = ", ".join(f"{option} {share:.4g}" for option, share in fill.items())
+    return (f"shares with the fill of [sources.{source}] {total}: the poll leaves "
+            f"{max(0.0, 1 - given):.4g} of its respondents, and the fill gives {listed} on "
+            "top; a fill is a share of all respondents, as a poll's shares are: lower it to "
+            "what the poll leaves")
 
 
 def _fieldwork_end(entry: Table) -> dt.date | None:
