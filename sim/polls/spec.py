@@ -13,6 +13,7 @@ from sim.params import Param
 from sim.polls.survey_error import ErrorModel, read_error, read_house_effects
 from sim.tables import Table
 
+POLL_KINDS = ("poll", "recall")  # a recall poll may end after the election (docs/scenarios.md)
 SHARE_ROUNDING = 0.005  # published shares may add up to a little over 100%
 DESIGN_EFFECT = 1.5  # a common figure for clustered national samples (docs/model.md)
 DEFAULT_FILL_STRENGTH = 10.0  # pseudo-respondents behind a fill (docs/model.md, "Why 10")
@@ -45,6 +46,7 @@ class Poll:
     design_effect_stated: bool
     shares: dict[str, float]
     reported: tuple[str, ...]  # what the poll itself gave (options, maybe "undecided")
+    kind: str = "poll"  # or "recall": asked after the election how people voted (backtests)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -186,7 +188,7 @@ def read_polls(top: Table, sources: dict[str, Source], options: tuple[str, ...],
     polls = []
     for entry in top.tables("poll"):
         entry.check_keys(("source", "pollster", "fieldwork", "n", "design_effect", "shares",
-                          "url"))
+                          "url", "kind"))
         source = entry.string("source", required=True)
         entry.member("source", source, sources, "source in [sources]")
         shares = _shares_table(entry, "shares", options + (UNDECIDED,))
@@ -202,10 +204,13 @@ def read_polls(top: Table, sources: dict[str, Source], options: tuple[str, ...],
             raise entry.error("shares", shares, f"gives no share for {', '.join(missing)}: "
                               f"add them or a fill in [sources.{source}]")
         fieldwork_end = _fieldwork_end(entry)
+        kind = entry.string("kind", "poll", choices=POLL_KINDS)
         if fieldwork_end is not None and model.election_date is not None and \
-                fieldwork_end > model.election_date:
+                fieldwork_end > model.election_date and kind != "recall":
             raise entry.error("fieldwork", entry.raw("fieldwork"), "must not end after "
-                              f"model.election_date ({model.election_date})")
+                              f"model.election_date ({model.election_date}) for a forecast; "
+                              'a poll asking after the election how people voted is a recall '
+                              'poll: mark it kind = "recall" (for backtests)')
         if sources[source].half_life_days is not None and (
                 fieldwork_end is None or model.election_date is None):
             raise entry.error("fieldwork", entry.raw("fieldwork"),
@@ -217,7 +222,7 @@ def read_polls(top: Table, sources: dict[str, Source], options: tuple[str, ...],
                           design_effect=entry.number("design_effect", DESIGN_EFFECT, low=1.0,
                                                      high=MAX_DESIGN_EFFECT),
                           design_effect_stated="design_effect" in entry,
-                          shares=filled, reported=tuple(shares)))
+                          shares=filled, reported=tuple(shares), kind=kind))
     if not polls:
         raise ScenarioError("poll", [], "must give at least one poll ([[poll]])")
     for source in sources:
