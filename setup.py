@@ -2,7 +2,7 @@
 
 ``scenarios/`` stays the one copy in git; it installs as the data package ``sim.examples``
 (a wheel copies it to ``sim/examples/``, an editable install maps the name to the folder).
-Every ``*.toml`` and ``*.csv`` below it ships, by the globs in setup.cfg.
+Every ``*.toml``, ``*.csv`` and ``*.md`` below it ships, by the globs in setup.cfg.
 """
 
 from setuptools import find_packages, setup

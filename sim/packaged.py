@@ -18,7 +18,7 @@ from sim.scenario import resolved_table
 from sim.tables import read_toml
 
 PACKAGE = "sim.examples"
-SUFFIXES = (".toml", ".csv")
+SUFFIXES = (".toml", ".csv", ".md")  # .md: the data folders' notes on their sources
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -29,7 +29,7 @@ class Example:
     ----------
     name : str
         Its path below the data folder, without ``.toml`` (``kz-2021/mixture``,
-        ``history/kz-2021``, ``calibration/polls.csv``).
+        ``history/kz-2021``, ``calibration/kazakhstan-polls.csv``).
     kind : str
         ``scenario`` (has poll sources, or extends a file), ``tally`` (an official count
         with ``[votes]`` or ``[[district]]`` tables) or ``data`` (anything else, such as a CSV table).
@@ -59,8 +59,8 @@ def data_folder() -> Path:
 
 
 def examples() -> list[Example]:
-    """Every shipped ``*.toml`` and ``*.csv`` file, sorted by name; partial bases (files
-    named ``_*.toml``, which other files extend) are left out."""
+    """Every shipped ``*.toml``, ``*.csv`` and ``*.md`` file, sorted by name; partial bases
+    (files named ``_*.toml``, which other files extend) are left out."""
     return [describe(path, name) for name, path in _shipped_files().items()]
 
 
@@ -86,7 +86,7 @@ def _shipped_files() -> dict[str, Path]:
 
 def describe(path: Path, name: str) -> Example:
     """The file at ``path`` as an :class:`Example` called ``name`` (``.toml`` dropped)."""
-    if path.suffix == ".csv":
+    if path.suffix != ".toml":
         return Example(name=name, kind="data", title="", path=path)
     data = read_toml(path)
     if "votes" in data or ("system" in data and "district" in data):

@@ -39,6 +39,7 @@ from sim.law.system import ElectoralSystem, read_system
 from sim.law.thresholds import ListRules
 from sim.law.tiers import NationalTier, SingleMemberTier, Tier
 from sim.limits import DRAWS_RULE, MAX_DRAWS
+from sim.polls.priors import fill_warnings
 from sim.polls.spec import Model, Poll, Source, poll_warnings, read_model, read_polls, read_sources
 from sim.tables import Table, read_toml
 from sim.variants import SweepAxis, Variant, read_sweeps, sweep_data
@@ -217,7 +218,8 @@ def build_scenario(data: dict[str, Any], file: str) -> Scenario:
         digest=_digest(data if districts is None or districts.baseline is None
                        else {**data, "districts.baseline": districts.baseline}),
         warnings=tuple(f"{file}: {text}" for text in [
-            *aggregate_warnings(lists), *poll_warnings(polls, ballot.options)]))
+            *aggregate_warnings(lists), *poll_warnings(polls, ballot.options),
+            *fill_warnings(sources, polls, model, ballot.options)]))
     if not sweeps:
         return scenario
     return _with_variants(scenario, data)

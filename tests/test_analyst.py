@@ -210,5 +210,20 @@ def test_a_run_says_what_it_wrote_and_warns_before_mixing_with_other_results(tmp
     second = write_scenario(tmp_path, KYRGYZSTAN, "another.toml")
     outcome = CliRunner().invoke(main, ["run", str(second), "--out", str(out), "--quiet"])
     assert outcome.exit_code == 0
-    assert f"warning: {out} already holds the results of 1 other scenarios (kyrgyzstan)" \
+    assert f"warning: {out} already holds the results of 1 other scenario (kyrgyzstan)" \
         in outcome.stderr
+
+
+def test_a_batch_does_not_call_a_broken_scenario_it_re_runs_another(tmp_path):
+    out = tmp_path / "results"
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    write_scenario(folder, KYRGYZSTAN, "f.toml")
+    write_scenario(folder, KYRGYZSTAN, "g.toml")
+    assert CliRunner().invoke(main, ["run", str(folder), "--out", str(out), "--quiet"]
+                              ).exit_code == 0
+    write_scenario(folder, KYRGYZSTAN.replace("n = 1500", "n = 0"), "f.toml")  # now broken
+    outcome = CliRunner().invoke(main, ["run", str(folder), "--out", str(out), "--quiet"])
+    assert outcome.exit_code == 1
+    assert "already holds" not in outcome.stderr
+    assert f"{folder / 'f.toml'}: poll[0].n = 0" in outcome.stderr

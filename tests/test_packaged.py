@@ -13,7 +13,7 @@ import sim.output
 from sim.cli import main
 from sim.engine.distributed import DaskExecutor
 from sim.errors import SimError
-from sim.packaged import data_folder, describe, example, examples
+from sim.packaged import SUFFIXES, data_folder, describe, example, examples
 from sim.scenario import load_scenario
 
 ROOT = Path(__file__).parent.parent
@@ -25,13 +25,14 @@ def runner():
     return CliRunner()
 
 
-def test_the_package_holds_every_toml_and_csv_file_under_scenarios():
+def test_the_package_holds_every_toml_csv_and_md_file_under_scenarios():
     shipped = {p.relative_to(data_folder()).as_posix() for p in data_folder().rglob("*")
-               if p.suffix in (".toml", ".csv")}
+               if p.suffix in SUFFIXES}
     in_git = {p.relative_to(ROOT / "scenarios").as_posix()
-              for p in (ROOT / "scenarios").rglob("*") if p.suffix in (".toml", ".csv")}
+              for p in (ROOT / "scenarios").rglob("*") if p.suffix in SUFFIXES}
     assert shipped == in_git
-    assert "kz-2021/_base.toml" in shipped and "history/kz-2021.toml" in shipped
+    assert {"kz-2021/_base.toml", "history/kz-2021.toml", "data/kazakhstan/README.md",
+            "data/kazakhstan/mazhilis-results.csv"} <= shipped
 
 
 def test_a_sim_without_its_data_package_says_what_to_do(runner, monkeypatch):
@@ -160,3 +161,16 @@ def test_install_hints_name_this_distribution(runner, tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "dask", None)               # as without Dask
     with pytest.raises(SimError, match=re.escape(f"pip install '{name}[dask]'")):
         DaskExecutor("local")
+
+
+def test_elsim_new_cites_data_by_the_names_elsim_examples_shows(runner, tmp_path):
+    target = tmp_path / "my.toml"
+    assert runner.invoke(main, ["new", str(target)]).exit_code == 0
+    text = target.read_text()
+    listing = runner.invoke(main, ["examples"]).output
+    assert "shared/" not in text
+    cited = set(re.findall(r"\b((?:data|calibration)/[\w./-]*\w)", text))
+    assert {"data/kazakhstan/README.md", "calibration/kazakhstan-polls.csv"} <= cited
+    assert all(name in listing for name in cited)
+    # Comments name the documentation in one way (wrapped over lines).
+    assert "the elsim documentation, docs/model.md in the repository" in re.sub(r"\n# ", " ", text)

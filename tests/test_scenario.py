@@ -75,8 +75,8 @@ RULES = [
     ("shares = { a = 0.5,", "shares = { a = -0.1,",
      "poll[0].shares.a = -0.1: must be between 0.0 and 1.0"),
     ("shares = { a = 0.5, b = 0.3, c = 0.2 }", "shares = { a = 0.5, b = 0.3, c = 0.3 }",
-     "poll[0].shares = {'a': 0.5, 'b': 0.3, 'c': 0.3}: shares (with the source's fill) must "
-     "not add up to more than 1 (they add up to 1.1)"),
+     "poll[0].shares = {'a': 0.5, 'b': 0.3, 'c': 0.3}: the poll's own shares must not add "
+     "up to more than 1 (they add up to 1.1)"),
     ("shares = { a = 0.5, b = 0.3, c = 0.2 }", "shares = { a = 0.5, b = 0.3, d = 0.2 }",
      "poll[0].shares.d = 0.2: names no list of this scenario (a, b, c, undecided); declare it "
      "with [lists.d], or correct the id"),

@@ -19,7 +19,7 @@ import pytest
 from sim import __version__
 from sim.engine.simulate import simulate
 from sim.output.results import result_document
-from sim.packaged import example
+from sim.packaged import SUFFIXES, example
 from sim.scenario import load_scenario
 
 pytestmark = pytest.mark.wheel
@@ -65,11 +65,12 @@ def test_the_wheel_runs_the_packaged_example_outside_the_checkout(tmp_path):
     where = run(venv / "bin" / "python", "-c", "import sim, sim.packaged; print(sim.__file__);"
                 " print(sim.packaged.data_folder())", cwd=work, env=env).split()
     assert all(Path(path).is_relative_to(venv) for path in where)
-    # Every *.toml and *.csv under scenarios/ ships, without a list to keep up to date.
+    # Every *.toml, *.csv and *.md under scenarios/ ships, without a list to keep up to date.
     shipped = {p.relative_to(where[1]).as_posix() for p in Path(where[1]).rglob("*")
-               if p.suffix in (".toml", ".csv")}
+               if p.suffix in SUFFIXES}
     assert shipped == {p.relative_to(ROOT / "scenarios").as_posix()
-                       for p in (ROOT / "scenarios").rglob("*") if p.suffix in (".toml", ".csv")}
+                       for p in (ROOT / "scenarios").rglob("*") if p.suffix in SUFFIXES}
+    assert "data/kazakhstan/mazhilis-results.csv" in shipped
     assert run(elsim, "--version", cwd=work, env=env).strip().endswith(__version__)
 
     listing = run(elsim, "examples", cwd=work, env=env)

@@ -111,7 +111,7 @@ def backtest_command(paths, observed, draws, seed, workers, out, quiet):
     everything = [s for scores in results.values() for s in scores]
     groups = {**results,
               "all single-source": [s for s in everything if s.single_source],
-              "all several-source": [s for s in everything if not s.single_source]}
+              "all with several sources": [s for s in everything if not s.single_source]}
     groups = {name: scores for name, scores in groups.items() if scores}
     click.echo(_summary_table(groups))
     if out is not None:

@@ -66,7 +66,7 @@ def check_command(ctx, paths, baseline, seed, workers, update, quiet):
     click.echo(f"{len(found)} scenarios match their baselines in {baseline_dir}")
 
 
-NOT_CHECKED = ("history", "calibration", "backtest")  # folders of scenarios/ with no baselines
+NOT_CHECKED = ("history", "calibration", "backtest", "data")  # folders with no baselines
 
 
 def _default_check_paths() -> list[str]:

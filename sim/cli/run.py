@@ -49,7 +49,8 @@ def run_command(ctx, paths, draws, seed, out, workers, dask_address, as_json, qu
     if scenarios:
         _prepare(Path(out))
     warnings = [text for scenario in scenarios for text in scenario.warnings]
-    for warning in warnings + _other_results(scenarios, Path(out)):
+    rerun = [Path(path).stem for path, _ in failures]  # their old results are not others'
+    for warning in warnings + _other_results(scenarios, rerun, Path(out)):
         click.echo(f"warning: {warning}", err=True)
     documents = []
     # The scenario itself, then each sweep variant: the progress bar's total.
@@ -115,19 +116,22 @@ def _check_output_names(scenarios, out: Path) -> None:
                                     file=scenario.path)
 
 
-def _other_results(scenarios, out: Path) -> list[str]:
+def _other_results(scenarios, rerun: list[str], out: Path) -> list[str]:
     """A warning when ``out`` already holds results of other scenarios (the shipped
     baselines, say), which a later ``elsim plot``, ``report`` or ``check`` of the folder
-    would mix with this run's."""
+    would mix with this run's. Results of the scenarios named in the batch are not other
+    ones, those in ``rerun`` (stems of files that failed to load) included."""
     ours = {name for scenario in scenarios for name in _output_names(scenario)}
+    ours |= {name for stem in rerun for name in (*result_names(stem), *sweep_names(stem))}
     others = sorted(path.stem for path in out.glob("*.json")
                     if path.name not in ours and _format_of(path) == FORMAT)
     if not others:
         return []
     listed = ", ".join(others[:4]) + (", ..." if len(others) > 4 else "")
-    return [f"{out} already holds the results of {len(others)} other scenarios ({listed}), "
-            "such as baselines that elsim check compares against; this run's files go "
-            "beside them (use --out to keep them apart)"]
+    scenarios_word = "scenario" if len(others) == 1 else "scenarios"
+    return [f"{out} already holds the results of {len(others)} other {scenarios_word} "
+            f"({listed}), such as baselines that elsim check compares against; this run's "
+            "files go beside them (use --out to keep them apart)"]
 
 
 def _format_of(path: Path) -> str | None:

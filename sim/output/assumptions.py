@@ -93,7 +93,9 @@ def _source(scenario, source, prior, effects, weight) -> dict:
                    "design_effect": poll.design_effect,
                    "design_effect_assumed": not poll.design_effect_stated,
                    "reported": {k: v for k, v in poll.shares.items() if k in poll.reported},
-                   "filled": {k: v for k, v in poll.shares.items() if k not in poll.reported}}
+                   "filled": {k: v for k, v in poll.shares.items() if k not in poll.reported},
+                   # Only a recall poll says its kind: earlier result files stay the same.
+                   **({"kind": poll.kind} if poll.kind != "poll" else {})}
                   for poll in scenario.polls if poll.source == source.id],
     }
 
@@ -135,6 +137,13 @@ def describe_source(source: dict, names: dict[str, str]) -> str:
     if source["house_effects"]:
         words += "; house effects " + ", ".join(f"{label.get(k, k)} {v}" for k, v in
                                                 source["house_effects"].items())
+    recalls = sum(poll.get("kind") == "recall" for poll in source["polls"])
+    if recalls:
+        polls = len(source["polls"])
+        which = "its poll is a recall poll" if polls == 1 else \
+            f"{recalls} of its {polls} polls " + ("is a recall poll" if recalls == 1
+                                                  else "are recall polls")
+        words += f"; {which} (asked after the election how people voted)"
     if source.get("half_life_days"):
         words += f"; a poll {source['half_life_days']:g} days older counts half"
     return words + "."

@@ -133,14 +133,40 @@ def source_priors(sources: tuple[Source, ...], polls: tuple[Poll, ...], model: M
                               model, options) for source in sources)
 
 
+FILL_FACTOR_WARNING = 2.0  # an assumed share this many times above or below its fill: a warning
+
+
+def fill_warnings(sources: tuple[Source, ...], polls: tuple[Poll, ...], model: Model,
+                  options: tuple[str, ...]) -> list[str]:
+    """Fill shares whose assumed share in the source's prior comes out more than
+    ``FILL_FACTOR_WARNING`` times above or below what the fill wrote: the source pools a
+    poll that reports the option with polls that leave it to the fill."""
+    components = options + (UNDECIDED,)
+    warnings = []
+    for source, prior in zip(sources, source_priors(sources, polls, model, options)):
+        for option, written in source.fill.items():
+            index = components.index(option)
+            assumed = float(prior.shares[index])
+            if prior.measured[index] or \
+                    1 / FILL_FACTOR_WARNING <= assumed / written <= FILL_FACTOR_WARNING:
+                continue
+            warnings.append(f"sources.{source.id}.fill.{option} = {written:g}: the share "
+                            f"assumed for it comes out at {assumed:.3g} of the source's "
+                            f"respondents, {assumed / written:.2g} times what the fill "
+                            "says, because the source's polls that report it are pooled "
+                            "with those that leave it to the fill; give each its own "
+                            "source, or a fill near what the polls report")
+    return warnings
+
+
 def _respondent_shares(poll: Poll, options: tuple[str, ...]) -> np.ndarray:
     """Shares of respondents per option, then the undecided; shape (n_options + 1,),
     summing to 1.
 
-    What the poll reported stands. What it leaves is split by the fill (and, when the poll
-    gives no undecided, by what the fill leaves); a fill that does not add up to what is
-    left is scaled to it, for it states a split. With nothing to fill, what is left counts
-    as undecided.
+    What the poll reported stands, and so does the fill: both are shares of all
+    respondents. What the two leave counts as undecided (beside the poll's own undecided
+    share, if it gave one). A fill that exceeds what the poll leaves by rounding (the
+    reader refuses more) is scaled down to it.
     """
     components = options + (UNDECIDED,)
     reported = np.array([poll.shares[c] if c in poll.reported else 0.0 for c in components])
@@ -148,18 +174,27 @@ def _respondent_shares(poll: Poll, options: tuple[str, ...]) -> np.ndarray:
     left = 1.0 - reported.sum()
     filled = np.array([poll.shares.get(c, 0.0) if c not in poll.reported else 0.0
                        for c in components])
-    if UNDECIDED not in poll.reported:
+    if UNDECIDED not in poll.reported or _unassigned(poll, options) > EMPTY:
         filled[-1] = max(0.0, left - filled.sum())
     if filled.sum() <= 0:
         filled[-1] = 1.0
     return reported + left * filled / filled.sum()
 
 
+def _unassigned(poll: Poll, options: tuple[str, ...]) -> float:
+    """The share of respondents the poll and its fill give to no option and not to the
+    undecided (they count as undecided)."""
+    return 1.0 - min(1.0, sum(poll.shares.get(c, 0.0) for c in options + (UNDECIDED,)))
+
+
 def _measured(poll: Poll, options: tuple[str, ...]) -> np.ndarray:
     """Which components the poll itself reported, shape (n_options + 1,): its options, and
-    the undecided when it reported them or gave every option (the rest is then measured)."""
+    the undecided when it reported them or gave every option (the rest is then measured).
+    A reported undecided share that the fill leaves respondents to is not measured: part
+    of it is the assumption that those respondents are undecided."""
     given = [option in poll.reported for option in options]
-    return np.array(given + [UNDECIDED in poll.reported or all(given)])
+    undecided = UNDECIDED in poll.reported and _unassigned(poll, options) <= EMPTY
+    return np.array(given + [undecided or all(given)])
 
 
 def _age_weight(poll: Poll, source: Source, model: Model) -> float:

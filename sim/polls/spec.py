@@ -13,6 +13,7 @@ from sim.params import Param
 from sim.polls.survey_error import ErrorModel, read_error, read_house_effects
 from sim.tables import Table
 
+POLL_KINDS = ("poll", "recall")  # a recall poll may end after the election (docs/scenarios.md)
 SHARE_ROUNDING = 0.005  # published shares may add up to a little over 100%
 DESIGN_EFFECT = 1.5  # a common figure for clustered national samples (docs/model.md)
 DEFAULT_FILL_STRENGTH = 10.0  # pseudo-respondents behind a fill (docs/model.md, "Why 10")
@@ -27,7 +28,7 @@ class Source:
     weight: float
     kind: str | None
     house_effects: dict[str, Param]  # by option or bloc id, log scale: what the source leans
-    fill: dict[str, float]
+    fill: dict[str, float]  # shares of all respondents for options its polls leave out
     fill_strength: float | None  # None: the model's
     half_life_days: float | None
 
@@ -45,6 +46,7 @@ class Poll:
     design_effect_stated: bool
     shares: dict[str, float]
     reported: tuple[str, ...]  # what the poll itself gave (options, maybe "undecided")
+    kind: str = "poll"  # or "recall": asked after the election how people voted (backtests)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -82,18 +84,30 @@ UNASSIGNED_WARNING = 0.05  # a poll leaving more of its respondents unassigned g
 
 
 def poll_warnings(polls: tuple[Poll, ...], options: tuple[str, ...]) -> list[str]:
-    """Polls that report every option and no undecided, yet leave a large part of the
-    respondents unassigned: valid (they count as undecided), but often a typing slip (0.021
-    for 0.21). A poll that leaves options to its source's fill leaves the rest on purpose."""
+    """Polls that leave a large part of the respondents unassigned where that is probably
+    not meant: valid (they count as undecided), but often a typing slip (0.021 for 0.21),
+    or a fill written as a split of what the poll leaves. A poll that reports no undecided
+    and leaves options to its source's fill leaves the rest on purpose."""
     warnings = []
     for index, poll in enumerate(polls):
         left = 1.0 - sum(poll.shares.values())
-        complete = set(options) <= set(poll.reported) and UNDECIDED not in poll.reported
-        if complete and left > UNASSIGNED_WARNING:
+        if left <= UNASSIGNED_WARNING:
+            continue
+        complete = set(options) <= set(poll.reported)
+        if complete and UNDECIDED not in poll.reported:
             warnings.append(f"poll[{index}].shares: {left:.0%} of the respondents are "
                             "given to no list and not to undecided, so they count as "
                             f"undecided; if a share was mistyped, correct it, else write "
                             f"undecided = {left:.3g}")
+        elif not complete and UNDECIDED in poll.reported:
+            filled = sorted(set(poll.shares) - set(poll.reported))
+            leaves = 1.0 - sum(poll.shares[key] for key in poll.reported)
+            warnings.append(f"poll[{index}].shares: {left:.0%} of the respondents are "
+                            "given to no list, not to undecided and not by the fill of "
+                            f"[sources.{poll.source}] ({', '.join(filled)}), so they are "
+                            "assumed undecided; a fill is a share of all respondents, not a "
+                            "split of what the poll leaves: if it was meant as one, give "
+                            f"it as shares that add up to {leaves:.3g}")
     return warnings
 
 
@@ -174,7 +188,7 @@ def read_polls(top: Table, sources: dict[str, Source], options: tuple[str, ...],
     polls = []
     for entry in top.tables("poll"):
         entry.check_keys(("source", "pollster", "fieldwork", "n", "design_effect", "shares",
-                          "url"))
+                          "url", "kind"))
         source = entry.string("source", required=True)
         entry.member("source", source, sources, "source in [sources]")
         shares = _shares_table(entry, "shares", options + (UNDECIDED,))
@@ -182,9 +196,7 @@ def read_polls(top: Table, sources: dict[str, Source], options: tuple[str, ...],
         if not set(shares) - {UNDECIDED}:
             raise entry.error("shares", shares, "must give at least one list's share")
         if sum(filled.values()) > 1 + SHARE_ROUNDING:
-            raise entry.error("shares", shares,
-                              "shares (with the source's fill) must not add up to more than 1 "
-                              f"(they add up to {sum(filled.values()):.4g})")
+            raise entry.error("shares", shares, _too_much(shares, filled, source))
         if sum(filled.get(option, 0.0) for option in options) <= 0:
             raise entry.error("shares", shares, "must give some option a positive share")
         missing = [option for option in options if option not in filled]
@@ -192,10 +204,13 @@ def read_polls(top: Table, sources: dict[str, Source], options: tuple[str, ...],
             raise entry.error("shares", shares, f"gives no share for {', '.join(missing)}: "
                               f"add them or a fill in [sources.{source}]")
         fieldwork_end = _fieldwork_end(entry)
+        kind = entry.string("kind", "poll", choices=POLL_KINDS)
         if fieldwork_end is not None and model.election_date is not None and \
-                fieldwork_end > model.election_date:
+                fieldwork_end > model.election_date and kind != "recall":
             raise entry.error("fieldwork", entry.raw("fieldwork"), "must not end after "
-                              f"model.election_date ({model.election_date})")
+                              f"model.election_date ({model.election_date}) for a forecast; "
+                              'a poll asking after the election how people voted is a recall '
+                              'poll: mark it kind = "recall" (for backtests)')
         if sources[source].half_life_days is not None and (
                 fieldwork_end is None or model.election_date is None):
             raise entry.error("fieldwork", entry.raw("fieldwork"),
@@ -207,13 +222,27 @@ def read_polls(top: Table, sources: dict[str, Source], options: tuple[str, ...],
                           design_effect=entry.number("design_effect", DESIGN_EFFECT, low=1.0,
                                                      high=MAX_DESIGN_EFFECT),
                           design_effect_stated="design_effect" in entry,
-                          shares=filled, reported=tuple(shares)))
+                          shares=filled, reported=tuple(shares), kind=kind))
     if not polls:
         raise ScenarioError("poll", [], "must give at least one poll ([[poll]])")
     for source in sources:
         if not any(poll.source == source for poll in polls):
             raise ScenarioError(f"sources.{source}", None, "has no poll ([[poll]] source = ...)")
     return tuple(polls)
+
+
+def _too_much(shares: dict[str, float], filled: dict[str, float], source: str) -> str:
+    """Why a poll's shares with its source's fill are refused: which shares are too large."""
+    given = sum(shares.values())
+    total = f"must not add up to more than 1 (they add up to {sum(filled.values()):.4g})"
+    if given > 1 + SHARE_ROUNDING:
+        return f"the poll's own shares {total}"
+    fill = {option: share for option, share in filled.items() if option not in shares}
+    listed = ", ".join(f"{option} {share:.4g}" for option, share in fill.items())
+    return (f"shares with the fill of [sources.{source}] {total}: the poll leaves "
+            f"{max(0.0, 1 - given):.4g} of its respondents, and the fill gives {listed} on "
+            "top; a fill is a share of all respondents, as a poll's shares are: lower it to "
+            "what the poll leaves")
 
 
 def _fieldwork_end(entry: Table) -> dt.date | None:

@@ -99,6 +99,8 @@ def test_backtest_prints_each_list(runner):
                                   "scenarios/history/kz-2021.toml", "--draws", "2000"])
     assert result.exit_code == 0
     assert "nur-otan" in result.output and "Central Asian Barometer" in result.output
+    # The summary's rows for the pooled and mixture scenarios together.
+    assert "\nall with several sources " in result.output
 
 
 @pytest.mark.parametrize("observed, message", [

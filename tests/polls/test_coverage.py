@@ -122,16 +122,17 @@ def test_a_clustered_poll_is_calibrated_with_its_true_design_effect(base):
 
 def test_a_poll_of_two_lists_with_the_rest_from_the_fill_prior_is_calibrated(base):
     # The poll reports a, b and its undecided; c-f are "the rest", whose split the source's
-    # fill states with the default strength (10 pseudo-respondents). The truth's split is
-    # drawn from that same prior: the assumption is right on average, not in each replicate.
-    fill = {"c": 0.12, "d": 0.08, "e": 0.06, "f": 0.04}
-    centre = np.array(list(fill.values())) / sum(fill.values())
+    # fill states with the default strength (10 pseudo-respondents), as shares of all
+    # respondents that add up to what the poll leaves. The truth's split is drawn from that
+    # same prior: the assumption is right on average, not in each replicate.
+    centre = np.array([0.12, 0.08, 0.06, 0.04]) / 0.3
 
     def one(rng):
         top = rng.dirichlet([8.0, 4.0, 9.0, 3.0])  # a, b, the rest, undecided
         respondents = np.concatenate([top[:2], top[2] * rng.dirichlet(10 * centre), top[3:]])
         truth = respondents[:6] / respondents[:6].sum()
         counts = rng.multinomial(N, top) / N
+        fill = dict(zip("cdef", (1 - counts[[0, 1, 3]].sum()) * centre))
         poll = published("one", {"a": counts[0], "b": counts[1], "undecided": counts[3]},
                          fill=fill)
         return (pit(scenario_with(base, [poll], fill=fill), truth, rng),)

@@ -232,11 +232,14 @@ def test_what_a_poll_reported_stands_and_its_prior_is_a_distribution(report):
     prior = source_prior(source, [poll], MODEL, options)
     components = options + ("undecided",)
     assert prior.shares.sum() == pytest.approx(1.0)
-    for key, share in reported.items():
-        # What is left unassigned, with nothing to fill, counts as undecided.
+    left = 1 - sum(reported.values()) - sum(fill.values())  # what poll and fill leave
+    for key, share in {**reported, **fill}.items():
+        # Reported shares and the fill stand (shares of all respondents); what they leave
+        # counts as undecided.
         stands = prior.shares[components.index(key)]
-        assert stands >= share - 1e-12 if key == "undecided" else stands == pytest.approx(share)
-        assert prior.measured[components.index(key)]
-    assert not any(prior.measured[components.index(key)] for key in fill)
+        assert stands == pytest.approx(share + (left if key == "undecided" else 0.0))
+        # A reported undecided share is measured unless the fill leaves respondents to it.
+        assert prior.measured[components.index(key)] == (
+            key in reported and (key != "undecided" or left <= 1e-9 or not fill))
     votes = prior.draw(50, rng=np.random.default_rng(0))
     assert votes.shape == (len(options), 50) and (votes >= 0).all() and (votes.sum(0) > 0).all()
