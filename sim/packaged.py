@@ -32,7 +32,8 @@ class Example:
         ``history/kz-2021``, ``calibration/kazakhstan-polls.csv``).
     kind : str
         ``scenario`` (has poll sources, or extends a file), ``tally`` (an official count
-        with ``[votes]`` or ``[[district]]`` tables) or ``data`` (anything else, such as a CSV table).
+        with ``[votes]`` or ``[[district]]`` tables) or ``data`` (anything else, such as a
+        CSV table).
     title : str
         The file's ``title``, or ``""``.
     path : Path

@@ -21,6 +21,7 @@ from typing import Any
 from sim.ballot import Ballot
 from sim.campaign.spec import Campaign, read_campaign
 from sim.count.spec import CountModel, read_count
+from sim.districts.profile import MultiMemberDistricts, read_profile
 from sim.districts.spec import DistrictTier, read_districts
 from sim.errors import ScenarioError, ScenarioProblems
 from sim.law.house import (
@@ -37,7 +38,7 @@ from sim.law.house import (
 from sim.law.parliament import House
 from sim.law.system import ElectoralSystem, read_system
 from sim.law.thresholds import ListRules
-from sim.law.tiers import NationalTier, SingleMemberTier, Tier
+from sim.law.tiers import MultiMemberTier, NationalTier, SingleMemberTier, Tier
 from sim.limits import DRAWS_RULE, MAX_DRAWS
 from sim.polls.priors import fill_warnings
 from sim.polls.spec import Model, Poll, Source, poll_warnings, read_model, read_polls, read_sources
@@ -76,7 +77,7 @@ class Scenario:
     digest: str
     sweeps: tuple[SweepAxis, ...] = ()
     variants: tuple[Variant, ...] = ()
-    districts: DistrictTier | None = None
+    districts: DistrictTier | MultiMemberDistricts | None = None
     warnings: tuple[str, ...] = ()  # valid but probably not meant: "file: key: why"
 
     @property
@@ -103,6 +104,11 @@ class Scenario:
         return 0 if self.districts is None else self.districts.seats
 
     @property
+    def single_member(self) -> DistrictTier | None:
+        """The single-member district tier, if the house has one."""
+        return self.districts if isinstance(self.districts, DistrictTier) else None
+
+    @property
     def house(self) -> int:
         """Every seat: the list tier, the district tier and the appointed seats."""
         return self.law.seats
@@ -111,20 +117,23 @@ class Scenario:
     def law(self) -> House:
         """The scenario's House: its list tier, its district tier, its appointed seats."""
         rules = ListRules.plain(len(self.lists), tuple(item.aggregate for item in self.lists))
+        appointed = sum(item.seats for item in self.appointed)
+        if isinstance(self.districts, MultiMemberDistricts):
+            return House(self.list_ids, (MultiMemberTier(
+                self.system, self.districts.magnitudes, self.districts.names, rules),),
+                appointed=appointed)
         tiers: list[Tier] = [NationalTier(self.system, rules)]
         if self.districts is not None:
             tiers.append(SingleMemberTier(seats=self.districts.seats, rule=self.districts.rule,
                                           majority=self.districts.majority,
                                           independents=self.districts.independents
                                           is not None))
-        return House(self.list_ids, tuple(tiers),
-                     appointed=sum(item.seats for item in self.appointed))
+        return House(self.list_ids, tuple(tiers), appointed=appointed)
 
 
 # Rules of [system] that tally files use and the engine does not simulate yet (they need
-# kinds of list, district votes or a house that grows).
-TALLY_ONLY = {"threshold_scope": "national", "thresholds_by_kind": {},
-              "regional_threshold": None, "compensation": None}
+# kinds of list, regional votes or a house that grows).
+TALLY_ONLY: dict[str, object] = {"thresholds_by_kind": {}, "regional_threshold": None, "compensation": None}
 
 
 def _simulated_system(table: Table) -> ElectoralSystem:
@@ -134,6 +143,35 @@ def _simulated_system(table: Table) -> ElectoralSystem:
             raise table.error(key, table.raw(key), "is read in tally files (elsim allocate); "
                               "scenarios cannot simulate it yet")
     return system
+
+
+def _districts(table: Table, ballot: Ballot, blocs: tuple[str, ...], folder: Path,
+               system: ElectoralSystem | None) -> DistrictTier | MultiMemberDistricts:
+    """Single-member districts beside the list tier, or the multi-member districts that
+    elect the whole house (``kind = "multi-member"``)."""
+    kind = table.string("kind", "single-member", choices=("single-member", "multi-member"))
+    if kind == "single-member":
+        if "kind" in table:
+            table = Table({k: v for k, v in table.data.items() if k != "kind"}, table.file,
+                          table.key)
+        return read_districts(table, ballot.lists, blocs, folder)
+    tier = read_profile(table, ballot.lists, ballot.aggregates, folder)
+    if system is not None and system.seats != tier.seats:
+        raise table.error("magnitudes" if "magnitudes" in table else "profile",
+                          table.raw("magnitudes", table.raw("profile")),
+                          f"gives {tier.seats} seats in {len(tier.names)} districts; "
+                          f"system.seats is {system.seats}")
+    return tier
+
+
+def _hashed(data: dict[str, Any], districts) -> dict[str, Any]:
+    """What the scenario's hash covers: its table, and the district data files it read."""
+    if isinstance(districts, DistrictTier) and districts.baseline is not None:
+        return {**data, "districts.baseline": districts.baseline}
+    if isinstance(districts, MultiMemberDistricts):
+        return {**data, "districts.profile": [districts.profile, districts.magnitudes,
+                                              districts.blank, districts.weights]}
+    return data
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -194,9 +232,14 @@ def build_scenario(data: dict[str, Any], file: str) -> Scenario:
         if "count" in top:
             count = section(lambda: read_count(top.table("count"), ballot.lists))
         if "districts" in top and blocs is not None:
-            districts = section(lambda: read_districts(
-                top.table("districts"), ballot.lists, bloc_ids, Path(file).parent))
-        if districts is not None and ballot.aggregates:
+            districts = section(lambda: _districts(top.table("districts"), ballot, bloc_ids,
+                                                   Path(file).parent, system))
+        if system is not None and system.threshold_scope == "district" and \
+                ("districts" not in top or isinstance(districts, DistrictTier)):
+            problems.append(ScenarioError("system.threshold_scope", "district", "needs "
+                                          'multi-member districts ([districts] kind = '
+                                          '"multi-member")', file=file))
+        if isinstance(districts, DistrictTier) and ballot.aggregates:
             # An aggregate stands for several parties: it cannot be one district candidate.
             problems.append(ScenarioError(f"lists.{ballot.aggregates[0]}.aggregate", True,
                                           "an aggregate list cannot stand in a [districts] "
@@ -215,8 +258,7 @@ def build_scenario(data: dict[str, Any], file: str) -> Scenario:
         sources=sources, polls=polls, model=model, campaign=campaign, count=count,
         draws=draws_and_seed[0], seed=draws_and_seed[1], sweeps=sweeps, districts=districts,
         # A baseline CSV is part of what was run: its shares go into the hash too.
-        digest=_digest(data if districts is None or districts.baseline is None
-                       else {**data, "districts.baseline": districts.baseline}),
+        digest=_digest(_hashed(data, districts)),
         warnings=tuple(f"{file}: {text}" for text in [
             *aggregate_warnings(lists), *poll_warnings(polls, ballot.options),
             *fill_warnings(sources, polls, model, ballot.options)]))

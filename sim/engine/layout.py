@@ -32,6 +32,7 @@ class Layout:
     counted: bool = False  # a count model: genuine support and turnout are tracked
     endorsers: tuple[dict, ...] | None = None  # a campaign: id, name, targets per endorser
     independents: dict | None = None  # name and bloc of the district tier's independents
+    districts: tuple[tuple[str, int], ...] = ()  # name and magnitude of multi-member districts
 
     @property
     def list_seats(self) -> int:
@@ -50,7 +51,8 @@ class Layout:
             len(scenario.blocs), len(scenario.lists))
         appointed = np.array([sum(a.seats for a in scenario.appointed if a.bloc == bloc.id)
                               for bloc in scenario.blocs], dtype=np.int64)
-        independents = None if scenario.districts is None else scenario.districts.independents
+        tier = scenario.single_member
+        independents = None if tier is None else tier.independents
         endorsers = None if scenario.campaign is None else tuple(
             {"id": e.id, "name": e.name, "targets": e.targets}
             for e in scenario.campaign.endorsers)
@@ -63,6 +65,7 @@ class Layout:
                         for line in scenario.majorities},
             appointed={group.id: group.seats for group in scenario.appointed},
             tiers=scenario.law.tier_seats(), house=scenario.house,
+            districts=scenario.law.districts(),
             n_options=scenario.ballot.n_options, against_all_row=scenario.ballot.against_all_row,
             bloc_members=members, bloc_appointed=appointed,
             counted=scenario.count is not None, endorsers=endorsers,

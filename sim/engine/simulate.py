@@ -17,7 +17,7 @@ import numpy as np
 
 from sim.campaign.run import run_campaign
 from sim.count.official import count_votes, draw_turnout
-from sim.districts.model import baseline_offsets, district_seats
+from sim.districts import district_model, draw_districts
 from sim.engine.executors import local_executor
 from sim.engine.summary import Layout, Outcome, SeatSummary
 from sim.errors import InvalidValue, ScenarioError
@@ -82,18 +82,17 @@ def run_chunk(scenario: Scenario, support: SupportModel, entropy: int, index: in
     summary = SeatSummary(Layout.from_scenario(scenario))
     ballot, house, tier = scenario.ballot, scenario.law, scenario.districts
     step = block_draws(ballot.n_options)
-    if tier is not None:
-        offsets = baseline_offsets(tier, ballot.n_lists + (tier.independents is not None))
+    prepared = None if tier is None else district_model(tier, ballot.n_lists)
     # Allocate and summarise in cache-sized blocks: no chunk-sized intermediate array.
     for start in range(0, size, step):
         block = slice(start, start + step)
         votes = np.ascontiguousarray(stages.votes[:, block])
         shares = stages.shares(votes)
-        decided = None if tier is None else district_seats(
-            ballot.list_votes(shares), tier, offsets, rng=rng["districts"])
+        districts = {} if tier is None else draw_districts(
+            tier, ballot.list_votes(shares), prepared, rng=rng["districts"])
         seats = house.allocate(Count(ballot.list_votes(votes),
                                      against_all=ballot.against_all_votes(votes),
-                                     invalid=_part(stages.invalid, block), decided=decided))
+                                     invalid=_part(stages.invalid, block), **districts))
         summary.add(Outcome(seats, shares, genuine=_part(stages.genuine, block),
                             turnout=_part(stages.turnout, block),
                             withdrawn=_part(stages.withdrawn, block),

@@ -83,6 +83,10 @@ class SeatSummary:
             else {}
         if layout.independents is not None:
             self.independents_hist = np.zeros((1, layout.district_seats + 1), dtype=np.int64)
+        if layout.districts:
+            largest = max(seats for _, seats in layout.districts)
+            self.district_hist = np.zeros((n_lists, len(layout.districts), largest + 1),
+                                          dtype=np.int64)
         # (n_blocs, 1): 1 in the row of the bloc the independents' seats count with.
         bloc_of_independents = None if layout.independents is None else \
             layout.independents["bloc"]
@@ -114,6 +118,9 @@ class SeatSummary:
         for name, hist in self.tier_hist.items():
             hist += row_histograms(house.tiers[name].seats, hist.shape[1])
         self.seat_hist += row_histograms(seats, self.seat_hist.shape[1])
+        if self.layout.districts:
+            assert house.districts is not None  # the House gives them when it has districts
+            self._add_districts(house.districts)
         self._add_passes(outcome)
         add_fractions(outcome.shares, self.share_sum, self.share_hist)
         if self.layout.counted:
@@ -143,6 +150,15 @@ class SeatSummary:
         # A chunk's summary sees its draws in blocks: index the stride from the chunk's start.
         first = -(self.draws - seats.shape[1]) % SAMPLE_STRIDE
         self._add_sample(seats[:, first::SAMPLE_STRIDE].T)
+
+    def _add_districts(self, seats: np.ndarray) -> None:
+        """Histograms of each list's seats in each district ``(n_lists, n_districts, n)``,
+        in one bincount over a (list, district, seats) index."""
+        bins = self.district_hist.shape[2]
+        cells = np.arange(seats.shape[0] * seats.shape[1]).reshape(seats.shape[:2] + (1,))
+        index = (cells * bins + seats).ravel()
+        self.district_hist += np.bincount(index, minlength=self.district_hist.size).reshape(
+            self.district_hist.shape)
 
     def _add_sample(self, seats: np.ndarray) -> None:
         """Keep draws ``(n, n_lists)`` until the sample holds :data:`SAMPLE_DRAWS`."""
@@ -190,7 +206,8 @@ class SeatSummary:
         counted = ("genuine_sum", "genuine_hist", "turnout_sum", "turnout_hist")
         return (counted if self.layout.counted else ()) + \
             (("withdrawn", "endorsed") if self.layout.endorsers is not None else ()) + \
-            (("independents_hist",) if self.layout.independents is not None else ())
+            (("independents_hist",) if self.layout.independents is not None else ()) + \
+            (("district_hist",) if self.layout.districts else ())
 
     def to_dict(self) -> dict:
         """The summary, labelled with the scenario's names, ready for JSON."""
@@ -242,6 +259,8 @@ class SeatSummary:
             "compositions": self._top_compositions(),
         }
         document["seat_sample"] = self._sample_dict()
+        if layout.districts:
+            document["districts"] = self._districts_dict()
         if layout.counted:
             document["parliament"]["turnout"] = fraction_stats(
                 self.turnout_sum[0], self.turnout_hist[0], n)
@@ -255,6 +274,15 @@ class SeatSummary:
                     "none": rounded(self.endorsed[row][-1] / n)},
             } for row, endorser in enumerate(layout.endorsers)]
         return document
+
+    def _districts_dict(self) -> list[dict]:
+        """Per multi-member district, the seats of every list that won one there in any
+        draw."""
+        return [{"name": name, "seats": magnitude,
+                 "lists": {item["id"]: histogram_stats(self.district_hist[i, d])
+                           for i, item in enumerate(self.layout.lists)
+                           if self.district_hist[i, d, 1:].any()}}
+                for d, (name, magnitude) in enumerate(self.layout.districts)]
 
     def _sample_dict(self) -> dict:
         """The sample's distinct seat vectors of the lists seated in any of its draws, each

@@ -36,6 +36,8 @@ class HouseSeats:
         Seats won by independents.
     grown : ndarray of int64, shape (n,)
         Seats a compensation rule added to the house (overhang), 0 without one.
+    districts : ndarray of int64, shape (n_lists, n_districts, n), optional
+        Seats in each multi-member district (in the order of :meth:`House.districts`).
     """
 
     seats: np.ndarray
@@ -46,6 +48,7 @@ class HouseSeats:
     tie_decided: np.ndarray
     independents: np.ndarray | None = None
     grown: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    districts: np.ndarray | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +77,12 @@ class House:
         """Each tier's nominal seats by its name, in the House's order."""
         return {tier.name: tier.seats for tier in self.tiers}
 
+    def districts(self) -> tuple[tuple[str, int], ...]:
+        """Name and magnitude of every multi-member district, tier by tier."""
+        return tuple(district for tier in self.tiers
+                     for district in zip(getattr(tier, "names", ()),
+                                         getattr(tier, "magnitudes", ())))
+
     @property
     def independents(self) -> bool:
         """Whether a tier elects independents."""
@@ -92,6 +101,8 @@ class House:
         independents = [part.independents for part in tiers.values()
                         if part.independents is not None]
         grown = [part.grown for part in tiers.values() if part.grown is not None]
+        by_district = [part.detail["districts"] for part in tiers.values()
+                       if "districts" in part.detail]
         return HouseSeats(
             seats=seats, tiers=tiers,
             passed=deciding.passed if deciding is not None and deciding.passed is not None
@@ -101,7 +112,9 @@ class House:
             cap_binding=_any(deciding.cap_binding if deciding else None, n),
             tie_decided=_any(deciding.tie_decided if deciding else None, n),
             independents=independents[0] if independents else None,
-            grown=grown[0] if grown else np.zeros(n, dtype=np.int64))
+            grown=grown[0] if grown else np.zeros(n, dtype=np.int64),
+            districts=None if not by_district else by_district[0] if len(by_district) == 1
+            else np.concatenate(by_district, axis=1))
 
     def describe(self) -> list[str]:
         """Every rule in force, one sentence each, tier by tier."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sim.ballot import UNDECIDED
+from sim.districts.profile import MultiMemberDistricts
 from sim.law.system import describe_rules
 from sim.polls.support import SupportModel
 from sim.scenario import Scenario
@@ -39,7 +40,17 @@ def assumptions(scenario: Scenario, support: SupportModel) -> dict:
                           f", targets {', '.join(e.targets)}"
                           for e in scenario.campaign.endorsers},
         }
-    if scenario.districts is not None:
+    if isinstance(scenario.districts, MultiMemberDistricts):
+        profile = scenario.districts
+        document["districts"] = {
+            "seats": profile.seats, "districts": len(profile.names),
+            "profile": profile.profile_file, "swing": profile.swing,
+            "spread": profile.spread.describe(),
+            "regions": {r.name: [profile.names[d] for d in r.districts]
+                        for r in profile.regions},
+            "region_spread": None if profile.region_spread is None
+            else profile.region_spread.describe()}
+    elif scenario.districts is not None:
         tier = scenario.districts
         independents = tier.independents
         document["districts"] = {

@@ -14,11 +14,12 @@ def test_a_scenario_has_one_national_list_tier(tmp_path):
     assert scenario.law.seats == scenario.house
 
 
-@pytest.mark.parametrize("line", ['threshold_scope = "district"',
-                                  "regional_threshold = 0.005"])
-def test_rules_only_tallies_have_are_refused_in_a_scenario(tmp_path, line):
+@pytest.mark.parametrize(("line", "why"), [
+    ('threshold_scope = "district"', "multi-member districts"),
+    ("regional_threshold = 0.005", "tally files")])
+def test_rules_a_scenario_cannot_simulate_are_refused(tmp_path, line, why):
     path = write_scenario(tmp_path, MINIMAL.replace("[system]\n", f"[system]\n{line}\n", 1))
     result = CliRunner().invoke(main, ["validate", str(path)])
     assert result.exit_code == 2
-    assert line.split(" =")[0] in result.output and "tally files" in result.output
+    assert line.split(" =")[0] in result.output and why in result.output
     assert "Traceback" not in result.output

@@ -69,10 +69,9 @@ class MultiMemberTier:
                                if any("allocation" in a.pools for a in self.alliances)
                                else None, details=details)
         by_district = allocation.seats.reshape(n_lists, n_districts, n)
-        detail = {}
+        detail = {"districts": by_district}  # a view: free, and the summary keeps it
         if details:
-            detail = {"districts": by_district,
-                      "district_passed": passed.reshape(n_lists, n_districts, n),
+            detail |= {"district_passed": passed.reshape(n_lists, n_districts, n),
                       "district_tied": allocation.tied.reshape(n_lists, n_districts, n)}
         anywhere = np.asarray(passed.reshape(votes.shape).any(axis=1))
         tie_decided = np.asarray(allocation.tie_decided.reshape(n_districts, n).any(axis=0))

@@ -1,0 +1,201 @@
+"""The ``[districts]`` table of a house of multi-member districts: the districts, their
+magnitudes, and a previous election's results as the profile of each list's vote.
+
+```toml
+[districts]
+kind = "multi-member"
+profile = "../history/es-2019-11.toml"  # a tally with multi-member [[district]] tables
+magnitudes = "../history/es-2023.toml"  # optional: the magnitudes in force (the profile's)
+swing = "logit"                         # "proportional", "uniform" or "logit"
+spread = 0.1                            # district noise, sd on the log scale, or a distribution
+proxies = { sumar = ["podemos-iu", "mas-pais"] }   # profile groups or lists that stand for a list
+
+[districts.regions]                        # optional: districts that share a shock
+spread = 0.05
+catalonia = ["08 Barcelona", "17 Girona", "25 Lleida", "43 Tarragona"]
+```
+
+Districts are matched across the two files by name, or by the official code that starts both
+names. A scenario list takes the profile votes of the candidacies whose national group (or id) is
+its own id, or is named in its ``proxies``; an aggregate list ("others") takes every vote no
+other list takes. A list with no profile votes anywhere follows the national pattern (the
+same share in every district).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from sim.errors import ScenarioError
+from sim.law.tally import load_tally
+from sim.params import Param, read_param
+from sim.tables import Table
+
+SWINGS = ("proportional", "uniform", "logit")
+PROFILE_KEYS = ("kind", "profile", "magnitudes", "swing", "spread", "proxies", "regions")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Region:
+    name: str
+    districts: tuple[int, ...]  # rows of its districts
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MultiMemberDistricts:
+    """Multi-member districts and the model of their votes (:mod:`sim.districts.swing`).
+
+    Attributes
+    ----------
+    names : tuple of str
+    magnitudes : tuple of int
+    profile : tuple of tuple of float
+        ``(n_lists, n_districts)`` shares of each list in the profile election, of the
+        district's list votes (0 where it did not stand, and everywhere for a list with no
+        profile).
+    patterned : tuple of bool
+        Lists with a profile of their own; the others get the same share everywhere.
+    blank : tuple of float
+        Blank ballots as a share of each district's valid votes (in the profile).
+    weights : tuple of float
+        Each district's share of the national list votes in the profile.
+    swing : str
+    spread : Param
+        sd of the district noise on the log scale, drawn once per draw.
+    regions : tuple of Region
+    region_spread : Param, optional
+    """
+
+    names: tuple[str, ...]
+    magnitudes: tuple[int, ...]
+    profile: tuple[tuple[float, ...], ...]
+    patterned: tuple[bool, ...]
+    blank: tuple[float, ...]
+    weights: tuple[float, ...]
+    swing: str
+    spread: Param
+    regions: tuple[Region, ...] = ()
+    region_spread: Param | None = None
+    profile_file: str = ""
+
+    @property
+    def seats(self) -> int:
+        return sum(self.magnitudes)
+
+    def profile_array(self) -> np.ndarray:
+        return np.array(self.profile, dtype=np.float64)
+
+
+def read_profile(table: Table, lists: tuple[str, ...], aggregates: tuple[str, ...],
+                 folder: Path) -> MultiMemberDistricts:
+    """A :class:`MultiMemberDistricts` from ``[districts]`` (``kind = "multi-member"``)."""
+    table.check_keys(PROFILE_KEYS)
+    profile_file = table.string("profile", required=True)
+    tally = _tally(table, "profile", folder / profile_file)
+    if not tally.pr_districts:
+        raise table.error("profile", profile_file, "must be a tally of multi-member districts "
+                          "([[district]] tables with seats)")
+    names = tuple(d.name for d in tally.pr_districts)
+    magnitudes = tuple(d.seats for d in tally.pr_districts)
+    if "magnitudes" in table:
+        law = _tally(table, "magnitudes", folder / table.string("magnitudes", required=True))
+        in_force = {_key(d.name): d.seats for d in law.pr_districts}
+        for name in names:
+            if _key(name) not in in_force:
+                raise table.error("profile", profile_file, f"has district {name!r}, which the "
+                                  f"magnitudes file has not")
+        for district in law.pr_districts:
+            if _key(district.name) not in map(_key, names):
+                raise table.error("magnitudes", table.raw("magnitudes"), f"has district "
+                                  f"{district.name!r}, which the profile has not")
+        magnitudes = tuple(in_force[_key(name)] for name in names)
+    profile, patterned = _profile(table, tally, lists, aggregates)
+    valid = np.array([d.votes.sum() + d.blank for d in tally.pr_districts], dtype=np.float64)
+    list_votes = np.array([d.votes.sum() for d in tally.pr_districts], dtype=np.float64)
+    regions, region_spread = _regions(table.table("regions"), names)
+    return MultiMemberDistricts(
+        names=names, magnitudes=magnitudes,
+        profile=tuple(map(tuple, profile.tolist())), patterned=tuple(patterned),
+        blank=tuple((1 - list_votes / valid).tolist()),
+        weights=tuple((list_votes / list_votes.sum()).tolist()),
+        swing=table.string("swing", "logit", choices=SWINGS),
+        spread=read_param(table, "spread", 0.1, low=0.0, high=3.0),
+        regions=regions, region_spread=region_spread, profile_file=profile_file)
+
+
+def _key(name: str) -> str:
+    """What matches a district across files: its name, or the official code that starts it
+    ("01 Araba/Álava" and "01 Araba / Álava" are the same district)."""
+    code = name.split(" ", 1)[0]
+    return code if code.isdigit() else name
+
+
+def _tally(table: Table, key: str, path: Path):
+    if not path.is_file():
+        raise table.error(key, table.raw(key), f"no such file ({path})")
+    return load_tally(path)
+
+
+def _profile(table: Table, tally, lists: tuple[str, ...],
+             aggregates: tuple[str, ...]) -> tuple[np.ndarray, list[bool]]:
+    """Each list's share of every district's list votes in the profile ``(n_lists,
+    n_districts)``, and which lists have a profile."""
+    proxies = table.table("proxies")
+    for name in proxies.names():
+        proxies.member(name, name, lists, "list of this scenario")
+    known = {entry.id for entry in tally.entries} | {entry.group for entry in tally.entries}
+    sources: dict[str, set[str]] = {}
+    for list_id in lists:
+        if list_id in proxies:
+            named = proxies.raw(list_id)
+            if not isinstance(named, list) or not named or \
+                    not all(isinstance(n, str) for n in named):
+                raise proxies.error(list_id, named, "must be a list of profile groups or lists")
+            for name in named:
+                if name not in known:
+                    raise proxies.error(list_id, name, "names no group or list of the profile "
+                                        f"({tally.path})")
+            sources[list_id] = set(named)
+        elif list_id not in aggregates:
+            sources[list_id] = {list_id}
+    votes = np.stack([d.votes for d in tally.pr_districts], axis=1).astype(np.float64)
+    profile = np.zeros((len(lists), votes.shape[1]))
+    claimed = np.zeros(len(tally.entries), dtype=bool)
+    for row, list_id in enumerate(lists):
+        if list_id in sources:
+            mine = np.array([e.id in sources[list_id] or e.group in sources[list_id]
+                             for e in tally.entries])
+            profile[row] = votes[mine].sum(axis=0)
+            claimed |= mine
+            if list_id in proxies and profile[row].sum() == 0:
+                raise proxies.error(list_id, proxies.raw(list_id), "has no votes in the "
+                                    "profile: name a party that stood")
+    for row, list_id in enumerate(lists):
+        if list_id in aggregates:
+            profile[row] = votes[~claimed].sum(axis=0)
+            break
+    patterned = [bool(profile[row].sum() > 0) for row in range(len(lists))]
+    return profile / votes.sum(axis=0), patterned
+
+
+def _regions(table: Table, names: tuple[str, ...]) -> tuple[tuple[Region, ...], Param | None]:
+    if not table.names():
+        return (), None
+    regions = []
+    for name in table.names():
+        if name == "spread":
+            continue
+        members = table.raw(name)
+        if not isinstance(members, list) or not members:
+            raise table.error(name, members, "must be a list of district names")
+        for member in members:
+            table.member(name, member, names, "district of the profile")
+        regions.append(Region(name=name, districts=tuple(names.index(m) for m in members)))
+    spread = read_param(table, "spread", required=True, low=0.0, high=3.0)
+    if not regions:
+        raise ScenarioError(table.key, table.data, "must name at least one region",
+                            file=table.file)
+    return tuple(regions), spread
