@@ -10,6 +10,7 @@ from sim.cli import (  # noqa: F401  (each registers its commands)
     check,
     coalitions,
     compare,
+    districts,
     examples,
     infer,
     pictures,

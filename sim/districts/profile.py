@@ -102,16 +102,16 @@ def read_profile(table: Table, lists: tuple[str, ...], aggregates: tuple[str, ..
     magnitudes = tuple(d.seats for d in tally.pr_districts)
     if "magnitudes" in table:
         law = _tally(table, "magnitudes", folder / table.string("magnitudes", required=True))
-        in_force = {_key(d.name): d.seats for d in law.pr_districts}
+        in_force = {district_key(d.name): d.seats for d in law.pr_districts}
         for name in names:
-            if _key(name) not in in_force:
+            if district_key(name) not in in_force:
                 raise table.error("profile", profile_file, f"has district {name!r}, which the "
                                   f"magnitudes file has not")
         for district in law.pr_districts:
-            if _key(district.name) not in map(_key, names):
+            if district_key(district.name) not in map(district_key, names):
                 raise table.error("magnitudes", table.raw("magnitudes"), f"has district "
                                   f"{district.name!r}, which the profile has not")
-        magnitudes = tuple(in_force[_key(name)] for name in names)
+        magnitudes = tuple(in_force[district_key(name)] for name in names)
     profile, patterned = _profile(table, tally, lists, aggregates)
     valid = np.array([d.votes.sum() + d.blank for d in tally.pr_districts], dtype=np.float64)
     list_votes = np.array([d.votes.sum() for d in tally.pr_districts], dtype=np.float64)
@@ -126,7 +126,7 @@ def read_profile(table: Table, lists: tuple[str, ...], aggregates: tuple[str, ..
         regions=regions, region_spread=region_spread, profile_file=profile_file)
 
 
-def _key(name: str) -> str:
+def district_key(name: str) -> str:
     """What matches a district across files: its name, or the official code that starts it
     ("01 Araba/Álava" and "01 Araba / Álava" are the same district)."""
     code = name.split(" ", 1)[0]
@@ -143,42 +143,57 @@ def _profile(table: Table, tally, lists: tuple[str, ...],
              aggregates: tuple[str, ...]) -> tuple[np.ndarray, list[bool]]:
     """Each list's share of every district's list votes in the profile ``(n_lists,
     n_districts)``, and which lists have a profile."""
-    proxies = table.table("proxies")
-    for name in proxies.names():
-        proxies.member(name, name, lists, "list of this scenario")
+    proxies = read_proxies(table.table("proxies"), lists)
     known = {entry.id for entry in tally.entries} | {entry.group for entry in tally.entries}
-    sources: dict[str, set[str]] = {}
-    for list_id in lists:
-        if list_id in proxies:
-            named = proxies.raw(list_id)
-            if not isinstance(named, list) or not named or \
-                    not all(isinstance(n, str) for n in named):
-                raise proxies.error(list_id, named, "must be a list of profile groups or lists")
-            for name in named:
-                if name not in known:
-                    raise proxies.error(list_id, name, "names no group or list of the profile "
-                                        f"({tally.path})")
-            sources[list_id] = set(named)
-        elif list_id not in aggregates:
-            sources[list_id] = {list_id}
+    for list_id, named in proxies.items():
+        for name in named:
+            if name not in known:
+                raise table.error(f"proxies.{list_id}", name, "names no group or list of the "
+                                  f"profile ({tally.path})")
+    votes = list_votes(tally, lists, aggregates, proxies)
+    for list_id in proxies:
+        if votes[lists.index(list_id)].sum() == 0:
+            raise table.error(f"proxies.{list_id}", sorted(proxies[list_id]), "has no votes in "
+                              "the profile: name a party that stood")
+    patterned = [bool(row.sum() > 0) for row in votes]
+    return votes / np.stack([d.votes for d in tally.pr_districts], axis=1).sum(axis=0), \
+        patterned
+
+
+def read_proxies(table: Table, lists: tuple[str, ...]) -> dict[str, set[str]]:
+    """``proxies``: for a list, the profile groups or lists whose votes stand for it."""
+    proxies = {}
+    for list_id in table.names():
+        table.member(list_id, list_id, lists, "list of this scenario")
+        named = table.raw(list_id)
+        if not isinstance(named, list) or not named or not all(isinstance(n, str)
+                                                                for n in named):
+            raise table.error(list_id, named, "must be a list of profile groups or lists")
+        proxies[list_id] = set(named)
+    return proxies
+
+
+def list_votes(tally, lists: tuple[str, ...], aggregates: tuple[str, ...],
+               proxies: dict[str, set[str]]) -> np.ndarray:
+    """Votes ``(n_lists, n_districts)`` of each scenario list in a districts tally: of the
+    candidacies whose national group or id is the list's id or one of its ``proxies`` (a
+    candidacy may stand for two lists); the first aggregate without proxies takes all the
+    others."""
     votes = np.stack([d.votes for d in tally.pr_districts], axis=1).astype(np.float64)
-    profile = np.zeros((len(lists), votes.shape[1]))
+    result = np.zeros((len(lists), votes.shape[1]))
     claimed = np.zeros(len(tally.entries), dtype=bool)
     for row, list_id in enumerate(lists):
-        if list_id in sources:
-            mine = np.array([e.id in sources[list_id] or e.group in sources[list_id]
-                             for e in tally.entries])
-            profile[row] = votes[mine].sum(axis=0)
-            claimed |= mine
-            if list_id in proxies and profile[row].sum() == 0:
-                raise proxies.error(list_id, proxies.raw(list_id), "has no votes in the "
-                                    "profile: name a party that stood")
+        if list_id in aggregates and list_id not in proxies:
+            continue
+        sources = proxies.get(list_id, set()) | {list_id}
+        mine = np.array([e.id in sources or e.group in sources for e in tally.entries])
+        result[row] = votes[mine].sum(axis=0)
+        claimed |= mine
     for row, list_id in enumerate(lists):
-        if list_id in aggregates:
-            profile[row] = votes[~claimed].sum(axis=0)
+        if list_id in aggregates and list_id not in proxies:
+            result[row] = votes[~claimed].sum(axis=0)
             break
-    patterned = [bool(profile[row].sum() > 0) for row in range(len(lists))]
-    return profile / votes.sum(axis=0), patterned
+    return result
 
 
 def _regions(table: Table, names: tuple[str, ...]) -> tuple[tuple[Region, ...], Param | None]:

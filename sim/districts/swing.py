@@ -52,19 +52,7 @@ def district_votes(list_shares: np.ndarray, tier: MultiMemberDistricts, *,
     """
     n_lists, n = list_shares.shape
     n_districts = len(tier.names)
-    shares = (list_shares / list_shares.sum(axis=0))[:, None, :]
-    profile, national = profile_terms(tier)
-    patterned = np.array(tier.patterned)[:, None, None]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if tier.swing == "proportional":
-            votes = shares * (profile / np.where(national > 0, national, 1.0))
-        elif tier.swing == "logit":
-            offset = _logit(profile) - _logit(national)
-            votes = 1.0 / (1.0 + np.exp(-(_logit(shares) + offset)))
-        else:
-            votes = np.maximum(shares + profile - national, 0.0)
-    votes = np.where(profile > 0, votes, 0.0)
-    votes = np.where(patterned, votes, shares)
+    votes = swung(list_shares, tier)
     noise = rng.standard_normal((n_lists, n_districts, n))
     noise *= tier.spread.draw(n, rng=rng)
     if tier.regions:
@@ -77,6 +65,24 @@ def district_votes(list_shares: np.ndarray, tier: MultiMemberDistricts, *,
     blank = np.array(tier.blank)[:, None]
     votes *= (1.0 - blank) / votes.sum(axis=0)
     return votes, np.broadcast_to(blank, (n_districts, n))
+
+
+def swung(list_shares: np.ndarray, tier: MultiMemberDistricts) -> np.ndarray:
+    """The district votes before noise and normalisation ``(n_lists, n_districts, n)``, from
+    national list votes ``(n_lists, n)`` by the tier's swing."""
+    shares = (list_shares / list_shares.sum(axis=0))[:, None, :]
+    profile, national = profile_terms(tier)
+    patterned = np.array(tier.patterned)[:, None, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if tier.swing == "proportional":
+            votes = shares * (profile / np.where(national > 0, national, 1.0))
+        elif tier.swing == "logit":
+            offset = _logit(profile) - _logit(national)
+            votes = 1.0 / (1.0 + np.exp(-(_logit(shares) + offset)))
+        else:
+            votes = np.maximum(shares + profile - national, 0.0)
+    votes = np.where(profile > 0, votes, 0.0)
+    return np.where(patterned, votes, shares)
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
