@@ -40,7 +40,9 @@ profile = "{HISTORY / 'es-2019-11.toml'}"
 magnitudes = "{HISTORY / 'es-2023.toml'}"
 swing = "SWING"
 spread = 0.15
-proxies = {{ pp = ["pp", "na", "cs"], sumar = ["podemos-iu", "ecp-guanyem", "podemos-eu", "mas-pais-eq", "mas-pais", "mes-comprom"] }}
+[districts.proxies]
+pp = ["pp", "na", "cs"]
+sumar = ["podemos-iu", "ecp-guanyem", "podemos-eu", "mas-pais-eq", "mas-pais", "mes-comprom"]
 [sources.avg]
 name = "poll average"
 [[poll]]
