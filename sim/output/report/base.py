@@ -3,6 +3,7 @@ and the HTML helpers they share."""
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -62,8 +63,15 @@ def escape(text: Any) -> str:
 
 
 def anchor_for(text: str, prefix: str = "") -> str:
-    """An HTML id from a name: lower case letters, digits and dashes."""
-    return prefix + (re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x")
+    """An HTML id from a name: its words in lower case (letters of any script and digits)
+    joined by dashes. Where the words do not spell the name exactly ("a b", "A-b", "ақ жол"),
+    a hash of the name follows after a double dash, which no exact spelling contains: two
+    names never share an id, and a name keeps its id from one report to the next."""
+    words = re.sub(r"[\W_]+", "-", text.lower()).strip("-")
+    if words == text:
+        return prefix + words
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return f"{prefix}{words}--{digest}"
 
 
 def scenario_anchor(document: dict) -> str:
