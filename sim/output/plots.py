@@ -62,8 +62,10 @@ def seat_distributions(document: dict, colors: dict[str, str]):
         counts = np.array(item["seats"]["histogram"], dtype=float)
         probability = counts / counts.sum()
         color = colors.get(item["id"], APPOINTED_COLOR) if kind == "list" else APPOINTED_COLOR
-        ax.bar(np.arange(len(probability)), probability, width=1.0, color=color,
-               edgecolor="none")
+        # One filled outline, not a bar per seat: a house of hundreds of seats would make
+        # as many artists, and the picture would take seconds to draw.
+        ax.stairs(probability, np.arange(len(probability) + 1) - 0.5, fill=True, color=color,
+                  lw=0)
         low, high = item["seats"]["q05"], item["seats"]["q95"]
         ax.axvspan(low - 0.5, high + 0.5, color="black", alpha=0.08, lw=0)
         ax.axvline(item["seats"]["mean"], color="black", lw=1)
@@ -291,13 +293,15 @@ def _subplots(*args, figsize: tuple[float, float],
     return figure, figure.subplots(*args, **kwargs)
 
 
-def image_bytes(figure, fmt: str = "png", dpi: int = DPI) -> bytes:
+def image_bytes(figure, fmt: str = "png", dpi: int = DPI, *, compress: bool = True) -> bytes:
     """The figure as PNG or SVG, without dates or random ids (a rerun gives the same
-    bytes)."""
+    bytes); ``compress=False`` skips the PNG's compression, for a picture that is
+    re-encoded anyway."""
     metadata = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
+    extra = {} if compress or fmt != "png" else {"pil_kwargs": {"compress_level": 0}}
     buffer = io.BytesIO()
     with matplotlib.rc_context({"svg.hashsalt": "elsim"}):
         # A tight box around every artist: long titles and legends are never cut off.
         figure.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata, bbox_inches="tight",
-                       pad_inches=0.15)
+                       pad_inches=0.15, **extra)
     return buffer.getvalue()

@@ -30,7 +30,7 @@ class Report:
     declared order); ``groups`` the same documents grouped; ``sweeps`` maps a scenario path to
     its sweep table; ``others`` holds every other elsim JSON document given to the report,
     by its ``format`` (today only ``elsim-posterior`` has a section); ``colors`` maps list
-    ids to colours.
+    ids to colours. A builder calls ``done()`` after each document it has shown (progress).
     """
 
     documents: tuple[dict, ...]
@@ -38,6 +38,7 @@ class Report:
     sweeps: dict[str, dict] = field(default_factory=dict)
     others: dict[str, list[dict]] = field(default_factory=dict)
     colors: dict[str, str] = field(default_factory=dict)
+    done: Callable[[], object] = lambda: None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
