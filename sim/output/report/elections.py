@@ -21,7 +21,8 @@ def election_sections(report: Report) -> Iterator[Section]:
                                    f"Seats by scenario: {group.name}"))
             tables = comparison_tables(comparison(list(group.documents)))
             parts.append("<details><summary>The numbers behind the chart</summary>"
-                         + "".join(table_html(*table) for table in tables) + "</details>")
+                         + "".join(table_html(headers, rows, caption=caption)
+                                   for caption, headers, rows in tables) + "</details>")
         for document in group.documents:
             parts.append(scenario_html(document, report.colors,
                                        report.sweeps.get(document["scenario"]["path"])))
