@@ -102,6 +102,7 @@ class SampledHouse:
     list_seats: dict[str, int]  # list id -> list-tier seats
     district_seats: dict[str, int]  # list id (and "independents") -> district seats
     unattributed: int  # seats a result made before the sample kept the district tier lacks
+    empty: int  # seats no one won in this draw (the law left them empty)
     draws: int  # sampled draws that gave exactly this house
     sampled: int  # draws in the sample
 
@@ -131,12 +132,13 @@ def median_draw(document: dict) -> SampledHouse:
     if independents in seats:  # all their seats are district seats
         district[independents] = seats.pop(independents)
     parliament = summary["parliament"]
-    filled = sum(parliament.get("appointed", {}).values()) + sum(seats.values()) + \
-        district.get(independents, 0)
+    left = parliament["house"] - sum(parliament.get("appointed", {}).values()) - \
+        sum(seats.values()) - district.get(independents, 0)
+    old = bool(parliament.get("district_seats")) and "district_lists" not in sample
     return SampledHouse(
         list_seats={item["id"]: seats.get(item["id"], 0) - district.get(item["id"], 0)
                     for item in summary["lists"]},
-        district_seats=district, unattributed=parliament["house"] - filled,
+        district_seats=district, unattributed=left if old else 0, empty=0 if old else left,
         draws=int(best[-1]), sampled=int(counts.sum()))
 
 
@@ -162,8 +164,8 @@ def hemicycle(document: dict, colors: dict[str, str]):
     for item in list(seats) + (["independents"] if "independents" in district else []):
         fill += [colors[item]] * (seats.get(item, 0) + district.get(item, 0))
         edges += ["white"] * seats.get(item, 0) + [DISTRICT_EDGE] * district.get(item, 0)
-    fill += [UNATTRIBUTED_COLOR] * max(0, house.unattributed)
-    edges += ["white"] * max(0, house.unattributed)
+    fill += [UNATTRIBUTED_COLOR] * (house.unattributed + house.empty)
+    edges += ["white"] * (house.unattributed + house.empty)
     x, y = _arc_positions(len(fill))
     figure, ax = _subplots(figsize=(9, 5.2), layout="constrained")
     ax.scatter(x, y, s=min(90, 9000 / len(fill)), c=fill, edgecolors=edges,
@@ -188,10 +190,13 @@ def hemicycle(document: dict, colors: dict[str, str]):
         handles.append(Line2D([], [], marker="o", ls="", color="white",
                               markeredgecolor=DISTRICT_EDGE,
                               label="ringed: district seat (list+district)"))
-    if house.unattributed > 0:
+    if house.unattributed:
         handles.append(Line2D([], [], marker="o", ls="", color=UNATTRIBUTED_COLOR,
                               label=f"{house.unattributed} not in this result's sample "
                                     "(made before it kept district seats: re-run)"))
+    if house.empty:
+        handles.append(Line2D([], [], marker="o", ls="", color=UNATTRIBUTED_COLOR,
+                              label=f"{house.empty} empty: the law filled them with no one"))
     longest = max(len(str(handle.get_label())) for handle in handles)
     # Below the arc, in as many columns as the labels' length allows in the figure's width.
     figure.legend(handles=handles, loc="outside lower center", frameon=False,

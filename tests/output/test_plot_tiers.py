@@ -37,7 +37,7 @@ def ringed(figure) -> np.ndarray:
 
 def test_the_hemicycle_rings_the_district_seats_of_the_98_seat_house(demoscope):
     house = median_draw(demoscope)
-    assert sum(house.district_seats.values()) == 29 and house.unattributed == 0
+    assert sum(house.district_seats.values()) == 29 and house.unattributed == house.empty == 0
     assert sum(house.list_seats.values()) == 69
     figure = hemicycle(demoscope, list_colors([demoscope]))
     assert len(figure.axes[0].collections[0].get_offsets()) == 98
@@ -109,4 +109,16 @@ def test_the_drawn_house_is_a_sampled_draw_and_fills_the_house(rows):
     drawn = [house.list_seats[i] for i in ids]
     assert drawn in [row[:-1] for row in rows]
     assert house.draws == sum(row[-1] for row in rows if row[:-1] == drawn)
-    assert house.unattributed == 0 and house.district_seats == {}
+    assert house.unattributed == house.empty == 0 and house.district_seats == {}
+
+
+def test_seats_no_one_won_are_drawn_and_named():
+    # A law that leaves seats empty (no list reaching the threshold, a cap below what the
+    # passing lists can hold): the house still has every seat, and the legend says why.
+    document = copy.deepcopy(MIXTURE)
+    ids = [item["id"] for item in document["summary"]["lists"]]
+    document["summary"]["seat_sample"] = {"draws": 1, "lists": ids, "rows": [[90, 0, 0, 0, 0, 1]]}
+    figure = hemicycle(document, list_colors([document]))
+    assert len(figure.axes[0].collections[0].get_offsets()) == 107
+    labels = [text.get_text() for text in figure.legends[0].get_texts()]
+    assert labels == ["appointed 9", "Nur Otan 90", "8 empty: the law filled them with no one"]
