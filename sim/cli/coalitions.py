@@ -14,24 +14,33 @@ from sim.output.text import percent, render
 
 @main.command("coalitions")
 @click.argument("result")
-@click.argument("coalitions", nargs=-1, required=True)
+@click.argument("coalitions", nargs=-1)
+@click.option("--member", "members", multiple=True, metavar="ID",
+              help="A member of one more coalition, its id taken as written (repeatable; "
+                   'for ids with "+" in them).')
 @click.option("--line", "lines", type=click.IntRange(min=1), multiple=True,
               help="Seats a coalition must reach (repeatable); default: the result's "
                    "majority lines.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def coalitions_command(result, coalitions, lines, as_json):
+def coalitions_command(result, coalitions, members, lines, as_json):
     """P(seats >= line) and the seats of coalitions such as "a+b", from a RESULT file
-    (.json, or a scenario file, run now).
+    (.json, or a scenario file, run now). Members are list ids, "independents" (district
+    winners of no list) and appointed groups; "--member a --member b" names the coalition
+    "a+b" one id at a time.
 
     Estimated from the per-draw seats of the sample of draws the result keeps (every 10th
     draw of each chunk, from the first chunks on, up to 20,000 draws; docs/results.md);
     each probability comes with its Monte Carlo standard error.
     """
+    if not coalitions and not members:
+        raise click.UsageError('name a coalition ("a+b") or its members (--member a '
+                               "--member b)")
     document = documents_from([result], None, None, 1)[0]
     needed = {f">= {n}": n for n in lines} or {
         f"{name} >= {n}": n
         for name, n in document["summary"]["parliament"]["seats_needed"].items()}
-    answers = [coalition(document, parse_coalition(text), needed) for text in coalitions]
+    asked = [parse_coalition(text) for text in coalitions] + ([list(members)] if members else [])
+    answers = [coalition(document, names, needed) for names in asked]
     if as_json:
         click.echo(json.dumps(answers if len(answers) > 1 else answers[0], indent=1))
         return

@@ -103,9 +103,10 @@ def result_inputs(paths) -> list[str]:
     return found
 
 
-def progress_bar(total: int, quiet: bool) -> tqdm:
-    """Draws done, on stderr, shown only when a run takes more than a moment."""
-    return tqdm(total=total, unit="draw", unit_scale=True, delay=0.5, file=sys.stderr,
+def progress_bar(total: int, quiet: bool, unit: str = "draw") -> tqdm:
+    """Draws (or pictures...) done, on stderr, shown only when the work takes more than a
+    moment."""
+    return tqdm(total=total, unit=unit, unit_scale=unit == "draw", delay=0.5, file=sys.stderr,
                 disable=quiet, leave=False)
 
 

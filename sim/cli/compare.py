@@ -19,9 +19,11 @@ from sim.output.compare import FORMATS, comparison, format_comparison
 def compare_command(inputs, fmt, draws, seed, workers):
     """Compare results side by side: scenario files (run now) or result files (.json).
 
-    Per list: mean seats, 90% interval, P(>= threshold) and P(admitted as runner-up); per
-    bloc: the probability of each majority line; each with its difference from the first
-    input.
+    Scenario by scenario, per list: mean seats, 90% interval, P(>= threshold) and
+    P(admitted as runner-up); per bloc: the probability of each majority line; each with its
+    difference from the first input (of the same house and rules): seats, or percentage
+    points (pp) of probability. The table fits 100 columns; --format csv is for
+    spreadsheets (a text cell that would run as a formula is written as text).
     """
     click.echo(format_comparison(comparison(documents_from(inputs, draws, seed, workers)), fmt),
                nl=False)

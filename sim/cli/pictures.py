@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from sim.cli.common import documents_from, plotting, result_inputs
+from sim.cli.common import documents_from, plotting, progress_bar, result_inputs
 from sim.cli.group import main
 from sim.errors import ResultError, SimError
 from sim.output.files import atomic_write
@@ -78,8 +78,10 @@ def _plot(plots, names: list[str], folder: Path, fmt: str, draws, seed) -> None:
     for sweep in sweeps:
         drawings.append((f"{result_stem(sweep)}-sweep", plots.sweep, sweep))
     folder.mkdir(parents=True, exist_ok=True)
-    for name, draw, data in drawings:
-        atomic_write(folder / f"{name}.{fmt}", plots.image_bytes(draw(data, colors), fmt))
+    with progress_bar(len(drawings), False, "picture") as bar:
+        for name, draw, data in drawings:
+            atomic_write(folder / f"{name}.{fmt}", plots.image_bytes(draw(data, colors), fmt))
+            bar.update()
     click.echo(f"wrote {len(drawings)} pictures to {folder}")
 
 
@@ -107,6 +109,7 @@ def report_command(inputs, out, draws, seed):
         beside = sweep_beside(Path(name))
         if name.endswith(".json") and beside.exists():
             sweeps[document["scenario"]["path"]] = read_result(beside, formats=(SWEEP_FORMAT,))
-    with _drawing():
-        atomic_write(Path(out), report_html(documents, sweeps, others))
+    shown = len(documents) + len(others.get("elsim-posterior", []))
+    with _drawing(), progress_bar(shown, False, "document") as bar:
+        atomic_write(Path(out), report_html(documents, sweeps, others, done=bar.update))
     click.echo(f"wrote {out}")

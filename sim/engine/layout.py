@@ -40,6 +40,11 @@ class Layout:
         return self.tiers.get("list", 0)
 
     @property
+    def mixed(self) -> bool:
+        """A list tier beside single-member districts."""
+        return "list" in self.tiers and "district" in self.tiers
+
+    @property
     def district_seats(self) -> int:
         """Seats of the district tier (0 without one)."""
         return self.tiers.get("district", 0)

@@ -34,6 +34,8 @@ TOP_COMPOSITIONS = 10
 # every SAMPLE_STRIDE-th draw of each chunk (draws within a chunk are grouped by poll source,
 # so a stride keeps every source in proportion), from the first chunks on, until the sample
 # holds SAMPLE_DRAWS. Chunks are merged in order, so the sample is the same for any executor.
+# A draw's row: each list's seats over the whole house, then with a district tier the
+# independents' seats and each list's district seats (so a draw's house can be drawn by tier).
 SAMPLE_DRAWS = 20_000
 SAMPLE_STRIDE = 10
 
@@ -100,7 +102,7 @@ class SeatSummary:
         self.cap_binding = 0
         self.tie_decided = 0
         self.compositions: dict[int, int] = {}  # bit mask of seated lists -> draws
-        self.sample = np.empty((0, n_lists), dtype=np.int64)  # (draws, n_lists) seats
+        self.sample = np.empty((0, self._sample_width(n_lists)), dtype=np.int64)
         if layout.counted:
             self.genuine_sum = exact_sums(layout.n_options)
             self.genuine_hist = np.zeros((layout.n_options, SHARE_BINS), dtype=np.int64)
@@ -117,6 +119,11 @@ class SeatSummary:
         self.draws += seats.shape[1]
         for name, hist in self.tier_hist.items():
             hist += row_histograms(house.tiers[name].seats, hist.shape[1])
+        # The sample's district columns (see SAMPLE_DRAWS), in a mixed house.
+        tier: list[np.ndarray] = []
+        if self.layout.mixed:
+            tier = ([] if house.independents is None else [house.independents[None]]) + \
+                [house.tiers["district"].seats]
         self.seat_hist += row_histograms(seats, self.seat_hist.shape[1])
         if self.layout.districts:
             assert house.districts is not None  # the House gives them when it has districts
@@ -149,7 +156,14 @@ class SeatSummary:
         self._add_compositions(seats > 0)
         # A chunk's summary sees its draws in blocks: index the stride from the chunk's start.
         first = -(self.draws - seats.shape[1]) % SAMPLE_STRIDE
-        self._add_sample(seats[:, first::SAMPLE_STRIDE].T)
+        self._add_sample(np.concatenate([rows[:, first::SAMPLE_STRIDE]
+                                         for rows in (seats, *tier)]).T)
+
+    def _sample_width(self, n_lists: int) -> int:
+        """Columns of a sampled draw: the lists' seats, and the district tier's (above)."""
+        if not self.layout.mixed:
+            return n_lists
+        return 2 * n_lists + (self.layout.independents is not None)
 
     def _add_districts(self, seats: np.ndarray) -> None:
         """Histograms of each list's seats in each district ``(n_lists, n_districts, n)``,
@@ -161,7 +175,7 @@ class SeatSummary:
             self.district_hist.shape)
 
     def _add_sample(self, seats: np.ndarray) -> None:
-        """Keep draws ``(n, n_lists)`` until the sample holds :data:`SAMPLE_DRAWS`."""
+        """Keep draws ``(n, columns)`` until the sample holds :data:`SAMPLE_DRAWS`."""
         wanted = SAMPLE_DRAWS - len(self.sample)
         if wanted > 0:
             self.sample = np.concatenate([self.sample, seats[:wanted]])
@@ -285,13 +299,23 @@ class SeatSummary:
                 for d, (name, magnitude) in enumerate(self.layout.districts)]
 
     def _sample_dict(self) -> dict:
-        """The sample's distinct seat vectors of the lists seated in any of its draws, each
-        with its number of draws (compact, and in a fixed order)."""
+        """The sample's distinct seat vectors, each with its number of draws (compact, and in
+        a fixed order): ``lists`` names the columns of whole-house seats (the lists, and the
+        independents, seated in any sampled draw), ``district_lists`` with a district tier
+        the columns of district seats that follow (the lists with a district seat in any)."""
+        ids = [item["id"] for item in self.layout.lists]
+        whole = ids + ([self.layout.independents["id"]]
+                       if self.layout.independents is not None else [])
         seated = np.flatnonzero(self.sample.any(axis=0))
         rows, counts = np.unique(self.sample[:, seated], axis=0, return_counts=True)
-        return {"draws": len(self.sample),
-                "lists": [self.layout.lists[i]["id"] for i in seated],
-                "rows": np.column_stack([rows, counts]).tolist()}
+        names = [*whole, *ids]
+        sample = {"draws": len(self.sample),
+                  "lists": [names[i] for i in seated if i < len(whole)],
+                  "rows": np.column_stack([rows, counts]).tolist()}
+        if self.layout.mixed:
+            sample["district_lists"] = [ids[i - len(whole)] for i in seated
+                                        if i >= len(whole)]
+        return sample
 
     def _lists_seated(self) -> dict[str, float]:
         """Probability of each number of lists with seats."""

@@ -3,7 +3,8 @@
 A result keeps the seat vectors of a sample of its draws (``summary.seat_sample``: every
 :data:`sim.engine.summary.SAMPLE_STRIDE`-th draw of each chunk, from the first chunks on, at
 most :data:`sim.engine.summary.SAMPLE_DRAWS`). A coalition's seats in each of those draws are the
-sum of its lists' seats plus the appointed seats it names, so its whole distribution follows;
+sum of its lists' seats (and the independents' of a district tier, when it names them) plus
+the appointed seats it names, so its whole distribution follows;
 a probability estimated from ``k`` sampled draws has the Monte Carlo standard error
 ``sqrt(p * (1 - p) / k)``, which is reported beside it. Blocs declared in the scenario are
 summarised over every draw instead (``summary.blocs``).
@@ -21,7 +22,8 @@ QUANTILES = (0.05, 0.5, 0.95)
 
 
 def parse_coalition(text: str) -> list[str]:
-    """``"a+b+c"`` → ``["a", "b", "c"]``."""
+    """``"a+b+c"`` → ``["a", "b", "c"]``. (A list id with "+" in it is named with
+    ``elsim coalitions --member`` instead.)"""
     members = [part.strip() for part in text.split("+")]
     if not all(members):
         raise InvalidValue("coalition", text, 'must be list ids joined by "+", e.g. "a+b"')
@@ -29,23 +31,27 @@ def parse_coalition(text: str) -> list[str]:
 
 
 def coalition(document: dict, members: list[str], lines: dict[str, int]) -> dict:
-    """The seat distribution of the lists (and appointed groups) ``members`` together, and
-    P(seats >= line) for each of ``lines`` (name -> seats), with Monte Carlo errors."""
+    """The seat distribution of the lists (the independents of a district tier, and appointed
+    groups) ``members`` together, and P(seats >= line) for each of ``lines`` (name -> seats,
+    from 1 to the house), with Monte Carlo errors."""
     summary = document["summary"]
     sample = summary.get("seat_sample")
     if not sample or not sample["draws"]:
         raise InvalidValue("seat_sample", None, "this result keeps no per-draw seats: re-run "
                            "the scenario with this version of elsim")
-    list_ids = [item["id"] for item in summary["lists"]]
+    _check_lines(lines, summary["parliament"]["house"])
     appointed = summary["parliament"].get("appointed", {})
-    for member in members:
-        if member not in list_ids and member not in appointed:
-            known = list_ids + list(appointed)
-            close = difflib.get_close_matches(member, known, n=1)
-            hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(known)}"
-            raise InvalidValue("coalition", member, f"names no list of this result; {hint}")
-    rows = np.array(sample["rows"], dtype=np.int64).reshape(-1, len(sample["lists"]) + 1)
-    columns = [sample["lists"].index(m) for m in members if m in sample["lists"]]
+    _check_members(members, summary, appointed)
+    seated = sample["lists"]
+    independents = summary.get("independents", {}).get("id")
+    # Results before the sample had district columns kept no independents' seats.
+    if independents in members and independents not in seated and "district_lists" not in sample:
+        raise InvalidValue("coalition", independents, "this result keeps no per-draw seats of "
+                           "the independents: re-run the scenario with this version of elsim")
+    width = len(seated) + len(sample.get("district_lists", [])) + 1
+    rows = np.array(sample["rows"], dtype=np.int64).reshape(-1, width)
+    # A member missing from the sample's columns won no seat in any sampled draw.
+    columns = [seated.index(m) for m in members if m in seated]
     seats = rows[:, columns].sum(axis=1) + sum(appointed.get(m, 0) for m in members)
     weights = rows[:, -1]
     draws = int(weights.sum())
@@ -61,3 +67,25 @@ def coalition(document: dict, members: list[str], lines: dict[str, int]) -> dict
             **{f"q{round(q * 100):02d}": int(np.searchsorted(cdf, q * draws))
                for q in QUANTILES},
             "lines": probabilities, "histogram": histogram.tolist()}
+
+
+def _check_lines(lines: dict[str, int], house: int) -> None:
+    for name, needed in lines.items():
+        if isinstance(needed, bool) or not isinstance(needed, int | np.integer) \
+                or not 1 <= needed <= house:
+            raise InvalidValue(f"line {name!r}", needed, f"must be a whole number of seats "
+                               f"from 1 to the house ({house})")
+
+
+def _check_members(members: list[str], summary: dict, appointed: dict) -> None:
+    """Every member names a list, the independents or an appointed group, once."""
+    known = [item["id"] for item in summary["lists"]] + \
+        ([summary["independents"]["id"]] if "independents" in summary else []) + list(appointed)
+    for index, member in enumerate(members):
+        if member not in known:
+            close = difflib.get_close_matches(member, known, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(known)}"
+            raise InvalidValue("coalition", member, f"names no list of this result; {hint}")
+        if member in members[:index]:
+            raise InvalidValue("coalition", "+".join(members),
+                               f"names {member!r} twice: each member counts once")

@@ -12,9 +12,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import textwrap
 
 from sim.output.houses import law_and_house
-from sim.output.results import result_stem
+from sim.output.results import result_stem, safe_cell
 from sim.output.text import percent, render
 
 FORMATS = ("table", "markdown", "csv", "json")
@@ -113,66 +114,122 @@ def _rows(documents, labels, section, item_id, metrics, base_of) -> list[dict]:
     return rows
 
 
+WIDTH = 100  # terminal columns a comparison table fits in
+LEGEND = ("P(thr): P(>= threshold); P(r-up): P(admitted by the runner-up rule); "
+          "Δ: the difference from the first scenario of the group, in seats or in percentage "
+          "points (pp) of probability.")
+
+Table = tuple[str, list[str], list[list[str]]]
+"""A caption, the column headers and the rows (text cells)."""
+
+
 def format_comparison(data: dict, fmt: str) -> str:
     """Render :func:`comparison` data in one of :data:`FORMATS`."""
     if fmt == "json":
         return json.dumps(data, indent=1) + "\n"
     if fmt == "csv":
         return _csv(data)
-    table = _markdown if fmt == "markdown" else render
     houses = data["houses"]
-    parts = []
+    markdown = fmt == "markdown"
+
+    def text(line: str) -> str:
+        return line if markdown else textwrap.fill(line, WIDTH)
+
+    parts: list[str] = []
     if len(houses) > 1:
-        parts.append("These scenarios elect different houses or under different rules; each "
-                     "group is compared on its own.")
+        parts.append(text("These scenarios elect different houses or under different rules; "
+                          "each group is compared on its own."))
     for house in houses:
         if len(houses) > 1:
-            heading = f"{house['house']}: {', '.join(house['scenarios'])}"
-            parts.append(f"## {heading}" if fmt == "markdown" else f"{heading}\n"
-                         + "=" * len(heading))
-        parts += [table(headers, rows) for headers, rows in comparison_tables(data, house)]
+            heading = text(f"{house['house']}: {', '.join(house['scenarios'])}")
+            parts.append(f"## {heading}" if markdown else
+                         f"{heading}\n" + "=" * max(map(len, heading.splitlines())))
+        for caption, headers, rows in comparison_tables(data, house):
+            parts.append(f"### {caption}\n\n{_markdown(headers, rows)}" if markdown else
+                         f"{text(caption)}\n{render(headers, _wrap_first(headers, rows))}")
+    if len(data["scenarios"]) > 1:
+        parts.append(text(LEGEND))
     return "\n\n".join(parts) + "\n"
 
 
-def comparison_tables(data: dict, house: dict | None = None
-                      ) -> list[tuple[list[str], list[list[str]]]]:
-    """The comparison as (headers, rows) tables: lists, then blocs when there are any; only
-    the scenarios of ``house`` (one of ``data["houses"]``) when given. Majority columns name
+def comparison_tables(data: dict, house: dict | None = None) -> list[Table]:
+    """The comparison as tables, scenario by scenario (only those of ``house``, one of
+    ``data["houses"]``, when given): its lists, then its blocs, each with the differences
+    from the first scenario of its house group (none for that one). Majority lines name
     their seats where every scenario shown shares a house."""
     if house is None and len(data["houses"]) == 1:
         house = data["houses"][0]
     if house is not None:
         data = _only(data, set(house["scenarios"]))
     needed = house["seats_needed"] if house is not None else {}
-    first = data["scenarios"][0]["label"] if house is None else house["scenarios"][0]
+    labels = [s["label"] for s in data["scenarios"]
+              if house is None or s["label"] in house["scenarios"]]
+    base_of = {label: group["scenarios"][0] for group in data["houses"]
+               for label in group["scenarios"]}
     # The runner-up columns only where the rule admitted a list in some scenario shown.
     runner_up = any(row["p_runner_up"] for group in data["lists"] for row in group["rows"])
-    list_headers = ["list", "scenario", "seats", "90% interval", "P(>= threshold)"] + \
-        (["P(runner-up)"] if runner_up else []) + \
-        [f"seats vs {first}", f"P(>= threshold) vs {first}"] + \
-        ([f"P(runner-up) vs {first}"] if runner_up else [])
-    list_rows = [[row["name"], row["scenario"], f"{row['mean']:.1f}",
-                  f"{row['q05']}-{row['q95']}", percent(row["p_threshold"])]
-                 + ([percent(row["p_runner_up"])] if runner_up else [])
-                 + [_signed(row.get("diff_mean"), "{:+.1f}"),
-                    _signed(row.get("diff_p_threshold"), "{:+.1%}")]
-                 + ([_signed(row.get("diff_p_runner_up"), "{:+.1%}")] if runner_up else [])
-                 for group in data["lists"] for row in group["rows"]]
     lines = [line for line in data["majority_lines"] if house is None or line in needed]
-    bloc_headers = ["bloc", "scenario", "seats"] + \
-        [f"P({line} >= {needed[line]})" if line in needed else f"P({line})" for line in lines] + \
-        [f"P({line}) vs {first}" for line in lines]
-    bloc_rows = [[row["name"], row["scenario"], f"{row['mean']:.1f}"]
-                 + [percent(row[f"p_{line}"]) for line in lines]
-                 + [_signed(row.get(f"diff_p_{line}"), "{:+.1%}") for line in lines]
-                 for group in data["blocs"] for row in group["rows"]]
-    tables = [(list_headers, list_rows)]
-    if bloc_rows:
-        tables.append((bloc_headers, bloc_rows))
-    if len({row[1] for row in list_rows}) == 1:  # one scenario: no differences to show
-        tables = [(headers[:width], [row[:width] for row in rows])
-                  for (headers, rows), width in zip(tables, (5 + runner_up, 3 + len(lines)))]
+    tables: list[Table] = []
+    for label in labels:
+        base = base_of[label]
+        differs = label != base
+        caption = f"{label}: differences (Δ) from {base}" if differs else label
+        list_rows = [row for group in data["lists"] for row in group["rows"]
+                     if row["scenario"] == label]
+        tables.append((caption, _list_headers(runner_up, differs),
+                       [_list_cells(row, runner_up, differs) for row in list_rows]))
+        bloc_rows = [row for group in data["blocs"] for row in group["rows"]
+                     if row["scenario"] == label]
+        if bloc_rows:
+            tables.append((f"{caption}: blocs",
+                           ["bloc", "seats", "line", "P"] + (["Δ P"] if differs else []),
+                           [cells for row in bloc_rows
+                            for cells in _bloc_cells(row, lines, needed, differs)]))
     return tables
+
+
+def _list_headers(runner_up: bool, differs: bool) -> list[str]:
+    chances = ["P(thr)"] + (["P(r-up)"] if runner_up else [])
+    return ["list", "seats", "90%", *chances] + \
+        (["Δ seats", *(f"Δ {chance}" for chance in chances)] if differs else [])
+
+
+def _list_cells(row: dict, runner_up: bool, differs: bool) -> list[str]:
+    chances = ["p_threshold"] + (["p_runner_up"] if runner_up else [])
+    cells = [row["name"], f"{row['mean']:.1f}", f"{row['q05']}-{row['q95']}",
+             *(percent(row[key]) for key in chances)]
+    if differs:
+        cells += [_signed(row.get("diff_mean"), "{:+.1f}"),
+                  *(_points(row.get(f"diff_{key}")) for key in chances)]
+    return cells
+
+
+def _bloc_cells(row: dict, lines: list[str], needed: dict, differs: bool) -> list[list[str]]:
+    """One row per majority line; the bloc's name and seats on the first."""
+    rows = []
+    for index, line in enumerate(lines or [None]):
+        head = [row["name"], f"{row['mean']:.1f}"] if index == 0 else ["", ""]
+        if line is None:
+            rows.append(head + ["", ""] + ([""] if differs else []))
+            continue
+        name = f"{line} >= {needed[line]}" if line in needed else line
+        rows.append(head + [name, percent(row[f"p_{line}"])]
+                    + ([_points(row.get(f"diff_p_{line}"))] if differs else []))
+    return rows
+
+
+def _wrap_first(headers: list[str], rows: list[list[str]]) -> list[list[str]]:
+    """Rows whose first cell (a name) is wrapped onto lines of its own below, so that the
+    table fits :data:`WIDTH` columns."""
+    others = sum(max(len(cell) for cell in column) + 2
+                 for column in list(zip(headers, *rows))[1:])
+    room = max(12, WIDTH - others)
+    wrapped = []
+    for row in rows:
+        first, *rest = textwrap.wrap(row[0], room) or [""]
+        wrapped.append([first, *row[1:]])
+        wrapped += [[more] + [""] * (len(row) - 1) for more in rest]
+    return wrapped
 
 
 def _only(data: dict, scenarios: set[str]) -> dict:
@@ -202,10 +259,16 @@ def _csv(data: dict) -> str:
     for section, kind in (("lists", "list"), ("blocs", "bloc")):
         for group in data[section]:
             for row in group["rows"]:
-                writer.writerow([kind, group["id"], row["scenario"],
-                                 *("" if row.get(key) is None else row[key] for key in keys)])
+                writer.writerow([safe_cell(cell) for cell in (
+                    kind, group["id"], row["scenario"],
+                    *("" if row.get(key) is None else row[key] for key in keys))])
     return buffer.getvalue()
 
 
 def _signed(value, pattern: str) -> str:
     return "" if value is None else pattern.format(value)
+
+
+def _points(value: float | None) -> str:
+    """A difference of probabilities, in percentage points."""
+    return "" if value is None else f"{100 * value + 0.0:+.1f} pp"

@@ -9,6 +9,7 @@ changed for the user's process, and no figure is kept in pyplot's global registr
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from typing import Literal
 
 import matplotlib
@@ -16,9 +17,9 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from sim.law.allocate import allocate
-from sim.law.system import ElectoralSystem
+from sim.errors import ResultError
 from sim.output.results import result_stem
+from sim.output.text import percent
 
 DPI = 100
 # Colour-blind safe and distinct: Okabe & Ito's eight, then Paul Tol's "muted" nine; grey
@@ -29,6 +30,8 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F
 APPOINTED_COLOR = "#9e9e9e"
 INDEPENDENT_COLOR = "#6d4c41"  # independents of a district tier
 DISTRICT_EDGE = "#000000"  # a district seat is a dot with a dark ring
+UNATTRIBUTED_COLOR = "#e0e0e0"
+HOUSE_TITLE = "a house that occurred: the sampled draw nearest every list's median seats"
 
 
 def list_colors(documents: list[dict]) -> dict[str, str]:
@@ -59,8 +62,10 @@ def seat_distributions(document: dict, colors: dict[str, str]):
         counts = np.array(item["seats"]["histogram"], dtype=float)
         probability = counts / counts.sum()
         color = colors.get(item["id"], APPOINTED_COLOR) if kind == "list" else APPOINTED_COLOR
-        ax.bar(np.arange(len(probability)), probability, width=1.0, color=color,
-               edgecolor="none")
+        # One filled outline, not a bar per seat: a house of hundreds of seats would make
+        # as many artists, and the picture would take seconds to draw.
+        ax.stairs(probability, np.arange(len(probability) + 1) - 0.5, fill=True, color=color,
+                  lw=0)
         low, high = item["seats"]["q05"], item["seats"]["q95"]
         ax.axvspan(low - 0.5, high + 0.5, color="black", alpha=0.08, lw=0)
         ax.axvline(item["seats"]["mean"], color="black", lw=1)
@@ -90,43 +95,77 @@ def seat_distributions(document: dict, colors: dict[str, str]):
     return figure
 
 
-def _whole_seats(means: dict[str, float], seats: int) -> dict[str, int]:
-    """Whole seats summing to ``seats``, from mean seats (Hare largest remainder)."""
-    # A hair added to every mean: a scenario where no list ever wins a seat has all-zero
-    # means, which allocate rejects as a count.
-    whole = allocate(np.array(list(means.values())) + 1e-12, ElectoralSystem(seats=seats))
-    return {key: int(n) for key, n in zip(means, whole)}
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SampledHouse:
+    """One house that occurred: a draw of the result's seat sample, by tier."""
+
+    list_seats: dict[str, int]  # list id -> list-tier seats
+    district_seats: dict[str, int]  # list id (and "independents") -> district seats
+    unattributed: int  # seats a result made before the sample kept the district tier lacks
+    empty: int  # seats no one won in this draw (the law left them empty)
+    draws: int  # sampled draws that gave exactly this house
+    sampled: int  # draws in the sample
 
 
-def typical_district_seats(document: dict) -> dict[str, int]:
-    """Whole district seats summing to the district tier, from the mean district seats of
-    each list and of the independents (Hare largest remainder); empty without the tier."""
+def median_draw(document: dict) -> SampledHouse:
+    """The sampled draw nearest every list's median seats (the least total distance; among
+    equals the most frequent, then the first in the sample's order).
+
+    A house of rounded mean seats need not be one that can occur: a list that passes the
+    threshold in 5% of draws with 11 seats or more has a mean near one seat. A sampled draw
+    always occurred, and the one nearest the medians keeps the lists that usually win nothing
+    at nothing."""
     summary = document["summary"]
-    seats = summary["parliament"].get("district_seats")
-    if not seats:
-        return {}
-    means = {item["id"]: item["seats_by_tier"]["district"]["mean"] for item in summary["lists"]}
-    if "independents" in summary:
-        means["independents"] = summary["independents"]["seats"]["mean"]
-    return _whole_seats(means, seats)
+    sample = summary.get("seat_sample")
+    if not sample or not sample["draws"]:
+        raise ResultError(f"{document['scenario']['title']}: this result keeps no per-draw "
+                          "seats to draw a house from; re-run its scenario")
+    seated, tier = sample["lists"], sample.get("district_lists", [])
+    rows = np.array(sample["rows"], dtype=np.int64).reshape(-1, len(seated) + len(tier) + 1)
+    counts, whole = rows[:, -1], rows[:, :len(seated)]
+    medians = np.array([_weighted_median(column, counts) for column in whole.T], dtype=np.int64)
+    distance = np.abs(whole - medians).sum(axis=1)
+    best = rows[np.lexsort((-counts, distance))[0]]
+    seats = dict(zip(seated, best[:len(seated)].tolist()))
+    district = dict(zip(tier, best[len(seated):-1].tolist()))
+    independents = summary.get("independents", {}).get("id")
+    if independents in seats:  # all their seats are district seats
+        district[independents] = seats.pop(independents)
+    parliament = summary["parliament"]
+    left = parliament["house"] - sum(parliament.get("appointed", {}).values()) - \
+        sum(seats.values()) - district.get(independents, 0)
+    old = bool(parliament.get("district_seats")) and "district_lists" not in sample
+    return SampledHouse(
+        list_seats={item["id"]: seats.get(item["id"], 0) - district.get(item["id"], 0)
+                    for item in summary["lists"]},
+        district_seats=district, unattributed=left if old else 0, empty=0 if old else left,
+        draws=int(best[-1]), sampled=int(counts.sum()))
+
+
+def _weighted_median(values: np.ndarray, weights: np.ndarray) -> int:
+    """The lower median of ``values`` each counted ``weights`` times."""
+    order = np.argsort(values, kind="stable")
+    position = np.searchsorted(np.cumsum(weights[order]), (weights.sum() + 1) // 2)
+    return int(values[order][position])
 
 
 def hemicycle(document: dict, colors: dict[str, str]):
-    """The parliament as an arc of dots: appointed seats apart in grey on the left, then the
-    lists by their typical seats in registration order (list seats, then district seats with
-    a dark ring), then independents; majority lines count from the left."""
+    """The parliament of :func:`median_draw` as an arc of dots: appointed seats apart in
+    grey on the left, then the lists in registration order (list seats, then district seats
+    with a dark ring), then independents; majority lines count from the left."""
     summary = document["summary"]
     parliament = summary["parliament"]
-    district = typical_district_seats(document)
-    seats = _typical_list_tier(document)
-    appointed = parliament["house"] - parliament["list_seats"] - \
-        parliament.get("district_seats", 0)
+    house = median_draw(document)
+    seats, district = house.list_seats, house.district_seats
+    appointed = sum(parliament.get("appointed", {}).values())
     colors = {**colors, "independents": INDEPENDENT_COLOR}
     fill = [APPOINTED_COLOR] * appointed
     edges = ["white"] * appointed
     for item in list(seats) + (["independents"] if "independents" in district else []):
         fill += [colors[item]] * (seats.get(item, 0) + district.get(item, 0))
         edges += ["white"] * seats.get(item, 0) + [DISTRICT_EDGE] * district.get(item, 0)
+    fill += [UNATTRIBUTED_COLOR] * (house.unattributed + house.empty)
+    edges += ["white"] * (house.unattributed + house.empty)
     x, y = _arc_positions(len(fill))
     figure, ax = _subplots(figsize=(9, 5.2), layout="constrained")
     ax.scatter(x, y, s=min(90, 9000 / len(fill)), c=fill, edgecolors=edges,
@@ -151,6 +190,13 @@ def hemicycle(document: dict, colors: dict[str, str]):
         handles.append(Line2D([], [], marker="o", ls="", color="white",
                               markeredgecolor=DISTRICT_EDGE,
                               label="ringed: district seat (list+district)"))
+    if house.unattributed:
+        handles.append(Line2D([], [], marker="o", ls="", color=UNATTRIBUTED_COLOR,
+                              label=f"{house.unattributed} not in this result's sample "
+                                    "(made before it kept district seats: re-run)"))
+    if house.empty:
+        handles.append(Line2D([], [], marker="o", ls="", color=UNATTRIBUTED_COLOR,
+                              label=f"{house.empty} empty: the law filled them with no one"))
     longest = max(len(str(handle.get_label())) for handle in handles)
     # Below the arc, in as many columns as the labels' length allows in the figure's width.
     figure.legend(handles=handles, loc="outside lower center", frameon=False,
@@ -158,17 +204,10 @@ def hemicycle(document: dict, colors: dict[str, str]):
                   ncol=max(1, min(3 if district else 4, len(handles), 100 // longest)))
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.set_title(f"{document['scenario']['title']}\ntypical composition (from mean seats)",
-                 fontsize=12)
+    share = percent(house.draws / house.sampled)
+    ax.set_title(f"{document['scenario']['title']}\n{HOUSE_TITLE}\n({share} of the "
+                 f"{house.sampled:,} sampled draws give exactly this house)", fontsize=12)
     return figure
-
-
-def _typical_list_tier(document: dict) -> dict[str, int]:
-    """Typical list-tier seats: from the tier's own means when the house has districts."""
-    summary = document["summary"]
-    means = {item["id"]: (item["seats_by_tier"]["list"] if "seats_by_tier" in item
-                          else item["seats"])["mean"] for item in summary["lists"]}
-    return _whole_seats(means, summary["parliament"]["list_seats"])
 
 
 def _arc_positions(n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -259,13 +298,15 @@ def _subplots(*args, figsize: tuple[float, float],
     return figure, figure.subplots(*args, **kwargs)
 
 
-def image_bytes(figure, fmt: str = "png", dpi: int = DPI) -> bytes:
+def image_bytes(figure, fmt: str = "png", dpi: int = DPI, *, compress: bool = True) -> bytes:
     """The figure as PNG or SVG, without dates or random ids (a rerun gives the same
-    bytes)."""
+    bytes); ``compress=False`` skips the PNG's compression, for a picture that is
+    re-encoded anyway."""
     metadata = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
+    extra = {} if compress or fmt != "png" else {"pil_kwargs": {"compress_level": 0}}
     buffer = io.BytesIO()
     with matplotlib.rc_context({"svg.hashsalt": "elsim"}):
         # A tight box around every artist: long titles and legends are never cut off.
         figure.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata, bbox_inches="tight",
-                       pad_inches=0.15)
+                       pad_inches=0.15, **extra)
     return buffer.getvalue()

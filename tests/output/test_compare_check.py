@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -38,11 +39,58 @@ def test_compare_json_has_differences_from_the_first():
 
 def test_compare_table_and_markdown():
     table = invoke("compare", *PAIR).output
-    assert "seats vs official-polls" in table and "Nur Otan" in table
-    markdown = invoke("compare", "--format", "markdown", *PAIR).output
-    header = markdown.splitlines()[0]
-    assert header.startswith("| list | scenario | seats |")
-    assert markdown.splitlines()[1].startswith("|---|")
+    assert "barometer: differences (Δ) from official-polls" in table and "Nur Otan" in table
+    markdown = invoke("compare", "--format", "markdown", *PAIR).output.splitlines()
+    assert markdown[0] == "### official-polls"
+    assert markdown[2].startswith("| list | seats | 90% |")
+    assert markdown[3].startswith("|---|")
+
+
+def test_compare_differences_of_probabilities_are_percentage_points():
+    # Ak Zhol passes the threshold in 77.3% of draws with official polls, 64.6% with the
+    # Barometer: 12.6 points fewer, not 12.6% fewer.
+    table = invoke("compare", *PAIR).output
+    barometer = table[table.index("barometer: differences"):].splitlines()
+    ak_zhol = next(line for line in barometer if line.startswith("Ak Zhol"))
+    assert "64.6%" in ak_zhol and "-12.6 pp" in ak_zhol
+    assert "-12.6%" not in table and "percentage points (pp)" in table
+    ruling = next(line for line in barometer if line.startswith("Nur Otan + "))
+    assert ruling.endswith("-8.1 pp")
+
+
+def test_compare_fits_100_columns():
+    shipped = sorted(str(p) for p in RESULTS.glob("*.json")
+                     if not p.name.endswith(("-sweep.json", "-posterior.json")))
+    result = invoke("compare", *shipped)
+    assert result.exit_code == 0, result.output
+    assert max(map(len, result.output.splitlines())) <= 100
+
+
+def test_compare_wraps_a_long_name_within_100_columns(tmp_path):
+    name = "The Party of " + " ".join(["Very Long Words"] * 10)
+    scenario = write_scenario(tmp_path, MINIMAL.replace('name = "A"', f'name = "{name}"'))
+    other = write_scenario(tmp_path, MINIMAL.replace("a = 0.5, b = 0.3", "a = 0.4, b = 0.4"),
+                           "other.toml")
+    result = invoke("compare", "--draws", "500", scenario, other)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(map(len, lines)) <= 100
+    assert not any(name in line for line in lines)  # wrapped onto lines of its own
+    assert all(word in result.output for word in name.split())
+
+
+def test_compare_csv_neutralises_formula_cells(tmp_path):
+    hostile = MINIMAL.replace("[lists.a]", '[lists."=HYPERLINK(1)"]').replace(
+        "{ a = 0.5", '{ "=HYPERLINK(1)" = 0.5')
+    scenario = write_scenario(tmp_path, hostile, "@sum.toml")
+    result = invoke("compare", "--format", "csv", "--draws", "500", scenario)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.output)))
+    cells = {cell for row in rows[1:] for cell in row[1:3]}
+    assert {"'=HYPERLINK(1)", "'@sum"} <= cells
+    # Numbers are written as they are (a negative difference starts with "-").
+    assert not any(cell and cell[0] in "=+-@" and not cell[1:2].isdigit()
+                   for row in rows for cell in row)
 
 
 def test_compare_csv_is_tidy():
@@ -69,8 +117,9 @@ def test_compare_shows_the_runner_up_rule_apart_from_the_threshold(tmp_path):
                                                        "a = 0.5, b = 0.3, c = 0.2"), "plain.toml")
     result = invoke("compare", "--draws", "5000", plain, ruled)
     assert result.exit_code == 0, result.output
-    header = result.output.splitlines()[0]
-    assert "P(>= threshold)" in header and "P(runner-up) vs plain" in header
+    ruled_table = result.output[result.output.index("ruled: differences"):].splitlines()
+    assert re.split(r"\s{2,}", ruled_table[1]) == [
+        "list", "seats", "90%", "P(thr)", "P(r-up)", "Δ seats", "Δ P(thr)", "Δ P(r-up)"]
     data = json.loads(invoke("compare", "--format", "json", "--draws", "5000", plain,
                              ruled).output)
     b_plain, b_ruled = data["lists"][1]["rows"]
@@ -106,7 +155,7 @@ def test_compare_groups_scenarios_of_different_houses():
     assert "elect different houses or under different rules" in table
     assert "107 seats (98 from lists), hare, threshold 7%, runner-up rule: official-polls, " \
            "barometer" in table
-    assert "P(majority >= 54)" in table and "P(majority >= 50)" in table
+    assert "majority >= 54" in table and "majority >= 50" in table
 
 
 def test_compare_a_missing_result_is_exit_2(tmp_path):

@@ -104,3 +104,27 @@ def test_sixteen_lists_fit_in_their_pictures(tmp_path):
     # The image spans from the legend's bottom to the title's top, and the legend's width.
     assert height >= title.y1 - legend.y0
     assert width >= legend.width
+
+
+def test_a_seat_histogram_is_one_artist_not_a_bar_per_seat():
+    # A bar per seat made thousands of artists for the shipped results, and drawing them
+    # was most of the time elsim plot and elsim report took.
+    from sim.output import plots
+
+    document = json.loads((RESULTS / "demoscope.json").read_text())
+    figure = plots.seat_distributions(document, plots.list_colors([document]))
+    panels = [ax for ax in figure.axes if ax.get_visible()]
+    assert len(panels) == 9  # seven lists with seats, two blocs of the 98-seat house
+    # The histogram, and the 90% interval's band.
+    assert all(len(ax.patches) == 2 for ax in panels)
+
+
+@pytest.mark.parametrize("command, unit, total", [("plot", "picture", 5),
+                                                  ("report", "document", 2)])
+def test_plot_and_report_show_progress_on_stderr(tmp_path, command, unit, total):
+    out = tmp_path / ("plots" if command == "plot" else "report.html")
+    result = invoke(command, RESULTS / "mixture.json", RESULTS / "demoscope.json",
+                    "--out", out)
+    assert result.exit_code == 0, result.output
+    # Shown once the work takes more than half a second, as elsim run's is.
+    assert f"{total}/{total}" in result.stderr and unit in result.stderr

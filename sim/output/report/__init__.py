@@ -9,6 +9,8 @@ kind of result adds its builder there (docs/architecture.md, "The report").
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sim.output import plots
 from sim.output.report.base import Builder, Report, Section
 from sim.output.report.elections import election_sections
@@ -23,7 +25,8 @@ SECTIONS: list[Builder] = [summary_sections, election_sections, posterior_sectio
 
 def report_html(documents: list[dict], sweeps: dict[str, dict] | None = None,
                 others: dict[str, list[dict]] | None = None,
-                sections: list[Builder] | None = None) -> str:
+                sections: list[Builder] | None = None,
+                done: Callable[[], object] | None = None) -> str:
     """The report of result ``documents``.
 
     Parameters
@@ -32,11 +35,13 @@ def report_html(documents: list[dict], sweeps: dict[str, dict] | None = None,
     sweeps : a scenario's path → its sweep table, drawn in its section
     others : other elsim documents by ``format``, for the builders that show them
     sections : the builders to use (default :data:`SECTIONS`)
+    done : called after each document is shown (a result or a posterior), for progress
     """
     groups = group_documents(documents)
     ordered = tuple(document for group in groups for document in group.documents)
     report = Report(documents=ordered, groups=groups, sweeps=sweeps or {},
-                    others=others or {}, colors=plots.list_colors(list(ordered)))
+                    others=others or {}, colors=plots.list_colors(list(ordered)),
+                    done=done or (lambda: None))
     built: list[Section] = [section for build in (sections or SECTIONS)
                             for section in build(report)]
     count = len(documents)

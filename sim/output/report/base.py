@@ -3,6 +3,7 @@ and the HTML helpers they share."""
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -29,7 +30,7 @@ class Report:
     declared order); ``groups`` the same documents grouped; ``sweeps`` maps a scenario path to
     its sweep table; ``others`` holds every other elsim JSON document given to the report,
     by its ``format`` (today only ``elsim-posterior`` has a section); ``colors`` maps list
-    ids to colours.
+    ids to colours. A builder calls ``done()`` after each document it has shown (progress).
     """
 
     documents: tuple[dict, ...]
@@ -37,6 +38,7 @@ class Report:
     sweeps: dict[str, dict] = field(default_factory=dict)
     others: dict[str, list[dict]] = field(default_factory=dict)
     colors: dict[str, str] = field(default_factory=dict)
+    done: Callable[[], object] = lambda: None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -62,8 +64,15 @@ def escape(text: Any) -> str:
 
 
 def anchor_for(text: str, prefix: str = "") -> str:
-    """An HTML id from a name: lower case letters, digits and dashes."""
-    return prefix + (re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x")
+    """An HTML id from a name: its words in lower case (letters of any script and digits)
+    joined by dashes. Where the words do not spell the name exactly ("a b", "A-b", "ақ жол"),
+    a hash of the name follows after a double dash, which no exact spelling contains: two
+    names never share an id, and a name keeps its id from one report to the next."""
+    words = re.sub(r"[\W_]+", "-", text.lower()).strip("-")
+    if words == text:
+        return prefix + words
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return f"{prefix}{words}--{digest}"
 
 
 def scenario_anchor(document: dict) -> str:

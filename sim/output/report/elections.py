@@ -21,10 +21,12 @@ def election_sections(report: Report) -> Iterator[Section]:
                                    f"Seats by scenario: {group.name}"))
             tables = comparison_tables(comparison(list(group.documents)))
             parts.append("<details><summary>The numbers behind the chart</summary>"
-                         + "".join(table_html(*table) for table in tables) + "</details>")
-        parts += [scenario_html(document, report.colors,
-                                report.sweeps.get(document["scenario"]["path"]))
-                  for document in group.documents]
+                         + "".join(table_html(headers, rows, caption=caption)
+                                   for caption, headers, rows in tables) + "</details>")
+        for document in group.documents:
+            parts.append(scenario_html(document, report.colors,
+                                       report.sweeps.get(document["scenario"]["path"])))
+            report.done()
         entries = tuple((scenario_anchor(doc), short_title(doc, group))
                         for doc in group.documents)
         yield Section(anchor=group.anchor, title=group.name, html="\n".join(parts),

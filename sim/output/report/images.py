@@ -21,7 +21,8 @@ DPI = 85
 
 def compressed_png(figure: Figure) -> bytes:
     """The figure as a palette PNG; the same figure gives the same bytes."""
-    image = Image.open(io.BytesIO(plots.image_bytes(figure, "png", DPI))).convert("RGB")
+    image = Image.open(io.BytesIO(plots.image_bytes(figure, "png", DPI, compress=False))
+                       ).convert("RGB")
     palette = image.quantize(COLORS, method=Image.Quantize.FASTOCTREE,
                              dither=Image.Dither.NONE)
     buffer = io.BytesIO()

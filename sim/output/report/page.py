@@ -10,15 +10,15 @@ from sim.output.report.base import Section, escape
 def page_html(title: str, lede: str, sections: Sequence[Section]) -> str:
     """The whole HTML document: nothing in it is fetched when it is viewed."""
     contents = "".join(_entry(section) for section in sections)
-    body = "\n".join(f'<section id="{section.anchor}"><h2>{escape(section.title)}</h2>\n'
+    body = "\n".join(f'<section id="{escape(section.anchor)}"><h2>{escape(section.title)}</h2>\n'
                      f"{section.html}\n</section>" for section in sections)
     return PAGE.format(title=escape(title), lede=escape(lede), contents=contents, body=body)
 
 
 def _entry(section: Section) -> str:
-    children = "".join(f'<li><a href="#{anchor}">{escape(title)}</a></li>'
+    children = "".join(f'<li><a href="#{escape(anchor)}">{escape(title)}</a></li>'
                        for anchor, title in section.entries)
-    return (f'<li><a href="#{section.anchor}">{escape(section.title)}</a>'
+    return (f'<li><a href="#{escape(section.anchor)}">{escape(section.title)}</a>'
             + (f"<ol>{children}</ol>" if children else "") + "</li>")
 
 

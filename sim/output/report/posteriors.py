@@ -21,9 +21,11 @@ from sim.output.results import result_stem
 def posterior_sections(report: Report) -> Iterator[Section]:
     for document in report.others.get("elsim-posterior", []):
         stem = result_stem(document)
+        html = posterior_html(document)
+        report.done()
         yield Section(anchor=anchor_for(stem, "posterior-"),
                       title=f"{document['scenario']['title']}: reading the count back",
-                      html=posterior_html(document))
+                      html=html)
 
 
 def posterior_html(document: dict) -> str:

@@ -21,7 +21,8 @@ def scenario_html(document: dict, colors: dict[str, str], sweep: dict | None) ->
     parts += [image_tag(plots.seat_distributions(document, colors),
                         f"Seat distribution of each list and bloc: {title}"),
               image_tag(plots.hemicycle(document, colors),
-                        f"Typical composition of the house: {title}")]
+                        f"A house that occurred, the sampled draw nearest every list's median "
+                        f"seats: {title}")]
     if sweep is not None:
         parts += ["<h4>Sweep</h4>",
                   image_tag(plots.sweep(sweep, colors), f"Sweep: {title}")]

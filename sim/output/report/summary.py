@@ -63,7 +63,7 @@ def group_table(group: Group) -> str:
         heads.append((f"p-{line}", f"P({line})", f"{seats.pop()}+ seats" if len(seats) == 1
                       else ""))
     heads += [("passing", "Lists likely to pass", ""), ("assumes", "What it assumes", "")]
-    head = "".join(f'<th scope=col class="{key}">{escape(text)}'
+    head = "".join(f'<th scope=col class="{escape(key)}">{escape(text)}'
                    + (f"<small>{escape(note)}</small>" if note else "") + "</th>"
                    for key, text, note in heads)
     rows = "\n".join(_row(document, group, lines) for document in group.documents)
@@ -81,7 +81,7 @@ def _house(group: Group) -> str:
     house, from_lists = houses.pop()
     seats = f"{house} seats" + (f", {from_lists} from lists" if from_lists != house
                                 else ", all from lists")
-    return f" <small>house of {seats}</small>"
+    return f" <small>house of {escape(seats)}</small>"
 
 
 def _row(document: dict, group: Group, lines: list[str]) -> str:
@@ -102,7 +102,7 @@ def _row(document: dict, group: Group, lines: list[str]) -> str:
 
 def _cell(key: str, text: str, value: object) -> str:
     data = "" if value is None else f' data-value="{escape(value)}"'
-    return f'<td class="{key}"{data}>{escape(text) or "–"}</td>'
+    return f'<td class="{escape(key)}"{data}>{escape(text) or "–"}</td>'
 
 
 def likely_to_pass(document: dict) -> str:
