@@ -270,7 +270,10 @@ def test_a_baseline_cannot_widen_its_own_tolerance(baseline):
     seats.update(mean=seats["mean"] + 1.0, sd=5.0)  # sd 5 of 10 seats: possible, but false
     path.write_text(json.dumps(document))
     result = invoke("check", "--baseline", path.parent, "--quiet", scenario)
-    assert result.exit_code == 1 and "a.seats" in result.output
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {path}: summary.lists[0].seats.mean = ")
+    assert result.stderr.rstrip().endswith(
+        f"must be the mean of its histogram ({seats['mean'] - 1.0:g})")
 
 
 def test_the_baselines_standard_error_is_bounded():
@@ -298,9 +301,10 @@ def test_hostile_names_are_text_in_csv_report_and_pictures(tmp_path):
         ["'=cmd", "c", "'" + HOSTILE["c"]]]
     assert float(rows[1][4]) >= 0  # numbers stay numbers
     document = json.loads((out / "=cmd.json").read_text())
-    document["run"]["seed_entropy"] = "<img src=x onerror=alert(2)>"
+    # Free text only: a seed or digest that is not one is refused when the file is read.
+    document["scenario"]["notes"] = "<img src=x onerror=alert(2)>"
     document["run"]["versions"]["elsim"] = "<script>alert(3)</script>"
-    document["scenario"]["digest"] = "<i>" * 10
+    document["run"]["versions"]["numpy"] = "<i>" * 10
     (out / "=cmd.json").write_text(json.dumps(document))
     result = invoke("report", out, "--out", tmp_path / "r.html")
     assert result.exit_code == 0, result.output
@@ -311,18 +315,70 @@ def test_hostile_names_are_text_in_csv_report_and_pictures(tmp_path):
     assert pictures.exit_code == 0, pictures.output
 
 
-def test_a_result_with_malformed_fields_is_one_line_in_report_and_plot(tmp_path):
+MALFORMED = [
+    (lambda d: d["run"].update(draws="many"),
+     "run.draws = 'many': must be a whole number between 1 and inf"),
+    (lambda d: d["summary"]["lists"][0]["seats"].update(histogram="broken"),
+     "summary.lists[0].seats.histogram = 'broken': must be a list"),
+    (lambda d: d["summary"]["lists"][0]["seats"].update(histogram=[]),
+     "summary.lists[0].seats.histogram = []: must be a list of at most 11 whole numbers"),
+    (lambda d: d["summary"]["lists"][1]["share"].update(mean=5),
+     "summary.lists[1].share.mean = 5: must be a finite number between 0 and 1"),
+    (lambda d: d["summary"]["lists"][1].pop("name"),
+     "summary.lists[1].name = None: must be a text"),
+    (lambda d: d["summary"]["parliament"].update(compositions={"a": 1}),
+     "summary.parliament.compositions = {'a': 1}: must be a list"),
+    (lambda d: d["summary"]["blocs"][0].update(name=3),
+     "summary.blocs[0].name = 3: must be a text"),
+    (lambda d: d["assumptions"].update(rules="all"), "assumptions.rules = 'all': must be a list"),
+    (lambda d: d["scenario"].update(title=["x"]), "scenario.title = ['x']: must be a text"),
+]
+
+
+@pytest.mark.parametrize("tamper, message", MALFORMED)
+def test_a_malformed_result_is_one_line_naming_the_field_in_every_reader(tmp_path, tamper,
+                                                                        message):
+    out = tmp_path / "out"
+    scenario = write_scenario(tmp_path)
+    assert invoke("check", "--update", "--baseline", out, "--quiet", scenario).exit_code == 0
+    path = out / "scenario.json"
+    document = json.loads(path.read_text())
+    tamper(document)
+    path.write_text(json.dumps(document))
+    for command in (["report", path, "--out", tmp_path / "r.html"],
+                    ["plot", path, "--out", tmp_path / "plots"], ["compare", path, path],
+                    ["coalitions", path, "a+b"], ["check", "--baseline", out, scenario]):
+        result = invoke(*command)
+        assert result.exit_code == 2, (command, result.output)
+        assert result.stderr.startswith(f"error: {path}: {message}"), (command, result.stderr)
+        assert len(result.stderr.splitlines()) == 1 and "Error(" not in result.stderr
+
+
+def test_a_malformed_sweep_table_is_one_line(tmp_path):
+    out = tmp_path / "out"
+    assert run(out, write_scenario(tmp_path, SWEPT, "x.toml")).exit_code == 0
+    path = out / "x-sweep.json"
+    document = json.loads(path.read_text())
+    document["rows"][1]["lists"]["a"]["p_threshold"] = "high"
+    path.write_text(json.dumps(document))
+    result = invoke("plot", path, "--out", tmp_path / "plots")
+    assert result.exit_code == 2
+    assert result.stderr == (f"error: {path}: rows[1].lists.a.p_threshold = 'high': must be a "
+                             "finite number between 0 and 1\n")
+
+
+def test_a_full_disk_while_drawing_names_the_output(tmp_path, monkeypatch):
     out = tmp_path / "out"
     assert run(out, write_scenario(tmp_path)).exit_code == 0
-    document = json.loads((out / "scenario.json").read_text())
-    document["run"]["draws"] = "many"
-    document["summary"]["lists"][0]["seats"]["histogram"] = "broken"
-    (out / "scenario.json").write_text(json.dumps(document))
-    for command in (["report", out, "--out", tmp_path / "r.html"],
-                    ["plot", out, "--out", tmp_path / "plots"]):
-        result = invoke(*command)
-        assert result.exit_code == 2 and "malformed field" in result.stderr, result.output
-        assert len(result.stderr.splitlines()) == 1
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))  # no file name, as a write's
+
+    monkeypatch.setattr(files.tempfile, "NamedTemporaryFile", full)
+    for command, target in (["report", tmp_path / "r.html"], ["plot", tmp_path / "plots"]):
+        result = invoke(command, out, "--out", target)
+        assert result.exit_code == 2
+        assert result.stderr == f"error: {target}: cannot write (No space left on device)\n"
 
 
 def test_report_and_plot_run_scenarios_and_refuse_an_empty_folder(tmp_path):
