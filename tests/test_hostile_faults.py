@@ -15,11 +15,13 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+import sim
 from sim.cli import main
 from sim.engine import executors
 from sim.engine.executors import ProcessExecutor, WorkerDied
 from sim.engine.statistics import FIXED_POINT, fraction_stats
 from sim.engine.summary import Layout, SeatSummary
+from sim.errors import InvalidValue, ScenarioError
 from sim.output import files
 from sim.output.files import commit_files, recover
 from sim.output.regression import Metric, tolerance
@@ -451,3 +453,76 @@ def test_check_update_into_a_folder_that_cannot_be_written_is_one_line(tmp_path,
     assert result.exit_code == 2
     assert result.stderr == (f"error: {tmp_path / 'b'}: cannot write the baseline of {scenario}"
                              " (Read-only file system)\n")
+
+
+def test_an_extends_chain_of_a_thousand_files_is_one_line(tmp_path):
+    (tmp_path / "f0.toml").write_text(MINIMAL)
+    for i in range(1, 1000):
+        (tmp_path / f"f{i}.toml").write_text(f'extends = "f{i - 1}.toml"\n')
+    result = invoke("validate", tmp_path / "f999.toml")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines() == [
+        f"error: {tmp_path / 'f999.toml'}: extends = '{tmp_path / 'f983.toml'}': is a chain of "
+        "more than 16 files extending one another; merge some of them"]
+
+
+def test_a_chain_of_sixteen_files_still_reads(tmp_path):
+    (tmp_path / "f0.toml").write_text(MINIMAL)
+    for i in range(1, 16):
+        (tmp_path / f"f{i}.toml").write_text(f'extends = "f{i - 1}.toml"\n')
+    assert invoke("validate", tmp_path / "f15.toml").exit_code == 0
+
+
+def test_a_loop_of_symbolic_links_is_one_line(tmp_path):
+    os.symlink(tmp_path / "two.toml", tmp_path / "one.toml")
+    os.symlink(tmp_path / "one.toml", tmp_path / "two.toml")
+    (tmp_path / "x.toml").write_text('extends = "one.toml"\n' + MINIMAL)
+    result = invoke("validate", tmp_path / "x.toml")
+    assert result.exit_code == 2, result.output
+    assert len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith(f"error: {tmp_path / 'x.toml'}: extends = "
+                                    f"'{tmp_path / 'one.toml'}': is a loop of symbolic links")
+    with pytest.raises(ScenarioError, match="is a loop of symbolic links"):
+        sim.load_scenario(tmp_path / "one.toml")
+
+
+def test_a_nul_in_a_scenario_path_is_a_scenario_error():
+    with pytest.raises(ScenarioError, match="must be a path \\(it holds a NUL character\\)"):
+        sim.load_scenario("scen\x00ario.toml")
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"draws": 2.5}, "draws = 2.5: must be a whole number of at least 1"),
+    ({"draws": "10"}, "draws = '10': must be a whole number of at least 1"),
+    ({"draws": 0}, "draws = 0: must be a whole number of at least 1"),
+    ({"draws": True}, "draws = True: must be a whole number of at least 1"),
+    ({"seed": -1}, "seed = -1: must be a whole number from 0 to 2**128 - 1"),
+    ({"seed": 1.5}, "seed = 1.5: must be a whole number from 0 to 2**128 - 1"),
+    ({"seed": 2**128}, "seed = 340282366920938463463374607431768211456: must be a whole "
+                       "number from 0 to 2**128 - 1"),
+    ({"workers": 0}, "workers = 0: must be a whole number of at least 1"),
+    ({"chunk_draws": 0.5}, "chunk_draws = 0.5: must be a whole number of at least 1"),
+])
+def test_simulate_with_bad_arguments_is_a_clear_error(tmp_path, options, message):
+    scenario = sim.load_scenario(write_scenario(tmp_path))
+    with pytest.raises(InvalidValue) as caught:
+        sim.simulate(scenario, **options)
+    assert str(caught.value) == message
+
+
+def test_simulate_takes_numpy_integers(tmp_path):
+    scenario = sim.load_scenario(write_scenario(tmp_path))
+    assert sim.simulate(scenario, draws=np.int64(500), seed=np.uint32(3)).draws == 500
+
+
+def test_a_pooled_model_validate_accepts_also_runs(tmp_path):
+    text = MINIMAL.replace("n = 1000", "n = 1").replace(
+        "a = 0.5, b = 0.3, c = 0.2", "a = 1.0, b = 0.0, c = 0.0").replace(
+        "[run]", '[model]\ncombine = "pooled"\nflat_prior = FLAT\n\n[run]')
+    refused = write_scenario(tmp_path, text.replace("FLAT", "1e-6"), "tiny.toml")
+    result = invoke("validate", refused)
+    assert result.exit_code == 2 and "model.flat_prior = 1e-06: must be at least 0.01" in \
+        result.stderr
+    accepted = write_scenario(tmp_path, text.replace("FLAT", "0.01"), "small.toml")
+    assert invoke("validate", accepted).exit_code == 0
+    assert run(tmp_path / "out", accepted).exit_code == 0
