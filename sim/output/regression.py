@@ -153,13 +153,15 @@ def histograms(document: dict) -> dict[str, list[int]]:
     for bloc in summary["blocs"]:
         found[f"bloc.{bloc['id']}.seats"] = bloc["seats"]["histogram"]
     sample = summary["seat_sample"]
-    for column, name in enumerate(sample["lists"]):
-        counts: dict[int, int] = {}
-        for row in sample["rows"]:
-            counts[row[column]] = counts.get(row[column], 0) + row[-1]
-        seated = sum(counts.values())
-        counts[0] = counts.get(0, 0) + sample["draws"] - seated
-        found[f"seat_sample.{name}"] = [counts.get(k, 0) for k in range(max(counts) + 1)]
+    for item in summary["lists"]:
+        # A list the sample does not name had no seats in any of its draws.
+        counts: dict[int, int] = {0: sample["draws"]}
+        if item["id"] in sample["lists"]:
+            column = sample["lists"].index(item["id"])
+            counts = {0: 0}
+            for row in sample["rows"]:
+                counts[row[column]] = counts.get(row[column], 0) + row[-1]
+        found[f"seat_sample.{item['id']}"] = [counts.get(k, 0) for k in range(max(counts) + 1)]
     return found
 
 
@@ -232,7 +234,12 @@ def compare_to_baseline(scenario: str, baseline: dict, now: dict,
     """Everything that moved between a baseline and a fresh result document: metrics,
     histograms, compositions, assumptions, and with the fresh ``simulation`` the vote
     shares' quantiles."""
-    moved = compare_metrics(scenario, metrics(baseline), metrics(now))
+    old_metrics, new_metrics = metrics(baseline), metrics(now)
+    for name in old_metrics.keys() ^ new_metrics.keys():
+        if name.startswith("lists_seated."):  # a number of seated lists no draw had
+            missing = new_metrics if name in old_metrics else old_metrics
+            missing[name] = Metric(name, 0.0, 0.0, PROBABILITY_FLOOR)
+    moved = compare_metrics(scenario, old_metrics, new_metrics)
     moved += _compare_compositions(scenario, baseline, now)
     old, new = histograms(baseline), histograms(now)
     for name in old.keys() & new.keys():

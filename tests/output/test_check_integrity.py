@@ -11,7 +11,13 @@ from click.testing import CliRunner
 
 from sim.cli import main
 from sim.engine.statistics import histogram_stats
-from sim.output.regression import ALPHA, homogeneity_p, quantile_moved
+from sim.output.regression import (
+    ALPHA,
+    compare_to_baseline,
+    histograms,
+    homogeneity_p,
+    quantile_moved,
+)
 from tests.hostile_cases import SWEPT
 from tests.scenario_text import MINIMAL, write_scenario
 
@@ -210,3 +216,19 @@ def test_minimal_baseline_passes_two_seeds(tmp_path):
     for seed in ("2", "31337"):
         result = invoke("check", "--baseline", folder, "--seed", seed, "--quiet", scenario)
         assert result.exit_code == 0, result.output
+
+
+def test_what_one_run_has_and_another_has_not_is_no_change():
+    # A rare number of seated lists, or a list seated in no draw of one run's seat sample,
+    # is a probability of 0 there, not a vanished metric.
+    baseline = json.loads(BASELINE.read_text())
+    now = json.loads(BASELINE.read_text())
+    now["summary"]["parliament"]["lists_seated"]["1"] = 0.000005
+    assert compare_to_baseline("mixture", baseline, now) == []
+    sample = now["summary"]["seat_sample"]
+    sample["lists"].append("extra")  # an all-zero column, as if named though never seated
+    sample["rows"] = [row[:-1] + [0, row[-1]] for row in sample["rows"]]
+    now["summary"]["lists"].append({**now["summary"]["lists"][-1], "id": "extra"})
+    baseline["summary"]["lists"].append({**baseline["summary"]["lists"][-1], "id": "extra"})
+    assert histograms(now) == histograms(baseline)
+    assert histograms(baseline)["seat_sample.extra"] == [sample["draws"]]
