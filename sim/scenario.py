@@ -45,6 +45,7 @@ from sim.polls.spec import Model, Poll, Source, poll_warnings, read_model, read_
 from sim.tables import Table, read_toml
 from sim.variants import SweepAxis, Variant, read_sweeps, sweep_data
 
+MAX_EXTENDS = 16  # files in one extends chain: a real project uses two or three
 TOP_KEYS = ("extends", "title", "notes", "group", "order", "system", "ballot", "lists", "blocs",
             "appointed", "majorities", "districts", "sources", "poll", "model", "campaign",
             "count", "run", "sweep")
@@ -284,7 +285,7 @@ def _extends_roots(path: Path) -> tuple[Path, ...]:
     """Where ``extends`` may reach: the scenario's own folder (and below), and the nearest
     folder above it that holds a project's scenarios: one named ``scenarios``, or the
     installed copy of the shipped ones (``sim/examples``, see :mod:`sim.packaged`)."""
-    folder = path.resolve().parent
+    folder = _real_path(path, str(path), key="").parent
     shared = [p for p in folder.parents if p.name == "scenarios"
               or (p.name == "examples" and p.parent.name == "sim")]
     return (folder, *shared[:1])
@@ -293,7 +294,11 @@ def _extends_roots(path: Path) -> tuple[Path, ...]:
 def _resolve(path: Path, chain: tuple[Path, ...], roots: tuple[Path, ...]) -> dict[str, Any]:
     """The file's table with its ``extends`` base merged underneath, recursively; a base
     outside ``roots`` is refused before it is opened, so no other file is read or quoted."""
-    resolved = path.resolve()
+    resolved = _real_path(path, str(chain[-1])) if chain else _real_path(path, str(path), "")
+    if len(chain) >= MAX_EXTENDS:
+        raise ScenarioError("extends", str(path), f"is a chain of more than {MAX_EXTENDS} "
+                            "files extending one another; merge some of them",
+                            file=str(chain[0]))
     if resolved in chain:
         cycle = " -> ".join(str(p) for p in (*chain, resolved))
         raise ScenarioError("extends", str(path), f"extends itself in a cycle: {cycle}",
@@ -305,13 +310,26 @@ def _resolve(path: Path, chain: tuple[Path, ...], roots: tuple[Path, ...]) -> di
     if not isinstance(base, str):
         raise ScenarioError("extends", base, "must be a path (a string)", file=str(path))
     base_path = path.parent / base
-    if not any(base_path.resolve().is_relative_to(root) for root in roots):
+    if not any(_real_path(base_path, str(path)).is_relative_to(root) for root in roots):
         raise ScenarioError("extends", base, "must name a file in the scenario's own folder "
                             "(or below it) or in the project's scenarios/ folder",
                             file=str(path))
     if not base_path.is_file():
         raise ScenarioError("extends", base, f"no such file: {base_path}", file=str(path))
     return _merge(_resolve(base_path, (*chain, resolved), roots), data)
+
+
+def _real_path(path: Path, file: str, key: str = "extends") -> Path:
+    """``path`` with its links followed; a loop of symbolic links is an error in ``file``
+    (at ``key``, the empty key for the scenario file itself)."""
+    if "\x00" in str(path):
+        raise ScenarioError(key, str(path) if key else None, "must be a path (it holds a NUL "
+                            "character)", file=file.replace("\x00", "\\x00"))
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError) as error:  # RuntimeError: a link loop (Python < 3.13)
+        rule = f"is a loop of symbolic links or cannot be followed ({error})"
+        raise ScenarioError(key, str(path) if key else None, rule, file=file) from None
 
 
 def _against_all_on_ballot(table: Table) -> bool:

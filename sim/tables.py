@@ -32,8 +32,14 @@ def is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+MAX_TOML_DEPTH = 32  # scenarios nest a handful of levels; deeper is a hostile file
+
+
 def read_toml(path: Path) -> dict[str, Any]:
     """The parsed file; a missing or malformed file is a :class:`ScenarioError`."""
+    if "\x00" in str(path):
+        raise ScenarioError("", None, "is not a file name (it holds a NUL character)",
+                            file=str(path).replace("\x00", "\\x00"))
     try:
         raw = Path(path).read_bytes()
     except FileNotFoundError:
@@ -50,9 +56,28 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ScenarioError("", None, f"is not UTF-8 text (byte {raw[error.start]:#04x} on "
                             f"line {line}); save it as UTF-8", file=str(path)) from None
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ScenarioError("", None, f"not valid TOML: {error}", file=str(path)) from None
+    except RecursionError:  # tomllib parses nested tables and arrays recursively
+        data = None
+    if data is None or _depth(data) > MAX_TOML_DEPTH:
+        raise ScenarioError("", None, f"has tables or arrays nested more than "
+                            f"{MAX_TOML_DEPTH} deep, more than any elsim file uses",
+                            file=str(path))
+    return data
+
+
+def _depth(data: Any) -> int:
+    """How deep tables and arrays nest in parsed TOML (counted without recursion)."""
+    deepest, pending = 0, [(data, 1)]
+    while pending:
+        value, depth = pending.pop()
+        deepest = max(deepest, depth)
+        if depth <= MAX_TOML_DEPTH:
+            items = value.values() if isinstance(value, dict) else value
+            pending += [(item, depth + 1) for item in items if isinstance(item, (dict, list))]
+    return deepest
 
 
 @lru_cache(maxsize=256)

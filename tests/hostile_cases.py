@@ -227,6 +227,14 @@ CASES = [
     (SWEEP, 'key = "sources.barometer.weight"', 'key = "sources.nobody.weight"',
      "sweep.barometer-weight.key"),
     (SWEEP, 'key = "sources.barometer.weight"', 'key = "title"', "sweep.barometer-weight.key"),
+    # Nesting that exhausts a recursive reader, and NUL characters.
+    (BASE, "[system]", "deep = " + "{ a = " * 400 + "1" + " }" * 400 + "\n[system]", ""),
+    (BASE, "[system]", "deep = " + "[" * 40 + "]" * 40 + "\n[system]", ""),
+    (MIXTURE, 'extends = "_base.toml"', 'extends = "_base\\u0000.toml"', "extends"),
+    (MIXTURE, 'extends = "_base.toml"', 'extends = "_base.toml\\u0000"', "extends"),
+    # Accepted by the reader once, failing in the pooling at run time.
+    ("kz-2021/pooled.toml", 'combine = "pooled"', 'combine = "pooled"\nflat_prior = 1e-6',
+     "model.flat_prior"),
 ]
 
 SWEPT = MINIMAL.replace("[run]", "[sweep.threshold]\nkey = \"system.threshold\"\n"

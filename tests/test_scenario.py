@@ -123,8 +123,9 @@ RULES = [
      "sources.poll.fill.c = 0.0: must be above 0: a fill is a share you assume (a small one "
      "for a tiny list)"),
     ('title = "Test"', 'title = "Test"\n[model]\ncombine = "pooled"\nflat_prior = 0',
-     "model.flat_prior = 0: must be above 0 with combine = \"pooled\" (the log-ratio of an "
-     "empty category is undefined)"),
+     "model.flat_prior = 0: must be at least 0.01 with combine = \"pooled\" (an option no poll "
+     "gives votes to has a log share of about -1 / flat_prior, too small for the pooling's "
+     "arithmetic below that)"),
     ('title = "Test"', 'title = "Test"\n[model]\nbetween_sd = "guess"',
      "model.between_sd = 'guess': must be one of estimate"),
     ('title = "Test"', 'title = "Test"\n[model.error]\nsource_sd = -0.1',

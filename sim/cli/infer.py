@@ -13,8 +13,8 @@ from sim.inference.abc import MAX_TOLERANCE, infer
 from sim.inference.observed import observed_figures
 from sim.inference.posterior import posterior_document
 from sim.law.tally import load_tally
-from sim.output.files import atomic_write
-from sim.output.posterior import posterior_stem, posterior_text, write_posterior
+from sim.output.files import check_writable
+from sim.output.posterior import PLOTS, posterior_stem, posterior_text, write_posterior
 from sim.scenario import load_scenario
 
 DEFAULT_ACCEPT = 4000
@@ -49,24 +49,23 @@ def infer_command(scenario, observed, draws, accept, tolerance, max_tolerance, s
     loaded = load_scenario(scenario)
     figures = observed_figures(load_tally(observed), loaded)
     draws = draws or 20 * loaded.draws
+    check_writable(Path(out))  # before the inference, which may take minutes
     with open_executor(workers, dask_address) as executor:
         inference = infer(loaded, figures, draws=draws, accept=accept, executor=executor,
                           seed=seed, tolerance=tolerance, max_tolerance=max_tolerance)
     document = posterior_document(inference)
-    write_posterior(document, Path(out))
-    pictures = _write_picture(document, Path(out) / "plots")
+    picture = _picture(document)
+    write_posterior(document, Path(out), picture)
+    written = Path(out) / PLOTS / f"{posterior_stem(document)}.png"
     click.echo(json.dumps(document, indent=1) if as_json else posterior_text(document)
-               + (f"\nwrote {pictures}" if pictures else ""))
+               + (f"\nwrote {written}" if picture else ""))
 
 
-def _write_picture(document: dict, folder: Path) -> Path | None:
-    """The prior/posterior picture, when matplotlib is installed."""
+def _picture(document: dict) -> bytes | None:
+    """The prior/posterior picture (PNG), when matplotlib is installed."""
     try:
         from sim.output.plots import image_bytes
         from sim.output.posterior_plots import posterior_figure
     except ImportError:
         return None
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{posterior_stem(document)}.png"
-    atomic_write(path, image_bytes(posterior_figure(document)))
-    return path
+    return image_bytes(posterior_figure(document))

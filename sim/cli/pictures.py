@@ -11,29 +11,25 @@ import click
 
 from sim.cli.common import documents_from, plotting, progress_bar, result_inputs
 from sim.cli.group import main
-from sim.errors import ResultError, SimError
+from sim.errors import ResultError
 from sim.output.files import atomic_write
 from sim.output.results import FORMAT, read_result, result_stem
 from sim.output.sweeps import SWEEP_FORMAT
 
 
 @contextmanager
-def _drawing():
-    """Names are drawn as written (a "$" is not maths); a result file whose fields were
-    edited into the wrong shape, or a folder that cannot be written, is one line."""
+def _drawing(target: Path):
+    """Names are drawn as written (a "$" is not maths); a folder or disk that cannot be
+    written is one line naming the file (or ``target`` when the error names none). Result
+    files were checked when read, so any other error here is a bug and shows as one."""
     import matplotlib
 
     try:
         with matplotlib.rc_context({"text.parse_math": False}):
             yield
-    except SimError:
-        raise
     except OSError as error:
-        raise ResultError(f"{error.filename}: cannot write ({error.strerror or error})") \
-            from None
-    except (KeyError, TypeError, ValueError, IndexError) as error:
-        raise ResultError(f"a result has a missing or malformed field ({error!r}); re-run "
-                          "its scenario to make it again") from None
+        raise ResultError(f"{error.filename or target}: cannot write "
+                          f"({error.strerror or error})") from None
 
 
 @main.command("plot")
@@ -52,7 +48,7 @@ def plot_command(files, out, fmt, draws, seed):
     # The report package draws pictures: imported once matplotlib is known to be there.
     from sim.output.report import sort_inputs
 
-    with _drawing():
+    with _drawing(Path(out)):
         # Other elsim documents in a folder (posteriors, ...) are not drawn here.
         _plot(plots, sort_inputs(result_inputs(files))[0], Path(out), fmt, draws, seed)
 
@@ -110,6 +106,6 @@ def report_command(inputs, out, draws, seed):
         if name.endswith(".json") and beside.exists():
             sweeps[document["scenario"]["path"]] = read_result(beside, formats=(SWEEP_FORMAT,))
     shown = len(documents) + len(others.get("elsim-posterior", []))
-    with _drawing(), progress_bar(shown, False, "document") as bar:
+    with _drawing(Path(out)), progress_bar(shown, False, "document") as bar:
         atomic_write(Path(out), report_html(documents, sweeps, others, done=bar.update))
     click.echo(f"wrote {out}")

@@ -15,9 +15,9 @@ from sim.engine.simulate import simulate
 from sim.engine.sweep import run_sweep
 from sim.errors import InvalidValue, ResultError, ScenarioError, SimError
 from sim.limits import DRAWS_RULE, MAX_DRAWS
-from sim.output.files import check_run_log, commit_files, log_run, recover
-from sim.output.results import FORMAT, result_document, result_files, result_names
-from sim.output.sweeps import SWEEP_FORMAT, sweep_document, sweep_files, sweep_names
+from sim.output.files import check_run_log, commit_files, log_run, prepare_folder
+from sim.output.results import FORMAT, result_document, result_names
+from sim.output.sweeps import SWEEP_FORMAT, scenario_files, sweep_names
 from sim.output.text import scenario_table
 from sim.scenario import load_scenario
 
@@ -144,12 +144,7 @@ def _format_of(path: Path) -> str | None:
 
 def _prepare(out: Path) -> None:
     """The output folder, with what a killed run left there finished or removed."""
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        recover(out)
-    except OSError as error:
-        raise ResultError(f"{out}: cannot prepare the output folder ({error.strerror or error})"
-                          ) from None
+    prepare_folder(out)
     check_run_log(out)
 
 
@@ -170,12 +165,14 @@ def _run_one(scenario, draws, seed, out: Path, executor, bar, failures) -> dict 
                          else f"{type(error).__name__}: {error}"))
         return None
     document = result_document(simulation)
-    files = sweep_files(sweep_document(scenario, runs, draws)) if runs else {}
     try:
-        commit_files(out, {**files, **result_files(document)})
-    except OSError as error:
+        commit_files(out, scenario_files(scenario, document, runs, draws))
+    except OSError as error:  # before any file was replaced
         failures.append((scenario.path, f"cannot write its results to {out} "
                          f"({error.strerror or error}); nothing of it was changed"))
+        return None
+    except ResultError as error:  # busy folder, or stopped during the renames
+        failures.append((scenario.path, str(error)))
         return None
     try:
         log_run(out, document, time.perf_counter() - started, executor_workers(executor))

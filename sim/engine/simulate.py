@@ -218,8 +218,13 @@ def simulate(scenario: Scenario, *, draws: int | None = None, seed: int | None =
         Called with the number of draws of each finished chunk (for progress bars).
     """
     draws = scenario.draws if draws is None else draws
-    if not 1 <= draws <= MAX_DRAWS:
-        raise InvalidValue("draws", draws, DRAWS_RULE if draws > 0 else "must be at least 1")
+    for name, value in (("draws", draws), ("workers", workers), ("chunk_draws", chunk_draws)):
+        if not _whole(value) or value < 1:
+            raise InvalidValue(name, value, "must be a whole number of at least 1")
+    if draws > MAX_DRAWS:
+        raise InvalidValue("draws", draws, DRAWS_RULE)
+    if seed is not None and not (_whole(seed) and 0 <= seed < 2**128):
+        raise InvalidValue("seed", seed, "must be a whole number from 0 to 2**128 - 1")
     entropy = seed_entropy(scenario.seed if seed is None else seed)
     support = support_model(scenario)
     chunks = list(enumerate(chunk_sizes(draws, chunk_draws)))
@@ -237,6 +242,11 @@ def simulate(scenario: Scenario, *, draws: int | None = None, seed: int | None =
         if owned:
             executor.close()
     return Simulation(scenario, summary, entropy, draws, chunk_draws, support)
+
+
+def _whole(value: object) -> bool:
+    """An int (numpy's too), not a bool: what a count of draws or a seed must be."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
 def seed_entropy(seed: int | None) -> int:

@@ -7,27 +7,31 @@ import csv
 import io
 from pathlib import Path
 
-from sim.output.files import commit_files, json_text, recover
+from sim.output.files import commit_files, json_text
 from sim.output.results import result_stem
 from sim.output.text import percent, render
 
 CSV_COLUMNS = ("kind", "id", "label", "prior_mean", "prior_q05", "prior_q95",
                "posterior_mean", "posterior_sd", "posterior_mc_error", "posterior_q05",
                "posterior_q95")
+PLOTS = "plots"  # the pictures' subfolder
 
 
 def posterior_stem(document: dict) -> str:
     return f"{result_stem(document)}-posterior"
 
 
-def write_posterior(document: dict, out_dir: Path) -> Path:
-    """Write ``<stem>-posterior.csv`` and ``.json`` into ``out_dir``, replaced together (the
-    JSON last, as for results); returns the JSON path."""
+def write_posterior(document: dict, out_dir: Path, picture: bytes | None = None) -> Path:
+    """Write ``<stem>-posterior.csv`` and ``.json`` into ``out_dir`` and the ``picture``
+    (PNG) into ``out_dir/plots``, replaced together (the JSON last, as for results), so that
+    a killed run never leaves a new posterior beside an old picture; returns the JSON path."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    recover(out_dir)
     stem = posterior_stem(document)
-    commit_files(out_dir, {f"{stem}.csv": posterior_csv(document),
-                           f"{stem}.json": json_text(document)})
+    files: dict[str, str | bytes] = {f"{stem}.csv": posterior_csv(document)}
+    if picture is not None:
+        (out_dir / PLOTS).mkdir(exist_ok=True)
+        files[f"{PLOTS}/{stem}.png"] = picture
+    commit_files(out_dir, {**files, f"{stem}.json": json_text(document)})
     return out_dir / f"{stem}.json"
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 from pathlib import Path
 
 import numpy
@@ -27,7 +26,7 @@ from sim.engine.simulate import Simulation
 from sim.errors import ResultError
 from sim.output.assumptions import assumptions
 from sim.output.files import commit_files, json_text
-from sim.tables import is_number
+from sim.output.validate import check_result, check_sweep
 
 FORMAT = "elsim-result"
 FORMAT_VERSION = 2  # 2: P(pass) split in two; the poll model's assumptions
@@ -125,7 +124,8 @@ def write_result(document: dict, out_dir: Path) -> Path:
 
 
 def read_result(path: str | Path, formats: tuple[str, ...] = (FORMAT,)) -> dict:
-    """A result file's document; a missing, unreadable or foreign file is a ResultError.
+    """A result file's document, checked once (:mod:`sim.output.validate`); a missing,
+    unreadable, foreign or malformed file is a ResultError naming the file and the field.
 
     ``formats`` may add ``"elsim-sweep"`` to accept sweep tables too.
     """
@@ -139,50 +139,8 @@ def read_result(path: str | Path, formats: tuple[str, ...] = (FORMAT,)) -> dict:
     if not isinstance(document, dict) or document.get("format") not in formats:
         raise ResultError(f"{path}: not an elsim result file")
     _check_format_version(path, document.get("format_version"))
-    if document["format"] == FORMAT:
-        check_summary(document, str(path))
+    (check_result if document["format"] == FORMAT else check_sweep)(document, str(path))
     return document
-
-
-def check_summary(document: dict, file: str) -> None:
-    """A :class:`~sim.errors.ResultError` naming the first field of a result's summary
-    that is missing, not finite or impossible, such as a NaN mean or a probability above 1
-    (the figures :mod:`sim.output.regression` checks and every reader relies on)."""
-
-    def field(parent, key, where, low=None, high=None, kind=dict):
-        value = parent.get(key) if isinstance(parent, dict) else None
-        if kind is float:
-            ok = is_number(value) and math.isfinite(value) and low <= value <= high
-            rule = f"must be a finite number between {low:g} and {high:g}"
-        else:
-            ok = isinstance(value, kind)
-            rule = f"must be a {'table' if kind is dict else 'list'}"
-        if not ok:
-            raise ResultError(f"{file}: {where}.{key} = {value!r}: {rule}")
-        return value
-
-    summary = field(document, "summary", "result")
-    field(summary, "draws", "summary", 1, float("inf"), float)
-    parliament = field(summary, "parliament", "summary")
-    seats = field(parliament, "list_seats", "summary.parliament", 1, float("inf"), float)
-    house = field(parliament, "house", "summary.parliament", seats, float("inf"), float)
-    field(parliament, "p_runner_up", "summary.parliament", 0, 1, float)
-    # A list can hold every list seat, and every district seat in a mixed house.
-    elected = seats + parliament.get("district_seats", 0)
-    for section, top in (("lists", elected), ("blocs", house)):
-        for i, item in enumerate(field(summary, section, "summary", kind=list)):
-            where = f"summary.{section}[{i}]"
-            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
-                raise ResultError(f"{file}: {where}: must be a table with an id")
-            stats = field(item, "seats", where)
-            field(stats, "mean", f"{where}.seats", 0, top, float)
-            field(stats, "sd", f"{where}.seats", 0, top / 2, float)
-            if section == "lists":
-                field(item, "p_threshold", where, 0, 1, float)
-                field(item, "p_runner_up", where, 0, 1, float)
-            else:
-                for line in field(item, "majorities", where):
-                    field(item["majorities"], line, f"{where}.majorities", 0, 1, float)
 
 
 def _check_format_version(path: str | Path, version: object) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sim.engine.simulate import Simulation
 from sim.output.files import json_text
-from sim.output.results import FORMAT_VERSION, result_stem, safe_cell
+from sim.output.results import FORMAT_VERSION, result_files, result_stem, safe_cell
 from sim.scenario import Scenario
 
 SWEEP_FORMAT = "elsim-sweep"
@@ -70,3 +70,12 @@ def sweep_files(document: dict) -> dict[str, str]:
     csv_name, json_name = sweep_names(result_stem(document))
     return {csv_name: sweep_csv(document), json_name: json_text(document)}
 
+
+
+def scenario_files(scenario: Scenario, document: dict,
+                   runs: list[tuple[dict, Simulation]] | None, draws: int | None
+                   ) -> dict[str, str]:
+    """A scenario's files, by name, in commit order: its sweep table's when it has one, then
+    its result's (the JSON, which marks a complete result, last)."""
+    files = sweep_files(sweep_document(scenario, runs, draws)) if runs else {}
+    return {**files, **result_files(document)}

@@ -142,6 +142,9 @@ def read_sources(table: Table, options: tuple[str, ...], bloc_ids: tuple[str, ..
     return tuple(sources)
 
 
+MIN_POOLED_PRIOR = 0.01  # keeps exp(digamma(alpha)) of an empty option far from underflow
+
+
 def read_model(table: Table, options: tuple[str, ...], bloc_ids: tuple[str, ...]) -> Model:
     """``[model]`` with its ``[model.error]``; ``systematic_sd`` is refused with a pointer to
     what replaced it."""
@@ -162,9 +165,12 @@ def read_model(table: Table, options: tuple[str, ...], bloc_ids: tuple[str, ...]
     election_date = table.date("election_date", "2021-01-10")
     combine = table.string("combine", "mixture", choices=("mixture", "pooled"))
     flat_prior = table.number("flat_prior", 0.5, low=0.0, high=MAX_PRIOR)
-    if combine == "pooled" and flat_prior <= 0:
-        raise table.error("flat_prior", table.raw("flat_prior"), "must be above 0 with combine = "
-                          '"pooled" (the log-ratio of an empty category is undefined)')
+    if combine == "pooled" and flat_prior < MIN_POOLED_PRIOR:
+        # An option's log share has mean digamma(alpha), about -1 / alpha for a small one.
+        raise table.error("flat_prior", table.raw("flat_prior"), f"must be at least "
+                          f"{MIN_POOLED_PRIOR:g} with combine = \"pooled\" (an option no poll "
+                          "gives votes to has a log share of about -1 / flat_prior, too small "
+                          "for the pooling's arithmetic below that)")
     return Model(
         combine=combine, between_sd=_between_sd(table), undecided=undecided,
         flat_prior=flat_prior,

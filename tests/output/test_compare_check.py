@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import sim.cli.check as check
 from sim.cli import main
 from sim.output.regression import MEAN_FLOOR, Metric, tolerance
+from sim.scenario import load_scenario
 from tests.scenario_text import MINIMAL, RUNNER_UP, write_scenario
 
 ROOT = Path(__file__).parents[2]
@@ -129,12 +131,23 @@ def test_compare_shows_the_runner_up_rule_apart_from_the_threshold(tmp_path):
     assert b_ruled["p_runner_up"] == 1.0 and b_ruled["diff_p_threshold"] == -1.0
 
 
-def test_check_flags_a_list_moving_from_the_threshold_to_the_runner_up_rule(tmp_path):
+def changed_code(monkeypatch, shifted: Path) -> None:
+    """Stands for a change of elsim's code: the check's runs give the results of
+    ``shifted``, while the scenario and its baseline stay as they were."""
+    real = check.simulate
+    monkeypatch.setattr(check, "simulate",
+                        lambda scenario, **options: real(load_scenario(shifted), **options))
+
+
+def test_check_flags_a_list_moving_from_the_threshold_to_the_runner_up_rule(tmp_path,
+                                                                            monkeypatch):
     scenario = write_scenario(tmp_path, RUNNER_UP.replace("draws = 1000", "draws = 20000"))
     folder = tmp_path / "baselines"
     assert invoke("check", "--update", "--baseline", folder, "--quiet", scenario).exit_code == 0
     # b from 6% to 8%: now over the threshold on its own, no longer admitted as runner-up.
-    scenario.write_text(scenario.read_text().replace("b = 0.06, c = 0.04", "b = 0.08, c = 0.02"))
+    changed_code(monkeypatch, write_scenario(
+        tmp_path, scenario.read_text().replace("b = 0.06, c = 0.04", "b = 0.08, c = 0.02"),
+        "shifted.toml"))
     result = invoke("check", "--baseline", folder, "--quiet", scenario)
     assert result.exit_code == 1
     moved = {line.split()[1] for line in result.output.splitlines()[2:-1]}
@@ -179,9 +192,11 @@ def test_check_passes_on_a_rerun_with_another_seed(baseline):
     assert "1 scenarios match their baselines" in result.output
 
 
-def test_check_fails_when_a_poll_moves_three_points(baseline):
+def test_check_fails_when_a_poll_moves_three_points(baseline, monkeypatch):
     scenario, folder = baseline
-    scenario.write_text(scenario.read_text().replace("a = 0.5, b = 0.3", "a = 0.47, b = 0.33"))
+    changed_code(monkeypatch, write_scenario(
+        scenario.parent, scenario.read_text().replace("a = 0.5, b = 0.3", "a = 0.47, b = 0.33"),
+        "shifted.toml"))
     result = invoke("check", "--baseline", folder, "--quiet", scenario)
     assert result.exit_code == 1
     lines = result.output.splitlines()
