@@ -381,9 +381,8 @@ def test_a_full_disk_while_drawing_names_the_output(tmp_path, monkeypatch):
         result = invoke(command, out, "--out", target)
         assert result.exit_code == 2
         # A progress bar may come before it (report shows one when it takes a moment).
-        assert result.stderr.endswith(
-            f"\nerror: {target}: cannot write (No space left on device)\n") or \
-            result.stderr == f"error: {target}: cannot write (No space left on device)\n"
+        line = f"error: {target}: cannot write (No space left on device)\n"
+        assert result.stderr.endswith(line) and result.stderr.count("error:") == 1
 
 
 def test_report_and_plot_run_scenarios_and_refuse_an_empty_folder(tmp_path):
