@@ -123,8 +123,9 @@ class Scenario:
 
 # Rules of [system] that tally files use and the engine does not simulate yet (they need
 # kinds of list, district votes or a house that grows).
-TALLY_ONLY = {"threshold_scope": "national", "thresholds_by_kind": {},
-              "regional_threshold": None, "compensation": None}
+TALLY_ONLY: dict[str, object] = {
+    "threshold_scope": "national", "thresholds_by_kind": {}, "regional_threshold": None,
+    "compensation": None, "adjustment": None}
 
 
 def _simulated_system(table: Table) -> ElectoralSystem:
