@@ -176,6 +176,8 @@ def test_elsim_allocate_reproduces_every_district_and_levelling_seat_of_norway_2
     assert document["matches_official"] and document["grown"] == 0
     assert document["adjustment"]["qualified"] == ["a", "sv", "rodt", "sp", "v", "h", "frp"]
     assert document["adjustment"]["seats"] == {"sv": 5, "rodt": 4, "v": 5, "h": 1, "frp": 4}
+    # the shares of the last calculation, once Sp and then Ap were set aside (docs)
+    assert document["adjustment"]["entitled"] == {"sv": 13, "rodt": 8, "v": 8, "h": 36, "frp": 21}
     for district in document["districts"]:
         assert district["seats_won"] == district["official"]
         assert district["adjustment_seats"] == district["official_adjustment"]
