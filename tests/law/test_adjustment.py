@@ -19,6 +19,7 @@ from sim.law.parliament import House
 from sim.law.system import Adjustment, ElectoralSystem
 from sim.law.thresholds import ListRules
 from sim.law.tiers import AdjustmentTier, Count, MultiMemberTier
+from sim.law.tiers import adjustment as adjustment_module
 from sim.law.tiers.adjustment import _exact_argmax
 from tests.scenario_text import MINIMAL, write_scenario
 
@@ -151,6 +152,23 @@ def test_adjustment_seats_match_the_exact_reference_in_every_draw(case):
         # every adjustment seat is placed, and no district takes more than its share
         assert detailed.tiers["adjustment"].detail["districts"][:, :, b].sum(axis=0).max() \
             <= rule.per_district
+
+
+def test_blocks_of_draws_place_the_same_seats_as_one_count_at_a_time(monkeypatch):
+    # Blocks of 7 draws (the tier works block by block, over the lists that level in the
+    # block), 60 draws with a fixed seed: each draw is what the reference makes of it.
+    monkeypatch.setattr(adjustment_module, "block_draws", lambda n_rows: 7)
+    rng = np.random.default_rng(21)
+    votes = rng.integers(0, 30, size=(4, 3, 60)).astype(np.int64) + rng.integers(
+        0, 2, size=(4, 1, 60)) * 40
+    votes[0] += votes.sum(axis=0) == 0
+    rule = Adjustment(seats=5, threshold=Fraction(1, 10), per_district=2)
+    house = house_of([3, 2, 4], rule, "votes", len(votes))
+    placed = house.allocate(Count(votes.sum(axis=1), districts=votes), details=True
+                            ).tiers["adjustment"].detail["districts"]
+    for b in range(votes.shape[2]):
+        assert placed[:, :, b].tolist() == reference(votes[:, :, b].tolist(), [3, 2, 4], rule,
+                                                     "votes")[1]
 
 
 def test_the_exact_argmax_settles_what_doubles_cannot():

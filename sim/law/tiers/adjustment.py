@@ -46,7 +46,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from sim.law.allocate import allocate_by_list
+from sim.law.allocate import allocate_by_list, block_draws
 from sim.law.system import METHOD_NAMES, Adjustment, ElectoralSystem, threshold_words
 from sim.law.thresholds import ListRules, reaches
 from sim.law.tiers.base import Count, TierSeats
@@ -122,29 +122,54 @@ class AdjustmentTier:
         return np.where(active, entitled - won, 0), np.where(active, entitled, 0)
 
     def _place(self, votes: np.ndarray, won: np.ndarray, levelling: np.ndarray) -> np.ndarray:
-        """Adjustment seats per list and district ``(n_lists, n_districts, n)`` (step 3)."""
-        n_lists, n_districts, n = votes.shape
+        """Adjustment seats per list and district ``(n_lists, n_districts, n)`` (step 3),
+        block by block of draws, over the lists that level in the block only."""
+        placed = np.zeros(votes.shape, dtype=np.int64)
+        n_districts, n = votes.shape[1:]
+        step = block_draws(max(1, len(votes) * n_districts))
+        for start in range(0, n, step):
+            block = slice(start, min(start + step, n))
+            rows = np.flatnonzero(levelling[:, block].any(axis=1))
+            if rows.size:
+                placed[rows, :, block] = self._place_block(
+                    votes[rows, :, block], votes[:, :, block].sum(axis=0),
+                    won[rows, :, block], levelling[rows, block])
+        return placed
+
+    def _place_block(self, votes: np.ndarray, district_votes: np.ndarray, won: np.ndarray,
+                     levelling: np.ndarray) -> np.ndarray:
+        """Step 3 for one block: ``votes``, ``won`` ``(n_rows, n_districts, n)`` of the
+        lists that level, ``district_votes`` ``(n_districts, n)`` of every list."""
+        _, n_districts, n = votes.shape
         magnitudes = np.array(self.magnitudes, dtype=np.int64)[None, :, None]
-        # quotient = votes / (2 won + 1) / (district votes / magnitude), as one ratio
+        # quotient = votes / (2 won + 1) / (district votes / magnitude), as one ratio; the
+        # district votes are positive (the district tier refuses a district without any)
         numerator = votes * magnitudes
-        district_votes = votes.sum(axis=0)[None]  # positive: the district tier checks it
+        denominator = (2 * won + 1) * district_votes[None]
+        # lists with nothing to place in a draw never take a seat there
+        quotient = np.where((levelling > 0)[:, None, :], numerator / denominator, -np.inf)
         placed = np.zeros(votes.shape, dtype=np.int64)
         remaining = levelling.copy()
         room = np.full((n_districts, n), self.rule.per_district, dtype=np.int64)
-        draws = np.arange(n)
         for _ in range(self.seats):
-            denominator = (2 * (won + placed) + 1) * district_votes
-            eligible = (remaining > 0)[:, None, :] & (room > 0)[None, :, :]
-            quotient = np.where(eligible, numerator / denominator, -np.inf)
             best = _exact_argmax(quotient.reshape(-1, n), numerator.reshape(-1, n),
                                  denominator.reshape(-1, n))
-            found = best >= 0
-            if not found.any():
+            found = np.flatnonzero(best >= 0)
+            if not found.size:
                 break
             row, column = np.divmod(best[found], n_districts)
-            placed[row, column, draws[found]] += 1
-            remaining[row, draws[found]] -= 1
-            room[column, draws[found]] -= 1
+            placed[row, column, found] += 1
+            remaining[row, found] -= 1
+            room[column, found] -= 1
+            # the seat counts as won there for the next quotient (per_district > 1) ...
+            denominator[row, column, found] += 2 * district_votes[column, found]
+            quotient[row, column, found] = numerator[row, column, found] / denominator[
+                row, column, found]
+            # ... and a list with all its seats, a district with all its own, drop out
+            done = remaining[row, found] == 0
+            quotient[row[done], :, found[done]] = -np.inf
+            full = room[column, found] == 0
+            quotient[:, column[full], found[full]] = -np.inf
         return placed
 
     def describe(self) -> list[str]:
