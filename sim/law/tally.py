@@ -326,6 +326,13 @@ def _check_adjustment(top: Table, system: ElectoralSystem,
     if not pr_districts:
         raise top.error("system.adjustment.seats", rule.seats, "levels the seats of "
                         "multi-member districts: give them as [[district]] tables with seats")
+    for district in pr_districts:
+        given_seats = sum((district.official_adjustment or {}).values())
+        if given_seats > rule.per_district:
+            raise top.error("district", f"{district.name}: official_adjustment = "
+                            f"{district.official_adjustment}", f"gives {given_seats} "
+                            f"adjustment seats; a district has at most per_district "
+                            f"({rule.per_district})")
     room = rule.per_district * len(pr_districts)
     if rule.seats > room:
         raise top.error("system.adjustment.seats", rule.seats, f"must be at most per_district "
