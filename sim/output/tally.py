@@ -9,6 +9,7 @@ from sim.law.methods import METHODS
 from sim.law.parliament import HouseSeats
 from sim.law.system import threshold_words
 from sim.law.tally import Tally
+from sim.law.tiers import TierSeats
 from sim.output.text import render
 
 DISTRICT_ROWS = 20  # more districts than this: only those that differ are listed
@@ -43,7 +44,7 @@ class TallyOutcome:
         return None if tier is None else _by_district(self.tally, tier)
 
 
-def _by_district(tally: Tally, tier) -> list[dict[str, int]]:
+def _by_district(tally: Tally, tier: TierSeats) -> list[dict[str, int]]:
     """A tier's seats per list in each district (lists with none left out)."""
     by_district = tier.detail["districts"][:, :, 0]
     return [{name: int(s) for name, s in zip(tally.lists, column) if s}
