@@ -135,7 +135,7 @@ class Scenario:
 # Rules of [system] that tally files use and the engine does not simulate yet (they need
 # kinds of list, regional votes or a house that grows).
 TALLY_ONLY: dict[str, object] = {"thresholds_by_kind": {}, "regional_threshold": None,
-                                 "compensation": None}
+                                 "compensation": None, "adjustment": None}
 
 
 def _simulated_system(table: Table) -> ElectoralSystem:

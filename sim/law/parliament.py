@@ -37,7 +37,7 @@ class HouseSeats:
     grown : ndarray of int64, shape (n,)
         Seats a compensation rule added to the house (overhang), 0 without one.
     districts : ndarray of int64, shape (n_lists, n_districts, n), optional
-        Seats in each multi-member district (in the order of :meth:`House.districts`).
+        Seats won in each multi-member district (in the order of :meth:`House.districts`).
     """
 
     seats: np.ndarray
@@ -78,10 +78,13 @@ class House:
         return {tier.name: tier.seats for tier in self.tiers}
 
     def districts(self) -> tuple[tuple[str, int], ...]:
-        """Name and magnitude of every multi-member district, tier by tier."""
-        return tuple(district for tier in self.tiers
-                     for district in zip(getattr(tier, "names", ()),
-                                         getattr(tier, "magnitudes", ())))
+        """Name and magnitude of the multi-member districts (of the first tier that has
+        them)."""
+        for tier in self.tiers:
+            magnitudes = getattr(tier, "magnitudes", None)
+            if magnitudes is not None:
+                return tuple(zip(getattr(tier, "names"), magnitudes))
+        return ()
 
     @property
     def independents(self) -> bool:
@@ -113,8 +116,7 @@ class House:
             tie_decided=_any(deciding.tie_decided if deciding else None, n),
             independents=independents[0] if independents else None,
             grown=grown[0] if grown else np.zeros(n, dtype=np.int64),
-            districts=None if not by_district else by_district[0] if len(by_district) == 1
-            else np.concatenate(by_district, axis=1))
+            districts=by_district[0] if by_district else None)
 
     def describe(self) -> list[str]:
         """Every rule in force, one sentence each, tier by tier."""

@@ -96,6 +96,7 @@ class ElectoralSystem:
     threshold_or_districts: int | None = None
     regional_threshold: Fraction | None = None
     compensation: Compensation | None = None
+    adjustment: Adjustment | None = None
 
     def __post_init__(self):
         if isinstance(self.seats, bool) or not isinstance(self.seats, (int, np.integer)) \
@@ -153,6 +154,34 @@ class Compensation:
 
     def __post_init__(self):
         _check_choice("compensation.overhang", self.overhang, OVERHANG_RULES)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Adjustment:
+    """National adjustment (levelling) seats placed in the multi-member districts, as
+    Norway's Storting: see :class:`sim.law.tiers.adjustment.AdjustmentTier` for the rule.
+
+    ``seats`` levelling seats for the lists with at least ``threshold`` of the national
+    votes, found by ``method`` over the whole house; at most ``per_district`` in a district.
+    """
+
+    seats: int
+    threshold: Fraction = Fraction(0)
+    method: str = "modified-sainte-lague"
+    per_district: int = 1
+
+    def __post_init__(self):
+        if not 1 <= self.seats <= MAX_SEATS:
+            raise InvalidValue("adjustment.seats", self.seats,
+                               f"must be between 1 and {MAX_SEATS}")
+        if not 0 <= self.threshold < 1:
+            raise InvalidValue("adjustment.threshold", str(self.threshold),
+                               "must be a fraction in [0, 1)")
+        _check_decimals("adjustment.threshold", self.threshold, THRESHOLD_DECIMALS)
+        _check_choice("adjustment.method", self.method, tuple(METHODS))
+        if not 1 <= self.per_district <= MAX_SEATS:
+            raise InvalidValue("adjustment.per_district", self.per_district,
+                               f"must be between 1 and {MAX_SEATS}")
 
 
 METHOD_NAMES = {"hare": "Hare quota with largest remainders",
@@ -220,7 +249,7 @@ def threshold_words(threshold: float | Fraction) -> str:
 
 SYSTEM_KEYS = ("seats", "threshold", "threshold_base", "method", "tie_break", "runner_up", "cap",
                "threshold_scope", "thresholds_by_kind", "threshold_or_districts",
-               "regional_threshold", "compensation")
+               "regional_threshold", "compensation", "adjustment")
 
 
 def read_system(table: Table) -> ElectoralSystem:
@@ -239,6 +268,7 @@ def read_system(table: Table) -> ElectoralSystem:
         rule.check_keys(("overhang",))
         compensation = _located(table, lambda: Compensation(
             overhang=rule.string("overhang", "kept")), prefix=table.key)
+    adjustment = _read_adjustment(table) if "adjustment" in table else None
     by_kind = table.table("thresholds_by_kind")
     return _located(table, lambda: ElectoralSystem(
         seats=table.integer("seats", required=True),
@@ -250,12 +280,24 @@ def read_system(table: Table) -> ElectoralSystem:
         regional_threshold=None if "regional_threshold" not in table
         else exact_fraction(_threshold(table, "regional_threshold")),
         compensation=compensation,
+        adjustment=adjustment,
         threshold_base=table.string("threshold_base", "valid"),
         method=table.string("method", "hare"),
         tie_break=table.string("tie_break", "order"),
         runner_up=runner_up,
         cap=table.integer("cap"),
     ), prefix=table.key)
+
+
+def _read_adjustment(table: Table) -> Adjustment:
+    """``[system.adjustment]``: levelling seats placed in the districts."""
+    rule = table.table("adjustment")
+    rule.check_keys(("seats", "threshold", "method", "per_district"))
+    return _located(table, lambda: Adjustment(
+        seats=rule.integer("seats", required=True),
+        threshold=exact_fraction(_threshold(rule, "threshold")),
+        method=rule.string("method", "modified-sainte-lague"),
+        per_district=rule.integer("per_district", 1)), prefix=table.key)
 
 
 def _threshold(table: Table, name: str) -> float | Fraction:

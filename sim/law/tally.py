@@ -10,6 +10,8 @@ A tally file has a ``[system]`` table and the votes, in one of two shapes:
 - **districts**: one ``[[district]]`` table per multi-member district with its ``seats``
   (magnitude), ``votes`` per list, ``blank`` and ``invalid`` ballots and the ``official``
   seats per list; the lists are declared in ``[lists]`` (their order is the lists' order).
+  With ``[system.adjustment]`` (levelling seats placed in the districts), a district's
+  ``official_adjustment`` gives the adjustment seats it got per list.
 
 Either shape may declare ``[lists.<id>]`` (``name``, national ``group``, ``kind`` for a
 threshold by kind, ``threshold_exempt``, ``aggregate``), ``[groups.<id>]`` (``name``),
@@ -31,7 +33,14 @@ from sim.law.districts import plurality
 from sim.law.parliament import House
 from sim.law.system import ElectoralSystem, read_system
 from sim.law.thresholds import ListRules
-from sim.law.tiers import Count, MultiMemberTier, NationalTier, SingleMemberTier, Tier
+from sim.law.tiers import (
+    AdjustmentTier,
+    Count,
+    MultiMemberTier,
+    NationalTier,
+    SingleMemberTier,
+    Tier,
+)
 from sim.limits import MAX_REGISTERED, MAX_SEATS
 from sim.tables import Table, read_toml
 
@@ -58,6 +67,7 @@ class PRDistrict:
     blank: int
     invalid: int
     official: dict[str, int] | None
+    official_adjustment: dict[str, int] | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -91,6 +101,9 @@ class Tally:
             tiers.append(MultiMemberTier(self.system, tuple(d.seats for d in self.pr_districts),
                                          tuple(d.name for d in self.pr_districts), rules,
                                          self.alliances))
+            if self.system.adjustment is not None:
+                tiers.append(AdjustmentTier(self.system, self.system.adjustment,
+                                            tuple(d.seats for d in self.pr_districts), rules))
         else:
             tiers.append(NationalTier(self.system, rules, self.alliances))
             if self.districts:
@@ -127,6 +140,8 @@ class Tally:
             for district in self.pr_districts:
                 assert district.official is not None
                 for name, seats in district.official.items():
+                    total[name] += seats
+                for name, seats in (district.official_adjustment or {}).items():
                     total[name] += seats
             return total
         return None
@@ -197,6 +212,7 @@ def load_tally(path: str | Path) -> Tally:
         raise top.error("system.compensation", system.compensation.overhang,
                         "compensates single-member districts: give them as [[district]] tables "
                         "beside a national [votes] table")
+    _check_adjustment(top, system, pr_districts)
     if votes.sum() == 0:
         raise ScenarioError("votes", votes.tolist(), "must not be all zero", file=file)
     return Tally(
@@ -266,7 +282,8 @@ def _count_table(entry: Table, key: str, lists: tuple[str, ...]) -> np.ndarray:
 
 
 def _pr_district(entry: Table, lists: tuple[str, ...]) -> PRDistrict:
-    entry.check_keys(("name", "seats", "votes", "blank", "invalid", "official"))
+    entry.check_keys(("name", "seats", "votes", "blank", "invalid", "official",
+                      "official_adjustment"))
     seats = entry.integer("seats", required=True, low=1, high=MAX_SEATS)
     votes = _count_table(entry, "votes", lists)
     if votes.sum() == 0:
@@ -283,7 +300,43 @@ def _pr_district(entry: Table, lists: tuple[str, ...]) -> PRDistrict:
     return PRDistrict(name=entry.string("name", required=True), seats=seats, votes=votes,
                       blank=entry.integer("blank", 0, low=0, high=MAX_REGISTERED),
                       invalid=entry.integer("invalid", 0, low=0, high=MAX_REGISTERED),
-                      official=official)
+                      official=official, official_adjustment=_official_adjustment(entry, lists))
+
+
+def _official_adjustment(entry: Table, lists: tuple[str, ...]) -> dict[str, int] | None:
+    """A multi-member district's ``official_adjustment``: its adjustment seats per list."""
+    if "official_adjustment" not in entry:
+        return None
+    table = entry.table("official_adjustment")
+    for name in table.names():
+        table.member(name, name, lists, "list of this file")
+    return {name: table.integer(name, required=True, low=0) for name in table.names()}
+
+
+def _check_adjustment(top: Table, system: ElectoralSystem,
+                      pr_districts: tuple[PRDistrict, ...]) -> None:
+    """Adjustment seats level a multi-member tier and fit in its districts."""
+    rule = system.adjustment
+    given = [d.name for d in pr_districts if d.official_adjustment is not None]
+    if rule is None:
+        if given:
+            raise top.error("district", given[0], "gives official_adjustment seats; the law "
+                            "has none without a [system.adjustment] table")
+        return
+    if not pr_districts:
+        raise top.error("system.adjustment.seats", rule.seats, "levels the seats of "
+                        "multi-member districts: give them as [[district]] tables with seats")
+    for district in pr_districts:
+        given_seats = sum((district.official_adjustment or {}).values())
+        if given_seats > rule.per_district:
+            raise top.error("district", f"{district.name}: official_adjustment = "
+                            f"{district.official_adjustment}", f"gives {given_seats} "
+                            f"adjustment seats; a district has at most per_district "
+                            f"({rule.per_district})")
+    room = rule.per_district * len(pr_districts)
+    if rule.seats > room:
+        raise top.error("system.adjustment.seats", rule.seats, f"must be at most per_district "
+                        f"x districts ({rule.per_district} x {len(pr_districts)} = {room})")
 
 
 def _region(entry: Table, lists: tuple[str, ...]) -> tuple[str, np.ndarray]:

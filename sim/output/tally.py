@@ -9,9 +9,12 @@ from sim.law.methods import METHODS
 from sim.law.parliament import HouseSeats
 from sim.law.system import threshold_words
 from sim.law.tally import Tally
+from sim.law.tiers import TierSeats
 from sim.output.text import render
 
 DISTRICT_ROWS = 20  # more districts than this: only those that differ are listed
+ADJUSTMENT = "adjustment"  # the adjustment tier's name in a House's seats
+TIER_COLUMNS = {"list": "list seats", "district": "districts", ADJUSTMENT: "adjustment"}
 BASE_WORDS = {"valid": "the valid votes", "lists": "the list votes",
               "ballots": "all ballots (valid and invalid)"}
 
@@ -33,9 +36,19 @@ class TallyOutcome:
 
     def district_seats(self) -> list[dict[str, int]]:
         """Seats per list in each multi-member district (lists with none left out)."""
-        by_district = self.seats.tiers["district"].detail["districts"][:, :, 0]
-        return [{name: int(s) for name, s in zip(self.tally.lists, column) if s}
-                for column in by_district.T]
+        return _by_district(self.tally, self.seats.tiers["district"])
+
+    def adjustment_seats(self) -> list[dict[str, int]] | None:
+        """Adjustment seats per list placed in each district; None without the tier."""
+        tier = self.seats.tiers.get(ADJUSTMENT)
+        return None if tier is None else _by_district(self.tally, tier)
+
+
+def _by_district(tally: Tally, tier: TierSeats) -> list[dict[str, int]]:
+    """A tier's seats per list in each district (lists with none left out)."""
+    by_district = tier.detail["districts"][:, :, 0]
+    return [{name: int(s) for name, s in zip(tally.lists, column) if s}
+            for column in by_district.T]
 
 
 def allocate_tally(tally: Tally) -> TallyOutcome:
@@ -58,10 +71,26 @@ def allocate_tally(tally: Tally) -> TallyOutcome:
                             district.official.get(name, 0))
                            for i, name in enumerate(tally.lists)
                            if by_district[i, d] != district.official.get(name, 0)]
+        mismatches += _adjustment_mismatches(tally, seats)
     for single in tally.districts:
         if single.official is not None and single.winner() != single.official:
             mismatches.append((single.name, single.winner(), 1, 0))
     return TallyOutcome(tally, seats, tuple(mismatches))
+
+
+def _adjustment_mismatches(tally: Tally, seats: HouseSeats
+                           ) -> list[tuple[str | None, str, int, int]]:
+    """Adjustment seats placed in a district that differ from its ``official_adjustment``;
+    ``where`` is the district's name and " (adjustment)"."""
+    if ADJUSTMENT not in seats.tiers:
+        return []
+    placed = seats.tiers[ADJUSTMENT].detail["districts"][:, :, 0]
+    return [(f"{district.name} ({ADJUSTMENT})", name, int(placed[i, d]),
+             district.official_adjustment.get(name, 0))
+            for d, district in enumerate(tally.pr_districts)
+            if district.official_adjustment is not None
+            for i, name in enumerate(tally.lists)
+            if placed[i, d] != district.official_adjustment.get(name, 0)]
 
 
 def headline(tally: Tally) -> str:
@@ -71,6 +100,8 @@ def headline(tally: Tally) -> str:
     where = f"{system.seats} seats"
     if tally.pr_districts:
         where += f" in {len(tally.pr_districts)} districts"
+        if tally.system.adjustment is not None:
+            where += f" + {tally.system.adjustment.seats} adjustment seats"
     elif tally.districts:
         where += f" from lists, {len(tally.districts)} single-member districts"
     threshold = f"threshold {threshold_words(system.threshold)} of " \
@@ -92,9 +123,9 @@ def outcome_text(outcome: TallyOutcome, *, all_districts: bool = False) -> str:
     # lists); other methods have none to show.
     quotas = seats.tiers["list"].detail.get("quotas") if "list" in seats.tiers and \
         tally.system.method == "hare" else None
+    tier_names = list(seats.tiers) if mixed else []
     headers = ["list", "votes", "share %", "passed"] + (["quota"] if quotas is not None else []) \
-        + \
-        (["list seats", "districts", "seats"] if mixed else ["seats"]) + \
+        + [TIER_COLUMNS.get(name, name) for name in tier_names] + ["seats"] + \
         (["official"] if official is not None else [])
     rows = []
     for i, name in enumerate(tally.lists):
@@ -102,16 +133,19 @@ def outcome_text(outcome: TallyOutcome, *, all_districts: bool = False) -> str:
                              "yes" if seats.passed[i, 0] else "no"]
         if quotas is not None:
             row.append(f"{quotas[i, 0]:.3f}" if seats.passed[i, 0] else "")
-        if mixed:
-            row += [int(seats.tiers["list"].seats[i, 0]), int(seats.tiers["district"].seats[i, 0])]
+        row += [int(seats.tiers[name].seats[i, 0]) for name in tier_names]
         row.append(int(seats.seats[i, 0]))
         if official is not None:
             row.append(f"{official.get(name, 0)}" + (" [official]" if name in wrong else ""))
         rows.append(row)
     lines = [headline(tally), render(headers, rows)]
-    if mixed and official is not None:
+    if "list" in seats.tiers and mixed and official is not None:
         lines.append("official: the list seats the authority announced.")
     lines += _group_lines(tally, seats)
+    if ADJUSTMENT in seats.tiers and tally.system.adjustment is not None:
+        lines.append(f"Lists with {threshold_words(tally.system.adjustment.threshold)} of the "
+                     "national votes, in the calculation of the adjustment seats: "
+                     f"{', '.join(_qualified(outcome))}.")
     if bool(seats.admitted[0] >= 0):
         lines.append("The runner-up rule admitted a second list.")
     if bool(seats.tie_decided[0]):
@@ -165,26 +199,38 @@ def _pr_district_lines(outcome: TallyOutcome, all_districts: bool) -> list[str]:
         if where is not None:
             wrong.setdefault(where, set()).add(name)
     show_all = all_districts or len(tally.pr_districts) <= DISTRICT_ROWS
+    adjustment = outcome.adjustment_seats()
     rows = []
-    for district, won in zip(tally.pr_districts, outcome.district_seats()):
-        if not show_all and district.name not in wrong:
+    for d, (district, won) in enumerate(zip(tally.pr_districts, outcome.district_seats())):
+        levelling_key = f"{district.name} ({ADJUSTMENT})"
+        if not show_all and district.name not in wrong and levelling_key not in wrong:
             continue
-        cells = ", ".join(f"{name} {n}" for name, n in won.items())
-        official = district.official or {}
-        marks = "; ".join(f"{name} {official.get(name, 0)} [official]"
-                          for name in sorted(wrong.get(district.name, ())))
-        rows.append([district.name, district.seats, cells + (f"  ({marks})" if marks else "")])
+        row = [district.name, district.seats,
+               _seat_cells(won, district.official, wrong.get(district.name, set()))]
+        if adjustment is not None:
+            row.append(_seat_cells(adjustment[d], district.official_adjustment,
+                                   wrong.get(levelling_key, set())))
+        rows.append(row)
     matched = sum(1 for d in tally.pr_districts if d.official is not None
-                  and d.name not in wrong)
+                  and d.name not in wrong and f"{d.name} ({ADJUSTMENT})" not in wrong)
     given = sum(1 for d in tally.pr_districts if d.official is not None)
     lines = [""]
     if given:
         lines.append(f"{matched} of {given} districts match the official seats.")
     if rows:
-        lines.append(render(["district", "seats", "seats won"], rows))
+        lines.append(render(["district", "seats", "seats won"]
+                            + ([ADJUSTMENT] if adjustment is not None else []), rows))
     elif not show_all:
         lines.append(f"(--districts lists all {len(tally.pr_districts)} districts)")
     return lines
+
+
+def _seat_cells(won: dict[str, int], official: dict[str, int] | None, wrong: set[str]) -> str:
+    """"pp 3, psoe 2", then the official figures that differ: "  (vox 1 [official])"."""
+    cells = ", ".join(f"{name} {n}" for name, n in won.items())
+    marks = "; ".join(f"{name} {(official or {}).get(name, 0)} [official]"
+                      for name in sorted(wrong))
+    return cells + (f"  ({marks})" if marks else "")
 
 
 def _single_member_lines(tally: Tally) -> list[str]:
@@ -249,9 +295,33 @@ def outcome_json(outcome: TallyOutcome) -> dict:
             "blank": district.blank, "invalid": district.invalid,
             "seats_won": won, "official": district.official,
         } for district, won in zip(tally.pr_districts, outcome.district_seats())]
+        _add_adjustment(document, outcome)
     if tally.districts:
         document["single_member_districts"] = {d.name: {"winner": d.winner(),
                                                         "official": d.official}
                                                for d in tally.districts}
     return document
 
+
+
+def _add_adjustment(document: dict, outcome: TallyOutcome) -> None:
+    """The adjustment tier's lists, seats and placement in ``document``, when there is one."""
+    placed = outcome.adjustment_seats()
+    if placed is None:
+        return
+    tally, tier = outcome.tally, outcome.seats.tiers[ADJUSTMENT]
+    document["adjustment"] = {
+        "qualified": _qualified(outcome),
+        "entitled": {name: int(e) for name, e in zip(tally.lists, tier.detail["entitled"][:, 0])
+                     if e},
+        "seats": {name: int(s) for name, s in zip(tally.lists, tier.seats[:, 0]) if s}}
+    for entry, won, district in zip(document["districts"], placed, tally.pr_districts):
+        entry["adjustment_seats"] = won
+        entry["official_adjustment"] = district.official_adjustment
+
+
+def _qualified(outcome: TallyOutcome) -> list[str]:
+    """The lists that met the adjustment tier's threshold."""
+    passed = outcome.seats.tiers[ADJUSTMENT].passed
+    return [] if passed is None else [name for name, q in zip(outcome.tally.lists, passed[:, 0])
+                                      if q]

@@ -16,7 +16,7 @@ REAL = [path for path in HISTORY if not path.stem.startswith(("synthetic", "inve
 def test_the_real_elections_and_the_synthetic_mixed_house_are_shipped():
     assert [path.stem for path in REAL] == [
         "es-2019-11", "es-2023", "il-2022", "kz-2007", "kz-2012", "kz-2016", "kz-2021",
-        "kz-2023", "nl-2023"]
+        "kz-2023", "nl-2023", "no-2021"]
     assert (HISTORY[0].parent / "synthetic-mixed.toml") in HISTORY
 
 

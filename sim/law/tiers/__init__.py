@@ -17,6 +17,7 @@ list tiers may depend on them) and shown in the House's order.
 ``list``                   one national list tier (:mod:`.national`)
 ``multi-member``           list PR in each district (:mod:`.multi_member`)
 ``single-member``          plurality or two rounds in each district (:mod:`.single_member`)
+``adjustment``             levelling seats placed in the districts (:mod:`.adjustment`)
 ========================  ====================================================
 
 Appointed seats are not elected: the House counts them in its size, and blocs count them
@@ -25,6 +26,7 @@ Appointed seats are not elected: the House counts them in its size, and blocs co
 
 from __future__ import annotations
 
+from sim.law.tiers.adjustment import AdjustmentTier
 from sim.law.tiers.base import Count, Tier, TierSeats
 from sim.law.tiers.multi_member import MultiMemberTier
 from sim.law.tiers.national import NationalTier
@@ -34,8 +36,9 @@ TIERS: dict[str, type] = {
     NationalTier.kind: NationalTier,
     MultiMemberTier.kind: MultiMemberTier,
     SingleMemberTier.kind: SingleMemberTier,
+    AdjustmentTier.kind: AdjustmentTier,
 }
 """Tier classes by kind."""
 
-__all__ = ["TIERS", "Count", "MultiMemberTier", "NationalTier", "SingleMemberTier", "Tier",
-           "TierSeats"]
+__all__ = ["TIERS", "AdjustmentTier", "Count", "MultiMemberTier", "NationalTier",
+           "SingleMemberTier", "Tier", "TierSeats"]

@@ -69,10 +69,12 @@ class MultiMemberTier:
                                if any("allocation" in a.pools for a in self.alliances)
                                else None, details=details)
         by_district = allocation.seats.reshape(n_lists, n_districts, n)
-        detail = {"districts": by_district}  # a view: free, and the summary keeps it
+        # The seats per district always (a view, free): the summary keeps them, and an
+        # adjustment tier places its seats from them.
+        detail = {"districts": by_district}
         if details:
             detail |= {"district_passed": passed.reshape(n_lists, n_districts, n),
-                      "district_tied": allocation.tied.reshape(n_lists, n_districts, n)}
+                       "district_tied": allocation.tied.reshape(n_lists, n_districts, n)}
         anywhere = np.asarray(passed.reshape(votes.shape).any(axis=1))
         tie_decided = np.asarray(allocation.tie_decided.reshape(n_districts, n).any(axis=0))
         return TierSeats(by_district.sum(axis=1), anywhere, np.full(n, -1, dtype=np.intp),
