@@ -83,7 +83,7 @@ class House:
         for tier in self.tiers:
             magnitudes = getattr(tier, "magnitudes", None)
             if magnitudes is not None:
-                return tuple(zip(getattr(tier, "names"), magnitudes))
+                return tuple(zip(tier.names, magnitudes))
         return ()
 
     @property
