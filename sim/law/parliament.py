@@ -83,7 +83,8 @@ class House:
         for tier in self.tiers:
             magnitudes = getattr(tier, "magnitudes", None)
             if magnitudes is not None:
-                return tuple(zip(tier.names, magnitudes))
+                names: tuple[str, ...] = getattr(tier, "names", ())
+                return tuple(zip(names, magnitudes))
         return ()
 
     @property
