@@ -83,8 +83,9 @@ def _plot(plots, names: list[str], folder: Path, fmt: str, draws, seed) -> None:
 
 @main.command("report")
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("--out", type=click.Path(dir_okay=False), default="report.html",
-              show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False), default="results/report.html",
+              show_default=True,
+              help="The page to write (beside the results, like the other commands' files).")
 @click.option("--draws", type=click.IntRange(min=1), help="Draws for scenario files.")
 @click.option("--seed", type=click.IntRange(min=0), help="Seed for scenario files.")
 def report_command(inputs, out, draws, seed):
@@ -107,5 +108,6 @@ def report_command(inputs, out, draws, seed):
             sweeps[document["scenario"]["path"]] = read_result(beside, formats=(SWEEP_FORMAT,))
     shown = len(documents) + len(others.get("elsim-posterior", []))
     with _drawing(Path(out)), progress_bar(shown, False, "document") as bar:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
         atomic_write(Path(out), report_html(documents, sweeps, others, done=bar.update))
     click.echo(f"wrote {out}")

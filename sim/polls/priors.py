@@ -143,11 +143,13 @@ def fill_warnings(sources: tuple[Source, ...], polls: tuple[Poll, ...], model: M
     poll that reports the option with polls that leave it to the fill."""
     components = options + (UNDECIDED,)
     warnings = []
-    for source, prior in zip(sources, source_priors(sources, polls, model, options)):
+    with np.errstate(all="ignore"):  # polls a half-life weighs to nothing: no shares (NaN)
+        priors = source_priors(sources, polls, model, options)
+    for source, prior in zip(sources, priors):
         for option, written in source.fill.items():
             index = components.index(option)
             assumed = float(prior.shares[index])
-            if prior.measured[index] or \
+            if prior.measured[index] or not np.isfinite(assumed) or \
                     1 / FILL_FACTOR_WARNING <= assumed / written <= FILL_FACTOR_WARNING:
                 continue
             warnings.append(f"sources.{source.id}.fill.{option} = {written:g}: the share "
