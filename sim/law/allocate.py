@@ -213,7 +213,7 @@ def _allocate_capped(votes, passed, system, prefer, ties):
     Returns the seats, the lists in a tie that decided a seat of the last sharing (None
     unless ``ties``) and which lists were capped.
     """
-    allocate = METHODS[system.method]
+    allocate = METHODS[system.method].allocate
     shared_votes = np.where(passed, votes, 0)
     seats = np.full(votes.shape[1], system.seats, dtype=np.int64)
     allocation, tied = allocate(shared_votes, seats, prefer, ties)

@@ -98,19 +98,14 @@ class ElectoralSystem:
         return exact_fraction(self.threshold)
 
 
-METHOD_NAMES = {"hare": "Hare quota with largest remainders",
-                "droop": "Droop quota with largest remainders", "dhondt": "D'Hondt",
-                "sainte-lague": "Sainte-Laguë", "modified-sainte-lague":
-                "modified Sainte-Laguë (first divisor 1.4)"}
 BASE_NAMES = {"valid": "the valid votes (lists and against-all)", "lists": "the list votes",
               "ballots": "all ballots (valid and invalid)"}
 
 
 def describe_rules(system: ElectoralSystem) -> list[str]:
     """Every rule of the system in force, one sentence each, for results and reports."""
-    method = METHOD_NAMES.get(system.method, system.method)
-    rules = [f"{system.seats} seats shared by {method} among the lists with at least "
-             f"{100 * system.threshold:g}% of {BASE_NAMES[system.threshold_base]}."]
+    rules = [f"{system.seats} seats shared by {METHODS[system.method].label} among the lists "
+             f"with at least {100 * system.threshold:g}% of {BASE_NAMES[system.threshold_base]}."]
     if system.runner_up is not None:
         rules.append(f"Runner-up rule: when only one list passes, the list with the next most "
                      f"votes is admitted and gets max({system.runner_up.min_seats}, "
