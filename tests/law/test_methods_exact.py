@@ -117,6 +117,24 @@ def test_one_seat_many_lists_and_more_seats_than_lists(method):
     check_against_reference(method, votes, seats, "votes")
 
 
+# Droop's quota for counts is a whole number of votes (floor(total / (seats + 1)) + 1), a
+# quota that shares do not have.
+@pytest.mark.parametrize("method", sorted(set(METHODS) - {"droop"}))
+@settings(max_examples=30)
+@given(case=draws_and_seats(max_votes=1000))
+def test_shares_give_the_seats_of_their_counts_where_no_tie_decides(method, case):
+    # Counts of at most 1000 keep distinct quotients and remainders far apart beside the
+    # floats' rounding, so shares must find the same seats (equal shares are not ties in
+    # practice, so only draws without a tie are compared).
+    votes, seats = case
+    shares = votes / votes.sum(axis=0)
+    allocated, _ = METHODS[method].allocate(shares, seats, Preference("order", shares), False)
+    for d in range(votes.shape[1]):
+        expected, tie = reference_seats(method, votes[:, d].tolist(), int(seats[d]))
+        if not tie:
+            assert allocated[:, d].tolist() == expected, (d, votes[:, d], seats[d])
+
+
 # --- known cases ------------------------------------------------------------------------
 
 def test_imperiali_lowers_the_divisor_when_its_quotas_give_too_many_seats():
@@ -128,10 +146,10 @@ def test_imperiali_lowers_the_divisor_when_its_quotas_give_too_many_seats():
 
 
 def test_hagenbach_bischoff_falls_back_to_hare_only_when_every_quota_divides():
-    # Quota 30 / 2 = 15: 2 + 1 whole seats of 1; the Hare quota 30 gives 0 + 0 and the
-    # remainders 20 and 10 give the seat to the larger list.
-    assert allocate([20, 10], ElectoralSystem(seats=1, method="hagenbach-bischoff")).tolist() \
-        == [1, 0]
+    # Quota 45 / 3 = 15 divides both lists: 2 + 1 whole seats of 2. The Hare quota 22.5
+    # gives 1 + 0 and the remainders 7.5 and 15 give the second list the other seat.
+    system = ElectoralSystem(seats=2, method="hagenbach-bischoff")
+    assert allocate([30, 15], system).tolist() == [1, 1]
     assert allocate([5117, 4400, 162, 161, 160],
                     ElectoralSystem(seats=100, method="hagenbach-bischoff")).tolist() \
         == [52, 44, 2, 1, 1]

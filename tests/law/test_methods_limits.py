@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from sim.errors import InvalidValue
 from sim.law.allocate import allocate
+from sim.law.methods import METHODS
 from sim.law.system import ElectoralSystem, RunnerUp
 from sim.limits import MAX_SEATS, MAX_VOTES
 from tests.reference import reference_allocate
@@ -20,8 +21,7 @@ def counts_at_the_limit(draw):
     return [b - a for a, b in zip(edges, edges[1:])]
 
 
-@given(counts_at_the_limit(), st.sampled_from(["hare", "droop", "dhondt", "sainte-lague",
-                                               "modified-sainte-lague"]),
+@given(counts_at_the_limit(), st.sampled_from(sorted(METHODS)),
        st.sampled_from([1, 98, 451, MAX_SEATS]))
 def test_the_largest_allowed_total_gives_the_exact_result(votes, method, seats):
     # A threshold of six decimals and the runner-up rule form the largest products.
