@@ -1,11 +1,21 @@
 """The documented maxima of what a scenario may ask for, and why each is where it is.
 
 The engine counts votes in 64-bit integers and compares them exactly
-(:mod:`sim.law.allocate`), so every quantity that enters a product there is bounded here:
-with at most :data:`MAX_REGISTERED` voters, a threshold of at most six decimals and a
-runner-up factor of at most three, the largest product
-(``factor numerator × votes × seats`` = 10**3 × 2·10**9 × 10**4 = 2·10**16) stays well
-below 2**63 ≈ 9.2·10**18.
+(:mod:`sim.law.allocate`, :mod:`sim.law.methods`), so every quantity that enters a product
+there is bounded here. A draw's votes add up to at most :data:`MAX_VOTES` (V = 10**10; a
+scenario's counts are bounded by :data:`MAX_REGISTERED` already), and each vote count beside
+the lists (against-all, invalid, unseated) too; with at most :data:`MAX_SEATS` seats (S), a
+threshold of at most six decimals and a runner-up factor of at most three, the products are
+
+- the threshold, ``numerator × base`` with a base of at most 4V: below 10**6 × 4·10**10;
+- the quotas, ``votes × (seats + 2)``: below 10**10 × (S + 2) ≈ 10**14;
+- the runner-up rule, ``factor numerator × votes × seats`` = 10**3 × 10**10 × 10**4 = 10**17,
+
+all below 2**63 ≈ 9.2·10**18, and remainders below V are exact as float64. The divisor
+methods compare float quotients ``votes / divisor`` with integer divisors of at most
+10·S + 5; they order exactly while ``votes × divisor < 2**52`` ≈ 4.5·10**15 (the proof is in
+:mod:`sim.law.methods`), which V × (10·S + 5) ≈ 10**15 satisfies. That bound is the tightest;
+V is still five times :data:`MAX_REGISTERED` (India, the largest electorate, has about 10**9).
 The readers of each stage check their keys against these; docs/scenarios.md lists them.
 """
 
@@ -14,6 +24,7 @@ from __future__ import annotations
 MAX_SEATS = 10_000  # list seats, and each entry of appointed seats
 MAX_LISTS = 60  # the set of seated lists is a 64-bit mask per draw
 MAX_REGISTERED = 2_000_000_000  # registered voters (India, the largest, has about 10**9)
+MAX_VOTES = 10**10  # the votes of one draw (or count), added up over the lists; see above
 MAX_POLL_SIZE = 100_000_000  # respondents of one poll
 MAX_DESIGN_EFFECT = 100.0
 MAX_WEIGHT = 1e6  # a source's weight (weights are relative: their sum must stay finite)

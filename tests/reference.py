@@ -1,18 +1,14 @@
 """A plain, per-draw reference allocation in exact fractions, written for the tests.
 
-Deliberately simple and slow: seat by seat for divisor methods, sorted remainders for
-largest-remainder methods, and :class:`fractions.Fraction` everywhere.
+Deliberately simple and slow, :class:`fractions.Fraction` everywhere; the methods themselves
+are :mod:`tests.law.methods_reference` (seat by seat, or exact quotas and remainders).
 """
 
 from __future__ import annotations
 
 from fractions import Fraction
 
-DIVISORS = {
-    "dhondt": lambda s: Fraction(s + 1),
-    "sainte-lague": lambda s: Fraction(2 * s + 1),
-    "modified-sainte-lague": lambda s: Fraction(7, 5) if s == 0 else Fraction(2 * s + 1),
-}
+from tests.law.methods_reference import reference_seats
 
 
 def reference_allocate(votes, system, against_all=0, invalid=0):
@@ -51,33 +47,8 @@ def _key(i, votes, system):
 
 
 def _method(votes, seats, system):
-    n = len(votes)
-    total = sum(votes)
-    if total == 0:
-        return [0] * n
-    if system.method in DIVISORS:
-        divisor = DIVISORS[system.method]
-        result = [0] * n
-        for _ in range(seats):
-            best = min((i for i in range(n) if votes[i] > 0),
-                       key=lambda i: (-votes[i] / divisor(result[i]), *_key(i, votes, system)))
-            result[best] += 1
-        return result
-    if system.method == "hare":
-        quota = total / seats
-    else:  # droop
-        quota = Fraction(int(total) // (seats + 1) + 1) if all(v.denominator == 1 for v in votes) \
-            else total / (seats + 1)
-    whole = [int(v // quota) for v in votes]
-    remainder = [v / quota - w for v, w in zip(votes, whole)]
-    order = sorted((i for i in range(n) if votes[i] > 0),
-                   key=lambda i: (-remainder[i], *_key(i, votes, system)))
-    left = seats - sum(whole)
-    while left > 0:
-        for i in order[:left]:
-            whole[i] += 1
-        left -= min(left, len(order))
-    return whole
+    votes = [int(v) for v in votes]  # integer counts: thresholds only zero some of them
+    return reference_seats(system.method, votes, seats, system.tie_break)[0]
 
 
 def _runner_up(votes, passed, system):

@@ -9,8 +9,10 @@ from sim.law.methods import METHODS
 from sim.law.system import ElectoralSystem, RunnerUp
 
 methods = st.sampled_from(sorted(METHODS))
-largest_remainder_methods = st.sampled_from(["hare", "droop"])
-divisor_methods = st.sampled_from(["dhondt", "sainte-lague", "modified-sainte-lague"])
+largest_remainder_methods = st.sampled_from(
+    sorted(name for name, method in METHODS.items() if method.kind == "quota"))
+divisor_methods = st.sampled_from(
+    sorted(name for name, method in METHODS.items() if method.kind == "divisor"))
 thresholds = st.sampled_from([0.0, 0.03, 0.05, 0.07, 0.1])
 
 

@@ -83,9 +83,9 @@ def test_allocate_keeps_the_exact_threshold(runner, tmp_path):
     (GOOD_TALLY.replace("seats = 10", "seats = 0"),
      "system.seats = 0: must be a whole number between 1 and 10000"),
     (GOOD_TALLY.replace("a = 50", "a = -50"), "votes.a = -50: must be between 0 and 2000000000"),
-    (GOOD_TALLY + 'method = "imperiali"\n', "votes.method = 'imperiali': must be a whole number"),
-    (GOOD_TALLY.replace("threshold = 0.07", 'threshold = 0.07\nmethod = "imperiali"'),
-     "system.method = 'imperiali': must be one of hare, droop, dhondt"),
+    (GOOD_TALLY + 'method = "lottery"\n', "votes.method = 'lottery': must be a whole number"),
+    (GOOD_TALLY.replace("threshold = 0.07", 'threshold = 0.07\nmethod = "lottery"'),
+     "system.method = 'lottery': must be one of hare, droop, hagenbach-bischoff"),
 ])
 def test_malformed_tally_is_one_line_and_exit_2(runner, tmp_path, text, message):
     path = write(tmp_path, text)

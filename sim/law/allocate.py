@@ -223,7 +223,7 @@ def _allocate_capped(votes, passed, system, prefer, ties, house):
     Returns the seats, the lists in a tie that decided a seat of the last sharing (None
     unless ``ties``) and which lists were capped.
     """
-    allocate = METHODS[system.method]
+    allocate = METHODS[system.method].allocate
     shared_votes = np.where(passed, votes, 0)
     allocation, tied = allocate(shared_votes, house, prefer, ties)
     capped = np.zeros_like(passed)

@@ -184,17 +184,13 @@ class Adjustment:
                                f"must be between 1 and {MAX_SEATS}")
 
 
-METHOD_NAMES = {"hare": "Hare quota with largest remainders",
-                "droop": "Droop quota with largest remainders", "dhondt": "D'Hondt",
-                "sainte-lague": "Sainte-Laguë", "modified-sainte-lague":
-                "modified Sainte-Laguë (first divisor 1.4)"}
 BASE_NAMES = {"valid": "the valid votes (lists and against-all)", "lists": "the list votes",
               "ballots": "all ballots (valid and invalid)"}
 
 
 def describe_rules(system: ElectoralSystem) -> list[str]:
     """Every rule of the system in force, one sentence each, for results and reports."""
-    method = METHOD_NAMES.get(system.method, system.method)
+    method = METHODS[system.method].label
     rules = [f"{system.seats} seats shared by {method} among the lists with at least "
              f"{threshold_words(system.threshold)} of {BASE_NAMES[system.threshold_base]}"
              + (" in each district." if system.threshold_scope == "district" else ".")]

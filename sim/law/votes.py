@@ -3,31 +3,50 @@ lists that count toward the threshold base."""
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import numpy as np
 
 from sim.errors import InvalidValue
+from sim.limits import MAX_VOTES
 
 
 def as_draws(votes) -> tuple[np.ndarray, bool]:
     """Votes as a 2-D int64 or float64 array, after checking them."""
     array = np.asarray(votes)
-    if array.ndim not in (1, 2) or array.shape[-1] == 0:
+    if array.ndim not in (1, 2) or array.size == 0:
         raise InvalidValue("votes", _short(array),
-                           "must have shape (n_lists,) or (n_draws, n_lists)")
-    if array.dtype.kind in "iub":
-        array = array.astype(np.int64, copy=False)
-    elif array.dtype.kind == "f":
-        array = array.astype(np.float64, copy=False)
-    else:
+                           "must have shape (n_lists,) or (n_draws, n_lists), with at least "
+                           "one list and one draw")
+    if array.dtype.kind not in "iubf":
         raise InvalidValue("votes", _short(array), "must be numbers")
-    # One reduction, no array-sized temporary (a fresh one page-faults on a first call):
+    # One reduction each, no array-sized temporary (a fresh one page-faults on a first call):
     # the minimum is NaN when any value is.
     lowest = array.min()
     if np.isnan(lowest):
         raise InvalidValue("votes", _short(array), "must not be NaN")
     if lowest < 0:
         raise InvalidValue("votes", _short(array), "must not be negative")
-    return np.atleast_2d(array), array.ndim == 1
+    if array.dtype.kind == "f":
+        return np.atleast_2d(array.astype(np.float64, copy=False)), array.ndim == 1
+    # Counts are compared exactly in 64-bit products only up to MAX_VOTES (sim.limits says
+    # why); the largest count first, so that adding up cannot overflow.
+    if array.max() > MAX_VOTES:
+        _refuse_total(array, array.max(axis=-1) > MAX_VOTES)
+    counts = np.atleast_2d(array.astype(np.int64, copy=False))
+    totals = counts.sum(axis=1)
+    if totals.max() > MAX_VOTES:
+        _refuse_total(counts, totals > MAX_VOTES)
+    return counts, array.ndim == 1
+
+
+def _refuse_total(array: np.ndarray, over: np.ndarray) -> NoReturn:
+    """Name the first draw whose votes add up to more than MAX_VOTES."""
+    row = np.atleast_2d(array)[int(np.argmax(np.atleast_1d(over)))]
+    raise InvalidValue("votes", _short(row),
+                       f"must add up to at most {MAX_VOTES:.0e} in each draw (the exact "
+                       f"integer comparisons hold up to there); these add up to "
+                       f"{sum(int(v) for v in row)}")
 
 
 def _short(array: np.ndarray):
@@ -55,4 +74,7 @@ def _ballot_count(name: str, value, n_draws: int) -> np.ndarray:
     if array.dtype.kind not in "iuf" or np.isnan(array.astype(np.float64)).any() \
             or (array < 0).any():
         raise InvalidValue(name, _short(np.asarray(value)), "must be a non-negative number")
+    if array.dtype.kind in "iu" and (array > MAX_VOTES).any():
+        raise InvalidValue(name, _short(np.asarray(value)), f"must be at most {MAX_VOTES:.0e} "
+                           "(the exact integer comparisons hold up to there)")
     return array

@@ -108,7 +108,7 @@ def headline(tally: Tally) -> str:
         f"{BASE_WORDS[system.threshold_base]}"
     if system.threshold_scope == "district":
         threshold += " in each district"
-    method = getattr(METHODS[system.method], "label", system.method)
+    method = METHODS[system.method].label
     return f"{tally.title} ({where}, {method}, {threshold})"
 
 

@@ -222,9 +222,9 @@ def test_bad_votes_are_named(votes, message):
     ({"seats": 0}, "seats = 0: must be a whole number between 1 and 10000"),
     ({"threshold": 1.0}, "threshold = 1.0: must be a fraction in [0, 1)"),
     ({"threshold": -0.1}, "threshold = -0.1: must be a fraction in [0, 1)"),
-    ({"method": "imperiali"},
-     "method = 'imperiali': must be one of hare, droop, dhondt, sainte-lague, "
-     "modified-sainte-lague"),
+    ({"method": "lottery"},
+     "method = 'lottery': must be one of hare, droop, hagenbach-bischoff, imperiali, dhondt, "
+     "sainte-lague, modified-sainte-lague, danish, huntington-hill, adams, dean"),
     ({"tie_break": "lot"}, "tie_break = 'lot': must be one of order, votes"),
     ({"threshold_base": "voters"},
      "threshold_base = 'voters': must be one of valid, lists, ballots"),

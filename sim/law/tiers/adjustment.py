@@ -47,7 +47,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from sim.law.allocate import allocate_by_list, block_draws
-from sim.law.system import METHOD_NAMES, Adjustment, ElectoralSystem, threshold_words
+from sim.law.methods import METHODS
+from sim.law.system import Adjustment, ElectoralSystem, threshold_words
 from sim.law.thresholds import ListRules, reaches
 from sim.law.tiers.base import Count, TierSeats
 from sim.law.tiers.multi_member import _total
@@ -175,7 +176,7 @@ class AdjustmentTier:
     def describe(self) -> list[str]:
         rule = self.rule
         house = self.system.seats + rule.seats
-        method = METHOD_NAMES.get(rule.method, rule.method)
+        method = METHODS[rule.method].label
         per = "one" if rule.per_district == 1 else f"up to {rule.per_district}"
         return [
             f"{rule.seats} adjustment seats, {per} per district, for the lists with at least "
