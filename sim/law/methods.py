@@ -478,15 +478,15 @@ def _dean_quotient(v: int, s: int) -> Fraction | float:
 
 
 def _danish(s: np.ndarray) -> np.ndarray:
-    """Danish divisors 1, 4, 7, 10, ...: the divisor method Denmark uses to place a party's
-    compensatory seats among a region's constituencies (Lijphart Elections Archive, Denmark,
-    after Johansen 1979, p. 46)."""
+    """Danish divisors 1, 4, 7, 10, ...: the method Denmark uses to place a party's
+    compensatory seats in the constituencies of a region (the Lijphart Elections Archive's
+    page on Denmark calls it "another divisor method", after Johansen 1979, p. 46)."""
     return 3.0 * s + 1.0
 
 
 def _adams(s: np.ndarray) -> np.ndarray:
     """Adams, smallest divisors 0, 1, 2, ... (Balinski and Young, *Fair Representation*,
-    2nd ed., 2001, appendix A)."""
+    2nd ed., 2001)."""
     return s.astype(np.float64)
 
 

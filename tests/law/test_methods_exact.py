@@ -135,6 +135,16 @@ def test_shares_give_the_seats_of_their_counts_where_no_tie_decides(method, case
             assert allocated[:, d].tolist() == expected, (d, votes[:, d], seats[d])
 
 
+@pytest.mark.parametrize("method", sorted(METHODS))
+def test_a_column_without_votes_gets_no_seats_beside_the_others(method):
+    # A flattened districts x draws axis can hold a district where no list may take seats.
+    votes = np.array([[5, 0, 2], [3, 0, 2], [1, 0, 0]], dtype=np.int64)
+    seats = np.array([4, 3, 1], dtype=np.int64)
+    allocated, tied = METHODS[method].allocate(votes, seats, Preference("order", votes), True)
+    assert allocated[:, 1].tolist() == [0, 0, 0] and not tied[:, 1].any()
+    check_against_reference(method, votes[:, [0, 2]].copy(), seats[[0, 2]].copy(), "order")
+
+
 # --- known cases ------------------------------------------------------------------------
 
 def test_imperiali_lowers_the_divisor_when_its_quotas_give_too_many_seats():
