@@ -63,8 +63,10 @@ def threshold_pools(alliances: tuple[Alliance, ...]) -> tuple[tuple[int, ...], .
 
 def allocation_units(alliances: tuple[Alliance, ...], n_lists: int) -> list[tuple[int, ...]]:
     """The units of an allocation: each allocation alliance, and every other list alone,
-    in the order of their first list (ties between units follow that order)."""
-    pooled = [a.members for a in alliances if "allocation" in a.pools]
+    in the order of their first list (ties between units follow that order); members in the
+    lists' order, so that a tie inside a unit goes to the earlier list, not the first
+    written."""
+    pooled = [tuple(sorted(a.members)) for a in alliances if "allocation" in a.pools]
     inside = {row for members in pooled for row in members}
     units = pooled + [(row,) for row in range(n_lists) if row not in inside]
     return sorted(units, key=min)
