@@ -74,7 +74,12 @@ def allocation_units(alliances: tuple[Alliance, ...], n_lists: int) -> list[tupl
 
 def unit_votes(votes: np.ndarray, passed: np.ndarray,
                units: list[tuple[int, ...]]) -> tuple[np.ndarray, np.ndarray]:
-    """Votes ``(n_units, n)`` of each unit's passing members, and whether any passed."""
+    """Votes ``(n_units, n)`` of each unit's passing members, and whether any passed.
+
+    A unit with no passing member takes no seat whatever its votes: it keeps all its
+    members' votes, so that a column where no list passed is not all zero (which the
+    allocation refuses as a count without votes)."""
     counted = np.where(passed, votes, 0)
-    return (np.stack([counted[list(unit)].sum(axis=0) for unit in units]),
-            np.stack([passed[list(unit)].any(axis=0) for unit in units]))
+    any_passed = np.stack([passed[list(unit)].any(axis=0) for unit in units])
+    return (np.where(any_passed, np.stack([counted[list(unit)].sum(axis=0) for unit in units]),
+                     np.stack([votes[list(unit)].sum(axis=0) for unit in units])), any_passed)
