@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from sim import __version__
 from sim.cli import main
+from tests.cli_errors import assert_one_line_error
 from tests.scenario_text import MINIMAL, write_scenario
 
 ROOT = Path(__file__).parent.parent
@@ -89,12 +90,7 @@ def test_allocate_keeps_the_exact_threshold(runner, tmp_path):
 ])
 def test_malformed_tally_is_one_line_and_exit_2(runner, tmp_path, text, message):
     path = write(tmp_path, text)
-    result = runner.invoke(main, ["allocate", path])
-    assert result.exit_code == 2
-    assert result.output.count("\n") == 1, result.output
-    assert result.output.startswith(f"error: {path}: ")
-    assert message in result.output
-    assert "Traceback" not in result.output
+    assert_one_line_error(runner.invoke(main, ["allocate", path]), path, message)
 
 
 def test_missing_file_is_exit_2(runner, tmp_path):

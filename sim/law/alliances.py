@@ -63,8 +63,10 @@ def threshold_pools(alliances: tuple[Alliance, ...]) -> tuple[tuple[int, ...], .
 
 def allocation_units(alliances: tuple[Alliance, ...], n_lists: int) -> list[tuple[int, ...]]:
     """The units of an allocation: each allocation alliance, and every other list alone,
-    in the order of their first list (ties between units follow that order)."""
-    pooled = [a.members for a in alliances if "allocation" in a.pools]
+    in the order of their first list (ties between units follow that order); members in the
+    lists' order, so that a tie inside a unit goes to the earlier list, not the first
+    written."""
+    pooled = [tuple(sorted(a.members)) for a in alliances if "allocation" in a.pools]
     inside = {row for members in pooled for row in members}
     units = pooled + [(row,) for row in range(n_lists) if row not in inside]
     return sorted(units, key=min)
@@ -72,7 +74,12 @@ def allocation_units(alliances: tuple[Alliance, ...], n_lists: int) -> list[tupl
 
 def unit_votes(votes: np.ndarray, passed: np.ndarray,
                units: list[tuple[int, ...]]) -> tuple[np.ndarray, np.ndarray]:
-    """Votes ``(n_units, n)`` of each unit's passing members, and whether any passed."""
+    """Votes ``(n_units, n)`` of each unit's passing members, and whether any passed.
+
+    A unit with no passing member takes no seat whatever its votes: it keeps all its
+    members' votes, so that a column where no list passed is not all zero (which the
+    allocation refuses as a count without votes)."""
     counted = np.where(passed, votes, 0)
-    return (np.stack([counted[list(unit)].sum(axis=0) for unit in units]),
-            np.stack([passed[list(unit)].any(axis=0) for unit in units]))
+    any_passed = np.stack([passed[list(unit)].any(axis=0) for unit in units])
+    return (np.where(any_passed, np.stack([counted[list(unit)].sum(axis=0) for unit in units]),
+                     np.stack([votes[list(unit)].sum(axis=0) for unit in units])), any_passed)

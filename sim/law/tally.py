@@ -265,11 +265,12 @@ def _entries(table: Table, lists: tuple[str, ...], groups: dict[str, str]
 
 def _check_kinds(top: Table, system: ElectoralSystem, entries: tuple[ListEntry, ...]) -> None:
     kinds = {entry.kind for entry in entries if entry.kind is not None}
+    written = top.table("system").table("thresholds_by_kind")
     for kind in system.thresholds_by_kind:
         if kind not in kinds:
-            raise top.error(f"system.thresholds_by_kind.{kind}", str(
-                system.thresholds_by_kind[kind]), f"names a kind no list has "
-                f"({', '.join(sorted(kinds)) or 'none'}): give lists a kind in [lists]")
+            raise written.error(kind, written.raw(kind), f"names a kind no list has "
+                                f"({', '.join(sorted(kinds)) or 'none'}): give lists a kind "
+                                "in [lists]")
 
 
 def _count_table(entry: Table, key: str, lists: tuple[str, ...]) -> np.ndarray:

@@ -103,9 +103,11 @@ class NationalTier:
             else won_tier.seats[keep]
         district_seats = 0 if won_tier is None else int(won_tier.seats[:, 0].sum() + (
             0 if won_tier.independents is None else won_tier.independents[0]))
-        # Districts won by independents and by lists that did not pass are not compensated:
-        # they leave the seats to share (New Zealand, Electoral Act 1993 s. 191(4)).
-        outside = (won * ~passed).sum(axis=0)
+        # Districts won by independents, by lists that did not pass and by lists without list
+        # votes (no share to top up or level to) are not compensated: they leave the seats to
+        # share (New Zealand, Electoral Act 1993 s. 191(4)).
+        compensated = passed & (seated > 0)
+        outside = (won * ~compensated).sum(axis=0)
         if won_tier is not None and won_tier.independents is not None:
             outside = outside + won_tier.independents
         total = system.seats + district_seats - outside
@@ -114,14 +116,14 @@ class NationalTier:
             seat_rows, len(seated)), details=details)
         if system.compensation.overhang == "levelled":
             while True:  # the house grows until every passing list's share covers its seats
-                short = ((entitled.seats < won) & passed).any(axis=0)
+                short = ((entitled.seats < won) & compensated).any(axis=0)
                 if not short.any():
                     break
                 total = total + short
                 entitled = apportion(seated, passed, shared, seats=total, units=self._units(
                     seat_rows, len(seated)), details=details)
         list_seats = np.where(passed, np.maximum(entitled.seats - won, 0), 0)
-        overhang = (np.maximum(won - entitled.seats, 0) * passed).sum(axis=0)
+        overhang = (np.maximum(won - entitled.seats, 0) * compensated).sum(axis=0)
         grown = total + outside + overhang - system.seats - district_seats
         return replace(entitled, seats=list_seats), grown
 
