@@ -184,7 +184,8 @@ class Adjustment:
                                f"must be between 1 and {MAX_SEATS}")
 
 
-BASE_NAMES = {"valid": "the valid votes (lists and against-all)", "lists": "the list votes",
+BASE_NAMES = {"valid": "the valid votes (every ballot but the invalid ones)",
+              "lists": "the list votes",
               "ballots": "all ballots (valid and invalid)"}
 
 

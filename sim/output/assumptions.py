@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sim.ballot import UNDECIDED
 from sim.districts.profile import MultiMemberDistricts
-from sim.law.system import describe_rules
 from sim.polls.support import SupportModel
 from sim.scenario import Scenario
 
@@ -15,13 +14,15 @@ def assumptions(scenario: Scenario, support: SupportModel) -> dict:
     """What the scenario assumes, in words and numbers, for reports; what the polls measured
     and what the scenario assumed on top of them stay apart."""
     document = {
-        "system": {"seats": scenario.system.seats, "threshold": scenario.system.threshold,
+        "system": {"seats": scenario.system.seats, "threshold": float(scenario.system.threshold),
                    "threshold_base": scenario.system.threshold_base,
+                   **({"threshold_scope": scenario.system.threshold_scope}
+                      if scenario.system.threshold_scope != "national" else {}),
                    "method": scenario.system.method,
                    "runner_up": scenario.system.runner_up is not None,
                    "cap": scenario.system.cap,
                    "appointed": {a.name: a.seats for a in scenario.appointed}},
-        "rules": describe_rules(scenario.system) + [
+        "rules": scenario.law.describe() + [
             f"{a.name}: {a.seats} seats not elected from the lists"
             + (f", counted with {a.bloc}" if a.bloc else "") + "." for a in scenario.appointed
         ] + [f"{item.name} stands for several parties: it counts in the threshold base and "

@@ -7,6 +7,7 @@ import textwrap
 from collections.abc import Sequence
 
 from sim.output.assumptions import describe_error, describe_source
+from sim.output.houses import seats_words
 
 
 def scenario_table(document: dict) -> str:
@@ -15,10 +16,8 @@ def scenario_table(document: dict) -> str:
     summary = document["summary"]
     parliament = summary["parliament"]
     run = document["run"]
-    districts = parliament.get("district_seats")
-    tiers = f", {districts} from districts" if districts else ""
     lines = [f"{document['scenario']['title']}  ({run['draws']:,} draws, "
-             f"{parliament['house']} seats: {parliament['list_seats']} from lists{tiers})"]
+             f"{seats_words(summary)})"]
     lines.append(render(*list_table(summary)))
     if summary["blocs"]:
         lines += ["", render(*bloc_table(summary))]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from sim.output.houses import seats_words
 from sim.output.report.base import Group, Report, Section, escape, scenario_anchor
 from sim.output.report.groups import short_title
 from sim.output.text import percent
@@ -74,14 +75,10 @@ def group_table(group: Group) -> str:
 
 def _house(group: Group) -> str:
     """The house the majority lines count in, when the group's scenarios share one."""
-    houses = {(doc["summary"]["parliament"]["house"], doc["summary"]["parliament"]["list_seats"])
-              for doc in group.documents}
+    houses = {seats_words(doc["summary"]) for doc in group.documents}
     if len(houses) != 1:
         return ""
-    house, from_lists = houses.pop()
-    seats = f"{house} seats" + (f", {from_lists} from lists" if from_lists != house
-                                else ", all from lists")
-    return f" <small>house of {escape(seats)}</small>"
+    return f" <small>house of {escape(houses.pop())}</small>"
 
 
 def _row(document: dict, group: Group, lines: list[str]) -> str:
