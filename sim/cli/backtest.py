@@ -7,12 +7,13 @@ import io
 from pathlib import Path
 
 import click
+import numpy as np
 
 from sim.cli.common import open_executor, plotting, progress_bar, scenario_paths
 from sim.cli.group import main
 from sim.engine.simulate import simulate
 from sim.errors import SimError
-from sim.inference.backtest import ListScore, score, summary_row
+from sim.inference.backtest import DistrictScore, ListScore, district_scores, score, summary_row
 from sim.law.tally import load_tally
 from sim.output.files import atomic_write
 from sim.output.text import render
@@ -66,6 +67,30 @@ def _summary_table(groups: dict[str, list[ListScore]]) -> str:
                    "CRPS (points)"], rows)
 
 
+DISTRICT_COLUMNS = ("scenario", "district", "list", "official_seats", "seats_mean",
+                    "seats_low", "seats_high", "seats_inside", "seats_pit", "log_score")
+
+
+def _district_table(groups: dict[str, list[DistrictScore]]) -> str:
+    """Per scenario: how often a list's official seats in a district fell in its 90%
+    interval there, and the mean log score of those seats."""
+    rows = [[name, len(cells), _percent(float(np.mean([c.seats_inside for c in cells]))),
+             f"{np.mean([c.log_score for c in cells]):.2f}"] for name, cells in groups.items()]
+    return render(["scenario", "list-district cells", "seats in 90%", "log score (seats)"],
+                  rows)
+
+
+def _district_csv(groups: dict[str, list[DistrictScore]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(DISTRICT_COLUMNS)
+    for cells in groups.values():
+        for c in cells:
+            writer.writerow([round(v, 6) if isinstance(v, float) else v
+                             for v in (getattr(c, k) for k in DISTRICT_COLUMNS)])
+    return buffer.getvalue()
+
+
 def _csv(scores: list[ListScore]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -98,12 +123,15 @@ def backtest_command(paths, observed, draws, seed, workers, out, quiet):
     tallies = {path: load_tally(name) for path, name in _observed_for(found, observed).items()}
     scenarios = {path: load_scenario(path) for path in found}
     results: dict[str, list[ListScore]] = {}
+    in_districts: dict[str, list[DistrictScore]] = {}
     total = sum(draws or s.draws for s in scenarios.values())
     with open_executor(workers, None) as executor, progress_bar(total, quiet) as bar:
         for path, scenario in scenarios.items():
             simulation = simulate(scenario, draws=draws, seed=seed, executor=executor,
                                   on_chunk=bar.update)
             results[path.stem] = score(simulation, tallies[path], name=path.stem)
+            in_districts[path.stem] = district_scores(simulation, tallies[path],
+                                                      name=path.stem)
     if not quiet:
         for path, scenario in scenarios.items():
             click.echo(f"{path.stem}: {scenario.title}")
@@ -114,8 +142,13 @@ def backtest_command(paths, observed, draws, seed, workers, out, quiet):
               "all with several sources": [s for s in everything if not s.single_source]}
     groups = {name: scores for name, scores in groups.items() if scores}
     click.echo(_summary_table(groups))
+    in_districts = {name: cells for name, cells in in_districts.items() if cells}
+    if in_districts:
+        click.echo("\n" + _district_table(in_districts))
     if out is not None:
         _write(Path(out), everything, groups)
+        if in_districts:
+            atomic_write(Path(out) / "backtest-districts.csv", _district_csv(in_districts))
 
 
 def _write(folder: Path, scores: list[ListScore], groups: dict[str, list[ListScore]]) -> None:

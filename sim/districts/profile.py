@@ -80,6 +80,10 @@ class MultiMemberDistricts:
     regions: tuple[Region, ...] = ()
     region_spread: Param | None = None
     profile_file: str = ""
+    proxies: tuple[tuple[str, tuple[str, ...]], ...] = ()  # list -> what stands for it
+
+    def proxy_sets(self) -> dict[str, set[str]]:
+        return {list_id: set(named) for list_id, named in self.proxies}
 
     @property
     def seats(self) -> int:
@@ -123,7 +127,9 @@ def read_profile(table: Table, lists: tuple[str, ...], aggregates: tuple[str, ..
         weights=tuple((list_votes / list_votes.sum()).tolist()),
         swing=table.string("swing", "logit", choices=SWINGS),
         spread=read_param(table, "spread", 0.1, low=0.0, high=3.0),
-        regions=regions, region_spread=region_spread, profile_file=profile_file)
+        regions=regions, region_spread=region_spread, profile_file=profile_file,
+        proxies=tuple((k, tuple(sorted(v))) for k, v in read_proxies(
+            table.table("proxies"), lists).items()))
 
 
 def district_key(name: str) -> str:
@@ -194,6 +200,34 @@ def list_votes(tally, lists: tuple[str, ...], aggregates: tuple[str, ...],
             result[row] = votes[~claimed].sum(axis=0)
             break
     return result
+
+
+def observed_by_list(tally, lists: tuple[str, ...], aggregates: tuple[str, ...],
+                     proxies: dict[str, set[str]], names: tuple[str, ...]
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """A later election's votes and official seats ``(n_lists, n_districts)`` per scenario
+    list, in the order of the districts ``names``. Each candidacy counts for one list: the
+    list of its own id or group first, then one naming it among its proxies, else the
+    aggregate (so seats are never counted twice)."""
+    owner: list[int | None] = []
+    for entry in tally.entries:
+        own = [row for row, list_id in enumerate(lists) if list_id in (entry.id, entry.group)
+               and list_id not in aggregates]
+        named = [row for row, list_id in enumerate(lists)
+                 if {entry.id, entry.group} & proxies.get(list_id, set())]
+        rest = [row for row, list_id in enumerate(lists) if list_id in aggregates]
+        owner.append((own or named or rest or [None])[0])
+    keys = {district_key(d.name): d for d in tally.pr_districts}
+    votes = np.zeros((len(lists), len(names)))
+    seats = np.zeros((len(lists), len(names)), dtype=np.int64)
+    for d, name in enumerate(names):
+        district = keys[district_key(name)]
+        for i, entry in enumerate(tally.entries):
+            if owner[i] is None:
+                continue
+            votes[owner[i], d] += district.votes[i]
+            seats[owner[i], d] += (district.official or {}).get(entry.id, 0)
+    return votes, seats
 
 
 def _regions(table: Table, names: tuple[str, ...]) -> tuple[tuple[Region, ...], Param | None]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.districts.profile import MultiMemberDistricts, observed_by_list
 from sim.engine.simulate import Simulation
 from sim.engine.statistics import FIXED_POINT, SHARE_BINS
 from sim.errors import SimError
@@ -91,20 +92,24 @@ def score(simulation: Simulation, tally: Tally, *, name: str) -> list[ListScore]
     """
     scenario, summary = simulation.scenario, simulation.summary
     ids = [item.id for item in scenario.lists]
-    missing = [i for i in ids if i not in tally.lists]
-    if missing:
-        raise SimError(f"{tally.path}: has no list {missing[0]!r} of {scenario.path} "
-                       "(the observed count must use the scenario's list ids)")
     if tally.system.seats != scenario.system.seats:
         raise SimError(f"{tally.path}: {tally.system.seats} list seats, but {scenario.path} "
                        f"has {scenario.system.seats}")
-    shares = official_shares(tally)
-    seats = tally.official or {}
+    if isinstance(scenario.districts, MultiMemberDistricts) and tally.pr_districts:
+        shares, seats = _by_national_group(scenario, tally)
+    else:
+        missing = [i for i in ids if i not in tally.lists]
+        if missing:
+            raise SimError(f"{tally.path}: has no list {missing[0]!r} of {scenario.path} "
+                           "(the observed count must use the scenario's list ids)")
+        shares, seats = official_shares(tally), tally.official or {}
     single = scenario.model.combine == "mixture" and \
         sum(source.weight > 0 for source in scenario.sources) == 1
     tail = (1 - LEVEL) / 2
     scores = []
     for row, list_id in enumerate(ids):
+        if scenario.lists[row].aggregate and list_id not in seats:
+            continue  # an aggregate takes no seat: there is nothing of it to score
         if list_id not in seats:
             raise SimError(f"{tally.path}: [official] gives no seats for {list_id!r}")
         grid, cdf = _share_cdf(summary.share_hist[row])
@@ -127,6 +132,69 @@ def score(simulation: Simulation, tally: Tally, *, name: str) -> list[ListScore]
             seats_pit=float(below + hist[y] / n / 2),
             # a seat count no draw reached scores as half a draw: finite, and still bad
             log_score=float(np.log(max(hist[y], 0.5) / n)), seat_cdf=seat_cdf))
+    return scores
+
+
+def _by_national_group(scenario, tally: Tally) -> tuple[dict[str, float], dict[str, int]]:
+    """Official shares of the list votes and seats of each scenario list, from a districts
+    tally whose candidacies belong to national groups."""
+    tier = scenario.districts
+    votes, seats = observed_by_list(tally, scenario.list_ids, scenario.ballot.aggregates,
+                                    tier.proxy_sets(), tier.names)
+    national = votes.sum(axis=1)
+    shares = dict(zip(scenario.list_ids, (national / national.sum()).tolist()))
+    return shares, {list_id: int(n) for list_id, n, item in
+                    zip(scenario.list_ids, seats.sum(axis=1), scenario.lists)
+                    if not item.aggregate}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DistrictScore:
+    """One list in one multi-member district against the official seats there."""
+
+    scenario: str
+    district: str
+    list: str
+    official_seats: int
+    seats_mean: float
+    seats_low: int
+    seats_high: int
+    seats_pit: float
+    log_score: float
+
+    @property
+    def seats_inside(self) -> bool:
+        return self.seats_low <= self.official_seats <= self.seats_high
+
+
+def district_scores(simulation: Simulation, tally: Tally, *, name: str
+                    ) -> list[DistrictScore]:
+    """Every list that won a seat in a district, in the official count or in any draw,
+    scored by its seat distribution there (empty without multi-member districts)."""
+    scenario, summary = simulation.scenario, simulation.summary
+    tier = scenario.districts
+    if not isinstance(tier, MultiMemberDistricts) or not tally.pr_districts:
+        return []
+    _votes, official = observed_by_list(tally, scenario.list_ids, scenario.ballot.aggregates,
+                                        tier.proxy_sets(), tier.names)
+    tail = (1 - LEVEL) / 2
+    scores = []
+    for d, district in enumerate(tier.names):
+        for row, item in enumerate(scenario.lists):
+            hist = summary.district_hist[row, d]
+            y = int(official[row, d])
+            if item.aggregate or (y == 0 and not hist[1:].any()):
+                continue
+            n = hist.sum()
+            cumulative = np.cumsum(hist)
+            below = cumulative[y - 1] / n if y > 0 else 0.0
+            scores.append(DistrictScore(
+                scenario=name, district=district, list=item.id, official_seats=y,
+                seats_mean=float(np.arange(len(hist)) @ hist / n),
+                seats_low=int(np.searchsorted(cumulative, tail * n)),
+                seats_high=int(np.searchsorted(cumulative, (1 - tail) * n)),
+                seats_pit=float(below + hist[y] / n / 2),
+                log_score=float(np.log(max(hist[y], 0.5) / n))))
     return scores
 
 
