@@ -33,7 +33,7 @@ wheel-check: install  ## build the sdist and wheel, install the wheel in a fresh
 	$(BIN)/python -m pytest -m wheel tests/test_wheel.py
 
 run: install  ## run the shipped Kazakhstan scenarios: results/, pictures, results/report.html
-	$(BIN)/elsim run scenarios/kz-2021 scenarios/kz-2023
+	$(BIN)/elsim run scenarios/kz-2021 scenarios/kz-2023 scenarios/es-2023
 	$(BIN)/elsim infer scenarios/kz-2021/reconcile.toml --observed scenarios/history/kz-2021.toml --out results
 	$(BIN)/elsim plot results --out results/plots
 	$(BIN)/elsim report results --out results/report.html

@@ -8,6 +8,7 @@ from bench import allocation, batch, campaign, district_house, districts, engine
 
 SECTIONS = {"allocate": allocation.run, "engine": engine.run, "campaign": campaign.run,
             "batch": batch.run, "districts": districts.run, "district-house": district_house.run,
+            "district-model": district_house.run_model,
             "infer": inference.run}
 
 

@@ -312,7 +312,8 @@ def _droop_split(votes, seats):
 
 def _divisor_method(divisor: Callable[[np.ndarray], np.ndarray],
                     rounding: Callable[[np.ndarray], np.ndarray],
-                    exact: Callable[[int, int], Fraction | float] | None = None):
+                    exact: Callable[[int, int], Fraction | float] | None = None,
+                    jump: float = 0.0):
     """A highest-averages method from its divisors: ``divisor(s)`` prices seat ``s + 1``.
 
     Jump and step (Pukelsheim, *Proportional Representation*, 2017, ch. 4): rounding every
@@ -330,6 +331,12 @@ def _divisor_method(divisor: Callable[[np.ndarray], np.ndarray],
     ``exact(v, s)``, for methods whose float quotients are not exact (see the module
     notes), is a number ordered as ``v / divisor(s)``, exactly; draws where the floats do
     not decide by a clear margin are settled again with it.
+
+    ``jump`` sets where the jump lands: the votes are rounded at ``(seats + jump *
+    n_lists) / total`` per vote. Any multiplier gives an apportionment of the method (for
+    the house size it adds up to), so the steps end at the same seats; the one closest on
+    average to ``seats`` leaves the fewest steps: ``n_lists / 2`` for D'Hondt, whose
+    rounding down loses half a seat per list (Pukelsheim, ch. 6).
     """
     zero_first = divisor(np.zeros(1))[0] == 0
 
@@ -351,7 +358,8 @@ def _divisor_method(divisor: Callable[[np.ndarray], np.ndarray],
         votes = votes.astype(np.float64)
         total = votes.sum(axis=0)
         positive = total > 0
-        ideal = votes * (seats / np.where(positive, total, 1.0))
+        target = seats + jump * np.count_nonzero(votes > 0, axis=0) if jump else seats
+        ideal = votes * (target / np.where(positive, total, 1.0))
         result = np.where(votes > 0, rounding(ideal), 0).astype(np.int64)
         few = np.zeros_like(positive)
         if zero_first:
@@ -359,7 +367,6 @@ def _divisor_method(divisor: Callable[[np.ndarray], np.ndarray],
             # is left to share.
             few = seats < np.count_nonzero(votes > 0, axis=0)
         active = positive & ~few
-        draws = np.arange(votes.shape[1])
         while True:
             gap = np.where(active, seats - result.sum(axis=0), 0)
             if not gap.any():
@@ -377,12 +384,17 @@ def _divisor_method(divisor: Callable[[np.ndarray], np.ndarray],
                 if not unbalanced.any():
                     break
                 gap[unbalanced] = 1  # add the best missed seat now, drop the weakest next
-            # Each pass moves one seat in every draw that needs one (at most n_lists passes).
-            if (gap > 0).any():
-                index = prefer.argbest(next_quotient(votes, result))
-                result[index, draws] += gap > 0
-            if (gap < 0).any():
-                result[prefer.argworst(last_quotient(votes, result)), draws] -= gap < 0
+            # Each pass moves one seat in every draw that needs one (at most n_lists passes),
+            # looking only at those draws: in small districts most are done after the jump.
+            need = np.flatnonzero(gap)
+            rule, held, short = prefer.subset(need), result[:, need], gap[need]
+            if (short > 0).any():
+                held[rule.argbest(next_quotient(votes[:, need], held)),
+                     np.arange(need.size)] += short > 0
+            if (short < 0).any():
+                held[rule.argworst(last_quotient(votes[:, need], held)),
+                     np.arange(need.size)] -= short < 0
+            result[:, need] = held
         tied = (weakest == best_missed) & ((last == weakest) | (following == best_missed)) \
             if ties else None
         if few.any():
@@ -510,7 +522,8 @@ METHODS: dict[str, Method] = {
                                  _largest_remainder(_hagenbach_bischoff_split), "quota"),
     "imperiali": Method("Imperiali quota with largest remainders",
                         _largest_remainder(_imperiali_split), "quota"),
-    "dhondt": Method("D'Hondt", _divisor_method(lambda s: s + 1.0, np.floor), "divisor"),
+    "dhondt": Method("D'Hondt", _divisor_method(lambda s: s + 1.0, np.floor, jump=0.5),
+                     "divisor"),
     # Divisors 1, 3, 5, ...: integers, so integer votes divide exactly rounded.
     "sainte-lague": Method("Sainte-Laguë", _divisor_method(
         lambda s: 2.0 * s + 1.0, _sainte_lague_round), "divisor"),

@@ -139,8 +139,11 @@ def _check_assumptions(f: Fields, assumptions: dict) -> None:
 def _check_summary(f: Fields, summary: dict, draws: int) -> None:
     parliament = f.table(summary, "parliament", "summary")
     where = "summary.parliament"
-    list_seats = f.integer(parliament, "list_seats", where, 1)
+    # A house of multi-member districts has no list tier (list_seats 0).
+    list_seats = f.integer(parliament, "list_seats", where, 0)
     district_seats = f.integer(parliament, "district_seats", where, 1, optional=True) or 0
+    if list_seats + district_seats == 0:
+        f.fail(f"{where}.list_seats", list_seats, "must be at least 1 without district seats")
     house = f.integer(parliament, "house", where, list_seats + district_seats)
     elected = list_seats + district_seats  # what one list can hold
     lists = f.items(summary, "lists", "summary")
