@@ -92,5 +92,6 @@ def run_model() -> list[str]:
         f"district model: {SPAIN_SCENARIO.parent.name}/{SPAIN_SCENARIO.name}, "
         f"{len(scenario.lists)} lists, {DRAWS:,} draws, one worker",
         f"  52 provinces {whole:.1f} s vs one national tier {alone:.2f} s   ratio "
-        f"{ratio:.1f}x (target <= {MODEL_TARGET:g}) {'met' if ratio <= MODEL_TARGET else 'NOT met'}",
+        f"{ratio:.1f}x (target <= {MODEL_TARGET:g}) "
+        f"{'met' if ratio <= MODEL_TARGET else 'NOT met'}",
     ]
