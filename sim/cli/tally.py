@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
@@ -10,14 +11,24 @@ from sim.cli.common import scenario_paths
 from sim.cli.group import main
 from sim.law.tally import load_tally
 from sim.output.tally import DISTRICT_ROWS, allocate_tally, outcome_json, outcome_text
+from sim.packaged import describe
 from sim.scenario import load_scenario
 
 
 @main.command("validate")
 @click.argument("paths", nargs=-1, required=True)
 def validate_command(paths):
-    """Check scenario files without running them."""
+    """Check scenario files without running them (a tally file is checked as a tally)."""
     for path in scenario_paths(paths):
+        if describe(Path(path), Path(path).name).kind == "tally":
+            tally = load_tally(path)
+            for warning in tally.warnings:
+                click.echo(f"warning: {warning}", err=True)
+            districts = len(tally.pr_districts) + len(tally.districts)
+            click.echo(f"{path}: ok (a tally file: {len(tally.lists)} lists"
+                       + (f", {districts} districts" if districts else "")
+                       + "; elsim allocate gives its seats)")
+            continue
         scenario = load_scenario(path)
         for warning in scenario.warnings:
             click.echo(f"warning: {warning}", err=True)
@@ -41,6 +52,8 @@ def allocate_command(files, as_json, all_districts):
     documents, differ = [], False
     for path in files:
         tally = load_tally(path)
+        for warning in tally.warnings:
+            click.echo(f"warning: {warning}", err=True)
         outcome = allocate_tally(tally)
         differ |= bool(outcome.mismatches)
         if as_json:

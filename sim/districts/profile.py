@@ -216,7 +216,8 @@ def observed_by_list(tally, lists: tuple[str, ...], aggregates: tuple[str, ...],
         named = [row for row, list_id in enumerate(lists)
                  if {entry.id, entry.group} & proxies.get(list_id, set())]
         rest = [row for row, list_id in enumerate(lists) if list_id in aggregates]
-        owner.append((own or named or rest or [None])[0])
+        candidates = own or named or rest
+        owner.append(candidates[0] if candidates else None)
     keys = {district_key(d.name): d for d in tally.pr_districts}
     votes = np.zeros((len(lists), len(names)))
     seats = np.zeros((len(lists), len(names)), dtype=np.int64)

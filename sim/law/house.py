@@ -7,8 +7,10 @@ tables; the seat allocation itself is in :mod:`sim.law.allocate`.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Protocol
 
 from sim.ballot import RESERVED_IDS
 from sim.errors import ScenarioError
@@ -46,14 +48,23 @@ class AppointedSeats:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MajorityLine:
-    """A share of the house a bloc may reach: more than it (``at_least=False``) or at least it."""
+    """A share of the house a bloc may reach: more than it (``at_least=False``) or at least it;
+    or a number of seats (``seats``: at least that many).
+
+    ``of`` counts the share of a nominal house size instead of the seats filled (Ukraine:
+    226 of the 450 seats of the law, while 424 were filled).
+    """
 
     id: str
     fraction: Fraction
     at_least: bool
+    seats: int | None = None
+    of: int | None = None
 
     def seats_needed(self, house: int) -> int:
-        line = self.fraction * house
+        if self.seats is not None:
+            return self.seats
+        line = self.fraction * (house if self.of is None else self.of)
         if self.at_least:
             return -(-line.numerator // line.denominator)
         return line.numerator // line.denominator + 1
@@ -106,7 +117,20 @@ _AGGREGATE_WORDS = re.compile(r"\b(others?|other parties|small parties|the rest)
                               re.IGNORECASE)
 
 
-def aggregate_warnings(lists: tuple[PartyList, ...]) -> list[str]:
+class Named(Protocol):
+    """What :func:`aggregate_warnings` reads of a list (a scenario's or a tally's)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def aggregate(self) -> bool: ...
+
+
+def aggregate_warnings(lists: Sequence[Named]) -> list[str]:
     """Lists whose id or name reads like "others" but that may win seats."""
     return [f"lists.{item.id}: {item.name!r} reads like an aggregate of several parties but "
             "may win seats; if it stands for them, add aggregate = true to [lists."
@@ -130,8 +154,21 @@ def read_appointed(table: Table, blocs: tuple[Bloc, ...]) -> tuple[AppointedSeat
 def read_majorities(table: Table) -> tuple[MajorityLine, ...]:
     lines = []
     for line_id, entry in table.entries():
-        entry.check_keys(("fraction", "rule"))
+        entry.check_keys(("fraction", "rule", "seats", "of"))
+        if ("fraction" in entry) == ("seats" in entry):
+            raise entry.error("fraction", entry.raw("fraction"), "give a fraction of the house "
+                              "or a number of seats (seats = 226), one of them")
+        seats = entry.integer("seats", low=1, high=MAX_SEATS)
+        if seats is not None:
+            for key in ("rule", "of"):
+                if key in entry:
+                    raise entry.error(key, entry.raw(key), "goes with a fraction: a line in "
+                                      "seats is always at least that many seats")
+            lines.append(MajorityLine(id=line_id, fraction=Fraction(0), at_least=True,
+                                      seats=seats))
+            continue
         rule = entry.string("rule", "more-than", choices=("more-than", "at-least"))
         lines.append(MajorityLine(id=line_id, fraction=entry.fraction("fraction", required=True),
-                                  at_least=rule == "at-least"))
+                                  at_least=rule == "at-least",
+                                  of=entry.integer("of", low=1, high=MAX_SEATS)))
     return tuple(lines)

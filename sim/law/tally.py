@@ -30,6 +30,7 @@ import numpy as np
 from sim.errors import ScenarioError
 from sim.law.alliances import Alliance, read_alliances
 from sim.law.districts import plurality
+from sim.law.house import aggregate_warnings
 from sim.law.parliament import House
 from sim.law.system import ElectoralSystem, read_system
 from sim.law.thresholds import ListRules
@@ -109,6 +110,11 @@ class Tally:
             if self.districts:
                 tiers.append(SingleMemberTier(seats=len(self.districts), independents=True))
         return House(self.lists, tuple(tiers))
+
+    @property
+    def warnings(self) -> list[str]:
+        """Valid but probably not meant: "file: key: why" (an "others" that may win seats)."""
+        return [f"{self.path}: {text}" for text in aggregate_warnings(self.entries)]
 
     def count(self) -> Count:
         """The votes as the House takes them (one draw)."""
