@@ -269,3 +269,16 @@ def test_every_scenario_states_its_monte_carlo_error(rendered):
     for document in shipped():
         line = monte_carlo_line(document["summary"])
         assert any(line in text for _, text in articles), line
+
+
+def test_the_summary_shows_the_second_bloc_beside_the_first(tmp_path):
+    """Spain's question is two blocs at 176: the first screen has both."""
+    from tests.scenario_text import write_scenario
+
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(main, ["report", str(write_scenario(tmp_path)), "--draws",
+                                       "2000", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert '<th scope=col class="rival-seats">' in page
+    assert page.count('<td class="rival-seats"') == 1 and '<td class="rival-p"' in page

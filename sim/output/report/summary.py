@@ -18,7 +18,9 @@ HOW_TO_READ = (
     "How to read: each row is one scenario. Seats are those of the first bloc the scenario "
     "declares (appointed seats included): the mean over all simulated draws, and the 90% "
     "interval (5% of draws give fewer seats, 5% more). P(line): the share of draws in which "
-    "that bloc holds at least the seats the line needs. Lists likely to pass: those that pass "
+    "that bloc holds at least the seats the line needs. Where the scenarios declare a second "
+    "bloc, its mean seats and its chance of the first line follow. Lists likely to pass: "
+    "those that pass "
     "the threshold (or are let in by the runner-up rule) in at least half of the draws, "
     "their chance in brackets when below 90%.")
 
@@ -63,11 +65,15 @@ def group_table(group: Group) -> str:
         seats = needed[line] - {None}
         heads.append((f"p-{line}", f"P({line})", f"{seats.pop()}+ seats" if len(seats) == 1
                       else ""))
+    rival = rival_title(group.documents)
+    if rival is not None and lines:
+        heads += [("rival-seats", rival, "seats"), ("rival-p", f"P({lines[0]})", "")]
     heads += [("passing", "Lists likely to pass", ""), ("assumes", "What it assumes", "")]
     head = "".join(f'<th scope=col class="{escape(key)}">{escape(text)}'
                    + (f"<small>{escape(note)}</small>" if note else "") + "</th>"
                    for key, text, note in heads)
-    rows = "\n".join(_row(document, group, lines) for document in group.documents)
+    rows = "\n".join(_row(document, group, lines, rival is not None)
+                     for document in group.documents)
     return (f'<table class=summary data-group="{escape(group.name)}"><caption>'
             f'<a href="#{group.anchor}">{escape(group.name)}</a>{_house(group)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>\n{rows}\n</tbody></table>")
@@ -81,7 +87,14 @@ def _house(group: Group) -> str:
     return f" <small>house of {escape(houses.pop())}</small>"
 
 
-def _row(document: dict, group: Group, lines: list[str]) -> str:
+def rival_title(documents) -> str | None:
+    """The name of the second bloc, when every document declares the same one."""
+    rivals = {doc["summary"]["blocs"][1]["name"] if len(doc["summary"]["blocs"]) > 1 else None
+              for doc in documents}
+    return rivals.pop() if len(rivals) == 1 else None
+
+
+def _row(document: dict, group: Group, lines: list[str], rival: bool = False) -> str:
     _, item = lead(document)
     seats = item["seats"]
     majorities = item.get("majorities", {})
@@ -91,6 +104,12 @@ def _row(document: dict, group: Group, lines: list[str]) -> str:
              _cell("interval", f"{seats['q05']}–{seats['q95']}", f"{seats['q05']} {seats['q95']}")]
     cells += [_cell(f"p-{line}", percent(majorities.get(line)), majorities.get(line))
               for line in lines]
+    if rival and lines:
+        second = document["summary"]["blocs"][1]
+        chance = second.get("majorities", {}).get(lines[0])
+        cells += [_cell("rival-seats", f"{second['seats']['mean']:.1f}",
+                        second["seats"]["mean"]),
+                  _cell("rival-p", percent(chance), chance)]
     cells += [f"<td class=passing>{escape(likely_to_pass(document))}</td>",
               f"<td class=assumes>{escape(assumes(document))}</td>"]
     path = escape(document["scenario"]["path"])
