@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -167,12 +168,16 @@ def _districts(table: Table, ballot: Ballot, blocs: tuple[str, ...], folder: Pat
 
 
 def _hashed(data: dict[str, Any], districts) -> dict[str, Any]:
-    """What the scenario's hash covers: its table, and the district data files it read."""
+    """What the scenario's hash covers: its table, and the district data files it read (by
+    their contents: where a copy of the scenario names them from does not matter)."""
     if isinstance(districts, DistrictTier) and districts.baseline is not None:
         return {**data, "districts.baseline": districts.baseline}
     if isinstance(districts, MultiMemberDistricts):
-        return {**data, "districts.profile": [districts.profile, districts.magnitudes,
-                                              districts.blank, districts.weights]}
+        table = {k: v for k, v in data["districts"].items() if k not in ("profile",
+                                                                           "magnitudes")}
+        return {**data, "districts": table,
+                "districts.profile": [districts.profile, districts.magnitudes,
+                                      districts.blank, districts.weights, districts.names]}
     return data
 
 
@@ -291,6 +296,25 @@ def _extends_roots(path: Path) -> tuple[Path, ...]:
     return (folder, *shared[:1])
 
 
+# Keys that name data files, read relative to the file that writes them (a base's path stays
+# right in the scenarios that extend it from another folder).
+DATA_FILE_KEYS = (("districts", "profile"), ("districts", "magnitudes"),
+                  ("districts", "baseline"))
+
+
+def rebase_data_files(data: dict[str, Any], source: Path, target: Path | None) -> None:
+    """Rewrite, in place, the data-file paths of ``data`` (written relative to the folder
+    ``source``) to be relative to the folder ``target`` (absolute when ``target`` is
+    None)."""
+    for table, key in DATA_FILE_KEYS:
+        value = data.get(table, {}).get(key) if isinstance(data.get(table), dict) else None
+        if not isinstance(value, str) or Path(value).is_absolute():
+            continue
+        where = Path(os.path.normpath(source / value))
+        data[table][key] = str(where.resolve() if target is None
+                               else Path(os.path.relpath(where, target)))
+
+
 def _resolve(path: Path, chain: tuple[Path, ...], roots: tuple[Path, ...]) -> dict[str, Any]:
     """The file's table with its ``extends`` base merged underneath, recursively; a base
     outside ``roots`` is refused before it is opened, so no other file is read or quoted."""
@@ -316,7 +340,10 @@ def _resolve(path: Path, chain: tuple[Path, ...], roots: tuple[Path, ...]) -> di
                             file=str(path))
     if not base_path.is_file():
         raise ScenarioError("extends", base, f"no such file: {base_path}", file=str(path))
-    return _merge(_resolve(base_path, (*chain, resolved), roots), data)
+    below = _resolve(base_path, (*chain, resolved), roots)
+    if base_path.parent.resolve() != path.parent.resolve():
+        rebase_data_files(below, base_path.parent, path.parent)
+    return _merge(below, data)
 
 
 def _real_path(path: Path, file: str, key: str = "extends") -> Path:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sim.errors import ScenarioError
-from sim.scenario import resolved_table
+from sim.scenario import DATA_FILE_KEYS, rebase_data_files, resolved_table
 
 _HEADER = re.compile(r"\s*\[")
 # A key: bare, "quoted" (with escapes such as \") or 'literal', dotted or not.
@@ -53,8 +53,11 @@ def standalone_text(path: str | Path) -> str:
     text = path.read_text(encoding="utf-8")
     base = tomllib.loads(text).get("extends")
     if base is None:
-        return text
+        return _absolute_data_files(text, path.parent)
     merged = _merge(standalone_text(path.parent / base), text)
+    # Data files are named by absolute paths in the merged text (it is written elsewhere).
+    merged = _absolute_data_files(merged, path.parent)
+    rebase_data_files(expected, path.parent, None)
     try:
         same = tomllib.loads(merged) == expected
     except tomllib.TOMLDecodeError:
@@ -64,6 +67,28 @@ def standalone_text(path: str | Path) -> str:
                             "comments (a table is split across both files in a way this "
                             "merge does not handle); copy both files instead", file=str(path))
     return merged
+
+
+_DATA_LINE = re.compile(r'^(\s*(\w+)\s*=\s*)"([^"]*)"')
+
+
+def _absolute_data_files(text: str, folder: Path) -> str:
+    """``text`` with each relative data-file path of :data:`DATA_FILE_KEYS` made absolute
+    from ``folder`` (where the file that names it lies)."""
+    keys: dict[str, set[str]] = {}
+    for table, key in DATA_FILE_KEYS:
+        keys.setdefault(table, set()).add(key)
+    lines, section = [], ""
+    for line in text.splitlines(keepends=True):
+        if _HEADER.match(line) and not line.lstrip().startswith("[["):
+            section = line.strip().strip("[]").strip()
+        match = _DATA_LINE.match(line)
+        if match and match.group(2) in keys.get(section, ()) and \
+                not Path(match.group(3)).is_absolute():
+            where = (folder / match.group(3)).resolve()
+            line = f'{match.group(1)}"{where}"' + line[match.end():]
+        lines.append(line)
+    return "".join(lines)
 
 
 def _merge(base: str, child: str) -> str:

@@ -1,19 +1,14 @@
 """The ``[districts]`` table of a house of multi-member districts: the districts, their
 magnitudes, and a previous election's results as the profile of each list's vote.
 
-```toml
-[districts]
-kind = "multi-member"
-profile = "../history/es-2019-11.toml"  # a tally with multi-member [[district]] tables
-magnitudes = "../history/es-2023.toml"  # optional: the magnitudes in force (the profile's)
-swing = "logit"                         # "proportional", "uniform" or "logit"
-spread = 0.1                            # district noise, sd on the log scale, or a distribution
-proxies = { sumar = ["podemos-iu", "mas-pais"] }   # profile groups or lists that stand for a list
-
-[districts.regions]                        # optional: districts that share a shock
-spread = 0.05
-catalonia = ["08 Barcelona", "17 Girona", "25 Lleida", "43 Tarragona"]
-```
+Its keys (``scenarios/es-2023/_base.toml`` is a worked example; docs/scenarios.md says
+more): ``kind = "multi-member"``; ``profile``, a tally file with multi-member
+``[[district]]`` tables; ``magnitudes``, optionally another tally whose magnitudes are in
+force (the profile's by default); ``swing`` (``proportional``, ``uniform`` or ``logit``);
+``spread``, the district noise (an sd on the log scale, or a distribution); ``proxies``, for
+a list, the profile groups or lists that stand for it; ``[districts.regions]``, optionally,
+districts that share a shock of sd ``spread``. File paths are relative to the file that
+names them.
 
 Districts are matched across the two files by name, or by the official code that starts both
 names. A scenario list takes the profile votes of the candidacies whose national group (or id) is
