@@ -92,17 +92,16 @@ def score(simulation: Simulation, tally: Tally, *, name: str) -> list[ListScore]
     """
     scenario, summary = simulation.scenario, simulation.summary
     ids = [item.id for item in scenario.lists]
+    by_group = isinstance(scenario.districts, MultiMemberDistricts) and tally.pr_districts
+    missing = [] if by_group else [i for i in ids if i not in tally.lists]
+    if missing:
+        raise SimError(f"{tally.path}: has no list {missing[0]!r} of {scenario.path} "
+                       "(the observed count must use the scenario's list ids)")
     if tally.system.seats != scenario.system.seats:
         raise SimError(f"{tally.path}: {tally.system.seats} list seats, but {scenario.path} "
                        f"has {scenario.system.seats}")
-    if isinstance(scenario.districts, MultiMemberDistricts) and tally.pr_districts:
-        shares, seats = _by_national_group(scenario, tally)
-    else:
-        missing = [i for i in ids if i not in tally.lists]
-        if missing:
-            raise SimError(f"{tally.path}: has no list {missing[0]!r} of {scenario.path} "
-                           "(the observed count must use the scenario's list ids)")
-        shares, seats = official_shares(tally), tally.official or {}
+    shares, seats = _by_national_group(scenario, tally) if by_group else \
+        (official_shares(tally), tally.official or {})
     single = scenario.model.combine == "mixture" and \
         sum(source.weight > 0 for source in scenario.sources) == 1
     tail = (1 - LEVEL) / 2
