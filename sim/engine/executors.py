@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from multiprocessing.connection import wait
 
 from sim.errors import InvalidValue, SimError
@@ -60,7 +61,9 @@ class ProcessExecutor:
         done = 0
         for _ in range(2):
             try:
-                for result in self.pool.map(function, *zip(*tasks[done:])):
+                with _interrupts_deferred():  # the workers start while the tasks are sent
+                    results = self.pool.map(function, *zip(*tasks[done:]))
+                for result in results:
                     done += 1
                     yield result
                 return
@@ -88,6 +91,24 @@ def process_context(preload: tuple[str, ...] = ()):
     if START_METHOD == "forkserver":
         context.set_forkserver_preload([*PRELOAD, *preload])
     return context
+
+
+@contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """Ctrl-C while worker processes start takes effect once they have started: a worker
+    cut off from its pool halfway would fail later, printing a traceback after the command
+    had ended."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread receives signals
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: caught.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
 
 
 def _start_worker() -> None:

@@ -85,23 +85,34 @@ def test_a_lock_held_while_dask_starts_does_not_reach_its_workers(lock_held_by_a
     assert len(pids) == 4 and os.getpid() not in pids
 
 
-@pytest.mark.slow
-@pytest.mark.timeout(600)
-def test_fifty_pool_and_dask_starts_in_a_row_do_not_hang(lock_held_by_a_thread):
-    # Each start runs a task on every worker and closes; a hang fails by the timeout, with
-    # every thread's stack.
-    for _ in range(50):
-        executor = ProcessExecutor(2)
-        try:
-            assert len(set(executor.map(take_the_lock, tasks(2)))) >= 1
-        finally:
-            executor.close()
-    for _ in range(50):
-        executor = DaskExecutor("local", workers=2)
+STRESS = """
+from sim.engine.distributed import DaskExecutor
+from sim.engine.executors import ProcessExecutor
+from tests.engine.test_executors import HELD, take_the_lock, tasks
+
+if __name__ == "__main__":
+    HELD.acquire()  # held by this thread for the whole loop, as in a command
+    for make in [lambda: DaskExecutor("local", workers=2)] * 50 + \\
+            [lambda: ProcessExecutor(2)] * 50:
+        executor = make()
         try:
             assert len(list(executor.map(take_the_lock, tasks(2)))) == 2
         finally:
             executor.close()
+    print("done")
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+def test_fifty_dask_and_pool_starts_in_a_row_in_one_process_do_not_hang(tmp_path):
+    # A fresh process, as a command is (the forkserver starts with the first cluster); each
+    # start runs a task on every worker and closes. A hang fails by the timeout.
+    script = tmp_path / "stress.py"
+    script.write_text(STRESS)
+    result = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True,
+                            text=True, timeout=540, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0 and result.stdout == "done\n", result.stderr[-3000:]
 
 
 def test_a_pool_starts_no_more_processes_than_chunks():
@@ -225,3 +236,30 @@ def test_ctrl_c_in_the_first_seconds_is_one_line_and_exit_130(tmp_path, command)
         assert process.returncode == 130, (delay, stderr)
         assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, (delay, stderr)
         assert stderr.startswith("interrupted") and stderr.count("\n") == 1, (delay, stderr)
+
+
+@pytest.mark.timeout(300)
+def test_a_cluster_reached_by_its_address_gives_the_bytes_of_a_serial_run():
+    # Started as `dask worker` starts them (Dask's defaults: spawned, OPENBLAS_NUM_THREADS=1
+    # set by each nanny), and sent chunks in the groups of a remote cluster.
+    from dask.distributed import LocalCluster
+
+    from sim.engine.simulate import simulate
+    from sim.scenario import load_scenario
+
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                           host="127.0.0.1", dashboard_address=None)
+    try:
+        executor = DaskExecutor(cluster.scheduler_address)
+        try:
+            for name in ("kz-2023/qogamdyq-pikir.toml", "kz-2021/smart-vote.toml",
+                         "kz-2021/pooled.toml"):
+                scenario = load_scenario(ROOT / "scenarios" / name)
+                serial = simulate(scenario, draws=60_000, seed=3, chunk_draws=5_000)
+                remote = simulate(scenario, draws=60_000, seed=3, chunk_draws=5_000,
+                                  executor=executor)
+                assert remote.to_dict() == serial.to_dict(), name
+        finally:
+            executor.close()
+    finally:
+        cluster.close()
