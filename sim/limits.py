@@ -40,3 +40,10 @@ MAX_DRAWS = 10**10
 MAX_SWEEP_VARIANTS = 400  # each variant is a full scenario, built when the file is read
 DRAWS_RULE = (f"must be at most {MAX_DRAWS:.0e} per run; for more, run the scenario several "
               "times with different seeds (--seed), on a Dask cluster with --dask if need be")
+# Local worker processes (--workers, and the workers of --dask local): each holds elsim,
+# numpy and a chunk's arrays (about 30 MB), and a run has one chunk per 50,000 draws, so more
+# processes than this only cost memory on any machine elsim runs on. A pool also never
+# starts more processes than the run has chunks.
+MAX_WORKERS = 64
+WORKERS_RULE = (f"must be at most {MAX_WORKERS} local processes (a pool never starts more "
+                "than a run's chunks); for more machines, use a Dask cluster with --dask")

@@ -22,7 +22,8 @@ from sim.output.results import result_document
 from sim.packaged import SUFFIXES, example
 from sim.scenario import load_scenario
 
-pytestmark = pytest.mark.wheel
+# Building and installing into a fresh environment takes minutes on a slow machine.
+pytestmark = [pytest.mark.wheel, pytest.mark.timeout(1200)]
 ROOT = Path(__file__).resolve().parent.parent
 DRAWS = 20_000
 

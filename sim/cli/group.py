@@ -1,5 +1,6 @@
 """The ``elsim`` click group: every :class:`~sim.errors.SimError` below it becomes one line
-on stderr and its exit code (2 for bad input), with no traceback."""
+on stderr and its exit code (2 for bad input), and Ctrl-C one line and exit code 130, with
+no traceback."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ class _Group(click.Group):
         except SimError as error:
             click.echo(f"error: {error}", err=True)
             ctx.exit(error.exit_code)
+        except KeyboardInterrupt:  # click's own handling would say "Aborted!", exit code 1
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -28,6 +28,7 @@ import math
 
 import numpy as np
 
+from sim import portable
 from sim.districts.spec import DistrictTier
 from sim.law.districts import first_round, runoff, seats_won
 
@@ -40,9 +41,8 @@ def baseline_offsets(tier: DistrictTier, n_candidates: int) -> np.ndarray:
         return np.zeros((n_candidates, tier.seats, 1), dtype=np.float32)
     shares = np.array(tier.baseline, dtype=np.float64)
     mean = shares.mean(axis=1, keepdims=True)
-    with np.errstate(divide="ignore"):
-        # A candidate absent everywhere keeps -inf everywhere: it never wins.
-        offsets = np.log(shares) - np.log(np.where(mean > 0, mean, 1.0))
+    # A candidate absent everywhere keeps -inf everywhere: it never wins.
+    offsets = portable.log(shares) - portable.log(np.where(mean > 0, mean, 1.0))
     return offsets.astype(np.float32)[:, :, None]
 
 
@@ -60,14 +60,15 @@ def national_log_shares(list_shares: np.ndarray, tier: DistrictTier, *,
 
     Returns
     -------
-    ndarray of float64, shape (n_candidates, n_draws)
+    ndarray of float32, shape (n_candidates, n_draws)
     """
-    with np.errstate(divide="ignore"):  # a list with no votes has log-share -inf: never wins
-        national = np.log(list_shares / list_shares.sum(axis=0))
+    # A list with no votes has log-share -inf: it never wins.
+    national = portable.log((list_shares / list_shares.sum(axis=0)).astype(np.float32))
     if tier.independents is None:
         return national
     share = tier.independents.share.draw(list_shares.shape[1], rng=rng)
-    return np.vstack([national + np.log1p(-share), np.log(share)[None]])
+    return np.vstack([national + portable.log((1 - share).astype(np.float32)),
+                      portable.log(share.astype(np.float32))[None]])
 
 
 def log_votes(national: np.ndarray, tier: DistrictTier, offsets: np.ndarray, *,
@@ -89,7 +90,7 @@ def log_votes(national: np.ndarray, tier: DistrictTier, offsets: np.ndarray, *,
     """
     votes = _gumbel((len(national), tier.seats, national.shape[1]), rng=rng)
     votes *= np.float32(_scale(tier))
-    votes += national.astype(np.float32)[:, None, :]
+    votes += national[:, None, :]
     votes += offsets
     return votes
 
@@ -113,7 +114,7 @@ def district_seats(list_shares: np.ndarray, tier: DistrictTier, offsets: np.ndar
     if tier.rule == "plurality":
         return plurality_seats(national, tier, offsets, rng=rng)
     votes = log_votes(national, tier, offsets, rng=rng)
-    shares = np.exp(votes - votes.max(axis=0))
+    shares = portable.exp(votes - votes.max(axis=0))
     leader, second, decided = first_round(shares, tier.majority)
     # The second round: each finalist's log-share plus fresh noise of the same spread.
     finals = [np.take_along_axis(votes, row[None].astype(np.intp), axis=0)[0] +
@@ -140,20 +141,24 @@ def plurality_seats(national: np.ndarray, tier: DistrictTier, offsets: np.ndarra
     # Both factors are scaled to at most 1 (per draw, per district): no overflow. float32
     # halves the memory traffic; with spread >= 0.2 a weight underflows only for a share a
     # million times below the leader's, in the national vote and the baseline at once.
-    national = np.exp((national - national.max(axis=0)) / scale).astype(np.float32)
+    national = portable.exp((national - national.max(axis=0)) / np.float32(scale))
     local = offsets[:, :, 0].astype(np.float64)
-    local = np.exp((local - local.max(axis=0)) / scale).astype(np.float32)
+    local = portable.exp((local - local.max(axis=0)) / scale).astype(np.float32)
     # The weight of candidate c in district d is local[c, d] * national[c, b]; a uniform
     # point in [0, total) falls in the winner's stretch of the running sum of weights.
-    pick = rng.random((tier.seats, national.shape[1]), dtype=np.float32)
-    pick *= local.T @ national
+    # The sums are elementwise, candidate by candidate, never a BLAS product: the winner
+    # turns on a comparison with the sum, whose last bit a BLAS kernel would decide.
+    weight = np.empty((tier.seats, national.shape[1]), dtype=np.float32)
+    total = np.zeros_like(weight)
+    for c in range(len(national)):
+        total += np.multiply(local[c][:, None], national[c][None, :], out=weight)
+    pick = rng.random(weight.shape, dtype=np.float32)
+    pick *= total
     running = np.zeros_like(pick)
-    weight = np.empty_like(pick)
     seats = np.empty(national.shape, dtype=np.int64)
     before = tier.seats  # districts whose winner is this candidate or a later one
     for c in range(len(national) - 1):
-        np.multiply(local[c][:, None], national[c][None, :], out=weight)
-        running += weight
+        running += np.multiply(local[c][:, None], national[c][None, :], out=weight)
         after = np.count_nonzero(pick >= running, axis=0)
         seats[c] = before - after
         before = after
@@ -170,8 +175,8 @@ def _gumbel(shape: tuple[int, ...], *, rng: np.random.Generator) -> np.ndarray:
     """Standard Gumbel draws, float32, computed in place from uniforms."""
     noise = rng.random(shape, dtype=np.float32)
     np.maximum(noise, SMALLEST, out=noise)
-    np.log(noise, out=noise)
+    noise = portable.log(noise)
     np.negative(noise, out=noise)
-    np.log(noise, out=noise)
+    noise = portable.log(noise)
     np.negative(noise, out=noise)
     return noise

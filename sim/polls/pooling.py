@@ -18,7 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import digamma, polygamma
 
+from sim import portable
 from sim.params import Param
+from sim.portable import cholesky, dot, spd_inverse
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +52,7 @@ def ilr_basis(n: int) -> np.ndarray:
     for j in range(1, n):
         basis[:j, j - 1] = 1.0 / j
         basis[j, j - 1] = -1.0
-        basis[:, j - 1] /= np.linalg.norm(basis[:, j - 1])
+        basis[:, j - 1] /= np.sqrt(float(dot(basis[:, j - 1], basis[:, j - 1])))
     return basis
 
 
@@ -85,7 +87,7 @@ def vote_moments(prior, effects: tuple[Param | None, ...]) -> tuple[np.ndarray, 
     Jacobian on the log scale is exact when nothing is split (``s = 0``).
     """
     mean, cov = log_moments(prior)
-    p = np.exp(mean - mean[np.isfinite(mean)].max())
+    p = portable.exp(mean - mean[np.isfinite(mean)].max())
     votes = p[:-1] + p[-1] * prior.split
     jacobian = np.zeros((len(votes), len(p)))
     jacobian[:, :-1] = np.diag(p[:-1] / votes)
@@ -96,9 +98,9 @@ def vote_moments(prior, effects: tuple[Param | None, ...]) -> tuple[np.ndarray, 
     effect_mean, effect_var = zip(*((0.0, 0.0) if e is None else e.moments()
                                     for e in effects))
     basis = ilr_basis(len(votes))
-    centre = np.log(votes) - np.array(effect_mean)
-    spread = jacobian @ cov @ jacobian.T + np.diag(effect_var)
-    return basis.T @ centre, basis.T @ spread @ basis
+    centre = portable.log(votes) - np.array(effect_mean)
+    spread = dot(dot(jacobian, cov), jacobian.T) + np.diag(effect_var)
+    return dot(basis.T, centre), dot(dot(basis.T, spread), basis)
 
 
 def random_effects(means: list[np.ndarray], covs: list[np.ndarray], weights: np.ndarray,
@@ -109,17 +111,17 @@ def random_effects(means: list[np.ndarray], covs: list[np.ndarray], weights: np.
     weights give the textbook estimate.
     """
     d = len(means[0])
-    precisions = [np.linalg.inv(cov) for cov in covs]
+    precisions = [spd_inverse(cov) for cov in covs]
     estimated = _dersimonian_laird(means, precisions) if len(means) > 1 else None
     if between_sd is None:
         between_sd = max(floor_sd, np.sqrt(estimated or 0.0))
     scaled = np.asarray(weights) / np.mean(weights)
-    random = [w * np.linalg.inv(cov + between_sd ** 2 * np.eye(d))
+    random = [w * spd_inverse(cov + between_sd ** 2 * np.eye(d))
               for w, cov in zip(scaled, covs)]
-    cov = np.linalg.inv(sum(random))
-    mean = cov @ sum(p @ m for p, m in zip(random, means))
+    cov = spd_inverse(sum(random))
+    mean = dot(cov, sum(dot(p, m) for p, m in zip(random, means)))
     basis = ilr_basis(d + 1)
-    return Pooled(centre=basis @ mean, scale=basis @ np.linalg.cholesky(cov),
+    return Pooled(centre=dot(basis, mean), scale=dot(basis, cholesky(cov)),
                   between_sd=float(between_sd),
                   estimated_sd=None if estimated is None else float(np.sqrt(estimated)))
 
@@ -131,8 +133,9 @@ def _dersimonian_laird(means, precisions) -> float:
     W) - tr((sum W)^-1 sum W^2))``; the estimate is truncated at zero.
     """
     total = sum(precisions)
-    fixed = np.linalg.solve(total, sum(w @ m for w, m in zip(precisions, means)))
-    q = sum((m - fixed) @ w @ (m - fixed) for w, m in zip(precisions, means))
+    inverse = spd_inverse(total)
+    fixed = dot(inverse, sum(dot(w, m) for w, m in zip(precisions, means)))
+    q = sum(float(dot(dot(m - fixed, w), m - fixed)) for w, m in zip(precisions, means))
     expected = (len(means) - 1) * len(fixed)
-    slope = np.trace(total) - np.trace(np.linalg.solve(total, sum(w @ w for w in precisions)))
+    slope = np.trace(total) - np.trace(dot(inverse, sum(dot(w, w) for w in precisions)))
     return max(0.0, (q - expected) / slope)

@@ -17,6 +17,7 @@ import numpy as np
 
 from sim.ballot import UNDECIDED
 from sim.polls.spec import Model, Poll, Source
+from sim.portable import dot
 
 EMPTY = 1e-9  # a rest below this share is rounding: nothing to split
 
@@ -108,8 +109,8 @@ def source_prior(source: Source, polls: list[Poll], model: Model,
     shares = np.array([_respondent_shares(poll, options) for poll in polls])
     measured = np.logical_and.reduce([_measured(poll, options) for poll in polls])
     total = weights.sum()
-    pooled = weights @ shares / total
-    design_effect = float(weights @ np.array([poll.design_effect for poll in polls]) / total)
+    pooled = dot(weights, shares) / total
+    design_effect = float(dot(weights, np.array([poll.design_effect for poll in polls]))) / total
     n_effective = total / design_effect
     rest = float(pooled[~measured].sum())
     assumed = ~measured & (pooled > EMPTY)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim import portable
 from sim.params import Param
 from sim.polls.pooling import Pooled, random_effects, vote_moments
 from sim.polls.priors import SourcePrior, source_priors
@@ -83,10 +84,11 @@ def draw_support(model: SupportModel, n_draws: int, *,
     """
     if model.pooled is not None:
         pooled = model.pooled
-        log_votes = pooled.centre[:, None] + pooled.scale @ rng.standard_normal(
-            (pooled.scale.shape[1], n_draws))
+        log_votes = _centre_plus_scaled(pooled.centre, pooled.scale, rng.standard_normal(
+            (pooled.scale.shape[1], n_draws)))
         add_errors(log_votes, model.error, model.blocs, source_level=False, rng=rng)
-        votes = np.exp(log_votes - log_votes.max(axis=0), out=log_votes)
+        log_votes -= log_votes.max(axis=0)
+        votes = portable.exp(log_votes)
         votes /= votes.sum(axis=0)
         return votes.T, np.full(n_draws, -1)
     # Draws are exchangeable: draw each source's share of them as one block.
@@ -103,6 +105,16 @@ def draw_support(model: SupportModel, n_draws: int, *,
         start += count
     add_errors(shift, model.error, model.blocs, source_level=True, rng=rng)
     if shift.any():
-        votes *= np.exp(shift, out=shift)
+        votes *= portable.exp(shift)
     votes /= votes.sum(axis=0)
     return votes.T, np.repeat(np.arange(len(counts)), counts)
+
+
+def _centre_plus_scaled(centre: np.ndarray, scale: np.ndarray,
+                        normal: np.ndarray) -> np.ndarray:
+    """``centre[:, None] + scale @ normal``, summed term by term in a fixed order: a BLAS
+    matrix product's last bits depend on its kernel and thread count."""
+    result = np.repeat(centre[:, None], normal.shape[1], axis=1)
+    for column, row in zip(scale.T, normal):
+        result += column[:, None] * row
+    return result
