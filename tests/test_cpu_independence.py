@@ -1,5 +1,5 @@
 """The same bytes on any CPU and BLAS: a small run of each kind of scenario (mixture,
-pooled, a campaign, a mixed house, a two-round district tier) in fresh processes with
+pooled, a campaign, a mixed house, a two-round district tier, multi-member districts) in fresh processes with
 numpy's SIMD kernels restricted level by level (``NPY_DISABLE_CPU_FEATURES``), and with
 OpenBLAS on one thread or another kernel (``OPENBLAS_NUM_THREADS``, ``OPENBLAS_CORETYPE``),
 gives identical results."""
@@ -20,7 +20,7 @@ from tests.scenario_text import MINIMAL, write_scenario
 ROOT = Path(__file__).parent.parent
 SCENARIOS = {"kz-2021/mixture.toml": 100_000, "kz-2021/pooled.toml": 100_000,
              "kz-2021/smart-vote.toml": 200_000, "kz-2023/qogamdyq-pikir.toml": 100_000,
-             "kz-2023/demoscope.toml": 200_000}
+             "kz-2023/demoscope.toml": 200_000, "es-2023/es-mixture.toml": 20_000}
 RUN = """
 import hashlib, json, sys
 from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__

@@ -16,13 +16,15 @@ share of the national list votes), the district vote before noise is
 with ``e`` and ``h`` standard normal, ``sigma`` the district spread and ``tau`` the shock
 shared by the districts of region ``r(d)``, both drawn once per draw; and the district's
 list votes are normalised to ``1 - blank[d]`` of its valid votes, the blank share of the
-profile. The noise is in float64: a district seat must not depend on the CPU's rounding.
+profile. The noise is in float64, and ``exp`` and ``log`` are :mod:`sim.portable`'s: a
+district seat must not depend on the CPU's rounding.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from sim import portable
 from sim.districts.profile import MultiMemberDistricts
 
 
@@ -30,7 +32,7 @@ def profile_terms(tier: MultiMemberDistricts) -> tuple[np.ndarray, np.ndarray]:
     """``(p, P)``: the profile ``(n_lists, n_districts, 1)`` and its national shares
     ``(n_lists, 1, 1)``."""
     profile = tier.profile_array()
-    national = profile @ np.array(tier.weights)
+    national = portable.dot(profile, np.array(tier.weights))
     return profile[:, :, None], national[:, None, None]
 
 
@@ -61,7 +63,7 @@ def district_votes(list_shares: np.ndarray, tier: MultiMemberDistricts, *,
             tier.region_spread.draw(n, rng=rng)
         for r, region in enumerate(tier.regions):
             noise[:, list(region.districts)] += shock[:, r:r + 1]
-    votes = votes * np.exp(noise)
+    votes = votes * portable.exp(noise)
     blank = np.array(tier.blank)[:, None]
     votes *= (1.0 - blank) / votes.sum(axis=0)
     return votes, np.broadcast_to(blank, (n_districts, n))
@@ -78,7 +80,7 @@ def swung(list_shares: np.ndarray, tier: MultiMemberDistricts) -> np.ndarray:
             votes = shares * (profile / np.where(national > 0, national, 1.0))
         elif tier.swing == "logit":
             offset = _logit(profile) - _logit(national)
-            votes = 1.0 / (1.0 + np.exp(-(_logit(shares) + offset)))
+            votes = 1.0 / (1.0 + portable.exp(-(_logit(shares) + offset)))
         else:
             votes = np.maximum(shares + profile - national, 0.0)
     votes = np.where(profile > 0, votes, 0.0)
@@ -86,4 +88,5 @@ def swung(list_shares: np.ndarray, tier: MultiMemberDistricts) -> np.ndarray:
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
-    return np.log(p) - np.log1p(-p)
+    with np.errstate(divide="ignore"):
+        return portable.log(p) - portable.log(1.0 - p)
