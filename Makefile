@@ -32,7 +32,7 @@ check: test lint  ## the tests, lint, then re-run the shipped scenarios against 
 wheel-check: install  ## build the sdist and wheel, install the wheel in a fresh venv outside the checkout, run its example
 	$(BIN)/python -m pytest -m wheel tests/test_wheel.py
 
-run: install  ## run the shipped Kazakhstan scenarios: results/, pictures, results/report.html
+run: install  ## run the shipped Kazakh and Spanish scenarios: results/, pictures, results/report.html
 	$(BIN)/elsim run scenarios/kz-2021 scenarios/kz-2023 scenarios/es-2023
 	$(BIN)/elsim infer scenarios/kz-2021/reconcile.toml --observed scenarios/history/kz-2021.toml --out results
 	$(BIN)/elsim plot results --out results/plots
