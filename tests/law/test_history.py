@@ -75,3 +75,19 @@ def test_allocate_exits_1_on_a_spanish_tally_edited_to_disagree(tmp_path):
     assert result.exit_code == 1
     assert "01 Araba/Álava" in result.output and "[official]" in result.output
     assert "51 of 52 districts match" in result.output
+
+
+def test_allocate_speaks_of_the_base_and_shows_only_the_methods_own_figure():
+    from click.testing import CliRunner
+
+    from sim.cli import main
+
+    runner = CliRunner()
+    kazakh = runner.invoke(main, ["allocate", str(HISTORY[0].parent / "kz-2021.toml")])
+    head = kazakh.output.splitlines()[0]
+    assert "threshold 7% of the valid votes" in head and "ballots votes" not in head
+    assert "quota" in kazakh.output.splitlines()[1]           # Hare: its own quota figure
+    dutch = runner.invoke(main, ["allocate", str(HISTORY[0].parent / "nl-2023.toml")])
+    assert dutch.exit_code == 0
+    assert "threshold 1/150 of the list votes" in dutch.output.splitlines()[0]
+    assert "quota" not in dutch.output.splitlines()[1]        # D'Hondt has no quota to show
