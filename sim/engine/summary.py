@@ -101,6 +101,7 @@ class SeatSummary:
         self.bloc_hist = np.zeros((len(layout.bloc_appointed), layout.house + 1), dtype=np.int64)
         self.cap_binding = 0
         self.tie_decided = 0
+        self.unfilled = 0  # draws whose elected seats fall short of the house (see add)
         self.compositions: dict[int, int] = {}  # bit mask of seated lists -> draws
         self.sample = np.empty((0, self._sample_width(n_lists)), dtype=np.int64)
         if layout.counted:
@@ -153,6 +154,10 @@ class SeatSummary:
             self.bloc_hist += row_histograms(blocs, self.layout.house + 1)
         self.cap_binding += count_true(house.cap_binding)
         self.tie_decided += count_true(house.tie_decided)
+        # Too few lists passed, or a cap held the passing ones back: the law (as written)
+        # leaves seats to no one. Counted so that a house that does not add up is said so.
+        elected = seats.sum(axis=0) + (0 if independents is None else independents)
+        self.unfilled += int(np.count_nonzero(elected < sum(self.layout.tiers.values())))
         self._add_compositions(seats > 0)
         # A chunk's summary sees its draws in blocks: index the stride from the chunk's start.
         first = -(self.draws - seats.shape[1]) % SAMPLE_STRIDE
@@ -210,6 +215,7 @@ class SeatSummary:
             hist += other.tier_hist[name]
         self.cap_binding += other.cap_binding
         self.tie_decided += other.tie_decided
+        self.unfilled += other.unfilled
         for mask, count in other.compositions.items():
             self.compositions[mask] = self.compositions.get(mask, 0) + count
         # Merged in chunk order: the sample stays the same whatever the executor.
@@ -269,7 +275,8 @@ class SeatSummary:
             "p_runner_up": rounded(self.admitted.sum() / n),
             "rules": {"runner_up": rounded(self.admitted.sum() / n),
                       "cap": rounded(self.cap_binding / n),
-                      "tie": rounded(self.tie_decided / n)},
+                      "tie": rounded(self.tie_decided / n),
+                      "unfilled": rounded(self.unfilled / n)},
             "compositions": self._top_compositions(),
         }
         document["seat_sample"] = self._sample_dict()

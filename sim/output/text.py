@@ -61,7 +61,9 @@ def rules_acted(document: dict) -> str:
     system = document.get("assumptions", {}).get("system", {})
     in_force = {"runner_up": system.get("runner_up"), "cap": system.get("cap") is not None,
                 "tie": False}
-    words = {"runner_up": "runner-up rule", "cap": "cap", "tie": "a tie decided a seat"}
+    words = {"runner_up": "runner-up rule", "cap": "cap", "tie": "a tie decided a seat",
+             "unfilled": "seats left empty (too few lists passed, or the cap held them "
+                         "back; no rule of this law fills them)"}
     return ", ".join(f"{words[name]} in {percent(p)} of draws" for name, p in rules.items()
                      if p > 0 or in_force.get(name))
 

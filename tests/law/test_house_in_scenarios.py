@@ -63,3 +63,16 @@ def test_validate_recognises_a_tally_and_allocate_warns_of_a_lump(tmp_path):
     assert result.exit_code == 0 and result.stderr == ""
     import json
     assert json.loads(result.stdout)["seats"] == {"a": 6, "b": 4, "others": 0}
+
+
+@pytest.mark.parametrize("line", ["cap = 3", "threshold = 0.9"])
+def test_a_house_the_law_leaves_unfilled_is_said_so(tmp_path, line):
+    """A cap below what the passing lists can hold, or no list at the threshold: the seats
+    the law gives no one are counted, and the run says so."""
+    text = MINIMAL.replace("threshold = 0.05\n", "threshold = 0.05\n" + line + "\n", 1)
+    if line.startswith("threshold"):
+        text = MINIMAL.replace("threshold = 0.05\n", line + "\n", 1)
+    result = CliRunner().invoke(main, ["run", str(write_scenario(tmp_path, text)), "--draws",
+                                       "1000", "--seed", "1", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "seats left empty" in result.output and "100.0% of draws" in result.output
