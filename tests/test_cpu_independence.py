@@ -1,8 +1,8 @@
 """The same bytes on any CPU and BLAS: a small run of each kind of scenario (mixture,
 pooled, a campaign, a mixed house, a two-round district tier, multi-member districts) in
-fresh processes with numpy's SIMD kernels restricted level by level (``NPY_DISABLE_CPU_FEATURES``), and with
-OpenBLAS on one thread or another kernel (``OPENBLAS_NUM_THREADS``, ``OPENBLAS_CORETYPE``),
-gives identical results."""
+fresh processes with numpy's SIMD kernels restricted level by level
+(``NPY_DISABLE_CPU_FEATURES``), and with OpenBLAS on one thread or another kernel
+(``OPENBLAS_NUM_THREADS``, ``OPENBLAS_CORETYPE``), gives identical results."""
 
 import json
 import os
