@@ -15,6 +15,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from sim.cli import main
+from sim.cli.check import NOT_CHECKED
 
 ROOT = Path(__file__).parent.parent
 DRAWS = 4000  # per scenario here: the steps, not the numbers, are under test
@@ -39,6 +40,9 @@ def test_the_tour_runs_top_to_bottom_and_writes_only_into_results(tmp_path, monk
     checkout, own = tmp_path / "checkout", tmp_path / "own"
     shutil.copytree(ROOT / "scenarios", checkout / "scenarios")
     (checkout / "results").mkdir()
+    for folder in (checkout / "scenarios").iterdir():  # only the elections the tour runs
+        if folder.is_dir() and folder.name not in (*KEPT, *NOT_CHECKED):
+            shutil.rmtree(folder)
     for folder, kept in KEPT.items():
         for path in (checkout / "scenarios" / folder).glob("[!_]*.toml"):
             if path.stem not in kept:
@@ -48,8 +52,12 @@ def test_the_tour_runs_top_to_bottom_and_writes_only_into_results(tmp_path, monk
                 shutil.copy(result, checkout / "results")
     for path in (checkout / "scenarios").rglob("*.toml"):  # fewer draws, same steps
         path.write_text(re.sub(r"(?m)^draws = \d+$", f"draws = {DRAWS}", path.read_text()))
-    before = files_outside_results(checkout)
     monkeypatch.chdir(checkout)
+    # Fewer draws make other scenarios (elsim check refuses a baseline of another digest):
+    # their baselines are re-made at those draws first, as a user's CI would once.
+    updated = CliRunner().invoke(main, ["check", "--update", "--quiet"])
+    assert updated.exit_code == 0, updated.output
+    before = files_outside_results(checkout)
     steps = tour()
     assert [step[0] for step in steps] == ["check", "run", "run", "compare", "coalitions",
                                            "plot", "report", "report", "allocate", "new",
@@ -74,6 +82,6 @@ def test_a_report_goes_beside_the_results_by_default(tmp_path, monkeypatch):
     scenario = str(ROOT / "scenarios" / "kz-2021" / "official-polls.toml")
     result = CliRunner().invoke(main, ["report", scenario, "--draws", "1000"])
     assert result.exit_code == 0, result.output
-    assert result.output == "wrote results/report.html\n"
+    assert result.stdout == "wrote results/report.html\n"
     assert [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")] == [
         "results", "results/report.html"]

@@ -15,7 +15,7 @@ from sim.output.report.base import escape
 
 COLORS = 256
 # The page shows a picture at most about 1000 pixels wide: a little below the files' 100 dpi
-# keeps the report small (under 1 MB for the shipped scenarios) and the text readable.
+# keeps the report small (about 80 KB a scenario) and the text readable.
 DPI = 85
 
 
