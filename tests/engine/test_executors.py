@@ -2,6 +2,7 @@
 may hold locks), how many, their end with the parent, and bad or silent scheduler
 addresses."""
 
+import json
 import multiprocessing
 import os
 import signal
@@ -146,6 +147,37 @@ def _descendants_running_chunks(pid: int, deadline: float) -> list[psutil.Proces
             return workers
         time.sleep(0.1)
     raise AssertionError("the run's workers did not start")
+
+
+IDLE = """
+import time
+from sim.engine.executors import ProcessExecutor
+from tests.engine.test_executors import take_the_lock, tasks
+
+if __name__ == "__main__":
+    executor = ProcessExecutor(2)
+    print(sorted(set(executor.map(take_the_lock, tasks(4)))), flush=True)
+    time.sleep(600)  # the workers wait for tasks
+"""
+
+
+@pytest.mark.timeout(120)
+def test_idle_workers_end_when_the_parent_is_killed(tmp_path):
+    script = tmp_path / "idle.py"
+    script.write_text(IDLE)
+    process = subprocess.Popen([sys.executable, str(script)], cwd=ROOT, text=True,
+                               stdout=subprocess.PIPE,
+                               env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        workers = [psutil.Process(pid) for pid in json.loads(process.stdout.readline())]
+        process.kill()
+        process.wait(timeout=30)
+        gone, alive = psutil.wait_procs(workers, timeout=20)
+    finally:
+        process.kill()
+    for worker in alive:
+        worker.kill()
+    assert not alive, f"{len(alive)} idle workers outlived their parent"
 
 
 @pytest.mark.timeout(120)
