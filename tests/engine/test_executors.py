@@ -2,6 +2,7 @@
 may hold locks), how many, their end with the parent, and bad or silent scheduler
 addresses."""
 
+import json
 import multiprocessing
 import os
 import signal
@@ -148,6 +149,29 @@ def _descendants_running_chunks(pid: int, deadline: float) -> list[psutil.Proces
     raise AssertionError("the run's workers did not start")
 
 
+IDLE = """
+import time
+from sim.engine.executors import ProcessExecutor
+from tests.engine.test_executors import take_the_lock, tasks
+
+if __name__ == "__main__":
+    executor = ProcessExecutor(2)
+    print(sorted(set(executor.map(take_the_lock, tasks(4)))), flush=True)
+    time.sleep(600)  # the workers wait for tasks
+"""
+
+
+@pytest.mark.timeout(120)
+def test_idle_workers_end_when_the_parent_is_killed(tmp_path):
+    script = tmp_path / "idle.py"
+    script.write_text(IDLE)
+    process = subprocess.Popen([sys.executable, str(script)], cwd=ROOT, text=True,
+                               stdout=subprocess.PIPE,
+                               env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert not _outliving(process, signal.SIGKILL, lambda: [
+        psutil.Process(pid) for pid in json.loads(process.stdout.readline())])
+
+
 @pytest.mark.timeout(120)
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
 def test_workers_end_when_the_parent_is_killed(tmp_path, how):
@@ -155,16 +179,23 @@ def test_workers_end_when_the_parent_is_killed(tmp_path, how):
     process = subprocess.Popen([sys.executable, "-m", "sim", "run", str(scenario), "--out",
                                 str(tmp_path / "out"), "--quiet", "--workers", "2"],
                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    assert not _outliving(process, how, lambda: _descendants_running_chunks(
+        process.pid, time.monotonic() + 60))
+
+
+def _outliving(process: subprocess.Popen, how: int, find_workers) -> list:
+    """The workers (from ``find_workers()``) still alive 20 s after ``process`` got ``how``;
+    none are left running."""
     try:
-        workers = _descendants_running_chunks(process.pid, time.monotonic() + 60)
+        workers = find_workers()
         process.send_signal(how)
         process.wait(timeout=30)
-        gone, alive = psutil.wait_procs(workers, timeout=20)
+        _, alive = psutil.wait_procs(workers, timeout=20)
     finally:
         process.kill()
     for worker in alive:
         worker.kill()
-    assert not alive, f"{len(alive)} workers outlived their parent"
+    return alive
 
 
 @pytest.fixture
