@@ -209,7 +209,7 @@ def load_tally(path: str | Path) -> Tally:
         blank=ballots.integer("blank", low=0, high=MAX_REGISTERED),
         invalid=ballots.integer("invalid", low=0, high=MAX_REGISTERED),
         official=official,
-        districts=() if pr_districts else tuple(_district(entry, lists)
+        districts=() if pr_districts else tuple(_district(entry, lists, entries)
                                                 for entry in top.tables("district")),
         entries=entries, groups=groups, pr_districts=pr_districts, alliances=alliances,
         regions=tuple(_region(entry, lists) for entry in top.tables("region")),
@@ -292,12 +292,19 @@ def _region(entry: Table, lists: tuple[str, ...]) -> tuple[str, np.ndarray]:
     return entry.string("name", required=True), _count_table(entry, "votes", lists)
 
 
-def _district(entry: Table, lists: tuple[str, ...]) -> DistrictCount:
+def _district(entry: Table, lists: tuple[str, ...],
+              entries: tuple[ListEntry, ...]) -> DistrictCount:
     entry.check_keys(("name", "votes", "official"))
     table = entry.table("votes", required=True)
     written = table.names()
     if not written:
         raise entry.error("votes", {}, "must name at least one candidate")
+    for list_entry in entries:
+        # An aggregate stands for several parties: it cannot be one district candidate (and
+        # no list tier could count the seat it won).
+        if list_entry.aggregate and list_entry.id in written:
+            raise table.error(list_entry.id, table.raw(list_entry.id), "is an aggregate list "
+                              "(several parties): it cannot stand in a single-member district")
     candidates = sorted(written, key=lambda name: (lists.index(name) if name in lists
                                                    else len(lists) + written.index(name)))
     official = entry.string("official")
