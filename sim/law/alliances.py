@@ -32,8 +32,10 @@ class Alliance:
     pools: tuple[str, ...]
 
 
-def read_alliances(table: Table, lists: tuple[str, ...]) -> tuple[Alliance, ...]:
-    """The ``[alliances]`` table; every member a list of ``lists``, in one alliance at most."""
+def read_alliances(table: Table, lists: tuple[str, ...],
+                   aggregates: tuple[str, ...] = ()) -> tuple[Alliance, ...]:
+    """The ``[alliances]`` table; every member a list of ``lists``, in one alliance at most,
+    and none of the ``aggregates`` (several parties, which take no seat)."""
     alliances = []
     seen: dict[str, str] = {}
     for alliance_id, entry in table.entries():
@@ -44,6 +46,9 @@ def read_alliances(table: Table, lists: tuple[str, ...]) -> tuple[Alliance, ...]
             raise entry.error("members", members, "must be a list of two or more list ids")
         for member in members:
             entry.member("members", member, lists, "list of this file")
+            if member in aggregates:
+                raise entry.error("members", member, "is an aggregate list (several "
+                                  "parties): it cannot join an alliance")
             if member in seen:
                 raise entry.error("members", member, f"is already a member of alliance "
                                   f"{seen[member]!r}: a list joins one alliance at most")

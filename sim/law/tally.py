@@ -178,7 +178,8 @@ def load_tally(path: str | Path) -> Tally:
             official_table.member(name, name, lists, "list of this file")
         official = {name: official_table.integer(name, required=True, low=0)
                     for name in official_table.names()}
-    alliances = read_alliances(top.table("alliances"), lists)
+    alliances = read_alliances(top.table("alliances"), lists,
+                               tuple(entry.id for entry in entries if entry.aggregate))
     _check_kinds(top, system, entries)
     pr_districts = tuple(_pr_district(entry, lists) for entry in pr)
     if pr_districts:
