@@ -153,6 +153,10 @@ BAD = [
      '[alliances.b-c]\nmembers = ["b", "c"]\n\n[official]',
      "alliances.b-c.members = 'c': is already a member of alliance 'c-d': a list joins one "
      "alliance at most"),
+    ("aggregate-in-an-alliance", "invented-surplus-agreement", "[official]",
+     "[lists.d]\naggregate = true\n\n[official]",
+     "alliances.c-d.members = 'd': is an aggregate list (several parties): it cannot join an "
+     "alliance"),
     ("compensation-of-multi-member", "invented-exempt-minority", 'method = "dhondt"',
      'method = "dhondt"\n\n[system.compensation]\noverhang = "kept"',
      "system.compensation = 'kept': compensates single-member districts"),
