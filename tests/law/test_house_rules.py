@@ -16,14 +16,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 from math import floor
+from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from sim.law.alliances import Alliance
 from sim.law.parliament import House
 from sim.law.system import Compensation, ElectoralSystem
+from sim.law.tally import load_tally
 from sim.law.thresholds import ListRules
 from sim.law.tiers import Count, MultiMemberTier, NationalTier, SingleMemberTier
 
@@ -431,3 +434,36 @@ def test_a_district_where_no_list_passes_is_empty_with_an_allocation_alliance_to
                   district_invalid=np.zeros((2, 1), dtype=np.int64))
     result = House(("a", "b"), (tier,)).allocate(count, details=True)
     assert result.tiers["district"].detail["districts"][:, :, 0].tolist() == [[1, 0], [1, 0]]
+
+
+# --- the invented tallies, worked by hand in their comments, against the reference ---------
+
+INVENTED = sorted((Path(__file__).parents[2] / "scenarios" / "history").glob("invented-*.toml"))
+
+
+@pytest.mark.parametrize("path", INVENTED, ids=lambda path: path.stem)
+def test_an_invented_tally_s_official_seats_are_the_reference_s(path):
+    tally = load_tally(path)
+    entries = tally.entries
+    law = RefLaw(tally.system, tuple(e.kind for e in entries),
+                 tuple(e.threshold_exempt for e in entries),
+                 tuple(e.aggregate for e in entries), tally.alliances)
+    if tally.pr_districts:
+        by_district, tie = ref_multi_member([d.votes.tolist() for d in tally.pr_districts],
+                                            [d.seats for d in tally.pr_districts], law,
+                                            [d.blank for d in tally.pr_districts],
+                                            [d.invalid for d in tally.pr_districts])
+        for district, seats in zip(tally.pr_districts, by_district):
+            assert dict(zip(tally.lists, seats)) == {
+                name: district.official.get(name, 0) for name in tally.lists}, district.name
+    elif tally.districts:
+        official = [tally.official[name] for name in tally.lists]
+        winners = [tally.lists.index(d.official) for d in tally.districts]
+        won = [winners.count(i) for i in range(len(tally.lists))]
+        seats, _grown, tie = ref_mixed_member(tally.votes.tolist(), won, 0, law)
+        assert seats == [o + w for o, w in zip(official, won)]
+    else:
+        regions = [(votes.tolist(), int(votes.sum())) for _name, votes in tally.regions]
+        seats, tie = ref_national(tally.votes.tolist(), law, regions=regions or None)
+        assert seats == [tally.official[name] for name in tally.lists]
+    assert tie == (path.stem == "invented-tie")
