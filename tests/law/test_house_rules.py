@@ -200,10 +200,10 @@ THRESHOLDS = (Fraction(0), Fraction(3, 100), Fraction(5, 100), Fraction(1, 7), F
 def counts(data, shape, high=400) -> np.ndarray:
     """Integers in ``[0, high]``; the rows (lists) of several sizes, so that thresholds and
     alliances decide often."""
-    size = int(np.prod(shape[1:]))
-    rows = [data.draw(st.lists(st.integers(0, data.draw(st.sampled_from((high // 20, high // 4,
-                                                                         high)))),
-                               min_size=size, max_size=size)) for _ in range(shape[0])]
+    size, rows = int(np.prod(shape[1:])), []
+    for _ in range(shape[0]):
+        top = data.draw(st.sampled_from((high // 20, high // 4, high)))
+        rows.append(data.draw(st.lists(st.integers(0, top), min_size=size, max_size=size)))
     return np.array(rows, dtype=np.int64).reshape(shape)
 
 
@@ -434,6 +434,21 @@ def test_a_district_where_no_list_passes_is_empty_with_an_allocation_alliance_to
                   district_invalid=np.zeros((2, 1), dtype=np.int64))
     result = House(("a", "b"), (tier,)).allocate(count, details=True)
     assert result.tiers["district"].detail["districts"][:, :, 0].tolist() == [[1, 0], [1, 0]]
+
+
+def test_an_agreement_whose_passing_member_has_no_votes_takes_no_seat():
+    """With no threshold b and c pass with no votes in the first draw, and a (a coalition
+    short of its 8%) fails: no one with votes passed, so the seat stays empty (the units'
+    votes used to be all zero, which the allocation refused); in the second draw c has
+    votes and takes it."""
+    system = ElectoralSystem(seats=1, method="dhondt",
+                             thresholds_by_kind={"coalition": Fraction(8, 100)})
+    rules = ListRules(("coalition", None, None), (False,) * 3, (False,) * 3)
+    alliance = Alliance("agreement", (0, 1), ("allocation",))
+    house = House(("a", "b", "c"), (NationalTier(system, rules, (alliance,)),))
+    seats = house.allocate(Count(np.array([[1, 1], [0, 0], [0, 5]]),
+                                 blank=np.array([20, 20]))).seats
+    assert seats.tolist() == [[0, 0], [0, 0], [0, 1]]
 
 
 # --- the invented tallies, worked by hand in their comments, against the reference ---------
