@@ -142,13 +142,14 @@ def ref_national(votes, law, *, blank=0, against_all=0, invalid=0, regions=None)
     return ref_apportion(votes, passed, law.system.seats, law)
 
 
-def ref_multi_member(districts, magnitudes, law, blank, invalid):
-    """``districts[d]`` the votes per list of district ``d``; seats per list and district."""
+def ref_multi_member(districts, magnitudes, law, blank, invalid, *, regions=None):
+    """``districts[d]`` the votes per list of district ``d``; seats per list and district.
+    ``regions`` as :func:`ref_passes` takes them, for a national threshold."""
     system = law.system
     if system.threshold_scope == "national":
         national = [sum(column) for column in zip(*districts)]
         base = ref_base(sum(national), system, blank=sum(blank), invalid=sum(invalid))
-        everywhere = ref_passes(national, base, law)
+        everywhere = ref_passes(national, base, law, regions=regions)
     seats, tie = [], False
     for d, votes in enumerate(districts):
         if system.threshold_scope == "national":
@@ -294,8 +295,12 @@ def test_multi_member_districts_match_the_reference(data):
     magnitudes = tuple(data.draw(st.lists(st.integers(1, 7), min_size=n_districts,
                                           max_size=n_districts)))
     by_kind = data.draw(st.sampled_from(({}, {"coalition": Fraction(8, 100)})))
+    scope = data.draw(st.sampled_from(("national", "district")))
+    # A national threshold may also ask for a share in every region: here, every district.
+    regional = data.draw(st.sampled_from((None, Fraction(1, 20)))) if scope == "national" \
+        else None
     system = draw_system(data, sum(magnitudes), thresholds_by_kind=by_kind,
-                         threshold_scope=data.draw(st.sampled_from(("national", "district"))))
+                         threshold_scope=scope, regional_threshold=regional)
     kinds, exempt, aggregate = draw_lists(data, n_lists, aggregates=True)
     alliances = draw_alliances(data, [i for i in range(n_lists) if not aggregate[i]])
     law, rules = law_of(system, kinds, exempt, aggregate, alliances)
@@ -303,14 +308,16 @@ def test_multi_member_districts_match_the_reference(data):
     blank, invalid = counts(data, (n_districts, n), 300), counts(data, (n_districts, n), 300)
     assume(votes.sum(axis=0).all())
     count = Count(votes.sum(axis=1), districts=votes, district_blank=blank,
-                  district_invalid=invalid)
+                  district_invalid=invalid, regions=votes, region_base=votes.sum(axis=0))
     tier = MultiMemberTier(system, magnitudes, tuple(f"d{d}" for d in range(n_districts)),
                            rules, alliances)
     result = House(tuple(f"l{i}" for i in range(n_lists)), (tier,)).allocate(count,
                                                                              details=True)
     by_district = result.tiers["district"].detail["districts"]
     reference = [ref_multi_member(votes[:, :, b].T.tolist(), magnitudes, law,
-                                  blank[:, b].tolist(), invalid[:, b].tolist())
+                                  blank[:, b].tolist(), invalid[:, b].tolist(),
+                                  regions=[(votes[:, d, b].tolist(), int(votes[:, d, b].sum()))
+                                           for d in range(n_districts)])
                  for b in range(n)]
     for b in compared(reference):
         assert by_district[:, :, b].T.tolist() == reference[b][0], f"draw {b}"
