@@ -32,8 +32,10 @@ class Alliance:
     pools: tuple[str, ...]
 
 
-def read_alliances(table: Table, lists: tuple[str, ...]) -> tuple[Alliance, ...]:
-    """The ``[alliances]`` table; every member a list of ``lists``, in one alliance at most."""
+def read_alliances(table: Table, lists: tuple[str, ...],
+                   aggregates: tuple[str, ...] = ()) -> tuple[Alliance, ...]:
+    """The ``[alliances]`` table; every member a list of ``lists``, in one alliance at most,
+    and none of the ``aggregates`` (several parties, which take no seat)."""
     alliances = []
     seen: dict[str, str] = {}
     for alliance_id, entry in table.entries():
@@ -44,6 +46,9 @@ def read_alliances(table: Table, lists: tuple[str, ...]) -> tuple[Alliance, ...]
             raise entry.error("members", members, "must be a list of two or more list ids")
         for member in members:
             entry.member("members", member, lists, "list of this file")
+            if member in aggregates:
+                raise entry.error("members", member, "is an aggregate list (several "
+                                  "parties): it cannot join an alliance")
             if member in seen:
                 raise entry.error("members", member, f"is already a member of alliance "
                                   f"{seen[member]!r}: a list joins one alliance at most")
@@ -74,12 +79,14 @@ def allocation_units(alliances: tuple[Alliance, ...], n_lists: int) -> list[tupl
 
 def unit_votes(votes: np.ndarray, passed: np.ndarray,
                units: list[tuple[int, ...]]) -> tuple[np.ndarray, np.ndarray]:
-    """Votes ``(n_units, n)`` of each unit's passing members, and whether any passed.
+    """Votes ``(n_units, n)`` of each unit's passing members, and whether it takes part:
+    whether they have any votes (a list with none passes a zero threshold and takes no seat).
 
-    A unit with no passing member takes no seat whatever its votes: it keeps all its
-    members' votes, so that a column where no list passed is not all zero (which the
+    A unit that takes no part takes no seat whatever its votes: it keeps all its members'
+    votes, so that a column where no list with votes passed is not all zero (which the
     allocation refuses as a count without votes)."""
     counted = np.where(passed, votes, 0)
-    any_passed = np.stack([passed[list(unit)].any(axis=0) for unit in units])
-    return (np.where(any_passed, np.stack([counted[list(unit)].sum(axis=0) for unit in units]),
-                     np.stack([votes[list(unit)].sum(axis=0) for unit in units])), any_passed)
+    pooled = np.stack([counted[list(unit)].sum(axis=0) for unit in units])
+    taking_part = pooled > 0
+    return (np.where(taking_part, pooled, np.stack([votes[list(unit)].sum(axis=0)
+                                                    for unit in units])), taking_part)

@@ -199,7 +199,8 @@ def load_tally(path: str | Path) -> Tally:
             official_table.member(name, name, lists, "list of this file")
         official = {name: official_table.integer(name, required=True, low=0)
                     for name in official_table.names()}
-    alliances = read_alliances(top.table("alliances"), lists)
+    alliances = read_alliances(top.table("alliances"), lists,
+                               tuple(entry.id for entry in entries if entry.aggregate))
     _check_kinds(top, system, entries)
     pr_districts = tuple(_pr_district(entry, lists) for entry in pr)
     if pr_districts:
@@ -231,7 +232,7 @@ def load_tally(path: str | Path) -> Tally:
         blank=ballots.integer("blank", low=0, high=MAX_REGISTERED),
         invalid=ballots.integer("invalid", low=0, high=MAX_REGISTERED),
         official=official,
-        districts=() if pr_districts else tuple(_district(entry, lists)
+        districts=() if pr_districts else tuple(_district(entry, lists, entries)
                                                 for entry in top.tables("district")),
         entries=entries, groups=groups, pr_districts=pr_districts, alliances=alliances,
         regions=tuple(_region(entry, lists) for entry in top.tables("region")),
@@ -351,12 +352,19 @@ def _region(entry: Table, lists: tuple[str, ...]) -> tuple[str, np.ndarray]:
     return entry.string("name", required=True), _count_table(entry, "votes", lists)
 
 
-def _district(entry: Table, lists: tuple[str, ...]) -> DistrictCount:
+def _district(entry: Table, lists: tuple[str, ...],
+              entries: tuple[ListEntry, ...]) -> DistrictCount:
     entry.check_keys(("name", "votes", "official"))
     table = entry.table("votes", required=True)
     written = table.names()
     if not written:
         raise entry.error("votes", {}, "must name at least one candidate")
+    for list_entry in entries:
+        # An aggregate stands for several parties: it cannot be one district candidate (and
+        # no list tier could count the seat it won).
+        if list_entry.aggregate and list_entry.id in written:
+            raise table.error(list_entry.id, table.raw(list_entry.id), "is an aggregate list "
+                              "(several parties): it cannot stand in a single-member district")
     candidates = sorted(written, key=lambda name: (lists.index(name) if name in lists
                                                    else len(lists) + written.index(name)))
     official = entry.string("official")

@@ -153,6 +153,10 @@ BAD = [
      '[alliances.b-c]\nmembers = ["b", "c"]\n\n[official]',
      "alliances.b-c.members = 'c': is already a member of alliance 'c-d': a list joins one "
      "alliance at most"),
+    ("aggregate-in-an-alliance", "invented-surplus-agreement", "[official]",
+     "[lists.d]\naggregate = true\n\n[official]",
+     "alliances.c-d.members = 'd': is an aggregate list (several parties): it cannot join an "
+     "alliance"),
     ("compensation-of-multi-member", "invented-exempt-minority", 'method = "dhondt"',
      'method = "dhondt"\n\n[system.compensation]\noverhang = "kept"',
      "system.compensation = 'kept': compensates single-member districts"),
@@ -161,6 +165,10 @@ BAD = [
      "system.compensation = 'kept': compensates single-member districts"),
     ("unknown-kind", "invented-coalition-threshold", 'kind = "coalition"', 'kind = "party"',
      "system.thresholds_by_kind.coalition = 0.08: names a kind no list has (party)"),
+    ("aggregate-in-a-district", "invented-overhang-kept", "[official]\na = 4",
+     "[lists.c]\naggregate = true\n\n[official]\na = 4",
+     "district[0].votes.c = 500: is an aggregate list (several parties): it cannot stand in a "
+     "single-member district"),
     ("official-over-magnitude", "invented-exempt-minority",
      "official = { a = 2, b = 2, x = 1 }", "official = { a = 3, b = 2, x = 1 }",
      "district[1].official = {'a': 3, 'b': 2, 'x': 1}: gives 6 seats; the district has 5"),
