@@ -52,19 +52,6 @@ class Ballot:
         """Row of those who stay home in an electorate array."""
         return self.n_options
 
-    @property
-    def seat_rows(self) -> np.ndarray | None:
-        """Rows of the lists that can take seats, or None when every list can."""
-        if not self.aggregates:
-            return None
-        return np.array([row for row, item in enumerate(self.lists)
-                         if item not in self.aggregates])
-
-    @property
-    def aggregate_rows(self) -> np.ndarray:
-        return np.array([row for row, item in enumerate(self.lists) if item in self.aggregates],
-                        dtype=np.intp)
-
     def row(self, option: str) -> int:
         """Row of a list, of ``"against_all"``, or of ``"abstain"`` (stay home)."""
         return self.stay_home_row if option == STAY_HOME else self.options.index(option)
