@@ -81,23 +81,17 @@ def _district_table(groups: dict[str, list[DistrictScore]]) -> str:
 
 
 def _district_csv(groups: dict[str, list[DistrictScore]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(DISTRICT_COLUMNS)
-    for cells in groups.values():
-        for c in cells:
-            writer.writerow([round(v, 6) if isinstance(v, float) else v
-                             for v in (getattr(c, k) for k in DISTRICT_COLUMNS)])
-    return buffer.getvalue()
+    return _csv([c for cells in groups.values() for c in cells], DISTRICT_COLUMNS)
 
 
-def _csv(scores: list[ListScore]) -> str:
+def _csv(scores, columns=LIST_COLUMNS) -> str:
+    """One row per score object, its ``columns`` (floats to six decimals)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(LIST_COLUMNS)
+    writer.writerow(columns)
     for s in scores:
         writer.writerow([round(v, 6) if isinstance(v, float) else v
-                         for v in (getattr(s, c) for c in LIST_COLUMNS)])
+                         for v in (getattr(s, c) for c in columns)])
     return buffer.getvalue()
 
 

@@ -9,17 +9,11 @@ import numpy as np
 
 from sim.cli.group import main
 from sim.districts.calibrate import fit_spread
-from sim.districts.profile import (
-    MultiMemberDistricts,
-    district_key,
-    list_votes,
-    read_proxies,
-)
+from sim.districts.profile import MultiMemberDistricts, district_key, observed_by_list
 from sim.errors import SimError
 from sim.law.tally import load_tally
 from sim.output.files import atomic_write
-from sim.scenario import load_scenario, resolved_table
-from sim.tables import Table
+from sim.scenario import load_scenario
 
 
 @main.command("calibrate-districts")
@@ -45,17 +39,15 @@ def calibrate_districts_command(scenario, observed, seed, out):
         raise SimError(f"{scenario}: districts: calibrate-districts needs multi-member "
                        'districts ([districts] kind = "multi-member")')
     tally = load_tally(observed)
-    names = {district_key(d.name): d for d in tally.pr_districts}
-    missing = [name for name in tier.names if district_key(name) not in names]
+    keys = {district_key(d.name) for d in tally.pr_districts}
+    missing = [name for name in tier.names if district_key(name) not in keys]
     if missing:
         raise SimError(f"{observed}: district {missing[0]!r} of the profile is missing")
-    table = Table(resolved_table(scenario), scenario).table("districts").table("proxies")
-    proxies = read_proxies(table, loaded.list_ids)
-    votes = list_votes(tally, loaded.list_ids, loaded.ballot.aggregates, proxies)
-    order = [list(names).index(district_key(name)) for name in tier.names]
+    # Mapped to the scenario's lists as the backtest maps it: each candidacy counts once.
+    votes, _seats = observed_by_list(tally, loaded.list_ids, loaded.ballot.aggregates,
+                                     tier.proxy_sets(), tier.names)
     parties = np.array([item not in loaded.ballot.aggregates for item in loaded.list_ids])
-    fit = fit_spread(tier, np.ascontiguousarray(votes[:, order]), parties,
-                     rng=np.random.default_rng(seed))
+    fit = fit_spread(tier, votes, parties, rng=np.random.default_rng(seed))
     text = fit.fragment(f"elsim calibrate-districts {scenario} --observed {observed} "
                         f"--seed {seed}: the profile {tier.profile_file} carried by its "
                         f"{tier.swing} swing to the observed national shares")

@@ -151,7 +151,7 @@ def _profile(table: Table, tally, lists: tuple[str, ...],
             if name not in known:
                 raise table.error(f"proxies.{list_id}", name, "names no group or list of the "
                                   f"profile ({tally.path})")
-    votes = list_votes(tally, lists, aggregates, proxies)
+    votes = profile_votes(tally, lists, aggregates, proxies)
     for list_id in proxies:
         if votes[lists.index(list_id)].sum() == 0:
             raise table.error(f"proxies.{list_id}", sorted(proxies[list_id]), "has no votes in "
@@ -174,8 +174,8 @@ def read_proxies(table: Table, lists: tuple[str, ...]) -> dict[str, set[str]]:
     return proxies
 
 
-def list_votes(tally, lists: tuple[str, ...], aggregates: tuple[str, ...],
-               proxies: dict[str, set[str]]) -> np.ndarray:
+def profile_votes(tally, lists: tuple[str, ...], aggregates: tuple[str, ...],
+                  proxies: dict[str, set[str]]) -> np.ndarray:
     """Votes ``(n_lists, n_districts)`` of each scenario list in a districts tally: of the
     candidacies whose national group or id is the list's id or one of its ``proxies`` (a
     candidacy may stand for two lists); the first aggregate without proxies takes all the

@@ -58,6 +58,8 @@ class Layout:
                               for bloc in scenario.blocs], dtype=np.int64)
         tier = scenario.single_member
         independents = None if tier is None else tier.independents
+        law = scenario.law  # built once: scenario.law and scenario.house each build one
+        house = law.seats
         endorsers = None if scenario.campaign is None else tuple(
             {"id": e.id, "name": e.name, "targets": e.targets}
             for e in scenario.campaign.endorsers)
@@ -66,11 +68,9 @@ class Layout:
                          "color": item.color, "aggregate": item.aggregate}
                         for item in scenario.lists),
             blocs=tuple({"id": bloc.id, "name": bloc.name} for bloc in scenario.blocs),
-            majorities={line.id: line.seats_needed(scenario.house)
-                        for line in scenario.majorities},
+            majorities={line.id: line.seats_needed(house) for line in scenario.majorities},
             appointed={group.id: group.seats for group in scenario.appointed},
-            tiers=scenario.law.tier_seats(), house=scenario.house,
-            districts=scenario.law.districts(),
+            tiers=law.tier_seats(), house=house, districts=law.districts(),
             n_options=scenario.ballot.n_options, against_all_row=scenario.ballot.against_all_row,
             bloc_members=members, bloc_appointed=appointed,
             counted=scenario.count is not None, endorsers=endorsers,

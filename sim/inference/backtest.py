@@ -9,6 +9,7 @@ and the CRPS of the official share. Everything is read off the run's integer his
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 import numpy as np
 
@@ -114,24 +115,41 @@ def score(simulation: Simulation, tally: Tally, *, name: str) -> list[ListScore]
         grid, cdf = _share_cdf(summary.share_hist[row])
         observed = shares[list_id]
         hist = summary.seat_hist[row]
-        n = hist.sum()
-        cumulative = np.cumsum(hist)
-        seat_cdf = cumulative / n
         y = seats[list_id]
-        below = seat_cdf[y - 1] if y > 0 else 0.0
         scores.append(ListScore(
             scenario=name, election=tally.title, single_source=single, list=list_id,
-            official_share=observed, share_mean=summary.share_sum[row] / FIXED_POINT / n,
+            official_share=observed,
+            share_mean=summary.share_sum[row] / FIXED_POINT / hist.sum(),
             share_low=float(np.interp(tail, cdf, grid)),
             share_high=float(np.interp(1 - tail, cdf, grid)),
             share_pit=float(np.interp(observed, grid, cdf)), crps=_crps(grid, cdf, observed),
-            official_seats=y, seats_mean=float(np.arange(len(hist)) @ hist / n),
-            seats_low=int(np.searchsorted(cumulative, tail * n)),
-            seats_high=int(np.searchsorted(cumulative, (1 - tail) * n)),
-            seats_pit=float(below + hist[y] / n / 2),
-            # a seat count no draw reached scores as half a draw: finite, and still bad
-            log_score=float(np.log(max(hist[y], 0.5) / n)), seat_cdf=seat_cdf))
+            official_seats=y, **_seat_scores(hist, y), seat_cdf=np.cumsum(hist) / hist.sum()))
     return scores
+
+
+class SeatScores(TypedDict):
+    """What a seat histogram says of an official seat count (fields of both score kinds)."""
+
+    seats_mean: float
+    seats_low: int
+    seats_high: int
+    seats_pit: float
+    log_score: float
+
+
+def _seat_scores(hist: np.ndarray, y: int) -> SeatScores:
+    """Mean, central 90% interval, mid-PIT and log score of ``y`` seats under the integer
+    histogram ``hist``."""
+    tail = (1 - LEVEL) / 2
+    n = hist.sum()
+    cumulative = np.cumsum(hist)
+    below = cumulative[y - 1] / n if y > 0 else 0.0
+    return SeatScores(seats_mean=float(np.arange(len(hist)) @ hist / n),
+                      seats_low=int(np.searchsorted(cumulative, tail * n)),
+                      seats_high=int(np.searchsorted(cumulative, (1 - tail) * n)),
+                      seats_pit=float(below + hist[y] / n / 2),
+                      # a seat count no draw reached scores as half a draw: finite, still bad
+                      log_score=float(np.log(max(hist[y], 0.5) / n)))
 
 
 def _by_national_group(scenario, tally: Tally) -> tuple[dict[str, float], dict[str, int]]:
@@ -176,7 +194,6 @@ def district_scores(simulation: Simulation, tally: Tally, *, name: str
         return []
     _votes, official = observed_by_list(tally, scenario.list_ids, scenario.ballot.aggregates,
                                         tier.proxy_sets(), tier.names)
-    tail = (1 - LEVEL) / 2
     scores = []
     for d, district in enumerate(tier.names):
         for row, item in enumerate(scenario.lists):
@@ -184,16 +201,8 @@ def district_scores(simulation: Simulation, tally: Tally, *, name: str
             y = int(official[row, d])
             if item.aggregate or (y == 0 and not hist[1:].any()):
                 continue
-            n = hist.sum()
-            cumulative = np.cumsum(hist)
-            below = cumulative[y - 1] / n if y > 0 else 0.0
-            scores.append(DistrictScore(
-                scenario=name, district=district, list=item.id, official_seats=y,
-                seats_mean=float(np.arange(len(hist)) @ hist / n),
-                seats_low=int(np.searchsorted(cumulative, tail * n)),
-                seats_high=int(np.searchsorted(cumulative, (1 - tail) * n)),
-                seats_pit=float(below + hist[y] / n / 2),
-                log_score=float(np.log(max(hist[y], 0.5) / n))))
+            scores.append(DistrictScore(scenario=name, district=district, list=item.id,
+                                        official_seats=y, **_seat_scores(hist, y)))
     return scores
 
 

@@ -57,8 +57,8 @@ def apportion(votes: np.ndarray, passed: np.ndarray, system: ElectoralSystem, *,
                         np.array([min(unit) for unit in units])[by_unit.admitted], -1)
     detail_shape = (len(votes), by_unit.quotas.shape[1])
     quotas, tied = np.zeros(detail_shape), np.zeros(detail_shape, dtype=bool)
-    for k, unit in enumerate(units):
-        if details:
+    if details:  # a member shows its unit's quota and tie
+        for k, unit in enumerate(units):
             quotas[list(unit)] = by_unit.quotas[k]
             tied[list(unit)] = by_unit.tied[k]
     return Allocation(result, passed, quotas, tied, admitted, by_unit.cap_binding, tie_decided)
