@@ -55,9 +55,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.count.official import OfficialCount
 from sim.portable import exp, log
 from sim.stations.counts import StationCounts
-from sim.stations.spec import StationSpec
+from sim.stations.spec import StationSpec, split_exactly
 
 NEWTON_STEPS = 6  # the offsets' Newton iterations: from the national log-odds, 4 reach 1e-9
 
@@ -77,6 +78,20 @@ class NationalTotals:
         votes = np.asarray(votes, dtype=np.int64)
         invalid = np.asarray(invalid, dtype=np.int64)
         return cls(ballots=votes.sum(axis=0) + invalid, invalid=invalid, votes=votes)
+
+    @classmethod
+    def genuine(cls, count: OfficialCount, registered: int) -> NationalTotals:
+        """The ballots genuinely cast in each draw of ``count``: its true turnout's ballots,
+        its invalid ballots, the rest split by its genuine shares (largest remainders)."""
+        ballots = np.rint(count.true_turnout * registered).astype(np.int64)
+        invalid = np.minimum(count.invalid, ballots)
+        votes = split_exactly(ballots - invalid, count.genuine.T).T
+        return cls(ballots=ballots, invalid=invalid, votes=votes)
+
+    @classmethod
+    def official(cls, count: OfficialCount) -> NationalTotals:
+        """The official counts of ``count``'s draws."""
+        return cls.of(count.votes, count.invalid)
 
 
 def expit(x: np.ndarray) -> np.ndarray:

@@ -20,10 +20,10 @@ def station_spec(count: int = 400, registered: int = 400_000, **keys) -> Station
     return read_stations(Table(data, "test.toml", "stations"), None, registered, Path("."))
 
 
-def totals(registered: int, n_draws: int, turnout: float = 0.6, invalid: float = 0.03,
+def totals(registered: int, n_draws: int, turnout: float = 0.6, invalid: int | None = None,
            shares=(0.6, 0.2, 0.12, 0.08)) -> NationalTotals:
     ballots = int(registered * turnout)
-    bad = int(ballots * invalid)
+    bad = int(ballots * 0.03) if invalid is None else invalid
     valid = ballots - bad
     votes = np.array([int(valid * s) for s in shares[:-1]])
     votes = np.append(votes, valid - votes.sum())

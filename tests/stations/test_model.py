@@ -32,7 +32,8 @@ def test_frame_is_the_same_for_the_same_seed_and_moves_with_it():
        seed=st.integers(0, 2**32), count=st.integers(1, 60))
 def test_station_counts_add_up_exactly_and_stay_in_bounds(turnout, invalid, seed, count):
     spec = station_spec(count=count, registered=50 * count + 7)
-    national = totals(50 * count + 7, 3, turnout=turnout, invalid=invalid)
+    registered = 50 * count + 7
+    national = totals(registered, 3, turnout=turnout, invalid=int(invalid * turnout * registered))
     counts = simulate_stations(spec, national, np.random.default_rng(seed)).check()
     ballots, votes = counts.totals()
     assert np.array_equal(ballots, national.ballots)

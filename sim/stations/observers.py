@@ -1,0 +1,243 @@
+"""Observers and the quick count (parallel vote tabulation) at the station level.
+
+``[stations.observers]``::
+
+    design = "random"     # "random" | "stratified" | "convenience" | "observed"
+    size = 300            # stations observed
+    strata = ["urban"]    # optional: observers work only in these strata (the scope)
+    bias = 1.0            # convenience: selection log-odds per unit of the true log-odds
+                          # of the beneficiary's result (cooperative commissions)
+    risk = 0.05           # one-sided risk of a false alarm
+
+**Designs.** ``random``: a simple random sample of ``size`` stations of the scope, in every
+draw. ``stratified``: simple random samples within each stratum of the scope, allocated in
+proportion to its stations (largest remainders; at least 2 per stratum). ``convenience``:
+stations drawn without replacement with probability proportional to
+``exp(bias * logit(true result))`` (Efraimidis-Spirakis keys ``log(U) / weight``): the
+commissions that hand over a protocol are not a random set, and the analyst, not knowing
+the weights, estimates as if the sample were random. ``observed``: a random sample whose
+stations are not manipulated (an observer's presence deters it; Moscow 2011: 156 randomly
+observed of 3,164 stations, United Russia 36% there against 47% official): the
+manipulation's budget goes to the other stations.
+
+**What observers record.** The copy of the protocol as counted and signed (the ``counted``
+layer of :mod:`sim.stations.manipulation`: stuffing included, rewriting and tabulation not)
+and their own count of the voters who came (the ``true`` ballots).
+
+**Estimates.** The beneficiary's share of the valid votes by the combined ratio estimator
+``r = sum_h N_h ybar_h / sum_h N_h xbar_h`` (``y`` the list's votes, ``x`` the valid votes
+of a station, ``N_h`` the scope's stations of stratum ``h``), with variance (Cochran 1977,
+6.12, with finite-population correction)::
+
+    V(r) = sum_h N_h^2 (1 - n_h / N_h) s_eh^2 / n_h / X^2,   e = y - r x,  X = sum_h N_h xbar_h
+
+and the 95% interval ``r ± 1.96 sqrt(V)``; the turnout likewise from the observers' own
+counts (``y`` the ballots, ``x`` the registered voters).
+
+**Detection at a stated risk.** The official figure is flagged when it lies above the
+estimate by more than ``z_(1-risk)`` standard errors (one-sided): ``share`` from the
+protocol copies (rewriting and tabulation), ``turnout`` from the own counts (stuffing).
+With no manipulation each flags at most ``risk`` of the time (when the scope is the whole
+frame and the sample random). For a simple random sample, a true inflation of ``Δ`` in the
+share and a station-level residual sd ``σ`` (of ``e / xbar``), the power is
+``Φ(Δ / (σ sqrt((1 - n/N) / n)) - z_(1-risk))``, and the size for power 0.8 at risk 0.05 is
+``n ≈ (2.487 σ / Δ)²`` (``2.487 = 1.645 + 0.842``), before the finite-population correction.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.stats import norm
+
+from sim.portable import exp, log
+from sim.stations.counts import StationCounts
+from sim.stations.model import logit
+from sim.stations.spec import Frame, split_exactly
+from sim.tables import Table
+
+DESIGNS = ("random", "stratified", "convenience", "observed")
+Z_95 = 1.959963984540054  # two-sided 95% interval
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Observers:
+    """An observer design (see the module docstring)."""
+
+    design: str
+    size: int
+    scope: np.ndarray  # bool (n_stations,): the stations observers may reach
+    allocation: np.ndarray  # int64 (n_strata,): stations observed per stratum
+    bias: float
+    risk: float
+
+    @property
+    def z(self) -> float:
+        """The one-sided critical value ``z_(1-risk)``."""
+        return float(norm.ppf(1 - self.risk))
+
+
+def read_observers(table: Table, frame: Frame) -> Observers | None:
+    """``[stations.observers]`` (None when absent), checked against the frame."""
+    if not table.names():
+        return None
+    table.check_keys(("design", "size", "strata", "bias", "risk"))
+    design = table.string("design", "random", choices=DESIGNS)
+    chosen = table.raw("strata", list(frame.strata))
+    if not isinstance(chosen, list) or not chosen or \
+            not all(isinstance(name, str) for name in chosen):
+        raise table.error("strata", chosen, "must be a non-empty list of stratum names")
+    for name in chosen:
+        table.member("strata", name, frame.strata, "stratum of [stations.strata]")
+    in_scope = np.isin(frame.stratum, [frame.strata.index(name) for name in chosen])
+    available = int(in_scope.sum())
+    size = table.integer("size", required=True, low=2)
+    if size > available:
+        raise table.error("size", size, f"must not exceed the {available} stations of the "
+                          f"frame{'' if len(chosen) == len(frame.strata) else ' in its strata'}")
+    per_stratum = np.bincount(frame.stratum[in_scope], minlength=len(frame.strata))
+    allocation = np.zeros(len(frame.strata), dtype=np.int64)
+    if design == "stratified":
+        allocation = split_exactly(size, per_stratum.astype(float))
+        if np.any((allocation < 2) & (per_stratum > 0)):
+            raise table.error("size", size, "must give every stratum of the scope at least "
+                              "2 stations (for its variance) in proportion to its stations")
+    return Observers(design=design, size=size, scope=in_scope, allocation=allocation,
+                     bias=table.number("bias", 0.0, low=-20.0, high=20.0),
+                     risk=table.number("risk", 0.05, low=1e-6, high=0.5))
+
+
+def choose(observers: Observers, frame: Frame, true: StationCounts, beneficiary: int,
+           rng: np.random.Generator) -> np.ndarray:
+    """The observed stations of each draw, int ``(n_draws, size)`` sorted by station."""
+    n_draws = true.ballots.shape[0]
+    keys = rng.random((n_draws, frame.n_stations))
+    if observers.design == "convenience":
+        result = true.share(beneficiary, of="ballots")
+        weight = exp(np.clip(observers.bias * logit(result), -700.0, 700.0))
+        keys = log(np.maximum(keys, 1e-300)) / weight  # largest n keys: E-S sampling
+        keys = -keys  # smallest first below
+    keys = np.where(observers.scope[None, :], keys, np.inf)
+    if observers.design != "stratified":
+        return np.sort(np.argpartition(keys, observers.size - 1, axis=1)[:, :observers.size],
+                       axis=1)
+    parts = []
+    for h, n_h in enumerate(observers.allocation):
+        if n_h:
+            masked = np.where(frame.stratum[None, :] == h, keys, np.inf)
+            parts.append(np.argpartition(masked, n_h - 1, axis=1)[:, :n_h])
+    return np.sort(np.concatenate(parts, axis=1), axis=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """A ratio estimate per draw: ``value`` and its standard error ``se``, float
+    ``(n_draws,)``."""
+
+    value: np.ndarray
+    se: np.ndarray
+
+    def interval(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.value - Z_95 * self.se, self.value + Z_95 * self.se
+
+    def flags(self, official: np.ndarray, z: float) -> np.ndarray:
+        """Whether ``official`` lies above the estimate by more than ``z`` sds."""
+        return official > self.value + z * self.se
+
+
+def ratio_estimate(y: np.ndarray, x: np.ndarray, stratum: np.ndarray,
+                   population: np.ndarray) -> Estimate:
+    """The combined ratio estimator with finite-population correction (module docstring).
+
+    ``y``, ``x`` float ``(n_draws, n)`` of the observed stations, ``stratum`` int ``(n_draws,
+    n)`` their strata, ``population`` int ``(n_strata,)`` the scope's stations per stratum.
+    """
+    y_total = np.zeros(y.shape[0])
+    x_total = np.zeros(y.shape[0])
+    groups = []
+    for h, big_n in enumerate(population):
+        mask = stratum == h
+        n_h = mask.sum(axis=1)
+        if big_n == 0 or not n_h.any():
+            continue
+        mean_y = np.where(mask, y, 0).sum(axis=1) / np.maximum(n_h, 1)
+        mean_x = np.where(mask, x, 0).sum(axis=1) / np.maximum(n_h, 1)
+        y_total += big_n * mean_y
+        x_total += big_n * mean_x
+        groups.append((mask, n_h, big_n))
+    ratio = y_total / np.maximum(x_total, 1e-300)
+    variance = np.zeros(y.shape[0])
+    residual = y - ratio[:, None] * x
+    for mask, n_h, big_n in groups:
+        mean_e = np.where(mask, residual, 0).sum(axis=1) / np.maximum(n_h, 1)
+        s2 = np.where(mask, (residual - mean_e[:, None]) ** 2, 0).sum(axis=1) / \
+            np.maximum(n_h - 1, 1)
+        variance += big_n ** 2 * (1 - n_h / big_n) * s2 / np.maximum(n_h, 1)
+    return Estimate(ratio, np.sqrt(variance) / np.maximum(x_total, 1e-300))
+
+
+@dataclass(frozen=True, slots=True)
+class QuickCount:
+    """One design's per-draw results, float or bool ``(n_draws,)`` unless said.
+
+    ``share``/``turnout``: the estimates from the copies and the own counts; ``scope_share``:
+    the counted share of the whole scope (what ``share`` estimates; its interval should
+    cover it 95% of the time); ``flag_share``/``flag_turnout``: detection at the design's
+    risk; ``won`` ``(n_draws, n_options)``: the share of observed stations where each option
+    came first (ties to the earlier option); ``gap``: official minus observed share;
+    ``sigma``: the residual sd ``σ`` of the scope's stations (analytic power)."""
+
+    share: Estimate
+    turnout: Estimate
+    scope_share: np.ndarray
+    flag_share: np.ndarray
+    flag_turnout: np.ndarray
+    won: np.ndarray
+    gap: np.ndarray
+    sigma: np.ndarray
+
+
+def quick_count(observers: Observers, frame: Frame, observed: np.ndarray, true: StationCounts,
+                counted: StationCounts, official_share: np.ndarray,
+                official_turnout: np.ndarray, beneficiary: int) -> QuickCount:
+    """The quick count of each draw from the ``observed`` stations (``choose``)."""
+    population = np.bincount(frame.stratum[observers.scope], minlength=len(frame.strata))
+    strata = frame.stratum[observed]
+    votes = np.take_along_axis(counted.votes, observed[:, None, :], axis=2)
+    valid = votes.sum(axis=1).astype(float)
+    share = ratio_estimate(votes[:, beneficiary].astype(float), valid, strata, population)
+    own = np.take_along_axis(true.ballots, observed, axis=1).astype(float)
+    turnout = ratio_estimate(own, frame.registered[observed].astype(float), strata,
+                             population)
+    scope_votes = counted.votes[:, :, observers.scope]
+    scope_valid = scope_votes.sum(axis=1)
+    scope_share = scope_votes[:, beneficiary].sum(axis=1) / np.maximum(scope_valid.sum(axis=1),
+                                                                      1)
+    winners = votes.argmax(axis=1)
+    won = np.stack([(winners == j).mean(axis=1) for j in range(votes.shape[1])], axis=1)
+    residual = scope_votes[:, beneficiary] - scope_share[:, None] * scope_valid
+    sigma = residual.std(axis=1, ddof=1) / np.maximum(scope_valid.mean(axis=1), 1e-300) \
+        if scope_valid.shape[1] > 1 else np.zeros(len(scope_share))
+    return QuickCount(share=share, turnout=turnout, scope_share=scope_share,
+                      flag_share=share.flags(official_share, observers.z),
+                      flag_turnout=turnout.flags(official_turnout, observers.z), won=won,
+                      gap=official_share - share.value, sigma=sigma)
+
+
+def srs_sample_size(sigma: float, delta: float, risk: float = 0.05, power: float = 0.8) -> float:
+    """Stations a simple random sample needs to detect a share inflation ``delta`` with
+    ``power`` at one-sided ``risk``: ``((z_(1-risk) + z_power) σ / Δ)²`` (2.487 for 0.05
+    and 0.8), without the finite-population correction."""
+    return ((norm.ppf(1 - risk) + norm.ppf(power)) * sigma / delta) ** 2
+
+
+def srs_power(n: int, population: int, sigma: float, delta: float,
+              risk: float = 0.05) -> float:
+    """The power of a simple random sample of ``n`` of ``population`` stations to detect a
+    share inflation ``delta`` at one-sided ``risk`` (normal approximation, fpc included)."""
+    se = sigma * math.sqrt((1 - n / population) / n)
+    return float(norm.cdf(delta / se - norm.ppf(1 - risk)))
+
+
