@@ -43,13 +43,14 @@ from sim.law.tiers import MultiMemberTier, NationalTier, SingleMemberTier, Tier
 from sim.limits import DRAWS_RULE, MAX_DRAWS
 from sim.polls.priors import fill_warnings
 from sim.polls.spec import Model, Poll, Source, poll_warnings, read_model, read_polls, read_sources
+from sim.stations.spec import StationSpec, read_stations
 from sim.tables import Table, read_toml
 from sim.variants import SweepAxis, Variant, read_sweeps, sweep_data
 
 MAX_EXTENDS = 16  # files in one extends chain: a real project uses two or three
 TOP_KEYS = ("extends", "title", "notes", "group", "order", "system", "ballot", "lists", "blocs",
             "appointed", "majorities", "districts", "sources", "poll", "model", "campaign",
-            "count", "run", "sweep")
+            "count", "stations", "run", "sweep")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -80,6 +81,7 @@ class Scenario:
     sweeps: tuple[SweepAxis, ...] = ()
     variants: tuple[Variant, ...] = ()
     districts: DistrictTier | MultiMemberDistricts | None = None
+    stations: StationSpec | None = None  # the station level (docs/stations.md)
     warnings: tuple[str, ...] = ()  # valid but probably not meant: "file: key: why"
 
     @property
@@ -221,7 +223,7 @@ def build_scenario(data: dict[str, Any], file: str) -> Scenario:
         if blocs is not None else None
     majorities = section(lambda: read_majorities(top.table("majorities")))
     against_all = section(lambda: _against_all_on_ballot(top.table("ballot")))
-    ballot = sources = model = polls = campaign = count = districts = None
+    ballot = sources = model = polls = campaign = count = districts = stations = None
     if lists is not None and against_all is not None:
         ballot = Ballot(tuple(item.id for item in lists), against_all,
                         tuple(item.id for item in lists if item.aggregate))
@@ -238,6 +240,13 @@ def build_scenario(data: dict[str, Any], file: str) -> Scenario:
                                                      model.election_date))
         if "count" in top:
             count = section(lambda: read_count(top.table("count"), ballot.lists))
+        if "stations" in top and "count" not in top:
+            problems.append(ScenarioError("stations", "[stations]", "needs a [count] table "
+                                          "(the stations split its genuine and official "
+                                          "counts)", file=file))
+        elif "stations" in top and count is not None:
+            stations = section(lambda: read_stations(top.table("stations"), ballot.lists,
+                                                     count.registered, Path(file).parent))
         if "districts" in top and blocs is not None:
             districts = section(lambda: _districts(top.table("districts"), ballot, bloc_ids,
                                                    Path(file).parent, system))
@@ -264,6 +273,7 @@ def build_scenario(data: dict[str, Any], file: str) -> Scenario:
         ballot=ballot, lists=lists, blocs=blocs, appointed=appointed, majorities=majorities,
         sources=sources, polls=polls, model=model, campaign=campaign, count=count,
         draws=draws_and_seed[0], seed=draws_and_seed[1], sweeps=sweeps, districts=districts,
+        stations=stations,
         # A baseline CSV is part of what was run: its shares go into the hash too.
         digest=_digest(_hashed(data, districts)),
         warnings=tuple(f"{file}: {text}" for text in [

@@ -26,11 +26,12 @@ from sim.law.tiers import Count
 from sim.limits import DRAWS_RULE, MAX_DRAWS
 from sim.polls.support import SupportModel, draw_support, support_model
 from sim.scenario import Scenario
+from sim.stations.run import chunk_summary
 
 CHUNK_DRAWS = 50_000
 # One child seed stream each, in this order; a new stage goes last, so that the streams of
 # the others (spawn keys 0, 1, 2) stay what they were.
-STAGES = ("polls", "campaign", "count", "districts")
+STAGES = ("polls", "campaign", "count", "districts", "stations")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +99,12 @@ def run_chunk(scenario: Scenario, support: SupportModel, entropy: int, index: in
                             withdrawn=_part(stages.withdrawn, block),
                             endorsed=None if stages.endorsed is None else
                             {key: value[block] for key, value in stages.endorsed.items()}))
+    if scenario.stations is not None:
+        assert scenario.count is not None and stages.invalid is not None  # read_scenario
+        assert stages.genuine is not None and stages.true_turnout is not None
+        summary.stations = chunk_summary(scenario.stations, ballot, scenario.count,
+                                         stages.votes, stages.invalid, stages.genuine,
+                                         stages.true_turnout, rng["stations"])
     return summary
 
 

@@ -27,6 +27,7 @@ from sim.engine.statistics import (
     row_histograms,
 )
 from sim.law.parliament import HouseSeats
+from sim.stations.summary import StationSummary
 
 DENSE_COMPOSITIONS = 16  # up to this many lists, compositions are counted by bincount
 TOP_COMPOSITIONS = 10
@@ -103,6 +104,7 @@ class SeatSummary:
         self.tie_decided = 0
         self.unfilled = 0  # draws whose elected seats fall short of the house (see add)
         self.compositions: dict[int, int] = {}  # bit mask of seated lists -> draws
+        self.stations: StationSummary | None = None  # with [stations]: sim.stations.run
         self.sample = np.empty((0, self._sample_width(n_lists)), dtype=np.int64)
         if layout.counted:
             self.genuine_sum = exact_sums(layout.n_options)
@@ -220,6 +222,9 @@ class SeatSummary:
             self.compositions[mask] = self.compositions.get(mask, 0) + count
         # Merged in chunk order: the sample stays the same whatever the executor.
         self._add_sample(other.sample)
+        if other.stations is not None:
+            self.stations = other.stations if self.stations is None else \
+                self.stations.merge(other.stations)
         return self
 
     def _optional_fields(self) -> tuple[str, ...]:
@@ -282,6 +287,8 @@ class SeatSummary:
         document["seat_sample"] = self._sample_dict()
         if layout.districts:
             document["districts"] = self._districts_dict()
+        if self.stations is not None:
+            document["stations"] = self.stations.to_dict()
         if layout.counted:
             document["parliament"]["turnout"] = fraction_stats(
                 self.turnout_sum[0], self.turnout_hist[0], n)

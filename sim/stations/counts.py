@@ -82,3 +82,10 @@ class StationCounts:
                 station = int(np.argwhere(bad)[0][-1])
                 raise InvalidValue(f"station[{station}].{key}", None, rule)
         return self
+
+
+def won_shares(votes: np.ndarray) -> np.ndarray:
+    """Each option's share of the stations where it came first (ties to the earlier
+    option): ``votes`` int ``(..., n_options, n_stations)`` gives float ``(..., n_options)``."""
+    winners = votes.argmax(axis=-2)
+    return np.stack([(winners == j).mean(axis=-1) for j in range(votes.shape[-2])], axis=-1)

@@ -48,51 +48,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.errors import ScenarioError
 from sim.stations.counts import StationCounts
 from sim.stations.model import NationalTotals, reconcile
-from sim.tables import Table
-
-WHERE = ("random", "stratum", "turnout")
-MISRECORDING = ("tabulation", "rewriting")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Manipulation:
-    """Where and how the count's inflation acts (see the module docstring)."""
-
-    share: float
-    where: str
-    strata: tuple[str, ...]
-    extreme: float
-    misrecording: str
-    rounding: float
-
-
-CLEAN = Manipulation(share=0.0, where="random", strata=(), extreme=0.0,
-                     misrecording="tabulation", rounding=0.0)
-
-
-def read_manipulation(table: Table, strata: tuple[str, ...]) -> Manipulation:
-    """``[stations.manipulation]``; ``strata`` are the frame's stratum names."""
-    if not table.names():
-        return CLEAN
-    table.check_keys(("share", "where", "strata", "extreme", "misrecording", "rounding"))
-    where = table.string("where", "random", choices=WHERE)
-    chosen = table.raw("strata", [])
-    if not isinstance(chosen, list) or not all(isinstance(name, str) for name in chosen):
-        raise table.error("strata", chosen, "must be a list of stratum names")
-    for name in chosen:
-        table.member("strata", name, strata, "stratum of [stations.strata]")
-    if where == "stratum" and not chosen:
-        raise ScenarioError(table.path("strata"), None, 'is required with where = "stratum"',
-                            file=table.file)
-    return Manipulation(share=table.number("share", required=True, low=0.0, high=1.0),
-                        where=where, strata=tuple(chosen),
-                        extreme=table.number("extreme", 0.0, low=0.0, high=1.0),
-                        misrecording=table.string("misrecording", "tabulation",
-                                                  choices=MISRECORDING),
-                        rounding=table.number("rounding", 0.0, low=0.0, high=1.0))
+from sim.stations.spec import Manipulation
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,11 +71,15 @@ class StationRecords:
 
 
 def manipulate(true: StationCounts, official: NationalTotals, manipulation: Manipulation,
-               beneficiary: int, rng: np.random.Generator) -> StationRecords:
+               beneficiary: int, rng: np.random.Generator,
+               exclude: np.ndarray | None = None) -> StationRecords:
     """The counted and protocol layers and the tabulation adjustment that carry ``true``
     (a block of draws) to the ``official`` national counts (see the module docstring);
-    ``beneficiary`` is the ballot row of the list the inflation favours."""
+    ``beneficiary`` is the ballot row of the list the inflation favours; ``exclude``, bool
+    ``(n_draws, n_stations)``, the stations left alone (observed ones that deter it)."""
     chosen = _chosen(true, manipulation, rng)
+    if exclude is not None:
+        chosen &= ~exclude
     extreme = chosen & (rng.random(chosen.shape) < manipulation.extreme)
     incremental, rest = chosen & ~extreme, ~chosen
     ballots, votes = true.ballots.copy(), true.votes.copy()

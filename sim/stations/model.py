@@ -55,7 +55,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.count.official import OfficialCount
 from sim.portable import exp, log
 from sim.stations.counts import StationCounts
 from sim.stations.spec import StationSpec, split_exactly
@@ -80,18 +79,16 @@ class NationalTotals:
         return cls(ballots=votes.sum(axis=0) + invalid, invalid=invalid, votes=votes)
 
     @classmethod
-    def genuine(cls, count: OfficialCount, registered: int) -> NationalTotals:
-        """The ballots genuinely cast in each draw of ``count``: its true turnout's ballots,
-        its invalid ballots, the rest split by its genuine shares (largest remainders)."""
-        ballots = np.rint(count.true_turnout * registered).astype(np.int64)
-        invalid = np.minimum(count.invalid, ballots)
-        votes = split_exactly(ballots - invalid, count.genuine.T).T
+    def genuine(cls, true_turnout: np.ndarray, invalid: np.ndarray, genuine: np.ndarray,
+                registered: int) -> NationalTotals:
+        """The ballots genuinely cast, from the count model's fields
+        (:class:`sim.count.official.OfficialCount`): the true turnout's ballots ``(n,)``,
+        the invalid ballots ``(n,)``, the rest split by the genuine shares ``(n_options,
+        n)`` (largest remainders)."""
+        ballots = np.rint(true_turnout * registered).astype(np.int64)
+        invalid = np.minimum(invalid, ballots)
+        votes = split_exactly(ballots - invalid, genuine.T).T
         return cls(ballots=ballots, invalid=invalid, votes=votes)
-
-    @classmethod
-    def official(cls, count: OfficialCount) -> NationalTotals:
-        """The official counts of ``count``'s draws."""
-        return cls.of(count.votes, count.invalid)
 
 
 def expit(x: np.ndarray) -> np.ndarray:

@@ -53,60 +53,11 @@ import numpy as np
 from scipy.stats import norm
 
 from sim.portable import exp, log
-from sim.stations.counts import StationCounts
+from sim.stations.counts import StationCounts, won_shares
 from sim.stations.model import logit
-from sim.stations.spec import Frame, split_exactly
-from sim.tables import Table
+from sim.stations.spec import Frame, Observers
 
-DESIGNS = ("random", "stratified", "convenience", "observed")
 Z_95 = 1.959963984540054  # two-sided 95% interval
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Observers:
-    """An observer design (see the module docstring)."""
-
-    design: str
-    size: int
-    scope: np.ndarray  # bool (n_stations,): the stations observers may reach
-    allocation: np.ndarray  # int64 (n_strata,): stations observed per stratum
-    bias: float
-    risk: float
-
-    @property
-    def z(self) -> float:
-        """The one-sided critical value ``z_(1-risk)``."""
-        return float(norm.ppf(1 - self.risk))
-
-
-def read_observers(table: Table, frame: Frame) -> Observers | None:
-    """``[stations.observers]`` (None when absent), checked against the frame."""
-    if not table.names():
-        return None
-    table.check_keys(("design", "size", "strata", "bias", "risk"))
-    design = table.string("design", "random", choices=DESIGNS)
-    chosen = table.raw("strata", list(frame.strata))
-    if not isinstance(chosen, list) or not chosen or \
-            not all(isinstance(name, str) for name in chosen):
-        raise table.error("strata", chosen, "must be a non-empty list of stratum names")
-    for name in chosen:
-        table.member("strata", name, frame.strata, "stratum of [stations.strata]")
-    in_scope = np.isin(frame.stratum, [frame.strata.index(name) for name in chosen])
-    available = int(in_scope.sum())
-    size = table.integer("size", required=True, low=2)
-    if size > available:
-        raise table.error("size", size, f"must not exceed the {available} stations of the "
-                          f"frame{'' if len(chosen) == len(frame.strata) else ' in its strata'}")
-    per_stratum = np.bincount(frame.stratum[in_scope], minlength=len(frame.strata))
-    allocation = np.zeros(len(frame.strata), dtype=np.int64)
-    if design == "stratified":
-        allocation = split_exactly(size, per_stratum.astype(float))
-        if np.any((allocation < 2) & (per_stratum > 0)):
-            raise table.error("size", size, "must give every stratum of the scope at least "
-                              "2 stations (for its variance) in proportion to its stations")
-    return Observers(design=design, size=size, scope=in_scope, allocation=allocation,
-                     bias=table.number("bias", 0.0, low=-20.0, high=20.0),
-                     risk=table.number("risk", 0.05, low=1e-6, high=0.5))
 
 
 def choose(observers: Observers, frame: Frame, true: StationCounts, beneficiary: int,
@@ -215,8 +166,7 @@ def quick_count(observers: Observers, frame: Frame, observed: np.ndarray, true: 
     scope_valid = scope_votes.sum(axis=1)
     scope_share = scope_votes[:, beneficiary].sum(axis=1) / np.maximum(scope_valid.sum(axis=1),
                                                                       1)
-    winners = votes.argmax(axis=1)
-    won = np.stack([(winners == j).mean(axis=1) for j in range(votes.shape[1])], axis=1)
+    won = won_shares(votes)
     residual = scope_votes[:, beneficiary] - scope_share[:, None] * scope_valid
     sigma = residual.std(axis=1, ddof=1) / np.maximum(scope_valid.mean(axis=1), 1e-300) \
         if scope_valid.shape[1] > 1 else np.zeros(len(scope_share))

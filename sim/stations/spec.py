@@ -22,6 +22,21 @@ A scenario's ``[stations]`` table (or a file holding only that table, for
     support_sd = 0.35
     correlation = 0.5
 
+    [stations.manipulation]    # where the count's inflation acts: sim.stations.manipulation
+    share = 0.3                # of the stations ("random"), of the named strata's, or
+    where = "random"           # the highest-turnout ones ("turnout"); "stratum" needs
+    strata = ["rural"]         # `strata`
+    extreme = 0.1              # of the manipulated stations, filled first and fully
+    misrecording = "tabulation"  # or "rewriting" (in the station's protocol)
+    rounding = 0.2             # of the manipulated stations: result to a whole percentage
+
+    [stations.observers]       # one design: sim.stations.observers
+    design = "random"          # "stratified", "convenience", "observed"
+    size = 300
+    strata = ["urban"]         # optional scope
+    bias = 1.0                 # convenience: selection by the true result
+    risk = 0.05                # one-sided
+
 The frame (sizes and strata) is part of the scenario, not of a draw: it is built once when
 the table is read, from ``frame_seed``, so that every chunk, worker and run sees the same
 stations. Station sizes add up exactly to the registered voters (a file's must; drawn sizes
@@ -36,6 +51,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from scipy.stats import norm
 
 from sim.errors import ScenarioError
 from sim.limits import MAX_REGISTERED
@@ -90,6 +106,8 @@ class StationSpec:
     strata: tuple[Stratum, ...]
     focal: str | None  # the list whose support co-varies with turnout (None: the first)
     heterogeneity: Heterogeneity
+    manipulation: Manipulation
+    observers: Observers | None
     file: str
 
     @property
@@ -98,6 +116,104 @@ class StationSpec:
         turnout = np.array([s.turnout for s in self.strata])[self.frame.stratum]
         support = np.array([s.support for s in self.strata])[self.frame.stratum]
         return turnout, support
+
+
+WHERE = ("random", "stratum", "turnout")
+MISRECORDING = ("tabulation", "rewriting")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Manipulation:
+    """Where and how the count's inflation acts (see the module docstring)."""
+
+    share: float
+    where: str
+    strata: tuple[str, ...]
+    extreme: float
+    misrecording: str
+    rounding: float
+
+
+CLEAN = Manipulation(share=0.0, where="random", strata=(), extreme=0.0,
+                     misrecording="tabulation", rounding=0.0)
+
+
+def read_manipulation(table: Table, strata: tuple[str, ...]) -> Manipulation:
+    """``[stations.manipulation]``; ``strata`` are the frame's stratum names."""
+    if not table.names():
+        return CLEAN
+    table.check_keys(("share", "where", "strata", "extreme", "misrecording", "rounding"))
+    where = table.string("where", "random", choices=WHERE)
+    chosen = table.raw("strata", [])
+    if not isinstance(chosen, list) or not all(isinstance(name, str) for name in chosen):
+        raise table.error("strata", chosen, "must be a list of stratum names")
+    for name in chosen:
+        table.member("strata", name, strata, "stratum of [stations.strata]")
+    if where == "stratum" and not chosen:
+        raise ScenarioError(table.path("strata"), None, 'is required with where = "stratum"',
+                            file=table.file)
+    return Manipulation(share=table.number("share", required=True, low=0.0, high=1.0),
+                        where=where, strata=tuple(chosen),
+                        extreme=table.number("extreme", 0.0, low=0.0, high=1.0),
+                        misrecording=table.string("misrecording", "tabulation",
+                                                  choices=MISRECORDING),
+                        rounding=table.number("rounding", 0.0, low=0.0, high=1.0))
+
+
+DESIGNS = ("random", "stratified", "convenience", "observed")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Observers:
+    """An observer design (see the module docstring)."""
+
+    design: str
+    size: int
+    scope: np.ndarray  # bool (n_stations,): the stations observers may reach
+    allocation: np.ndarray  # int64 (n_strata,): stations observed per stratum
+    bias: float
+    risk: float
+
+    @property
+    def z(self) -> float:
+        """The one-sided critical value ``z_(1-risk)``."""
+        return float(norm.ppf(1 - self.risk))
+
+    @property
+    def z_half(self) -> float:
+        """``z_(1-risk/2)``: each of two tests at half the risk (Bonferroni), so that
+        flagging by either keeps the stated risk."""
+        return float(norm.ppf(1 - self.risk / 2))
+
+
+def read_observers(table: Table, frame: Frame) -> Observers | None:
+    """``[stations.observers]`` (None when absent), checked against the frame."""
+    if not table.names():
+        return None
+    table.check_keys(("design", "size", "strata", "bias", "risk"))
+    design = table.string("design", "random", choices=DESIGNS)
+    chosen = table.raw("strata", list(frame.strata))
+    if not isinstance(chosen, list) or not chosen or \
+            not all(isinstance(name, str) for name in chosen):
+        raise table.error("strata", chosen, "must be a non-empty list of stratum names")
+    for name in chosen:
+        table.member("strata", name, frame.strata, "stratum of [stations.strata]")
+    in_scope = np.isin(frame.stratum, [frame.strata.index(name) for name in chosen])
+    available = int(in_scope.sum())
+    size = table.integer("size", required=True, low=2)
+    if size > available:
+        raise table.error("size", size, f"must not exceed the {available} stations of the "
+                          f"frame{'' if len(chosen) == len(frame.strata) else ' in its strata'}")
+    per_stratum = np.bincount(frame.stratum[in_scope], minlength=len(frame.strata))
+    allocation = np.zeros(len(frame.strata), dtype=np.int64)
+    if design == "stratified":
+        allocation = split_exactly(size, per_stratum.astype(float))
+        if np.any((allocation < 2) & (per_stratum > 0)):
+            raise table.error("size", size, "must give every stratum of the scope at least "
+                              "2 stations (for its variance) in proportion to its stations")
+    return Observers(design=design, size=size, scope=in_scope, allocation=allocation,
+                     bias=table.number("bias", 0.0, low=-20.0, high=20.0),
+                     risk=table.number("risk", 0.05, low=1e-6, high=0.5))
 
 
 KEYS = ("count", "registered", "size_sd", "sizes", "frame_seed", "list", "strata",
@@ -132,6 +248,8 @@ def read_stations(table: Table, lists: tuple[str, ...] | None, registered: int |
         support_sd=read_param(het, "support_sd", 0.35, low=0.0, high=MAX_LOGIT),
         correlation=read_param(het, "correlation", 0.5, low=-1.0, high=1.0))
     return StationSpec(frame=frame, strata=strata, focal=focal, heterogeneity=heterogeneity,
+                       manipulation=read_manipulation(table.table("manipulation"), frame.strata),
+                       observers=read_observers(table.table("observers"), frame),
                        file=table.file)
 
 

@@ -1,0 +1,103 @@
+"""Per-draw station summaries, accumulated over draws: ``add``, ``merge``, ``to_dict``.
+
+Kept small (no station arrays in result files): per draw, a handful of fractions (the
+beneficiary's official, genuine and counted shares; the quick count's estimate and interval;
+the turnouts; each option's share of stations won), and counts of draws (interval covering
+the truth, detection by each test). Fractions are summed in fixed point and binned as the
+seat summary's shares (:mod:`sim.engine.statistics`), so merging chunks is exact and the
+document is the same for any chunking or executor.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from sim.engine.statistics import SHARE_BINS, add_fractions, exact_sums, fraction_stats, rounded
+from sim.stations.observers import srs_sample_size
+
+# Per-draw fractions in [0, 1], by name; "gap" (official minus the quick count, in [-1, 1])
+# is kept as (gap + 1) / 2.
+FRACTIONS = ("official", "genuine", "counted", "estimate", "low", "high", "turnout_official",
+             "turnout_true", "turnout_estimate", "gap", "sigma", "analytic_power",
+             "manipulated")
+FLAGS = ("covered", "detect_share", "detect_turnout", "detect")
+SIGNED = ("gap",)
+
+
+class StationSummary:
+    """Accumulates the station summaries of draws."""
+
+    def __init__(self, options: tuple[str, ...], beneficiary: str, observers: dict | None):
+        self.options, self.beneficiary, self.observers = options, beneficiary, observers
+        self.draws = 0
+        self.names = FRACTIONS if observers else FRACTIONS[:3] + ("turnout_official",
+                                                                  "turnout_true",
+                                                                  "manipulated")
+        self.sums = exact_sums(len(self.names))
+        self.hist = np.zeros((len(self.names), SHARE_BINS), dtype=np.int64)
+        # each option's share of the stations it won: all stations, and the observed ones
+        self.won_sums = exact_sums(2 * len(options))
+        self.won_hist = np.zeros((2 * len(options), SHARE_BINS), dtype=np.int64)
+        self.flags = np.zeros(len(FLAGS), dtype=np.int64)
+
+    def add(self, fractions: dict[str, np.ndarray], won: np.ndarray,
+            observed_won: np.ndarray | None, flags: dict[str, np.ndarray]) -> None:
+        """One block: ``fractions`` float ``(n_draws,)`` by name, ``won`` and
+        ``observed_won`` ``(n_draws, n_options)``, ``flags`` bool ``(n_draws,)``."""
+        rows = np.stack([(fractions[name] + 1) / 2 if name in SIGNED else fractions[name]
+                         for name in self.names])
+        add_fractions(np.clip(rows, 0.0, 1.0 - 1e-12), self.sums, self.hist)
+        both = won.T if observed_won is None else np.concatenate([won.T, observed_won.T])
+        if observed_won is None:
+            both = np.concatenate([both, np.zeros_like(both)])
+        add_fractions(np.clip(both, 0.0, 1.0 - 1e-12), self.won_sums, self.won_hist)
+        self.flags += [int(np.count_nonzero(flags[name])) if name in flags else 0
+                       for name in FLAGS]
+        self.draws += won.shape[0]
+
+    def merge(self, other: StationSummary) -> StationSummary:
+        self.draws += other.draws
+        for name in ("sums", "hist", "won_sums", "won_hist", "flags"):
+            getattr(self, name).__iadd__(getattr(other, name))
+        return self
+
+    def _stats(self, row: int, name: str) -> dict:
+        stats = fraction_stats(self.sums[row], self.hist[row], self.draws)
+        if name in SIGNED:
+            stats = {key: rounded(2 * value - 1) for key, value in stats.items()}
+        return stats
+
+    def to_dict(self) -> dict[str, Any]:
+        n = self.draws
+        stats = {name: self._stats(row, name) for row, name in enumerate(self.names)}
+        k = len(self.options)
+        document: dict[str, Any] = {
+            "beneficiary": self.beneficiary,
+            "share": {name: stats[name] for name in ("official", "genuine", "counted")},
+            "turnout": {"official": stats["turnout_official"],
+                        "true": stats["turnout_true"]},
+            "manipulated_stations": stats["manipulated"],
+            "stations_won": {option: fraction_stats(self.won_sums[i], self.won_hist[i], n)
+                             for i, option in enumerate(self.options)},
+        }
+        if self.observers:
+            p = {name: rounded(self.flags[i] / n) for i, name in enumerate(FLAGS)}
+            sigma, delta = stats["sigma"]["mean"], stats["gap"]["mean"]
+            document["quick_count"] = {
+                **self.observers,
+                "estimate": stats["estimate"], "low": stats["low"], "high": stats["high"],
+                "gap": stats["gap"], "turnout_estimate": stats["turnout_estimate"],
+                "coverage": p["covered"],
+                "p_detect_share": p["detect_share"], "p_detect_turnout": p["detect_turnout"],
+                "p_detect": p["detect"],
+                "analytic_power": stats["analytic_power"],
+                "sigma": sigma,
+                "size_needed": None if delta <= 0 else
+                rounded(srs_sample_size(sigma, delta, self.observers["risk"])),
+                "observed_won": {option: fraction_stats(self.won_sums[k + i],
+                                                        self.won_hist[k + i], n)
+                                 for i, option in enumerate(self.options)},
+            }
+        return document
