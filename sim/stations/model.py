@@ -208,10 +208,38 @@ def reconcile(counts: np.ndarray, room: np.ndarray, target: np.ndarray,
     """
     room = np.broadcast_to(room, counts.shape)
     residual = np.asarray(target, dtype=np.int64) - counts.sum(axis=1)
-    for d in np.flatnonzero(residual):
-        if residual[d] > 0:
-            counts[d] += rng.multivariate_hypergeometric(room[d] - counts[d], residual[d],
-                                                         method="marginals")
-        else:
-            counts[d] -= rng.multivariate_hypergeometric(counts[d], -residual[d],
-                                                         method="marginals")
+    for sign in (1, -1):
+        rows = np.flatnonzero(residual * sign > 0)
+        if rows.size:
+            pool = room[rows] - counts[rows] if sign > 0 else counts[rows]
+            counts[rows] += sign * hypergeometric(pool, residual[rows] * sign, rng)
+
+
+def hypergeometric(pool: np.ndarray, size: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """For each row, how many of ``size`` units drawn without replacement from the row's
+    units (``pool`` int64 ``(n_rows, n)`` per station) fall in each station: the
+    multivariate hypergeometric, int64 ``(n_rows, n)``, ``size`` ``(n_rows,)``.
+
+    All rows at once: each unit is a position in the row's ``pool.sum()`` units, drawn
+    uniformly, a position drawn twice drawn again until the row has ``size`` distinct ones
+    (sequential sampling without replacement, so the set is a uniform ``size``-subset), and
+    mapped to its station by the cumulative pool. When ``size`` is more than half the units
+    the complement is drawn instead, which keeps the redraws few.
+    """
+    total = pool.sum(axis=1)
+    complement = 2 * size > total
+    k = np.where(complement, total - size, size)
+    flat = np.cumsum(pool.ravel())
+    start = np.concatenate([[0], flat[pool.shape[1] - 1::pool.shape[1]][:-1]])
+    row = np.repeat(np.arange(pool.shape[0]), k)
+    position = start[row] + rng.integers(0, np.repeat(total, k))
+    while True:
+        order = np.argsort(position, kind="stable")
+        twice = np.zeros(position.size, dtype=bool)
+        twice[order[1:]] = position[order[1:]] == position[order[:-1]]
+        if not twice.any():
+            break
+        position[twice] = start[row[twice]] + rng.integers(0, total[row[twice]])
+    station = np.searchsorted(flat, position, side="right")
+    drawn = np.bincount(station, minlength=pool.size).reshape(pool.shape)
+    return np.where(complement[:, None], pool - drawn, drawn)
