@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from sim.output.assumptions import describe_error, describe_source
 from sim.output.houses import seats_words
+from sim.output.stations import station_lines
 
 
 def scenario_table(document: dict) -> str:
@@ -33,6 +34,8 @@ def scenario_table(document: dict) -> str:
         endorsed = ", ".join(f"{names.get(key, key)} {percent(p)}"
                              for key, p in endorser["endorsed_on_election_day"].items())
         lines.append(f"{endorser['name']} endorses on election day: {endorsed}.")
+    if "stations" in summary:
+        lines += ["", *station_lines(summary["stations"], names)]
     lines += ["", "Rules in force:"] + [f"- {rule}" for rule in
                                         document.get("assumptions", {}).get("rules", [])]
     acted = rules_acted(document)

@@ -1,0 +1,47 @@
+"""The station level of a result (``summary.stations``) in words, for the terminal."""
+
+from __future__ import annotations
+
+import textwrap
+
+WIDTH = 92  # as the assumption lines (sim.output.text)
+
+
+def _points(stats: dict) -> str:
+    return f"{100 * stats['mean']:.1f}% ({100 * stats['q05']:.1f}-{100 * stats['q95']:.1f})"
+
+
+def station_lines(stations: dict, names: dict[str, str]) -> list[str]:
+    """What the stations' protocols and the observers' quick count would show: the
+    beneficiary's shares, the stations each list wins, and the quick count's estimate,
+    coverage and detection (means and 90% intervals over draws)."""
+    who = names.get(stations["beneficiary"], stations["beneficiary"])
+    share = stations["share"]
+    lines = [f"Stations: {who} official {_points(share['official'])}, genuine "
+             f"{_points(share['genuine'])}, in the protocols' copies "
+             f"{_points(share['counted'])}; manipulated stations "
+             f"{_points(stations['manipulated_stations'])}.",
+             "Stations won (protocols): " + ", ".join(
+                 f"{names.get(key, key)} {_points(value)}"
+                 for key, value in stations["stations_won"].items()
+                 if value["q95"] > 0.001 or value["mean"] > 0.001) + "."]
+    quick = stations.get("quick_count")
+    if quick:
+        size_needed = quick["size_needed"]
+        needed = "" if size_needed is None else \
+            f"; a simple random sample needs about {size_needed:,.0f} for power 0.8"
+        lines += [
+            f"Quick count ({quick['design']}, {quick['size']:,} of "
+            f"{quick['scope_stations']:,} stations): {who} {_points(quick['estimate'])}, "
+            f"official minus estimate {_points(quick['gap'])}; the 95% interval covers the "
+            f"copies' share in {100 * quick['coverage']:.1f}% of draws.",
+            f"Detected at risk {quick['risk']:g}: from the copies "
+            f"{100 * quick['p_detect_share']:.1f}% of draws, from the observers' turnout "
+            f"{100 * quick['p_detect_turnout']:.1f}%, either (each at half the risk) "
+            f"{100 * quick['p_detect']:.1f}%{needed}.",
+            "Observed stations won: " + ", ".join(
+                f"{names.get(key, key)} {_points(value)}"
+                for key, value in quick["observed_won"].items()
+                if value["q95"] > 0.001 or value["mean"] > 0.001) + "."]
+    return [wrapped for line in lines
+            for wrapped in textwrap.wrap(line, WIDTH, subsequent_indent="  ")]
