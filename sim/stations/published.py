@@ -76,6 +76,12 @@ def read_columns(option: str | None) -> dict:
         table.check_keys(("columns",))
         columns = table.table("columns", required=True)
         columns.check_keys((*ROLES, "lists", "ignore", "leader"))
+        for key, value in columns.data.items():
+            names = key in ("lists", "ignore")
+            if not (all(isinstance(v, str) for v in value) and isinstance(value, list)
+                    if names else isinstance(value, str)):
+                raise columns.error(key, value, "must be a list of column names" if names
+                                    else "must be a column name")
         return dict(columns.data)
     mapping = {}
     for item in option.split(","):
