@@ -18,7 +18,7 @@ from sim.scenario import resolved_table
 from sim.tables import read_toml
 
 PACKAGE = "sim.examples"
-SUFFIXES = (".toml", ".csv", ".md")  # .md: the data folders' notes on their sources
+SUFFIXES = (".toml", ".csv", ".md", ".gz")  # .md: the data folders' notes; .gz: large CSVs
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -15,6 +15,7 @@ from sim.cli import (  # noqa: F401  (each registers its commands)
     infer,
     pictures,
     run,
+    stations,
     tally,
 )
 from sim.cli.group import main
