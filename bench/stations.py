@@ -8,8 +8,8 @@ draws, not by draws × stations."""
 from __future__ import annotations
 
 import resource
-from pathlib import Path
 import sys
+from pathlib import Path
 
 import numpy as np
 
