@@ -18,10 +18,12 @@ def _won(label: str, won: dict, names: dict[str, str]) -> str:
                                     if value["q95"] > 0.001 or value["mean"] > 0.001) + "."
 
 
-def station_lines(stations: dict, names: dict[str, str]) -> list[str]:
+def station_lines(stations: dict, names: dict[str, str], width: int | None = WIDTH
+                  ) -> list[str]:
     """What the stations' protocols and the observers' quick count would show: the
-    beneficiary's shares, the stations each list wins, and the quick count's estimate,
-    coverage and detection (means and 90% intervals over draws)."""
+    beneficiary's shares, the stations each list wins, the quick count's estimate, coverage
+    and detection, the fingerprints (means and 90% intervals over draws); one sentence a
+    line, wrapped to ``width`` for the terminal (None: unwrapped, for the report)."""
     who = names.get(stations["beneficiary"], stations["beneficiary"])
     share = stations["share"]
     lines = [f"Stations: {who} official {_points(share['official'])}, genuine "
@@ -55,5 +57,7 @@ def station_lines(stations: dict, names: dict[str, str]) -> list[str]:
             f"comet corner {_points(clean['corner'])} / {_points(protocol['corner'])}; "
             f"turnout-share correlation {clean['correlation']['mean']:.2f} / "
             f"{protocol['correlation']['mean']:.2f}.")
+    if width is None:
+        return lines
     return [wrapped for line in lines
-            for wrapped in textwrap.wrap(line, WIDTH, subsequent_indent="  ")]
+            for wrapped in textwrap.wrap(line, width, subsequent_indent="  ")]
