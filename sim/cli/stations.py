@@ -33,7 +33,8 @@ FORMAT = "elsim-stations"
               help="Binomial resamples of the integer-percentage test, per draw.")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False),
-              help="Write the turnout-share picture (published beside clean) to this PNG.")
+              help="Write the turnout-share picture to this PNG: published, a clean draw and a "
+                   "clean draw with the comet's excess stuffed in.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def stations_command(file, columns, model, draws, resamples, seed, plot_path, as_json):
     """Fingerprints of the published station results in FILE (a CSV, plain or gzip; or a
@@ -49,11 +50,15 @@ def stations_command(file, columns, model, draws, resamples, seed, plot_path, as
     document = stations_document(published, result)
     if plots is not None:
         from sim.stations.pictures import turnout_share_figure
+        from sim.stations.screen import manipulated_histogram
 
         leader = published.lists[published.leader]
-        figure = turnout_share_figure([("published", result.histogram_real),
-                                       ("clean model (one draw)", result.histogram_clean)],
-                                      leader)
+        excess = result.real["comet_excess"]
+        stuffed = manipulated_histogram(published, spec, excess, seed=seed)
+        figure = turnout_share_figure(
+            [("published", result.histogram_real),
+             ("clean model (one draw)", result.histogram_clean),
+             (f"clean + {excess / 1e6:.1f}M stuffed (illustration)", stuffed)], leader)
         try:
             atomic_write(Path(plot_path), plots.image_bytes(figure))
         except OSError as error:

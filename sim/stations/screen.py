@@ -13,8 +13,9 @@ the upper tail, because every fingerprint grows with manipulation (more whole pe
 more anomalous votes, a larger corner, a steeper turnout-share slope). ``tail`` near
 ``1 / (1 + draws)`` says the clean model never reached the published value.
 
-Random numbers: one ``SeedSequence(seed)`` and three children: the resampling of the
-published counts, the clean draws and the clean draws' resampling. The same file, model,
+Random numbers: one ``SeedSequence(seed)`` and its children: the resampling of the
+published counts, the clean draws, the clean draws' resampling, and the picture's
+manipulated draw. The same file, model,
 seed, draws and resamples give the same figures.
 """
 
@@ -28,9 +29,10 @@ import numpy as np
 
 from sim.packaged import example
 from sim.stations import fingerprints as fp
+from sim.stations.manipulation import manipulate
 from sim.stations.model import NationalTotals, simulate_stations
 from sim.stations.published import Published
-from sim.stations.spec import Frame, StationSpec, read_stations
+from sim.stations.spec import Frame, Manipulation, StationSpec, read_stations
 from sim.tables import Table, read_toml
 
 DEFAULT_MODEL = "calibration/stations-heterogeneity.toml"
@@ -147,3 +149,32 @@ def screen(published: Published, spec: StationSpec, *, draws: int, seed: int,
                      histogram_real=fp.turnout_share_histogram(
                          counts.registered, counts.ballots, counts.votes[published.leader]),
                      histogram_clean=first, draws=draws, resamples=resamples, seed=seed)
+
+
+# The picture's manipulated panel: Klimek et al.'s two kinds of stuffing, illustrative
+# shares (half the stations stuffed in proportion to their non-voters, a twentieth of those
+# filled to the brim), a tenth of them rounding the leader's result to a whole percent.
+ILLUSTRATION = Manipulation(share=0.5, where="random", strata=(), extreme=0.05,
+                            misrecording="tabulation", rounding=0.1)
+
+
+def manipulated_histogram(published: Published, spec: StationSpec, excess: float, *,
+                          seed: int) -> np.ndarray:
+    """The turnout-share histogram of one clean draw of ``spec`` in which ``excess``
+    ballots for the leader are stuffed (:data:`ILLUSTRATION`), so that the official
+    totals are the published ones: what a manipulation of the comet's size would look
+    like on this frame. Int ``(100, 100)``."""
+    counts = published.counts
+    national = counts.votes.sum(axis=1)
+    stuffed = int(min(max(excess, 0.0), national[published.leader]))
+    genuine_votes = national.copy()
+    genuine_votes[published.leader] -= stuffed
+    invalid = np.full(1, counts.invalid.sum())
+    genuine = NationalTotals.of(genuine_votes[:, None], invalid)
+    official = NationalTotals.of(national[:, None], invalid)
+    rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(4)[3])
+    true = simulate_stations(spec, genuine, rng, focal_row=published.leader)
+    records = manipulate(true, official, ILLUSTRATION, published.leader, rng)
+    protocol = records.protocol
+    return fp.turnout_share_histogram(protocol.registered, protocol.ballots[0],
+                                      protocol.votes[0, published.leader])
