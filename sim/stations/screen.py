@@ -130,16 +130,17 @@ def screen(published: Published, spec: StationSpec, *, draws: int, seed: int,
                            counts.votes, published.leader, regions, rng=real_rng,
                            resamples=resamples)
     national = counts.votes.sum(axis=1)
-    blocks, first = [], None
+    invalid = int(counts.ballots.sum() - national.sum())
+    blocks, first = [], np.zeros((fp.PERCENT_BINS, fp.PERCENT_BINS), dtype=np.int64)
     for start in range(0, draws, BLOCK):
         n = min(BLOCK, draws - start)
         totals = NationalTotals.of(np.repeat(national[:, None], n, axis=1),
-                                   np.full(n, counts.invalid.sum()))
+                                   np.full(n, invalid))
         drawn = simulate_stations(spec, totals, model_rng, focal_row=published.leader)
         blocks.append(fingerprints_of(drawn.registered, drawn.ballots, drawn.ballots,
                                       drawn.votes, published.leader, regions,
                                       rng=clean_rng, resamples=resamples))
-        if first is None:
+        if start == 0:
             first = fp.turnout_share_histogram(drawn.registered, drawn.ballots[0],
                                                drawn.votes[0, published.leader])
     clean = {key: np.concatenate([block[key] for block in blocks]) for key in real}
@@ -169,7 +170,7 @@ def manipulated_histogram(published: Published, spec: StationSpec, excess: float
     stuffed = int(min(max(excess, 0.0), national[published.leader]))
     genuine_votes = national.copy()
     genuine_votes[published.leader] -= stuffed
-    invalid = np.full(1, counts.invalid.sum())
+    invalid = np.full(1, counts.ballots.sum() - national.sum())
     genuine = NationalTotals.of(genuine_votes[:, None], invalid)
     official = NationalTotals.of(national[:, None], invalid)
     rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(4)[3])
