@@ -15,14 +15,20 @@ import numpy as np
 
 from sim.ballot import Ballot
 from sim.count.spec import CountModel
-from sim.stations.counts import won_shares
+from sim.stations.counts import StationCounts, won_shares
 from sim.stations.manipulation import manipulate
 from sim.stations.model import NationalTotals, simulate_stations
-from sim.stations.observers import choose, quick_count, srs_power
+from sim.stations.observers import choose, quick_count, rounding_slack, srs_power
+from sim.stations.screen import fingerprints_of
 from sim.stations.spec import StationSpec
 from sim.stations.summary import StationSummary
 
 BLOCK_CELLS = 4_000_000  # station counts in one block (about 32 MB per int64 layer)
+# Fingerprints cost more than the model (Kobak's test resamples every station), so they are
+# computed on every FINGERPRINT_STRIDE-th draw of a block, with RESAMPLES resamples.
+FINGERPRINT_STRIDE = 10
+RESAMPLES = 20
+FINGERPRINT_RISK = 0.05  # without observers, the risk the fingerprints' tests are read at
 
 
 def block_draws(n_stations: int, n_options: int) -> int:
@@ -67,10 +73,11 @@ def summarise(spec: StationSpec, summary: StationSummary, genuine: NationalTotal
                          fractions["official"], fractions["turnout_official"], beneficiary)
         low, high = qc.share.interval()
         half = observers.z_half
+        share_slack, turnout_slack = rounding_slack(records.counted)
         flags = {"covered": (low <= qc.scope_share) & (qc.scope_share <= high),
                  "detect_share": qc.flag_share, "detect_turnout": qc.flag_turnout,
-                 "detect": qc.share.flags(fractions["official"], half) |
-                 qc.turnout.flags(fractions["turnout_official"], half)}
+                 "detect": qc.share.flags(fractions["official"], half, share_slack) |
+                 qc.turnout.flags(fractions["turnout_official"], half, turnout_slack)}
         delta = fractions["official"] - qc.scope_share
         scope = int(observers.scope.sum())
         power = np.array([srs_power(observers.size, scope, s, d, observers.risk)
@@ -80,6 +87,20 @@ def summarise(spec: StationSpec, summary: StationSummary, genuine: NationalTotal
                       "sigma": qc.sigma, "analytic_power": power}
         observed_won = qc.won
     summary.add(fractions, won_shares(records.protocol.votes), observed_won, flags)
+    kept = slice(0, None, FINGERPRINT_STRIDE)
+    risk = FINGERPRINT_RISK if observers is None else observers.risk
+    summary.add_fingerprints({"clean": _prints(records.true, kept, beneficiary, rng),
+                              "protocol": _prints(records.protocol, kept, beneficiary, rng)},
+                             frame.n_stations, risk)
+
+
+def _prints(counts: StationCounts, kept: slice, leader: int,
+            rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """The fingerprints of the ``kept`` draws of a layer (ballots in the box standing for
+    the ballots issued)."""
+    return fingerprints_of(counts.registered, counts.ballots[kept], counts.ballots[kept],
+                           counts.votes[kept], leader, counts.stratum, rng=rng,
+                           resamples=RESAMPLES)
 
 
 def _share(votes: np.ndarray, row: int) -> np.ndarray:

@@ -78,7 +78,8 @@ def fingerprints_of(registered: np.ndarray, issued: np.ndarray, ballots: np.ndar
             "correlation": relation.correlation, "slope": relation.slope,
             "within_slope": relation.within_slope, "clean_share": tail.clean_share,
             "integer_observed": whole.observed, "integer_expected": whole.expected,
-            "mode_turnout": tail.mode_turnout, "last_digit_p": digits.p_value}
+            "mode_turnout": tail.mode_turnout, "last_digit_p": digits.p_value,
+            "integer_p": whole.p_value}
 
 
 def clean_model(published: Published, model: str | Path | None) -> StationSpec:

@@ -23,7 +23,13 @@ FRACTIONS = ("official", "genuine", "counted", "estimate", "low", "high", "turno
              "turnout_true", "turnout_estimate", "gap", "sigma", "analytic_power",
              "manipulated")
 FLAGS = ("covered", "detect_share", "detect_turnout", "detect")
-SIGNED = ("gap",)
+SIGNED = ("gap", "integer_excess", "correlation")
+# Fingerprints of a layer per draw (sim.stations.screen.fingerprints_of): the integer-percent
+# excess as a share of the stations, the comet's corner, the turnout-share correlation; and
+# whether Kobak et al.'s integer test and the last-digit test flag at the stated risk.
+LAYERS = ("clean", "protocol")
+PRINTS = ("integer_excess", "corner", "correlation")
+PRINT_FLAGS = ("integer_flag", "digits_flag")
 
 
 class StationSummary:
@@ -41,6 +47,10 @@ class StationSummary:
         self.won_sums = exact_sums(2 * len(options))
         self.won_hist = np.zeros((2 * len(options), SHARE_BINS), dtype=np.int64)
         self.flags = np.zeros(len(FLAGS), dtype=np.int64)
+        self.printed = 0  # draws whose fingerprints were computed
+        self.print_sums = exact_sums(len(LAYERS) * len(PRINTS))
+        self.print_hist = np.zeros((len(LAYERS) * len(PRINTS), SHARE_BINS), dtype=np.int64)
+        self.print_flags = np.zeros(len(LAYERS) * len(PRINT_FLAGS), dtype=np.int64)
 
     def add(self, fractions: dict[str, np.ndarray], won: np.ndarray,
             observed_won: np.ndarray | None, flags: dict[str, np.ndarray]) -> None:
@@ -57,14 +67,32 @@ class StationSummary:
                        for name in FLAGS]
         self.draws += won.shape[0]
 
+    def add_fingerprints(self, layers: dict[str, dict[str, np.ndarray]], stations: int,
+                         risk: float) -> None:
+        """The fingerprints of some draws, by layer (``fingerprints_of``'s fields)."""
+        rows, flags = [], []
+        for layer in LAYERS:
+            prints = layers[layer]
+            rows += [prints["integer_excess"] / stations, prints["corner"],
+                     np.nan_to_num(prints["correlation"])]
+            flags += [prints["integer_p"] < risk, prints["last_digit_p"] < risk]
+        values = np.stack([(row + 1) / 2 if PRINTS[i % len(PRINTS)] in SIGNED else row
+                           for i, row in enumerate(rows)])
+        add_fractions(np.clip(values, 0.0, 1.0 - 1e-12), self.print_sums, self.print_hist)
+        self.print_flags += [int(np.count_nonzero(flag)) for flag in flags]
+        self.printed += rows[0].shape[0]
+
     def merge(self, other: StationSummary) -> StationSummary:
         self.draws += other.draws
-        for name in ("sums", "hist", "won_sums", "won_hist", "flags"):
+        self.printed += other.printed
+        for name in ("sums", "hist", "won_sums", "won_hist", "flags", "print_sums",
+                     "print_hist", "print_flags"):
             getattr(self, name).__iadd__(getattr(other, name))
         return self
 
-    def _stats(self, row: int, name: str) -> dict:
-        stats = fraction_stats(self.sums[row], self.hist[row], self.draws)
+    def _stats(self, row: int, name: str, prints: bool = False) -> dict:
+        sums, hist = (self.print_sums, self.print_hist) if prints else (self.sums, self.hist)
+        stats = fraction_stats(sums[row], hist[row], self.printed if prints else self.draws)
         if name in SIGNED:
             stats = {key: rounded(2 * value - 1) for key, value in stats.items()}
         return stats
@@ -82,6 +110,14 @@ class StationSummary:
             "stations_won": {option: fraction_stats(self.won_sums[i], self.won_hist[i], n)
                              for i, option in enumerate(self.options)},
         }
+        if self.printed:
+            document["fingerprints"] = {"draws": self.printed, **{layer: {
+                **{name: self._stats(k * len(PRINTS) + i, name, prints=True)
+                   for i, name in enumerate(PRINTS)},
+                **{f"p_{name}": rounded(self.print_flags[k * len(PRINT_FLAGS) + i] /
+                                        self.printed)
+                   for i, name in enumerate(PRINT_FLAGS)}}
+                for k, layer in enumerate(LAYERS)}}
         if self.observers:
             p = {name: rounded(self.flags[i] / n) for i, name in enumerate(FLAGS)}
             sigma, delta = stats["sigma"]["mean"], stats["gap"]["mean"]
@@ -95,7 +131,8 @@ class StationSummary:
                 "analytic_power": stats["analytic_power"],
                 "sigma": sigma,
                 "size_needed": None if delta <= 0 else
-                rounded(srs_sample_size(sigma, delta, self.observers["risk"])),
+                rounded(srs_sample_size(sigma, delta, self.observers["risk"],
+                                        population=self.observers["scope_stations"])),
                 "observed_won": {option: fraction_stats(self.won_sums[k + i],
                                                         self.won_hist[k + i], n)
                                  for i, option in enumerate(self.options)},
