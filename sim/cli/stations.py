@@ -24,8 +24,9 @@ FORMAT = "elsim-stations"
               help="Column roles: role=column,... (registered, ballots, invalid, issued, "
                    "region, leader) or a TOML file with a [columns] table.")
 @click.option("--model", type=click.Path(dir_okay=False),
-              help="A file with a [stations] table: the clean model's heterogeneity "
-                   "(default: the shipped calibration/stations-heterogeneity).")
+              help="A file with a [stations] table: the clean model's heterogeneity and "
+                   "strata (default: the shipped calibration/stations-heterogeneity); its "
+                   "frame, manipulation and observers are not used.")
 @click.option("--draws", type=click.IntRange(min=1, max=10_000), default=DEFAULT_DRAWS,
               show_default=True, help="Clean-model draws.")
 @click.option("--resamples", type=click.IntRange(min=1, max=10_000),

@@ -37,8 +37,10 @@ from sim.tables import Table, read_toml
 
 DEFAULT_MODEL = "calibration/stations-heterogeneity.toml"
 BLOCK = 4  # clean draws simulated together: memory ~ BLOCK * lists * stations * 8 bytes
-# Keys of [stations] that describe a frame: the published file gives the frame instead.
-FRAME_KEYS = ("count", "registered", "size_sd", "sizes", "frame_seed")
+# Keys of [stations] left out of the clean model: the published file gives the frame, and the
+# model is clean (no manipulation, no observers).
+FRAME_KEYS = ("count", "registered", "size_sd", "sizes", "frame_seed", "manipulation",
+              "observers")
 
 
 @dataclass(frozen=True, slots=True)

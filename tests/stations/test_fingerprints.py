@@ -211,6 +211,25 @@ def test_integer_excess_finds_rounded_results():
     assert float(after.p_value) < 0.02
 
 
+@given(stations(max_stations=40), st.integers(0, 2**32 - 1))
+def test_integer_excess_counts_what_exact_fractions_count(data, seed):
+    registered, ballots, votes = data
+    issued = np.minimum(registered, ballots + np.random.default_rng(seed).integers(0, 3,
+                                                                                  ballots.shape))
+    test = fp.integer_excess(registered, issued, ballots, votes[0],
+                             rng=np.random.default_rng(seed), resamples=2)
+    kept = hits = 0
+    for n, g, b, lead in zip(*(a.tolist() for a in (registered, issued, ballots, votes[0]))):
+        if n < 100 or b == 0 or Fraction(g, n) > Fraction(99, 100) or \
+                Fraction(lead, b) > Fraction(99, 100):
+            continue
+        kept += 1
+        whole = [abs(p - round(p)) <= Fraction(1, 20)
+                 for p in (Fraction(100 * g, n), Fraction(100 * lead, b))]
+        hits += any(whole)
+    assert (int(test.stations), int(test.observed)) == (kept, hits)
+
+
 def test_integer_excess_uses_kobak_inclusion_rule():
     registered = np.array([99, 100, 1000, 1000, 1000])
     issued = np.array([50, 50, 995, 500, 500])
