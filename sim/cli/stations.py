@@ -45,9 +45,9 @@ def stations_command(file, columns, model, draws, resamples, seed, plot_path, as
     from sim.stations.screen import clean_model, screen
 
     published = read_published(_station_file(file), read_columns(columns))
-    spec = clean_model(published, model)
+    clean = clean_model(published, model)
     plots = plotting() if plot_path else None
-    result = screen(published, spec, draws=draws, seed=seed, resamples=resamples)
+    result = screen(published, clean, draws=draws, seed=seed, resamples=resamples)
     document = stations_document(published, result)
     if plots is not None:
         from sim.stations.pictures import turnout_share_figure
@@ -55,7 +55,7 @@ def stations_command(file, columns, model, draws, resamples, seed, plot_path, as
 
         leader = published.lists[published.leader]
         excess = result.real["comet_excess"]
-        stuffed = manipulated_histogram(published, spec, excess, seed=seed)
+        stuffed = manipulated_histogram(published, clean, excess, seed=seed)
         figure = turnout_share_figure(
             [("published", result.histogram_real),
              ("clean model (one draw)", result.histogram_clean),
@@ -104,6 +104,7 @@ def stations_document(published, result) -> dict:
         "turnout": _number(published.issued.sum() / max(int(counts.registered.sum()), 1)),
         "leader_share": _number(votes[published.leader] / max(int(ballots), 1)),
         "draws": result.draws, "resamples": result.resamples, "seed": result.seed,
+        "region_effects": result.regional,
         "fingerprints": rows,
         "comet": {"mode_turnout_percent": int(result.real["mode_turnout"]),
                   "leader_share_without_excess": _number(result.real["clean_share"])},
@@ -122,8 +123,10 @@ def stations_text(document: dict) -> str:
     lines = [f"{document['file']}: {document['stations']:,} stations, turnout "
              f"{100 * document['turnout']:.2f}%, {document['leader']} "
              f"{100 * document['leader_share']:.2f}% of ballots",
-             f"clean model: {document['draws']} draws, {document['resamples']} resamples "
-             f"per draw for the integer test, seed {document['seed']}", "",
+             f"clean model: {document['draws']} draws"
+             + (", fresh region effects in each" if document["region_effects"] else "")
+             + f", {document['resamples']} resamples per draw for the integer test, seed "
+             f"{document['seed']}", "",
              f"{'fingerprint':<40} {'published':>10} {'clean 90% range':>22} {'tail':>6}"]
     for row in document["fingerprints"].values():
         clean = row["clean"]

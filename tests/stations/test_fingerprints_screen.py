@@ -12,11 +12,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from sim.errors import ScenarioError
 from sim.stations.counts import StationCounts
 from sim.stations.manipulation import manipulate
 from sim.stations.model import NationalTotals, simulate_stations
 from sim.stations.published import Published, read_published
-from sim.stations.screen import FINGERPRINTS, ILLUSTRATION, clean_model, screen
+from sim.stations.screen import FINGERPRINTS, ILLUSTRATION, clean_model, screen, with_region_effects
 from sim.stations.sizing import robust_spread, size_heterogeneity
 from tests.stations.helpers import station_spec, totals
 
@@ -50,7 +51,8 @@ def test_a_clean_election_false_alarms_at_most_at_the_stated_risk(tmp_path):
         published = _published(elections, d)
         clean = clean_model(published, model)
         # the strata come with the frame, as in the simulated election
-        clean = dataclasses.replace(clean, frame=spec.frame)
+        clean = dataclasses.replace(clean, spec=dataclasses.replace(clean.spec,
+                                                                    frame=spec.frame))
         result = screen(published, clean, draws=19, seed=d, resamples=5)
         for key in alarms:
             alarms[key] += result.tail[key] <= 0.05
@@ -70,7 +72,13 @@ def test_a_stuffed_election_is_flagged():
     true = simulate_stations(spec, genuine, rng)
     records = manipulate(true, official, ILLUSTRATION, 0, rng)
     published = _published(records.protocol, 0)
-    clean = clean_model(published, None)  # the shipped fragment: wider than this model
+    # published without its strata: the clean model is the shipped fragment's total spread,
+    # wider than the model that made the election
+    counts = dataclasses.replace(published.counts, strata=("all",),
+                                 stratum=np.zeros_like(published.counts.stratum))
+    published = dataclasses.replace(published, counts=counts)
+    clean = clean_model(published, None)
+    assert clean.between is None
     result = screen(published, clean, draws=19, seed=1, resamples=5)
     # the stuffing steepens turnout against share beyond any clean draw, and the rounding
     # stations add whole percents; Shpilkin's excess is not among them here: with half the
@@ -97,11 +105,51 @@ def test_robust_spread_recovers_a_normal_spread_and_resists_a_tail():
 
 def test_the_shipped_fragment_is_what_sizing_measures_on_the_shipped_data():
     sizing = size_heterogeneity(read_published(RUSSIA), rng=np.random.default_rng(2021))
-    shipped = tomllib.loads(FRAGMENT.read_text())["stations"]["heterogeneity"]
-    assert shipped == {"turnout_sd": round(sizing.total.turnout_sd, 3),
-                       "support_sd": round(sizing.total.share_sd, 3),
-                       "correlation": round(sizing.total.correlation, 3)}
+    fragment = tomllib.loads(FRAGMENT.read_text())
+    for shipped, spread in [(fragment["stations"]["heterogeneity"], sizing.total),
+                            (fragment["regions"]["between"], sizing.between),
+                            (fragment["regions"]["within"], sizing.within)]:
+        assert shipped == {"turnout_sd": round(spread.turnout_sd, 3),
+                           "support_sd": round(spread.share_sd, 3),
+                           "correlation": round(spread.correlation, 3)}
     assert f"clean core ({len(sizing.core)} of 85 regions" in FRAGMENT.read_text()
     # the regions the integer test flags most are out of the core
     assert "Республика Татарстан (Татарстан)" not in sizing.core
     assert "Чеченская Республика" not in sizing.core  # its comet corner: 98% of stations
+
+
+def test_region_effects_are_drawn_afresh_with_the_stated_spread(tmp_path):
+    # 4,000 regions of one station each: the shifts' sds and correlation within 3 standard
+    # errors of the model's (sd of a sample sd ~ sd / sqrt(2n), of a correlation ~ 1/sqrt(n))
+    n = 4000
+    counts = StationCounts(registered=np.full(n, 1000), stratum=np.arange(n, dtype=np.int16),
+                           ballots=np.full(n, 500), votes=np.full((2, n), 250),
+                           strata=tuple(f"r{k}" for k in range(n)))
+    published = Published(counts=counts, lists=("a", "b"), leader=0, issued=counts.ballots,
+                          file="regions")
+    model = clean_model(published, FRAGMENT)
+    between = model.between
+    assert between is not None and model.spec.frame.strata == counts.strata
+    rng = np.random.default_rng(12)
+    first, second = (with_region_effects(model, rng) for _ in range(2))
+    turnout, support = first.shifts
+    assert np.std(turnout) == pytest.approx(between.turnout_sd, abs=3 * 0.261 / math.sqrt(2 * n))
+    assert np.std(support) == pytest.approx(between.share_sd, abs=3 * 0.199 / math.sqrt(2 * n))
+    assert np.corrcoef(turnout, support)[0, 1] == pytest.approx(between.correlation,
+                                                                abs=3 / math.sqrt(n))
+    assert not np.array_equal(turnout, second.shifts[0])  # fresh in every draw
+    # the stations' own spread is the within-region one
+    assert model.spec.heterogeneity.turnout_sd.args == (0.469,)
+
+
+def test_regions_and_strata_do_not_mix(tmp_path):
+    model = tmp_path / "model.toml"
+    model.write_text(FRAGMENT.read_text() + "\n[stations.strata.all]\nshare = 1\n")
+    counts = StationCounts(registered=np.full(4, 100), stratum=np.arange(4, dtype=np.int16),
+                           ballots=np.full(4, 50), votes=np.full((2, 4), 25),
+                           strata=("a", "b", "c", "d"))
+    published = Published(counts=counts, lists=("x", "y"), leader=0, issued=counts.ballots,
+                          file="f")
+    rule = r"model.toml: stations.strata = \['all'\]: cannot be used with a \[regions\] table"
+    with pytest.raises(ScenarioError, match=rule):
+        clean_model(published, model)
