@@ -2,9 +2,10 @@
 
 The clean model is the station model of :mod:`sim.stations.model` with no manipulation: the
 published file's own stations (their registered voters) and national totals, and the
-heterogeneity of a ``[stations]`` model file (default: the shipped fragment measured on the
-Russian 2021 stations, ``calibration/stations-heterogeneity``). Every draw splits the
-file's national counts over its stations afresh; the fingerprints computed on the
+heterogeneity of a model file (default: the shipped fragment measured on the Russian 2021
+stations, ``calibration/stations-heterogeneity``; with regions in the file, fresh region
+effects in every draw: :func:`clean_model`). Every draw splits the file's national counts
+over its stations afresh; the fingerprints computed on the
 published counts are then read against their distribution over the draws:
 
     tail = (1 + #{draws with a value >= the published one}) / (1 + draws)
