@@ -25,14 +25,16 @@ FORMAT = "elsim-stations"
                    "region, leader) or a TOML file with a [columns] table.")
 @click.option("--model", type=click.Path(dir_okay=False),
               help="A file with a [stations] table: the clean model's heterogeneity and "
-                   "strata (default: the shipped calibration/stations-heterogeneity); its "
-                   "frame, manipulation and observers are not used.")
+                   "strata, and for a file with regions a [regions] table (between, within) "
+                   "(default: the shipped calibration/stations-heterogeneity); its frame, "
+                   "manipulation and observers are not used.")
 @click.option("--draws", type=click.IntRange(min=1, max=10_000), default=DEFAULT_DRAWS,
               show_default=True, help="Clean-model draws.")
 @click.option("--resamples", type=click.IntRange(min=1, max=10_000),
               default=DEFAULT_RESAMPLES, show_default=True,
               help="Binomial resamples of the integer-percentage test, per draw.")
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Root seed: the same file, options and seed print the same figures.")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False),
               help="Write the turnout-share picture to this PNG: published, a clean draw and a "
                    "clean draw with the comet's excess stuffed in.")
