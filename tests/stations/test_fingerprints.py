@@ -100,7 +100,7 @@ def _comet_reference(registered, ballots, leader, valid, corner_at=Fraction(4, 5
         by_bin_leader[m] += lead
         by_bin_others[m] += v - lead
         corner += Fraction(b, n) >= corner_at and Fraction(lead, b) >= corner_at
-    mode = max(range(100), key=lambda m: (by_bin_others[m], -m))  # the first of equal peaks
+    mode = max(range(95), key=lambda m: (by_bin_others[m], -m))  # the first of equal peaks
     ratio = by_bin_leader[mode] / max(by_bin_others[mode], 1)
     excess = sum(by_bin_leader[m] - ratio * by_bin_others[m] for m in range(mode + 1, 100))
     return mode, excess, corner / max(stations, 1)
