@@ -14,7 +14,7 @@ from sim.engine.distributed import DaskExecutor
 from sim.engine.executors import local_executor
 from sim.engine.simulate import simulate
 from sim.errors import ResultError, ScenarioError, SimError
-from sim.output.results import read_result, result_document
+from sim.output.results import Result, read_record, result_record
 from sim.scenario import load_scenario
 
 
@@ -71,18 +71,18 @@ def open_executor(workers: int, dask_address: str | None):
         executor.close()
 
 
-def documents_from(inputs, draws, seed, workers) -> list[dict]:
-    """Result documents from result files (``.json``) or scenarios (run now, not written)."""
-    documents = []
+def results_from(inputs, draws, seed, workers) -> list[Result]:
+    """Results from result files (``.json``) or scenarios (run now, not written)."""
+    results = []
     with open_executor(workers, None) as executor:
         for name in inputs:
             if name.endswith(".json"):
-                documents.append(read_result(name))
+                results.append(read_record(name))
             else:
                 simulation = simulate(load_scenario(name), draws=draws, seed=seed,
                                       executor=executor)
-                documents.append(result_document(simulation))
-    return documents
+                results.append(result_record(simulation))
+    return results
 
 
 def result_inputs(paths) -> list[str]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from sim.ballot import UNDECIDED
 from sim.districts.profile import MultiMemberDistricts
 from sim.polls.support import SupportModel
@@ -132,7 +135,7 @@ def _round(value) -> float:
     return round(float(value), 6)
 
 
-def describe_source(source: dict, names: dict[str, str]) -> str:
+def describe_source(source: Mapping[str, Any], names: dict[str, str]) -> str:
     """A source's assumptions document in words: what it measured, what was assumed."""
     label = {**names, "undecided": "undecided", "against_all": "against all", REST: "the rest"}
     measured = ", ".join(f"{label.get(k, k)} {100 * v:.1f}%" for k, v in source["measured"].items())
@@ -161,7 +164,7 @@ def describe_source(source: dict, names: dict[str, str]) -> str:
     return words + "."
 
 
-def describe_error(model: dict) -> str:
+def describe_error(model: Mapping[str, Any]) -> str:
     """The error model in words."""
     error = model["error"]
     if error["sampling_error_only"]:
