@@ -44,7 +44,7 @@ from sim.limits import DRAWS_RULE, MAX_DRAWS
 from sim.polls.priors import fill_warnings
 from sim.polls.spec import Model, Poll, Source, poll_warnings, read_model, read_polls, read_sources
 from sim.tables import Table, read_toml
-from sim.variants import SweepAxis, Variant, read_sweeps, sweep_data
+from sim.variants import SweepAxis, read_sweeps, sweep_data
 
 MAX_EXTENDS = 16  # files in one extends chain: a real project uses two or three
 TOP_KEYS = ("extends", "title", "notes", "group", "order", "system", "ballot", "lists", "blocs",
@@ -138,6 +138,15 @@ class Scenario:
 TALLY_ONLY: dict[str, object] = {"thresholds_by_kind": {}, "regional_threshold": None,
                                  "compensation": None, "adjustment": None}
 
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One combination of swept values (axis id -> value) and the scenario it gives (a
+    scenario's ``variants``, built when it is loaded)."""
+
+    values: dict[str, float]
+    scenario: Scenario
 
 def _simulated_system(table: Table) -> ElectoralSystem:
     system = read_system(table)

@@ -15,7 +15,7 @@ import numpy as np
 from sim.engine.statistics import rounded
 from sim.inference.abc import MIN_ACCEPTED, Inference, Sample
 from sim.inference.observed import figure_label
-from sim.output.results import versions
+from sim.versions import versions
 
 POSTERIOR_FORMAT = "elsim-posterior"
 BINS = 30

@@ -26,6 +26,7 @@ from pathlib import PurePosixPath
 from typing import Any, ClassVar, Self, Union, get_args, get_origin, get_type_hints
 
 from sim.errors import ResultError
+from sim.output.validate import check_result
 
 FORMAT = "elsim-result"
 FORMAT_VERSION = 2  # 2: P(pass) split in two; the poll model's assumptions
@@ -351,8 +352,6 @@ class Result(Record):
         """The record of a result document, checked once (see the module docstring); a
         document elsim could not have written is a :class:`ResultError` naming ``file``, the
         field, the value and the rule."""
-        from sim.output.validate import check_result
-
         if not isinstance(document, dict) or document.get("format") != FORMAT:
             raise ResultError(f"{file}: not an elsim result file")
         check_format_version(file, document.get("format_version"))

@@ -15,12 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-
-import numpy
-import scipy
-import simpy
 
 from sim.engine.simulate import Simulation
 from sim.errors import ResultError
@@ -40,6 +35,7 @@ from sim.output.records import (
     check_format_version,
 )
 from sim.output.validate import check_sweep
+from sim.versions import versions
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "Result", "csv_text", "read_record", "read_result",
            "result_document", "result_files", "result_record", "write_result"]
@@ -48,23 +44,6 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = ("scenario", "list", "name", "bloc", "seats_mean", "seats_sd", "seats_q05",
                "seats_q25", "seats_q50", "seats_q75", "seats_q95", "p_threshold",
                "p_runner_up", "share_mean", "share_q05", "share_q95")
-DISTRIBUTION = "elsim-seats"  # the name elsim is installed under
-
-
-def versions() -> dict[str, str]:
-    return {"elsim": elsim_version(), "numpy": numpy.__version__, "scipy": scipy.__version__,
-            "simpy": simpy.__version__}
-
-
-def elsim_version() -> str:
-    """The installed distribution's version (read from its metadata, not from the package
-    above this one)."""
-    try:
-        return version(DISTRIBUTION)
-    except PackageNotFoundError:  # run from a checkout that was never installed
-        return "0+unknown"
-
-
 def result_record(simulation: Simulation) -> Result:
     """Everything a result file holds: the summary and how it was made, as a record (checked
     as a file read back is, so elsim never writes what it would refuse to read)."""
