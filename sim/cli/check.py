@@ -10,7 +10,7 @@ from sim.cli.common import open_executor, progress_bar, scenario_paths
 from sim.cli.group import main
 from sim.engine.simulate import simulate
 from sim.engine.sweep import run_sweep
-from sim.errors import ResultError, ScenarioError
+from sim.errors import FileProblem, ResultError
 from sim.output.files import commit_files, prepare_folder
 from sim.output.regression import check_identity, compare_sweep, compare_to_baseline
 from sim.output.results import Result, read_record, read_sweep, result_names, result_record
@@ -135,8 +135,8 @@ def _default_check_paths() -> list[str]:
     folders = [p for p in sorted(Path("scenarios").iterdir()) if p.is_dir()
                and p.name not in NOT_CHECKED] if Path("scenarios").is_dir() else []
     if not folders:
-        raise ScenarioError("", None, "no scenario folders to check; name the scenarios",
-                            file="scenarios")
+        raise FileProblem("no scenario folders to check; name the scenarios",
+                          file="scenarios")
     return [str(folder) for folder in folders]
 
 

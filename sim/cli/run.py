@@ -13,7 +13,7 @@ from sim.cli.group import main
 from sim.engine.executors import executor_workers
 from sim.engine.simulate import simulate
 from sim.engine.sweep import run_sweep
-from sim.errors import InvalidValue, ResultError, ScenarioError, SimError
+from sim.errors import FileProblem, InvalidValue, ResultError, SimError
 from sim.limits import DRAWS_RULE, MAX_DRAWS
 from sim.output.files import check_run_log, commit_files, log_run, prepare_folder
 from sim.output.results import FORMAT, Result, result_names, result_record
@@ -107,14 +107,14 @@ def _check_output_names(scenarios, out: Path) -> None:
     for scenario in scenarios:
         for name in _output_names(scenario):
             if name in owners:
-                raise ScenarioError("", None, f"its file {name} would overwrite that of "
-                                    f"{owners[name]}: rename one of them", file=scenario.path)
+                raise FileProblem(f"its file {name} would overwrite that of "
+                                  f"{owners[name]}: rename one of them", file=scenario.path)
             owners[name] = scenario.path
             wanted = SWEEP_FORMAT if name.endswith("-sweep.json") else FORMAT
             if name.endswith(".json") and _format_of(out / name) not in (None, wanted):
-                raise ScenarioError("", None, f"its file {name} would overwrite another "
-                                    f"scenario's in {out}: rename one of them",
-                                    file=scenario.path)
+                raise FileProblem(f"its file {name} would overwrite another "
+                                  f"scenario's in {out}: rename one of them",
+                                  file=scenario.path)
 
 
 def _other_results(scenarios, rerun: list[str], out: Path) -> list[str]:
