@@ -40,7 +40,7 @@ from sim.law.parliament import House
 from sim.law.system import ElectoralSystem, read_system
 from sim.law.thresholds import ListRules
 from sim.law.tiers import MultiMemberTier, NationalTier, SingleMemberTier, Tier
-from sim.limits import DRAWS_RULE, MAX_DRAWS
+from sim.limits import check_draws
 from sim.polls.priors import fill_warnings
 from sim.polls.spec import Model, Poll, Source, poll_warnings, read_model, read_polls, read_sources
 from sim.tables import Table, read_toml
@@ -389,8 +389,7 @@ def _order(top: Table) -> float | None:
 def _draws_and_seed(table: Table) -> tuple[int, int | None]:
     table.check_keys(("draws", "seed"))
     draws = table.integer("draws", 100_000, low=1)
-    if draws > MAX_DRAWS:
-        raise table.error("draws", draws, DRAWS_RULE)
+    check_draws(draws, table.path("draws"), table.file)
     return draws, table.integer("seed", low=0, high=2**128 - 1)
 
 

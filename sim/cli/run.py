@@ -14,7 +14,7 @@ from sim.engine.executors import executor_workers
 from sim.engine.simulate import simulate
 from sim.engine.sweep import run_sweep
 from sim.errors import FileProblem, InvalidValue, ResultError, SimError
-from sim.limits import DRAWS_RULE, MAX_DRAWS
+from sim.limits import check_draws
 from sim.output.files import check_run_log, commit_files, log_run, prepare_folder
 from sim.output.results import FORMAT, Result, result_names, result_record
 from sim.output.sweeps import SWEEP_FORMAT, scenario_files, sweep_names
@@ -42,8 +42,8 @@ def run_command(ctx, paths, draws, seed, out, workers, dask_address, as_json, qu
     partial file is left. A scenario's files are replaced together, once all its runs (its
     sweep included) are done.
     """
-    if draws is not None and draws > MAX_DRAWS:
-        raise InvalidValue("--draws", draws, DRAWS_RULE)
+    if draws is not None:
+        check_draws(draws, "--draws")
     scenarios, failures = _load_all(scenario_paths(paths))
     _check_output_names(scenarios, Path(out))
     if scenarios:
