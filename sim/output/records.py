@@ -76,8 +76,8 @@ class Record:
         unknown = set(data) - set(hints)
         if unknown:
             name = sorted(unknown)[0]
-            raise _error(file, f"{where}.{name}", data[name], f"is not a field of {cls.__name__} "
-                  f"(fields: {', '.join(hints)})")
+            raise _error(file, f"{where}.{name}", data[name],
+                         f"is not a field of {cls.__name__} (fields: {', '.join(hints)})")
         values = {}
         for name, kind in hints.items():
             if name not in data and not _is_optional(kind):
@@ -121,7 +121,8 @@ def _read(kind: Any, value: object, where: str, file: str) -> Any:
         if not isinstance(value, dict):
             raise _error(file, where, value, "must be a table")
         table: dict = value
-        return {key: _read(args[1], item, f"{where}.{key}", file) for key, item in table.items()}
+        return types.MappingProxyType({key: _read(args[1], item, f"{where}.{key}", file)
+                                       for key, item in table.items()})  # read-only
     if isinstance(kind, type) and issubclass(kind, Record):
         return kind.from_plain(value, where, file)
     if not _is_a(kind, value):

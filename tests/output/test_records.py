@@ -35,6 +35,8 @@ def test_records_are_typed_and_frozen():
     assert first.seats.histogram == tuple(MIXTURE["summary"]["lists"][0]["seats"]["histogram"])
     with pytest.raises(AttributeError):
         first.name = "other"  # type: ignore[misc]
+    with pytest.raises(TypeError):  # its tables are read-only too
+        result.summary.parliament.seats_needed["majority"] = 1  # type: ignore[index]
 
 
 def test_a_field_the_records_do_not_name_is_refused_with_its_key_path():
