@@ -66,7 +66,7 @@ class ScenarioError(InvalidValue):
 
 class FileProblem(ScenarioError):
     """A problem of a file or folder as a whole, not of one value in it: names the file and
-    what is wrong (``scenarios/x.toml: file not found``)."""
+    what is wrong (``<file>: file not found``)."""
 
     def __init__(self, rule: str, *, file: str | None = None):
         super().__init__("", None, rule, file=file)
