@@ -115,6 +115,8 @@ def _read(kind: Any, value: object, where: str, file: str) -> Any:
         if not isinstance(value, list):
             raise _error(file, where, value, "must be a list")
         items: list = value
+        if args[0] is int and all(type(item) is int for item in items):
+            return tuple(items)  # histograms and sample rows: one pass (bool is not int here)
         return tuple(_read(args[0], item, f"{where}[{i}]", file)
                      for i, item in enumerate(items))
     if origin is Mapping:
