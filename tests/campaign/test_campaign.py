@@ -30,16 +30,21 @@ def run(scenario, state, seed=0):
                         rng=np.random.default_rng(seed))
 
 
-def test_shift_moves_points_and_rescales_the_rest(tmp_path):
-    scenario = scenario_with(tmp_path, """
+def shift_of_c(tmp_path, points: str):
+    """A scenario whose campaign shifts list c by ``points`` (TOML) on day 5."""
+    return scenario_with(tmp_path, f"""
 [campaign]
 start = 2020-12-15
 [[campaign.event]]
 kind = "shift"
 date = 2020-12-20
 list = "c"
-points = 10.0
+points = {points}
 """)
+
+
+def test_shift_moves_points_and_rescales_the_rest(tmp_path):
+    scenario = shift_of_c(tmp_path, "10.0")
     outcome = run(scenario, electorate(4))
     # Voting share 0.9: c goes from 0.2/0.9 to 0.2/0.9 + 0.10 of the vote; a and b shrink
     # in proportion; stay-home is untouched.
@@ -324,15 +329,7 @@ class BareState:
 
 
 def test_an_event_acts_through_the_campaign_state_alone(tmp_path):
-    scenario = scenario_with(tmp_path, """
-[campaign]
-start = 2020-12-15
-[[campaign.event]]
-kind = "shift"
-date = 2020-12-20
-list = "c"
-points = { uniform = [2, 4] }
-""")
+    scenario = shift_of_c(tmp_path, "{ uniform = [2, 4] }")
     (event,) = scenario.campaign.events
     state = BareState(scenario.ballot, electorate(5), np.random.default_rng(0))
     event.act(state)
