@@ -43,7 +43,8 @@ def calibrate_command(polls, tallies, bloc, leave_out, default_n, out):
 
     Every pre-election poll of an election given with --tally is compared with its count
     on the log scale; the election-level and source-level sds and each source kind's house
-    effect on the bloc are fitted by maximum likelihood (docs/backtest.md).
+    effect on the bloc get a posterior under weakly informative priors, passed on as draws
+    (docs/backtest.md).
     """
     named = _pairs(tallies, "--tally")
     unknown = [e for e in leave_out if e not in named]
@@ -70,6 +71,6 @@ def calibrate_command(polls, tallies, bloc, leave_out, default_n, out):
     rows_out = [[name, f"{getattr(fit, name):.3f}", f"{low:.3f}-{high:.3f}"]
                 for name, (low, high) in fit.intervals.items()]
     rows_out += [[f"house effect {kind} on {bloc_id}", f"{fit.house[kind]:+.3f}",
-                  f"se {fit.house_se[kind]:.3f}"] for kind in sorted(kinds)]
+                  f"sd {fit.house_se[kind]:.3f}"] for kind in sorted(kinds)]
     click.echo(f"{out}: {fit.polls} polls of {', '.join(fit.elections)}")
-    click.echo(render(["parameter (log scale)", "estimate", "90% interval"], rows_out))
+    click.echo(render(["parameter (log scale)", "posterior median", "90% interval"], rows_out))
