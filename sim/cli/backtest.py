@@ -19,7 +19,7 @@ from sim.output.files import atomic_write
 from sim.output.text import render
 from sim.scenario import load_scenario
 
-LIST_COLUMNS = ("scenario", "election", "single_source", "list", "official_share",
+LIST_COLUMNS = ("scenario", "election", "single_source", "structural", "list", "official_share",
                 "share_mean", "share_low", "share_high", "share_inside", "share_pit", "crps",
                 "official_seats", "seats_mean", "seats_low", "seats_high", "seats_inside",
                 "seats_pit", "log_score")
@@ -62,9 +62,9 @@ def _summary_table(groups: dict[str, list[ListScore]]) -> str:
         row = summary_row(scores)
         rows.append([name, row["lists"], _percent(row["share_coverage"]),
                      _percent(row["seat_coverage"]), f"{row['log_score']:.2f}",
-                     f"{100 * row['crps']:.2f}"])
+                     f"{100 * row['crps']:.2f}", f"{100 * row['largest_width']:.1f}"])
     return render(["scenario", "lists", "shares in 90%", "seats in 90%", "log score (seats)",
-                   "CRPS (points)"], rows)
+                   "CRPS (points)", "largest list's width (points)"], rows)
 
 
 DISTRICT_COLUMNS = ("scenario", "district", "list", "official_seats", "seats_mean",
@@ -131,9 +131,11 @@ def backtest_command(paths, observed, draws, seed, workers, out, quiet):
             click.echo(f"{path.stem}: {scenario.title}")
             click.echo(_list_table(results[path.stem]) + "\n")
     everything = [s for scores in results.values() for s in scores]
-    groups = {**results,
-              "all single-source": [s for s in everything if s.single_source],
-              "all with several sources": [s for s in everything if not s.single_source]}
+    groups = {**results}
+    for structural, label in ((False, ""), (True, ", structural prior")):
+        kept = [s for s in everything if s.structural == structural]
+        groups["all single-source" + label] = [s for s in kept if s.single_source]
+        groups["all with several sources" + label] = [s for s in kept if not s.single_source]
     groups = {name: scores for name, scores in groups.items() if scores}
     click.echo(_summary_table(groups))
     in_districts = {name: cells for name, cells in in_districts.items() if cells}

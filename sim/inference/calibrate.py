@@ -29,6 +29,7 @@ import numpy as np
 from sim.errors import SimError
 from sim.inference.history import PollMiss
 from sim.polls.pooling import ilr_basis
+from sim.polls.structural import change_scale
 
 PRIOR_SD = 0.5  # house effects beyond +-1 on the log scale (e = 2.7 times) are not expected
 # Half-normal scale of both sds. Final polls in established democracies miss a large party
@@ -39,6 +40,10 @@ PRIOR_SD = 0.5  # house effects beyond +-1 on the log scale (e = 2.7 times) are 
 # polls far worse than there (Kazakhstan's, about 0.35) are well inside the prior while an sd
 # of 0.8 (a list's share missed by a factor 2.2) keeps 5% prior probability.
 SD_PRIOR_SCALE = 0.4
+# Half-normal scale of the structural prior's change sd: a list's share changing by a
+# factor e = 2.7 between elections is common for small lists, by e^2 rare.
+CHANGE_PRIOR_SCALE = 1.0
+COUNT_VARIANCE = 1e-6  # an official count's own noise on the log scale: none, kept positive
 SD_MAX = 2.0  # the grid's edge: 5 prior scales, where the prior density is e^-12.5 of its peak
 GRID = 64  # points a side, even in sqrt(sd): fine near 0, where many elections put the sds
 POSTERIOR_DRAWS = 200
@@ -98,18 +103,18 @@ def _blocks(misses: list[PollMiss], kinds: tuple[str, ...]) -> list[_Block]:
     return [_Block(*map(np.stack, zip(*group))) for group in sized.values()]
 
 
-def _coarse_grid() -> tuple[np.ndarray, np.ndarray]:
+def _coarse_grid(scale: float) -> tuple[np.ndarray, np.ndarray]:
     """The first pass's sd values, shape (GRID,), even in sqrt(sd) up to SD_MAX, and each
-    one's log prior mass (half-normal density times the cell's width)."""
+    one's log prior mass (half-normal density of ``scale`` times the cell's width)."""
     root = (np.arange(GRID) + 0.5) / GRID * np.sqrt(SD_MAX)
     sd = root ** 2
-    return sd, -0.5 * (sd / SD_PRIOR_SCALE) ** 2 + np.log(2 * root)
+    return sd, -0.5 * (sd / scale) ** 2 + np.log(2 * root)
 
 
-def _fine_grid(low: float, high: float) -> tuple[np.ndarray, np.ndarray]:
+def _fine_grid(low: float, high: float, scale: float) -> tuple[np.ndarray, np.ndarray]:
     """The second pass's sd values, even over [low, high], and their log prior mass."""
     sd = low + (np.arange(GRID) + 0.5) / GRID * (high - low)
-    return sd, -0.5 * (sd / SD_PRIOR_SCALE) ** 2
+    return sd, -0.5 * (sd / scale) ** 2
 
 
 def _log_posterior(blocks: list[_Block], grids):
@@ -202,13 +207,19 @@ def fit_errors(misses: list[PollMiss], kinds: tuple[str, ...]) -> Fit:
     """
     if not misses:
         raise SimError("no poll can be compared with a count: nothing to calibrate")
-    blocks = _blocks(misses, kinds)
-    coarse = _coarse_grid()
-    election_sd, source_sd, log_post, _, _ = _log_posterior(blocks, (coarse, coarse))
-    box = (_support(coarse[0], log_post), _support(coarse[0], log_post.reshape(
-        GRID, GRID).T.ravel()))
+    return _posterior(_blocks(misses, kinds), kinds, (SD_PRIOR_SCALE, SD_PRIOR_SCALE),
+                      polls=len(misses), elections=tuple(sorted({m.election for m in misses})))
+
+
+def _posterior(blocks: list[_Block], kinds: tuple[str, ...], scales: tuple[float, float], *,
+               polls: int, elections: tuple[str, ...]) -> Fit:
+    """The two sds' grid posterior (half-normal priors of ``scales``) and the effects'."""
+    coarse = tuple(_coarse_grid(scale) for scale in scales)
+    election_sd, source_sd, log_post, _, _ = _log_posterior(blocks, coarse)
+    box = (_support(coarse[0][0], log_post),
+           _support(coarse[1][0], log_post.reshape(GRID, GRID).T.ravel()))
     election_sd, source_sd, log_post, mean, cov = _log_posterior(
-        blocks, tuple(_fine_grid(*edges) for edges in box))
+        blocks, tuple(_fine_grid(*edges, scale) for edges, scale in zip(box, scales)))
     weights = np.exp(log_post - log_post.max())
     weights /= weights.sum()
     total_sd = np.hypot(election_sd, source_sd)
@@ -224,4 +235,55 @@ def fit_errors(misses: list[PollMiss], kinds: tuple[str, ...]) -> Fit:
                house=dict(zip(kinds, house.tolist())),
                house_se=dict(zip(kinds, np.sqrt(np.maximum(house_var, 0)).tolist())),
                draws=np.stack([election_sd[picked], source_sd[picked]]),
-               polls=len(misses), elections=tuple(sorted({m.election for m in misses})))
+               polls=polls, elections=elections)
+
+
+def _change_block(before: dict[str, float], after: dict[str, float],
+                  bloc: frozenset[str]) -> tuple[np.ndarray, ...] | None:
+    """One pair of elections' contrasts of log changes and their covariance pieces, over
+    the lists on both ballots (None when fewer than two are)."""
+    common = [option for option in after if option in before]
+    if len(common) < 2:
+        return None
+    k = len(common)
+    change = np.array([np.log(after[o]) - np.log(before[o]) for o in common])
+    scale = np.array([change_scale(before[o]) for o in common])
+    contrast = ilr_basis(k).T
+    in_bloc = np.array([[o in bloc] for o in common], dtype=float)
+    return (contrast @ change, contrast @ np.diag(scale) @ contrast.T, np.zeros((k - 1, k - 1)),
+            np.eye(k - 1) * COUNT_VARIANCE, contrast @ in_bloc)
+
+
+def fit_changes(pairs: list[tuple[dict[str, float], dict[str, float]]],
+                bloc: frozenset[str], elections: tuple[str, ...]) -> Fit:
+    """The structural prior's posterior: how a list's official log share moves from one
+    election to the next (docs/backtest.md).
+
+    ``log v_t,i - log v_t-1,i = c_t + drift [i in bloc] + delta_t,i`` with
+    ``delta_t,i ~ N(0, change_sd^2 (1 - v) / v^CHANGE_POWER)``, ``v = v_t-1,i``: a large list
+    moves less on the log scale than a small one, ``c_t`` is removed by contrasts within each
+    pair, and the drift of the bloc is integrated exactly like a house effect (prior
+    normal(0, PRIOR_SD)). The fitted sd is ``election_sd`` of the returned Fit, the drift its
+    house effect ``"drift"``; the second sd has no data and keeps its prior.
+
+    Parameters
+    ----------
+    pairs : list of (dict of str to float, dict of str to float)
+        Consecutive elections' official shares by option, the earlier one's ids already
+        those of the later where a list was renamed.
+    bloc : frozenset of str
+        The lists whose drift is fitted.
+    elections : tuple of str
+        The elections behind the pairs (for the record).
+    """
+    pieces = [piece for before, after in pairs
+              if (piece := _change_block(before, after, bloc)) is not None]
+    if not pieces:
+        raise SimError("no two consecutive elections share two lists: no structural prior "
+                       "can be fitted")
+    sized: dict[int, list[tuple]] = {}
+    for piece in pieces:
+        sized.setdefault(len(piece[0]), []).append(piece)
+    blocks = [_Block(*map(np.stack, zip(*group))) for group in sized.values()]
+    return _posterior(blocks, ("drift",), (CHANGE_PRIOR_SCALE, CHANGE_PRIOR_SCALE),
+                      polls=len(pieces), elections=elections)

@@ -8,7 +8,8 @@ what the calibration does not know.
 
 from __future__ import annotations
 
-from sim.inference.calibrate import PRIOR_SD, SD_PRIOR_SCALE, Fit
+from sim.inference.calibrate import CHANGE_PRIOR_SCALE, PRIOR_SD, SD_PRIOR_SCALE, Fit
+from sim.polls.structural import CHANGE_POWER
 
 
 def _draws(values) -> str:
@@ -16,7 +17,7 @@ def _draws(values) -> str:
 
 
 def fragment(fit: Fit, *, bloc: str, kinds: dict[str, int], command: str,
-             left_out: tuple[str, ...] = ()) -> str:
+             left_out: tuple[str, ...] = (), structural: Fit | None = None) -> str:
     """The calibration file's text.
 
     Parameters
@@ -30,6 +31,9 @@ def fragment(fit: Fit, *, bloc: str, kinds: dict[str, int], command: str,
         The command line that made the file (recorded in its header).
     left_out : tuple of str
         Elections left out of the fit.
+    structural : Fit or None
+        The structural prior's fit (:func:`sim.inference.calibrate.fit_changes`), written as
+        ``[model.structural]``: a scenario uses it by naming its ``previous`` result.
     """
     low, high = fit.intervals["total_sd"]
     note = (f"Posterior from {fit.polls} pre-election polls of {', '.join(fit.elections)}"
@@ -62,4 +66,28 @@ def fragment(fit: Fit, *, bloc: str, kinds: dict[str, int], command: str,
         mean, se = fit.house.get(kind, 0.0), fit.house_se.get(kind, PRIOR_SD)
         lines += ["", f"[model.error.kinds.{kind}]  # {polls} poll(s) compared",
                   f"house_effects = {{ {bloc} = {{ normal = [{mean:.3f}, {se:.3f}] }} }}"]
+    if structural is not None:
+        lines += _structural(structural, bloc)
     return "\n".join(lines) + "\n"
+
+
+def _structural(fit: Fit, bloc: str) -> list[str]:
+    low, high = fit.intervals["election_sd"]
+    drift, drift_sd = fit.house["drift"], fit.house_se["drift"]
+    return [
+        "",
+        "# The structural prior: a list's previous official share with a calibrated change,",
+        "# fitted to consecutive elections' counts (" + ", ".join(fit.elections) + "). A list of",
+        f"# previous share p moves by change_sd^2 (1 - p) / p^{CHANGE_POWER:g} on the log "
+        "scale, the bloc's",
+        f"# lists by a drift besides. change_sd: {fit.draws.shape[1]} draws of its posterior, "
+        f"half-normal prior of scale {CHANGE_PRIOR_SCALE:g}.",
+        "# A scenario uses it by naming its previous result: previous = \"<tally file>\".",
+        "[model.structural]",
+        f"# change_sd: median {fit.election_sd:.3f}, 90% {low:.3f}-{high:.3f}",
+        f"change_sd = {_draws(fit.draws[0])}",
+        f"drift = {{ {bloc} = {{ normal = [{drift:.3f}, {drift_sd:.3f}] }} }}",
+        f'note = "Fitted to the counts of {", ".join(fit.elections)} ({fit.polls} changes); '
+        f'change_sd {fit.election_sd:.2f} (90% {low:.2f}-{high:.2f}), drift of {bloc} '
+        f'{drift:+.2f} (sd {drift_sd:.2f}). docs/backtest.md"',
+    ]

@@ -146,12 +146,13 @@ def draw_sds(error: ErrorModel, n_draws: int, *, source_level: bool,
 
 
 def add_errors(log_votes: np.ndarray, error: ErrorModel, blocs: np.ndarray, *,
-               source_level: bool, rng: np.random.Generator) -> None:
+               source_level: bool, rng: np.random.Generator) -> np.ndarray:
     """Add the total survey error to log vote shares, shape (n_options, n_draws), in place.
 
     The election-level and source-level errors are independent normals per option: within
     one draw they add up to one normal of sd ``hypot(election_sd, source_sd)``, with the
-    sds drawn per draw (:func:`draw_sds`) so that an uncertain sd gives each draw its own. ``blocs`` (n_options,)
+    sds drawn per draw (:func:`draw_sds`) so that an uncertain sd gives each draw its own.
+    Returns that sd, shape (n_draws,) (the bloc shock aside). ``blocs`` (n_options,)
     holds each option's bloc index, -1 for none.
     """
     n_draws = log_votes.shape[1]
@@ -167,3 +168,4 @@ def add_errors(log_votes: np.ndarray, error: ErrorModel, blocs: np.ndarray, *,
     if in_bloc.any() and bloc_sd.any():
         shocks = rng.standard_normal((blocs.max() + 1, n_draws)) * bloc_sd
         log_votes[in_bloc] += shocks[blocs[in_bloc]]
+    return sd
