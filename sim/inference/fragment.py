@@ -1,6 +1,6 @@
 """The TOML fragment ``elsim calibrate`` writes: ``[model.error]`` for scenarios to extend.
 
-The sds are passed on as their paired posterior draws (``{ draws = [...] }``: each Monte
+The sds are passed on as their paired posterior draws (a list of numbers: each Monte
 Carlo draw of a scenario takes one pair), the house effects as normals (posterior mean and
 sd): each draw of a scenario then takes its own values, so the intervals it prints include
 what the calibration does not know.
@@ -13,7 +13,7 @@ from sim.polls.structural import CHANGE_POWER
 
 
 def _draws(values) -> str:
-    return "{ draws = [" + ", ".join(f"{v:.3f}" for v in values) + "] }"
+    return "[" + ", ".join(f"{v:.3f}" for v in values) + "]"
 
 
 def fragment(fit: Fit, *, bloc: str, kinds: dict[str, int], command: str,

@@ -23,7 +23,7 @@ MAX_SD_DRAWS = 10_000  # posterior draws of an sd; a calibration writes a few hu
 
 @dataclass(frozen=True, slots=True, eq=False)
 class SdDraws:
-    """An sd given as draws of its posterior, ``{ draws = [...] }`` (from ``elsim
+    """An sd given as draws of its posterior, ``[0.31, 0.29, ...]`` (from ``elsim
     calibrate``): each Monte Carlo draw takes one of them, all equally likely. The
     election and source sds of a calibration are paired: draw ``j`` of one belongs with draw
     ``j`` of the other, and :func:`draw_sds` keeps them together."""
@@ -43,18 +43,17 @@ class SdDraws:
 
 
 def read_sd(table: Table, name: str) -> Param | SdDraws:
-    """An sd: a number, a distribution, or ``{ draws = [...] }`` (each in [0, SD_LIMIT])."""
-    value = table.raw(name)
-    if not (isinstance(value, dict) and "draws" in value):
+    """An sd: a number, a distribution, or a list of numbers (posterior draws, each equally
+    likely), each in [0, SD_LIMIT]. A list, not a table, so that a scenario extending a
+    calibration replaces its draws whole (tables are merged key by key)."""
+    draws = table.raw(name)
+    if not isinstance(draws, list):
         return read_param(table, name, 0.0, low=0.0, high=SD_LIMIT)
-    draws = value["draws"]
-    where = f"{name}.draws"
-    if len(value) != 1:
-        raise table.error(name, value, "a table with draws holds nothing else")
-    if not isinstance(draws, list) or not 1 <= len(draws) <= MAX_SD_DRAWS or not all(
+    if not 1 <= len(draws) <= MAX_SD_DRAWS or not all(
             is_number(d) and 0 <= d <= SD_LIMIT for d in draws):
-        raise table.error(where, draws, f"must be a list of 1 to {MAX_SD_DRAWS} numbers "
-                          f"between 0 and {SD_LIMIT:g}")
+        shown = draws if len(draws) <= 5 else f"[{len(draws)} values]"
+        raise table.error(name, shown, f"as draws, must be a list of 1 to {MAX_SD_DRAWS} "
+                          f"numbers between 0 and {SD_LIMIT:g}")
     return SdDraws(np.array(draws, dtype=float))
 
 
