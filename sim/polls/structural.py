@@ -7,18 +7,22 @@ For a list ``i`` on the previous ballot (share ``p_i``), the prior on its log vo
     tau_i^2 = change_sd^2 (1 - p_i) / p_i^CHANGE_POWER
 
 with ``c`` a constant (only ratios between lists are predicted) and ``drift`` what the
-calibration found a bloc's lists to gain or lose from one election to the next. A poll draw
-``x_i`` (house effects off, survey error on: what the polls alone say, of variance ``V_i``
-around their centre) and the prior are multiplied, list by list, as two normals:
+calibration found a bloc's lists to gain or lose from one election to the next. The polls say
+``y ~ N(t, V)`` of the lists' log shares ``t`` (``V`` diagonal: the draw's survey-error
+variance plus the poll's own variance of each list, from its exact log-moments), the prior
+``t ~ N(a + c 1, T)`` with ``a_i = log p_i + drift``, ``T = diag(tau^2)`` and ``c`` flat.
+The posterior is normal with precision ``P = P0 + V^-1``, ``P0 = T^-1 - w w' / s``
+(``w = T^-1 1``, ``s = 1' w``: the prior says nothing of the level ``c``, which the polls
+set), covariance ``S = P^-1`` and mean ``S (V^-1 y + P0 a)``. A poll draw ``x ~ N(y, V)``
+(house effects off, survey error on: what the polls alone say) becomes a posterior draw as
 
-    omega_i = tau_i^2 / (V_i + tau_i^2)                       the polls' share of the precision
-    log v_i <- omega_i x_i + (1 - omega_i)(a_i + c) + sqrt(omega_i V_i (1 - omega_i)) xi_i
+    t = S (V^-1 x + P0 a) + S T^-1/2 (I - u u') xi,   u = T^-1/2 1 / sqrt(s),  xi ~ N(0, I),
 
-with ``a_i = log p_i + drift``, ``xi_i ~ N(0, 1)`` and ``c`` the precision-weighted mean of
-``x_i - a_i`` (the polls set the level of the lists with a prior against those without
-one). ``V_i`` is the draw's survey-error variance plus the poll's own sampling variance of
-that list (its exact log-moments). Everything is per draw: the sds are drawn per draw, so
-is ``omega``.
+exact: its mean is the posterior mean and its covariance ``S V^-1 S + S P0 S = S``. ``S``
+is the inverse of a diagonal minus a rank-one matrix (Sherman-Morrison), so everything is
+elementwise over draws. Everything is per draw: the sds (hence ``V`` and ``T``) are drawn
+per draw. The polls' share of a list's precision, ``tau_i^2 / (V_i + tau_i^2)`` at the mean
+sds, is what the result reports as each side's part.
 """
 
 from __future__ import annotations
@@ -146,15 +150,23 @@ def combine(x: np.ndarray, prior: StructuralPrior, variance: np.ndarray, *,
         The combined log shares, on the scale of ``x``.
     """
     n_draws = x.shape[1]
-    tau2 = prior.change_sd.draw(n_draws, rng=rng)[None, :] ** 2 * prior.scale[:, None]
+    precision = 1 / (prior.change_sd.draw(n_draws, rng=rng)[None, :] ** 2
+                     * prior.scale[:, None])  # 1 / tau^2, (p, n_draws)
     centre = np.repeat(prior.log_previous[:, None], n_draws, axis=1)
     for row, drift in enumerate(prior.drift):
         if drift is not None:
             centre[row] += drift.draw(n_draws, rng=rng)
-    weight = 1 / (variance + tau2)
-    level = np.sum(weight * (x - centre), axis=0) / np.sum(weight, axis=0)
-    omega = tau2 * weight
-    noise = rng.standard_normal(x.shape)
-    return omega * x + (1 - omega) * (centre + level) \
-        + np.sqrt(omega * variance * (1 - omega)) * noise
+    total = precision.sum(axis=0)
+    diagonal = precision + 1 / variance
+    ratio = precision / diagonal
+    correction = ratio / (total - (precision * ratio).sum(axis=0))
 
+    def covariance_times(vector):
+        """Sigma @ vector per draw: Sigma = (D - w w' / s)^-1 by Sherman-Morrison."""
+        return vector / diagonal + correction * (ratio * vector).sum(axis=0)
+
+    pulled = x / variance + precision * centre \
+        - precision * (precision * centre).sum(axis=0) / total
+    noise = rng.standard_normal(x.shape) * np.sqrt(precision)
+    noise -= precision * noise.sum(axis=0) / total
+    return covariance_times(pulled + noise)
