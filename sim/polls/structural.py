@@ -43,6 +43,7 @@ from sim.tables import Table
 # prior as loose as theirs; power 1 (a Dirichlet's variance) makes the small lists' far too
 # loose.
 CHANGE_POWER = 0.5
+MIN_CHANGE_SD = 1e-6  # a draw of 0 (a distribution reaching 0) is this: a finite precision
 
 
 def change_scale(share):
@@ -92,7 +93,15 @@ def read_structural(table: Table, options: tuple[str, ...], keys: tuple[str, ...
             old = renamed.get(option, option)
             if old in earlier and earlier[old] > 0:
                 shares[option] = earlier[old]
-    return Structural(previous=previous, shares=shares, change_sd=read_sd(table, "change_sd"),
+    if previous is not None and "change_sd" not in table:
+        raise table.error("change_sd", None, "is required with previous: how much a list's "
+                          "share moves from one election to the next (elsim calibrate "
+                          "--history writes it; extend that file or give a number)")
+    change_sd = read_sd(table, "change_sd")
+    if previous is not None and change_sd.moments()[0] <= 0:
+        raise table.error("change_sd", table.raw("change_sd"), "must be above 0 with previous "
+                          "(a prior of no change at all leaves the polls nothing to say)")
+    return Structural(previous=previous, shares=shares, change_sd=change_sd,
                       drift=read_house_effects(table, "drift", keys), note=table.string(
                           "note", ""))
 
@@ -150,8 +159,8 @@ def combine(x: np.ndarray, prior: StructuralPrior, variance: np.ndarray, *,
         The combined log shares, on the scale of ``x``.
     """
     n_draws = x.shape[1]
-    precision = 1 / (prior.change_sd.draw(n_draws, rng=rng)[None, :] ** 2
-                     * prior.scale[:, None])  # 1 / tau^2, (p, n_draws)
+    change_sd = np.maximum(prior.change_sd.draw(n_draws, rng=rng), MIN_CHANGE_SD)
+    precision = 1 / (change_sd[None, :] ** 2 * prior.scale[:, None])  # 1 / tau^2, (p, n_draws)
     centre = np.repeat(prior.log_previous[:, None], n_draws, axis=1)
     for row, drift in enumerate(prior.drift):
         if drift is not None:

@@ -16,7 +16,17 @@ from sim.params import Param
 from sim.polls.structural import StructuralPrior, change_scale, combine
 from sim.polls.support import draw_support
 from sim.scenario import load_scenario
-from tests.scenario_text import support_of
+from tests.scenario_text import MINIMAL, support_of
+
+TALLY = """title = "t"
+[system]
+seats = 10
+threshold = 0.05
+[votes]
+a = 50
+b = 30
+c = 20
+"""
 
 ROOT = Path(__file__).parents[2]
 BACKTEST = ROOT / "scenarios" / "backtest" / "kz-2021"
@@ -115,6 +125,8 @@ def test_a_structural_run_is_the_same_whatever_the_workers():
      "model.structural.change_sd", "numbers between 0 and 5"),
     ('previous = "../../history/kz-2016.toml"\nweight = 2', "model.structural.weight",
      "unknown key"),
+    ('previous = "../../history/kz-2016.toml"\nchange_sd = 0', "model.structural.change_sd",
+     "must be above 0"),
 ])
 def test_a_bad_structural_table_names_file_key_and_rule(lines, key, rule):
     path = BACKTEST / "_test_structural.toml"
@@ -126,6 +138,18 @@ def test_a_bad_structural_table_names_file_key_and_rule(lines, key, rule):
         path.unlink()
     message = str(error.value)
     assert key in message and rule in message and "_test_structural.toml" in message
+
+
+def test_a_previous_result_without_a_change_sd_is_refused(tmp_path):
+    # The calibration's change_sd is what 2021-barometer.toml extends; a scenario that
+    # extends none must say it.
+    text = MINIMAL.replace("[run]", '[model.structural]\nprevious = "t.toml"\n\n[run]')
+    (tmp_path / "t.toml").write_text(TALLY)
+    path = tmp_path / "scenario.toml"
+    path.write_text(text)
+    with pytest.raises(ScenarioError, match="model.structural.change_sd = None: is required "
+                                            "with previous"):
+        load_scenario(path)
 
 
 def test_the_change_fit_recovers_a_known_sd_and_drift():
