@@ -27,7 +27,8 @@ _PUBLIC = {
     "ElectoralSystem": "sim.law.system", "RunnerUp": "sim.law.system",
     "load_tally": "sim.law.tally",
     "result_document": "sim.output.results", "write_result": "sim.output.results",
-    "read_result": "sim.output.results",
+    "read_result": "sim.output.results", "read_record": "sim.output.results",
+    "result_record": "sim.output.results", "Result": "sim.output.records",
     "tidy_rows": "sim.output.tidy", "tidy_csv": "sim.output.tidy",
     "SimError": "sim.errors", "InvalidValue": "sim.errors", "ScenarioError": "sim.errors",
     "ResultError": "sim.errors",
@@ -36,8 +37,8 @@ _PUBLIC = {
 __all__ = [
     "__version__", "load_scenario", "Scenario", "simulate", "Simulation", "allocate",
     "allocate_details", "ElectoralSystem", "RunnerUp", "load_tally", "result_document",
-    "write_result", "read_result", "tidy_rows", "tidy_csv", "SimError", "InvalidValue",
-    "ScenarioError", "ResultError",
+    "write_result", "read_result", "result_record", "read_record", "Result", "tidy_rows",
+    "tidy_csv", "SimError", "InvalidValue", "ScenarioError", "ResultError",
 ]
 
 if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__ imports
@@ -46,7 +47,14 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__
     from sim.law.allocate import allocate, allocate_details
     from sim.law.system import ElectoralSystem, RunnerUp
     from sim.law.tally import load_tally
-    from sim.output.results import read_result, result_document, write_result
+    from sim.output.records import Result
+    from sim.output.results import (
+        read_record,
+        read_result,
+        result_document,
+        result_record,
+        write_result,
+    )
     from sim.output.tidy import tidy_csv, tidy_rows
     from sim.scenario import Scenario, load_scenario
 

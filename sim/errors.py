@@ -64,6 +64,14 @@ class ScenarioError(InvalidValue):
     """A value read from a scenario or tally file breaks a rule."""
 
 
+class FileProblem(ScenarioError):
+    """A problem of a file or folder as a whole, not of one value in it: names the file and
+    what is wrong (``<file>: file not found``)."""
+
+    def __init__(self, rule: str, *, file: str | None = None):
+        super().__init__("", None, rule, file=file)
+
+
 class ScenarioProblems(SimError, ValueError):
     """Several problems found in one file, reported together (one per line)."""
 

@@ -21,6 +21,8 @@ The readers of each stage check their keys against these; docs/scenarios.md list
 
 from __future__ import annotations
 
+from sim.errors import InvalidValue, ScenarioError
+
 MAX_SEATS = 10_000  # list seats, and each entry of appointed seats
 MAX_LISTS = 60  # the set of seated lists is a 64-bit mask per draw
 MAX_REGISTERED = 2_000_000_000  # registered voters (India, the largest, has about 10**9)
@@ -40,6 +42,15 @@ MAX_DRAWS = 10**10
 MAX_SWEEP_VARIANTS = 400  # each variant is a full scenario, built when the file is read
 DRAWS_RULE = (f"must be at most {MAX_DRAWS:.0e} per run; for more, run the scenario several "
               "times with different seeds (--seed), on a Dask cluster with --dask if need be")
+
+
+def check_draws(draws: int, key: str = "draws", file: str | None = None) -> None:
+    """The one check of the draws limit, wherever a number of draws comes in (a scenario's
+    ``run.draws``, ``elsim run --draws``, ``simulate(draws=...)``): over :data:`MAX_DRAWS`
+    it is an error naming ``key`` (and ``file``, for a scenario's)."""
+    if draws > MAX_DRAWS:
+        raise (InvalidValue if file is None else ScenarioError)(key, draws, DRAWS_RULE,
+                                                                 file=file)
 # Local worker processes (--workers, and the workers of --dask local): each holds elsim,
 # numpy and a chunk's arrays (about 30 MB), and a run has one chunk per 50,000 draws, so more
 # processes than this only cost memory on any machine elsim runs on. A pool also never

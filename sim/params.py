@@ -18,7 +18,109 @@ import numpy as np
 from sim.errors import ScenarioError
 from sim.tables import MAX_MAGNITUDE, Table, is_number
 
-DISTRIBUTIONS = {"normal": 2, "uniform": 2, "beta": 2, "triangular": 3}
+
+class Kind:
+    """One kind of parameter: how it is written, how many arguments it takes and what they
+    must satisfy, how it draws and its moments. A new kind is a subclass and a line in
+    :data:`KINDS`; nothing else reads a kind's name."""
+
+    name: str
+    form: str  # how a scenario writes it, for the error message listing the kinds
+    arity: int
+
+    def check(self, args: tuple[float, ...], low: float, high: float) -> str | None:
+        """What is wrong with ``args`` for a parameter in [low, high] (None: nothing)."""
+        return None
+
+    def sample(self, args: tuple[float, ...], n: int, rng: np.random.Generator) -> np.ndarray:
+        raise NotImplementedError
+
+    def moments(self, args: tuple[float, ...]) -> tuple[float, float]:
+        raise NotImplementedError
+
+
+class Fixed(Kind):
+    name, form, arity = "fixed", "a number", 1
+
+    def sample(self, args, n, rng):
+        return np.full(n, args[0])  # no random numbers
+
+    def moments(self, args):
+        return args[0], 0.0
+
+
+class Normal(Kind):
+    name, form, arity = "normal", "{ normal = [mean, sd] }", 2
+
+    def check(self, args, low, high):
+        if args[1] < 0:
+            return "the sd must not be negative"
+        if not low <= args[0] <= high:
+            return f"the mean {_range_rule(low, high)}"
+        return None
+
+    def sample(self, args, n, rng):
+        return rng.normal(args[0], args[1], n)
+
+    def moments(self, args):
+        return args[0], args[1] ** 2
+
+
+class Uniform(Kind):
+    name, form, arity = "uniform", "{ uniform = [low, high] }", 2
+
+    def check(self, args, low, high):
+        if args[0] > args[1]:
+            return "low must not exceed high"
+        return _within(args, low, high)
+
+    def sample(self, args, n, rng):
+        return rng.uniform(args[0], args[1], n)
+
+    def moments(self, args):
+        return (args[0] + args[1]) / 2, (args[1] - args[0]) ** 2 / 12
+
+
+class Beta(Kind):
+    name, form, arity = "beta", "{ beta = [a, b] }", 2
+
+    def check(self, args, low, high):
+        if args[0] <= 0 or args[1] <= 0:
+            return "a and b must be positive"
+        if low > 0 or high < 1:
+            return f"a beta gives values in [0, 1], outside this parameter's " \
+                   f"{_range_rule(low, high)}"
+        return None
+
+    def sample(self, args, n, rng):
+        return rng.beta(args[0], args[1], n)
+
+    def moments(self, args):
+        total = args[0] + args[1]
+        return args[0] / total, args[0] * args[1] / (total ** 2 * (total + 1))
+
+
+class Triangular(Kind):
+    name, form, arity = "triangular", "{ triangular = [low, mode, high] }", 3
+
+    def check(self, args, low, high):
+        if not (args[0] <= args[1] <= args[2] and args[0] < args[2]):
+            return "must be ordered low <= mode <= high, with low < high"
+        return _within(args, low, high)
+
+    def sample(self, args, n, rng):
+        return rng.triangular(args[0], args[1], args[2], size=n)
+
+    def moments(self, args):
+        low, mode, high = args
+        return (low + mode + high) / 3, (low ** 2 + mode ** 2 + high ** 2 - low * mode
+                                         - low * high - mode * high) / 18
+
+
+FIXED = Fixed()
+KINDS: dict[str, Kind] = {kind.name: kind for kind in (Normal(), Uniform(), Beta(),
+                                                        Triangular())}
+DISTRIBUTIONS = {name: kind.arity for name, kind in KINDS.items()}  # name -> its arguments
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,39 +132,25 @@ class Param:
     low: float
     high: float
 
+    @property
+    def uncertain(self) -> bool:
+        """Whether draws may differ (a distribution, not a fixed value)."""
+        return self.kind != FIXED.name
+
     def draw(self, n: int, *, rng: np.random.Generator) -> np.ndarray:
-        """``n`` values, shape ``(n,)``; a fixed value uses no random numbers."""
-        if self.kind == "fixed":
-            return np.full(n, self.args[0])
-        if self.kind == "normal":
-            values = rng.normal(self.args[0], self.args[1], n)
-        elif self.kind == "uniform":
-            values = rng.uniform(self.args[0], self.args[1], n)
-        elif self.kind == "beta":
-            values = rng.beta(self.args[0], self.args[1], n)
-        else:
-            values = rng.triangular(self.args[0], self.args[1], self.args[2], size=n)
-        return np.clip(values, self.low, self.high)
+        """``n`` values, shape ``(n,)``, clipped to the range; a fixed value uses no random
+        numbers."""
+        if not self.uncertain:
+            return FIXED.sample(self.args, n, rng)
+        return np.clip(KINDS[self.kind].sample(self.args, n, rng), self.low, self.high)
 
     def moments(self) -> tuple[float, float]:
         """Mean and variance of the distribution (of its draws before clipping to the
         range)."""
-        a = self.args
-        if self.kind == "fixed":
-            return a[0], 0.0
-        if self.kind == "normal":
-            return a[0], a[1] ** 2
-        if self.kind == "uniform":
-            return (a[0] + a[1]) / 2, (a[1] - a[0]) ** 2 / 12
-        if self.kind == "beta":
-            total = a[0] + a[1]
-            return a[0] / total, a[0] * a[1] / (total ** 2 * (total + 1))
-        low, mode, high = a
-        return (low + mode + high) / 3, (low ** 2 + mode ** 2 + high ** 2 - low * mode
-                                         - low * high - mode * high) / 18
+        return (KINDS.get(self.kind) or FIXED).moments(self.args)
 
     def describe(self) -> str:
-        if self.kind == "fixed":
+        if not self.uncertain:
             return f"{self.args[0]:g}"
         return f"{self.kind}({', '.join(f'{a:g}' for a in self.args)})"
 
@@ -77,7 +165,7 @@ class ParamDraws:
 
     def draw(self, key: str, param: Param) -> np.ndarray:
         values = param.draw(self.n_draws, rng=self.rng)
-        if param.kind != "fixed":
+        if param.uncertain:
             self.values[key] = values
         return values
 
@@ -105,41 +193,28 @@ def read_param(table: Table, name: str, default: float | None = None, *,
             raise ScenarioError(where, value, "must be a finite number", file=table.file)
         if not low <= value <= high:
             raise ScenarioError(where, value, _range_rule(low, high), file=table.file)
-        return Param("fixed", (float(value),), low, high)
-    if not isinstance(value, dict) or len(value) != 1 or next(iter(value)) not in DISTRIBUTIONS:
-        raise ScenarioError(where, value, "must be a number or one of { normal = [mean, sd] }, "
-                            "{ uniform = [low, high] }, { beta = [a, b] }, "
-                            "{ triangular = [low, mode, high] }", file=table.file)
-    kind, args = next(iter(value.items()))
-    if not isinstance(args, list) or len(args) != DISTRIBUTIONS[kind] or not all(
+        return Param(FIXED.name, (float(value),), low, high)
+    if not isinstance(value, dict) or len(value) != 1 or next(iter(value)) not in KINDS:
+        raise ScenarioError(where, value, "must be a number or one of "
+                            + ", ".join(kind.form for kind in KINDS.values()), file=table.file)
+    name, args = next(iter(value.items()))
+    kind = KINDS[name]
+    if not isinstance(args, list) or len(args) != kind.arity or not all(
             map(is_number, args)):
-        raise ScenarioError(f"{where}.{kind}", args,
-                            f"must be {DISTRIBUTIONS[kind]} numbers", file=table.file)
+        raise ScenarioError(f"{where}.{name}", args, f"must be {kind.arity} numbers",
+                            file=table.file)
     if not all(math.isfinite(a) and abs(a) <= MAX_MAGNITUDE for a in args):
-        raise ScenarioError(f"{where}.{kind}", args, f"must be finite numbers of at most "
+        raise ScenarioError(f"{where}.{name}", args, f"must be finite numbers of at most "
                             f"{MAX_MAGNITUDE:.0e} in size", file=table.file)
-    _check_arguments(f"{where}.{kind}", kind, args, low, high, table.file)
-    return Param(kind, tuple(float(a) for a in args), low, high)
+    problem = kind.check(tuple(args), low, high)
+    if problem is not None:
+        raise ScenarioError(f"{where}.{name}", args, problem, file=table.file)
+    return Param(name, tuple(float(a) for a in args), low, high)
 
 
-def _check_arguments(where, kind, args, low, high, file) -> None:
-    def fail(rule):
-        raise ScenarioError(where, args, rule, file=file)
-
-    if kind == "normal" and args[1] < 0:
-        fail("the sd must not be negative")
-    if kind == "uniform" and args[0] > args[1]:
-        fail("low must not exceed high")
-    if kind == "beta" and (args[0] <= 0 or args[1] <= 0):
-        fail("a and b must be positive")
-    if kind == "beta" and (low > 0 or high < 1):
-        fail(f"a beta gives values in [0, 1], outside this parameter's {_range_rule(low, high)}")
-    if kind == "triangular" and not (args[0] <= args[1] <= args[2] and args[0] < args[2]):
-        fail("must be ordered low <= mode <= high, with low < high")
-    if kind in ("uniform", "triangular") and (args[0] < low or args[-1] > high):
-        fail(_range_rule(low, high))
-    if kind == "normal" and not low <= args[0] <= high:
-        fail(f"the mean {_range_rule(low, high)}")
+def _within(args, low: float, high: float) -> str | None:
+    """The range rule when the lowest or highest argument falls outside [low, high]."""
+    return _range_rule(low, high) if args[0] < low or args[-1] > high else None
 
 
 def _range_rule(low: float, high: float) -> str:

@@ -40,12 +40,12 @@ from sim.law.parliament import House
 from sim.law.system import ElectoralSystem, read_system
 from sim.law.thresholds import ListRules
 from sim.law.tiers import MultiMemberTier, NationalTier, SingleMemberTier, Tier
-from sim.limits import DRAWS_RULE, MAX_DRAWS
+from sim.limits import check_draws
 from sim.polls.priors import fill_warnings
 from sim.polls.spec import Model, Poll, Source, poll_warnings, read_model, read_polls, read_sources
 from sim.stations.spec import StationSpec, read_stations
 from sim.tables import Table, read_toml
-from sim.variants import SweepAxis, Variant, read_sweeps, sweep_data
+from sim.variants import SweepAxis, read_sweeps, sweep_data
 
 MAX_EXTENDS = 16  # files in one extends chain: a real project uses two or three
 TOP_KEYS = ("extends", "title", "notes", "group", "order", "system", "ballot", "lists", "blocs",
@@ -140,6 +140,15 @@ class Scenario:
 TALLY_ONLY: dict[str, object] = {"thresholds_by_kind": {}, "regional_threshold": None,
                                  "compensation": None, "adjustment": None}
 
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One combination of swept values (axis id -> value) and the scenario it gives (a
+    scenario's ``variants``, built when it is loaded)."""
+
+    values: dict[str, float]
+    scenario: Scenario
 
 def _simulated_system(table: Table) -> ElectoralSystem:
     system = read_system(table)
@@ -400,8 +409,7 @@ def _order(top: Table) -> float | None:
 def _draws_and_seed(table: Table) -> tuple[int, int | None]:
     table.check_keys(("draws", "seed"))
     draws = table.integer("draws", 100_000, low=1)
-    if draws > MAX_DRAWS:
-        raise table.error("draws", draws, DRAWS_RULE)
+    check_draws(draws, table.path("draws"), table.file)
     return draws, table.integer("seed", low=0, high=2**128 - 1)
 
 

@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, overload
 
-from sim.errors import ScenarioError
+from sim.errors import FileProblem, ScenarioError
 
 MAX_MAGNITUDE = 10**15  # any number or whole number without a range of its own
 
@@ -38,33 +38,33 @@ MAX_TOML_DEPTH = 32  # scenarios nest a handful of levels; deeper is a hostile f
 def read_toml(path: Path) -> dict[str, Any]:
     """The parsed file; a missing or malformed file is a :class:`ScenarioError`."""
     if "\x00" in str(path):
-        raise ScenarioError("", None, "is not a file name (it holds a NUL character)",
-                            file=str(path).replace("\x00", "\\x00"))
+        raise FileProblem("is not a file name (it holds a NUL character)",
+                          file=str(path).replace("\x00", "\\x00"))
     try:
         raw = Path(path).read_bytes()
     except FileNotFoundError:
-        raise ScenarioError("", None, "file not found", file=str(path)) from None
+        raise FileProblem("file not found", file=str(path)) from None
     except IsADirectoryError:
-        raise ScenarioError("", None, "is a folder, not a file", file=str(path)) from None
+        raise FileProblem("is a folder, not a file", file=str(path)) from None
     except OSError as error:
-        raise ScenarioError("", None, f"cannot be read ({error.strerror})",
-                            file=str(path)) from None
+        raise FileProblem(f"cannot be read ({error.strerror})",
+                          file=str(path)) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
-        raise ScenarioError("", None, f"is not UTF-8 text (byte {raw[error.start]:#04x} on "
-                            f"line {line}); save it as UTF-8", file=str(path)) from None
+        raise FileProblem(f"is not UTF-8 text (byte {raw[error.start]:#04x} on "
+                          f"line {line}); save it as UTF-8", file=str(path)) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ScenarioError("", None, f"not valid TOML: {error}", file=str(path)) from None
+        raise FileProblem(f"not valid TOML: {error}", file=str(path)) from None
     except RecursionError:  # tomllib parses nested tables and arrays recursively
         data = None
     if data is None or _depth(data) > MAX_TOML_DEPTH:
-        raise ScenarioError("", None, f"has tables or arrays nested more than "
-                            f"{MAX_TOML_DEPTH} deep, more than any elsim file uses",
-                            file=str(path))
+        raise FileProblem(f"has tables or arrays nested more than "
+                          f"{MAX_TOML_DEPTH} deep, more than any elsim file uses",
+                          file=str(path))
     return data
 
 

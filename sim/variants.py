@@ -11,14 +11,11 @@ import itertools
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sim.errors import ScenarioError
 from sim.limits import MAX_SWEEP_VARIANTS
 from sim.tables import Table, is_number
-
-if TYPE_CHECKING:
-    from sim.scenario import Scenario
 
 MAX_SWEEP_AXES = 2
 
@@ -32,14 +29,6 @@ class SweepAxis:
     key: str
     values: tuple[int | float, ...]
     complement: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Variant:
-    """One combination of swept values (axis id -> value) and the scenario it gives."""
-
-    values: dict[str, float]
-    scenario: Scenario
 
 
 def read_sweeps(table: Table, data: dict[str, Any]) -> tuple[SweepAxis, ...]:

@@ -7,6 +7,8 @@ the file itself, not one key). A partial base (``_base.toml``) is run through th
 in :data:`RUN_THROUGH`.
 """
 
+from pathlib import Path
+
 from tests.scenario_text import MINIMAL
 
 BASE = "kz-2021/_base.toml"
@@ -18,7 +20,9 @@ SWEEP = "kz-2021/barometer-weight.toml"
 COLD = "kz-2021/cold-turnout.toml"
 CALIBRATION = "calibration/kazakhstan.toml"
 RUN_THROUGH = {BASE: MIXTURE, BASE_2023: "kz-2023/qogamdyq-pikir.toml", CALIBRATION: MIXTURE}
-ELECTION_SD = "election_sd = { triangular = [0.219, 0.339, 0.517] }"
+# The calibration's line as elsim calibrate writes it (the sds' posterior draws).
+ELECTION_SD = next(line for line in (Path(__file__).parents[1] / "scenarios" / CALIBRATION)
+                   .read_text().splitlines() if line.startswith("election_sd = "))
 
 RUNNER_UP = "runner_up = { factor = 0.7, min_seats = 2 }"
 NUR_OTAN = '[lists.nur-otan]\nname = "Nur Otan"'
@@ -145,6 +149,9 @@ CASES = [
     (CALIBRATION, ELECTION_SD, "election_sd = inf", "model.error.election_sd"),
     (CALIBRATION, ELECTION_SD, "election_sd = { triangular = [0.3, 0.2, nan] }",
      "model.error.election_sd"),
+    (CALIBRATION, ELECTION_SD, "election_sd = []", "model.error.election_sd"),
+    (CALIBRATION, ELECTION_SD, "election_sd = [0.2, -0.1]", "model.error.election_sd"),
+    (CALIBRATION, ELECTION_SD, 'election_sd = [0.2, "wide"]', "model.error.election_sd"),
     (BASE, 'combine = "mixture"', 'combine = "average"', "model.combine"),
     (BASE, 'combine = "mixture"', 'combine = "mixture"\nflat_prior = inf', "model.flat_prior"),
     (BASE, 'combine = "mixture"', 'combine = "mixture"\nflat_prior = -1', "model.flat_prior"),

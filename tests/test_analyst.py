@@ -13,6 +13,7 @@ from sim.engine.simulate import simulate
 from sim.output.coalitions import coalition
 from sim.output.results import result_document
 from sim.scenario import load_scenario
+from tests.records import record
 from tests.scenario_text import write_scenario
 
 KYRGYZSTAN = """
@@ -122,7 +123,7 @@ def test_a_coalition_after_the_run(result, tmp_path):
 def test_a_declared_blocs_coalition_agrees_with_the_bloc_over_every_draw(result):
     # The sample holds every 10th draw; the bloc summary every draw: they agree within
     # Monte Carlo error (4 standard errors of the sample's mean).
-    answer = coalition(result, ["birimdik", "mekenim"], {"majority": 61})
+    answer = coalition(record(result), ["birimdik", "mekenim"], {"majority": 61})
     bloc = result["summary"]["blocs"][0]
     assert abs(answer["mean"] - bloc["seats"]["mean"]) < 4 * bloc["seats"]["sd"] / np.sqrt(
         answer["draws"])

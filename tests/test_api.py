@@ -9,6 +9,7 @@ from pathlib import Path
 
 import sim
 from sim import read_result, tidy_csv, tidy_rows
+from tests.records import record
 
 RESULTS = Path(__file__).parent.parent / "results"
 
@@ -34,7 +35,7 @@ def test_package_is_marked_typed():
 
 def test_tidy_rows_hold_every_list_and_bloc_with_the_result_numbers():
     document = read_result(RESULTS / "smart-vote.json")
-    rows = tidy_rows([document])
+    rows = tidy_rows([record(document)])
     summary = document["summary"]
     assert [(r["kind"], r["id"]) for r in rows] == [("list", i["id"]) for i in summary["lists"]] \
         + [("bloc", b["id"]) for b in summary["blocs"]]
@@ -53,7 +54,7 @@ def test_tidy_rows_hold_every_list_and_bloc_with_the_result_numbers():
 
 def test_tidy_csv_reads_back_with_every_column():
     documents = [read_result(RESULTS / name) for name in ("mixture.json", "demoscope.json")]
-    rows = tidy_rows(documents)
+    rows = tidy_rows([record(document) for document in documents])
     read = list(csv.DictReader(io.StringIO(tidy_csv(rows))))
     assert len(read) == len(rows)
     for written, back in zip(rows, read):
@@ -66,7 +67,7 @@ def test_tidy_csv_reads_back_with_every_column():
 
 def test_tidy_rows_of_a_mixed_house_give_each_tier_and_the_independents():
     document = read_result(RESULTS / "qogamdyq-pikir.json")
-    rows = tidy_rows([document])
+    rows = tidy_rows([record(document)])
     summary = document["summary"]
     amanat = next(row for row in rows if row["id"] == "amanat")
     tiers = summary["lists"][0]["seats_by_tier"]

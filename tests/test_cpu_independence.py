@@ -25,12 +25,12 @@ RUN = """
 import hashlib, json, sys
 from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
 from sim.engine.simulate import simulate
-from sim.output.results import result_document, result_files
+from sim.output.results import result_files, result_record
 from sim.scenario import load_scenario
 
 digests = {}
 for path, draws in json.loads(sys.argv[1]).items():
-    files = result_files(result_document(simulate(load_scenario(path), draws=draws, seed=7)))
+    files = result_files(result_record(simulate(load_scenario(path), draws=draws, seed=7)))
     digests[path] = hashlib.sha256("".join(files.values()).encode()).hexdigest()
 used = [f for f in __cpu_dispatch__ if __cpu_features__.get(f)]
 print(json.dumps({"digests": digests, "dispatch": used}))

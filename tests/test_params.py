@@ -61,3 +61,31 @@ def test_moments_match_the_draws(distribution):
     mean, variance = distribution.moments()
     assert abs(values.mean() - mean) <= 5 * np.sqrt(variance / values.size) + 1e-12
     assert values.var() == pytest.approx(variance, rel=0.02, abs=1e-12)
+
+
+def test_a_new_kind_is_a_class_and_a_registry_line(monkeypatch):
+    """Reading, checking, drawing, moments and the list of kinds in the error all come from
+    the registry: a kind added there needs nothing else."""
+    from sim import params
+
+    class Exponential(params.Kind):
+        name, form, arity = "exponential", "{ exponential = [scale] }", 1
+
+        def check(self, args, low, high):
+            return "the scale must be positive" if args[0] <= 0 else None
+
+        def sample(self, args, n, rng):
+            return rng.exponential(args[0], n)
+
+        def moments(self, args):
+            return args[0], args[0] ** 2
+
+    monkeypatch.setitem(params.KINDS, "exponential", Exponential())
+    p = param({"exponential": [2.0]}, low=0.0, high=5.0)
+    assert p.uncertain and p.moments() == (2.0, 4.0) and p.describe() == "exponential(2)"
+    draws = p.draw(1000, rng=np.random.default_rng(3))
+    assert draws.min() >= 0 and draws.max() <= 5
+    with pytest.raises(ScenarioError, match="x.exponential = \\[-1\\]: the scale must be"):
+        param({"exponential": [-1]})
+    with pytest.raises(ScenarioError, match="\\{ exponential = \\[scale\\] \\}$"):
+        param({"gamma": [1, 2]})

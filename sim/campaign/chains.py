@@ -55,6 +55,13 @@ class Chain:
                                exclude=self.target_rows[place])
         self._place(draws, place, amount)
 
+    def withhold(self, share: np.ndarray) -> np.ndarray:
+        """Take ``share`` of the endorser's pool (drawn now, one value per draw, kept among
+        the acting event's parameters) out of its source rows in every draw; returns the
+        voters taken per draw (:class:`sim.campaign.events.base.Endorsement`)."""
+        pool = self.run.draw_param("pool", self.endorser.pool)
+        return self.run.take(self.source_rows, self.run.every_draw(), pool * share)
+
     def detach(self, row: int, draws: np.ndarray) -> np.ndarray:
         """Where the endorser backs the withdrawing list ``row``, take its voters back out
         of the list (never more than the list still holds, should drift have shrunk it);

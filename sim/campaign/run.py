@@ -67,8 +67,8 @@ def run_campaign(campaign: Campaign, electorate: np.ndarray, ballot: Ballot, *,
 class CampaignRun:
     """The electorate of a chunk's draws and the state changes events make to it.
 
-    Event kinds (:mod:`sim.campaign.events`) act through :attr:`electorate`,
-    :attr:`withdrawn`, :attr:`rng`, :meth:`take`, :meth:`withdraw` and :attr:`chains`.
+    Event kinds (:mod:`sim.campaign.events`) act through what
+    :class:`~sim.campaign.events.base.CampaignState` names, nothing else.
     """
 
     def __init__(self, campaign: Campaign, electorate: np.ndarray, ballot: Ballot,

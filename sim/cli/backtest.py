@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import click
 import numpy as np
 
-from sim.cli.common import open_executor, plotting, progress_bar, scenario_paths
+from sim.cli.common import engine_options, open_executor, plotting, progress_bar, scenario_paths
 from sim.cli.group import main
 from sim.engine.simulate import simulate
 from sim.errors import SimError
 from sim.inference.backtest import DistrictScore, ListScore, district_scores, score, summary_row
 from sim.law.tally import load_tally
+from sim.output.backtest import districts_csv, scores_csv, summary_csv
 from sim.output.files import atomic_write
 from sim.output.text import render
 from sim.scenario import load_scenario
-
-LIST_COLUMNS = ("scenario", "election", "single_source", "list", "official_share",
-                "share_mean", "share_low", "share_high", "share_inside", "share_pit", "crps",
-                "official_seats", "seats_mean", "seats_low", "seats_high", "seats_inside",
-                "seats_pit", "log_score")
 
 
 def _observed_for(paths: list[Path], observed: tuple[str, ...]) -> dict[Path, str]:
@@ -62,13 +56,9 @@ def _summary_table(groups: dict[str, list[ListScore]]) -> str:
         row = summary_row(scores)
         rows.append([name, row["lists"], _percent(row["share_coverage"]),
                      _percent(row["seat_coverage"]), f"{row['log_score']:.2f}",
-                     f"{100 * row['crps']:.2f}"])
+                     f"{100 * row['crps']:.2f}", f"{100 * row['largest_width']:.1f}"])
     return render(["scenario", "lists", "shares in 90%", "seats in 90%", "log score (seats)",
-                   "CRPS (points)"], rows)
-
-
-DISTRICT_COLUMNS = ("scenario", "district", "list", "official_seats", "seats_mean",
-                    "seats_low", "seats_high", "seats_inside", "seats_pit", "log_score")
+                   "CRPS (points)", "largest list's width (points)"], rows)
 
 
 def _district_table(groups: dict[str, list[DistrictScore]]) -> str:
@@ -80,33 +70,17 @@ def _district_table(groups: dict[str, list[DistrictScore]]) -> str:
                   rows)
 
 
-def _district_csv(groups: dict[str, list[DistrictScore]]) -> str:
-    return _csv([c for cells in groups.values() for c in cells], DISTRICT_COLUMNS)
-
-
-def _csv(scores, columns=LIST_COLUMNS) -> str:
-    """One row per score object, its ``columns`` (floats to six decimals)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    for s in scores:
-        writer.writerow([round(v, 6) if isinstance(v, float) else v
-                         for v in (getattr(s, c) for c in columns)])
-    return buffer.getvalue()
-
-
 @main.command("backtest")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--observed", multiple=True, metavar="[FOLDER=]TALLY",
               help="The real count (a tally file): one for all, or one per folder.")
 @click.option("--draws", type=click.IntRange(min=100), help="Draws per scenario "
               "(default: the scenario's run.draws).")
-@click.option("--seed", type=click.IntRange(min=0), help="Instead of each run.seed.")
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True)
+@engine_options
 @click.option("--out", type=click.Path(file_okay=False),
               help="Write backtest.csv, backtest-summary.csv and calibration.png here.")
 @click.option("--quiet", is_flag=True, help="Only the summary table; no progress bar.")
-def backtest_command(paths, observed, draws, seed, workers, out, quiet):
+def backtest_command(paths, observed, draws, seed, workers, dask_address, out, quiet):
     """Run scenarios and score them against what really happened.
 
     Per list: official share and seats, the 90% intervals, inside or not, and the PIT; per
@@ -119,7 +93,7 @@ def backtest_command(paths, observed, draws, seed, workers, out, quiet):
     results: dict[str, list[ListScore]] = {}
     in_districts: dict[str, list[DistrictScore]] = {}
     total = sum(draws or s.draws for s in scenarios.values())
-    with open_executor(workers, None) as executor, progress_bar(total, quiet) as bar:
+    with open_executor(workers, dask_address) as executor, progress_bar(total, quiet) as bar:
         for path, scenario in scenarios.items():
             simulation = simulate(scenario, draws=draws, seed=seed, executor=executor,
                                   on_chunk=bar.update)
@@ -131,9 +105,11 @@ def backtest_command(paths, observed, draws, seed, workers, out, quiet):
             click.echo(f"{path.stem}: {scenario.title}")
             click.echo(_list_table(results[path.stem]) + "\n")
     everything = [s for scores in results.values() for s in scores]
-    groups = {**results,
-              "all single-source": [s for s in everything if s.single_source],
-              "all with several sources": [s for s in everything if not s.single_source]}
+    groups = {**results}
+    for structural, label in ((False, ""), (True, ", structural prior")):
+        kept = [s for s in everything if s.structural == structural]
+        groups["all single-source" + label] = [s for s in kept if s.single_source]
+        groups["all with several sources" + label] = [s for s in kept if not s.single_source]
     groups = {name: scores for name, scores in groups.items() if scores}
     click.echo(_summary_table(groups))
     in_districts = {name: cells for name, cells in in_districts.items() if cells}
@@ -142,23 +118,14 @@ def backtest_command(paths, observed, draws, seed, workers, out, quiet):
     if out is not None:
         _write(Path(out), everything, groups)
         if in_districts:
-            atomic_write(Path(out) / "backtest-districts.csv", _district_csv(in_districts))
+            atomic_write(Path(out) / "backtest-districts.csv", districts_csv(in_districts))
 
 
 def _write(folder: Path, scores: list[ListScore], groups: dict[str, list[ListScore]]) -> None:
     plots = plotting()
     from sim.inference.pictures import calibration_figure
     folder.mkdir(parents=True, exist_ok=True)
-    atomic_write(folder / "backtest.csv", _csv(scores))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["scenario", "lists", "share_coverage", "seat_coverage", "log_score",
-                     "crps"])
-    for name, group in groups.items():
-        row = summary_row(group)
-        writer.writerow([name, row["lists"], *(round(row[k], 6) for k in
-                                               ("share_coverage", "seat_coverage",
-                                                "log_score", "crps"))])
-    atomic_write(folder / "backtest-summary.csv", buffer.getvalue())
+    atomic_write(folder / "backtest.csv", scores_csv(scores))
+    atomic_write(folder / "backtest-summary.csv", summary_csv(groups))
     pictured = {k: v for k, v in groups.items() if k.startswith("all ")}
     atomic_write(folder / "calibration.png", plots.image_bytes(calibration_figure(pictured)))

@@ -10,11 +10,11 @@ from sim.cli.common import open_executor, progress_bar, scenario_paths
 from sim.cli.group import main
 from sim.engine.simulate import simulate
 from sim.engine.sweep import run_sweep
-from sim.errors import ResultError, ScenarioError
+from sim.errors import FileProblem, ResultError
 from sim.output.files import commit_files, prepare_folder
 from sim.output.regression import check_identity, compare_sweep, compare_to_baseline
-from sim.output.results import read_result, result_document, result_names
-from sim.output.sweeps import SWEEP_FORMAT, scenario_files, sweep_document, sweep_names
+from sim.output.results import Result, read_record, read_sweep, result_names, result_record
+from sim.output.sweeps import scenario_files, sweep_document, sweep_names
 from sim.output.text import render
 from sim.scenario import Scenario, load_scenario
 
@@ -53,16 +53,16 @@ def check_command(ctx, paths, baseline, seed, workers, update, quiet):
     with open_executor(workers, None) as executor, progress_bar(total, quiet) as bar:
         for path, scenario in zip(found, scenarios):
             simulation = simulate(scenario, seed=seed, executor=executor, on_chunk=bar.update)
-            document = result_document(simulation)
+            fresh = result_record(simulation)
             runs = run_sweep(scenario, draws=None, seed=seed, executor=executor,
                              on_chunk=bar.update) if scenario.sweeps else None
             if update:
-                _write(baseline_dir, path, scenario_files(scenario, document, runs, None))
+                _write(baseline_dir, path, scenario_files(scenario, fresh, runs, None))
                 continue
             (json_path, result), sweep = baselines[path]
-            check_identity(str(json_path), result, _run_claims(document))
-            moved += compare_to_baseline(path.stem, result, document, simulation)
-            if sweep is not None:
+            check_identity(str(json_path), result.to_dict(), _run_claims(fresh))
+            moved += compare_to_baseline(path.stem, result, fresh, simulation)
+            if sweep is not None and runs is not None:  # both when the scenario sweeps
                 moved += compare_sweep(path.stem, sweep[1], runs)
     if update:
         click.echo(f"updated {len(found)} baselines in {baseline_dir}")
@@ -82,12 +82,12 @@ def _baselines(folder: Path, scenario: Scenario):
     document)), checked against what the scenario now says."""
     stem = Path(scenario.path).stem
     json_path = folder / result_names(stem)[1]
-    result = read_result(json_path)
-    check_identity(str(json_path), result, _scenario_claims(scenario))
+    result = read_record(json_path)
+    check_identity(str(json_path), result.to_dict(), _scenario_claims(scenario))
     if not scenario.sweeps:
         return (json_path, result), None
     sweep_path = folder / sweep_names(stem)[1]
-    sweep = read_result(sweep_path, formats=(SWEEP_FORMAT,))
+    sweep = read_sweep(sweep_path)
     expected = sweep_document(scenario, [], None)
     check_identity(str(sweep_path), sweep, {
         "scenario.title": expected["scenario"]["title"], "names": expected["names"],
@@ -113,10 +113,10 @@ def _scenario_claims(scenario: Scenario) -> dict[str, object]:
     return claims
 
 
-def _run_claims(document: dict) -> dict[str, object]:
+def _run_claims(fresh: Result) -> dict[str, object]:
     """What a baseline must say that only a run tells: the rules and the chunking."""
-    return {"assumptions.rules": document["assumptions"]["rules"],
-            "run.chunk_draws": document["run"]["chunk_draws"]}
+    return {"assumptions.rules": list(fresh.assumptions.rules),
+            "run.chunk_draws": fresh.run.chunk_draws}
 
 
 def _write(folder: Path, path: Path, files: dict[str, str]) -> None:
@@ -135,8 +135,8 @@ def _default_check_paths() -> list[str]:
     folders = [p for p in sorted(Path("scenarios").iterdir()) if p.is_dir()
                and p.name not in NOT_CHECKED] if Path("scenarios").is_dir() else []
     if not folders:
-        raise ScenarioError("", None, "no scenario folders to check; name the scenarios",
-                            file="scenarios")
+        raise FileProblem("no scenario folders to check; name the scenarios",
+                          file="scenarios")
     return [str(folder) for folder in folders]
 
 

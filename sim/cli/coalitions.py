@@ -6,7 +6,7 @@ import json
 
 import click
 
-from sim.cli.common import documents_from
+from sim.cli.common import results_from
 from sim.cli.group import main
 from sim.output.coalitions import coalition, parse_coalition
 from sim.output.text import percent, render
@@ -35,12 +35,11 @@ def coalitions_command(result, coalitions, members, lines, as_json):
     if not coalitions and not members:
         raise click.UsageError('name a coalition ("a+b") or its members (--member a '
                                "--member b)")
-    document = documents_from([result], None, None, 1)[0]
+    found = results_from([result], None, None, 1)[0]
     needed = {f">= {n}": n for n in lines} or {
-        f"{name} >= {n}": n
-        for name, n in document["summary"]["parliament"]["seats_needed"].items()}
+        f"{name} >= {n}": n for name, n in found.summary.parliament.seats_needed.items()}
     asked = [parse_coalition(text) for text in coalitions] + ([list(members)] if members else [])
-    answers = [coalition(document, names, needed) for names in asked]
+    answers = [coalition(found, names, needed) for names in asked]
     if as_json:
         click.echo(json.dumps(answers if len(answers) > 1 else answers[0], indent=1))
         return

@@ -13,8 +13,8 @@ from tqdm import tqdm
 from sim.engine.distributed import DaskExecutor
 from sim.engine.executors import local_executor
 from sim.engine.simulate import simulate
-from sim.errors import ResultError, ScenarioError, SimError
-from sim.output.results import read_result, result_document
+from sim.errors import FileProblem, ResultError, SimError
+from sim.output.results import Result, read_record, result_record
 from sim.scenario import load_scenario
 
 
@@ -28,18 +28,18 @@ def scenario_paths(paths) -> list[Path]:
             inside = sorted(p for p in path.rglob("*.toml")
                             if not p.name.startswith("_") and p.is_file())
             if not inside:
-                raise ScenarioError("", None, "is a folder with no scenario file (*.toml not "
-                                    "starting with _)", file=name)
+                raise FileProblem("is a folder with no scenario file (*.toml not "
+                                  "starting with _)", file=name)
             found += inside
         elif path.exists():
             found.append(path)
         else:
-            raise ScenarioError("", None, "no such file or folder", file=name)
+            raise FileProblem("no such file or folder", file=name)
     stems: dict[str, Path] = {}
     for path in found:
         if path.stem in stems:
-            raise ScenarioError("", None, f"has the same name as {stems[path.stem]}: their "
-                                "results would overwrite each other", file=str(path))
+            raise FileProblem(f"has the same name as {stems[path.stem]}: their "
+                              "results would overwrite each other", file=str(path))
         stems[path.stem] = path
     return found
 
@@ -71,18 +71,18 @@ def open_executor(workers: int, dask_address: str | None):
         executor.close()
 
 
-def documents_from(inputs, draws, seed, workers) -> list[dict]:
-    """Result documents from result files (``.json``) or scenarios (run now, not written)."""
-    documents = []
+def results_from(inputs, draws, seed, workers) -> list[Result]:
+    """Results from result files (``.json``) or scenarios (run now, not written)."""
+    results = []
     with open_executor(workers, None) as executor:
         for name in inputs:
             if name.endswith(".json"):
-                documents.append(read_result(name))
+                results.append(read_record(name))
             else:
                 simulation = simulate(load_scenario(name), draws=draws, seed=seed,
                                       executor=executor)
-                documents.append(result_document(simulation))
-    return documents
+                results.append(result_record(simulation))
+    return results
 
 
 def result_inputs(paths) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from sim.cli.common import documents_from
+from sim.cli.common import results_from
 from sim.cli.group import main
 from sim.output.compare import FORMATS, comparison, format_comparison
 
@@ -25,5 +25,5 @@ def compare_command(inputs, fmt, draws, seed, workers):
     points (pp) of probability. The table fits 100 columns; --format csv is for
     spreadsheets (a text cell that would run as a formula is written as text).
     """
-    click.echo(format_comparison(comparison(documents_from(inputs, draws, seed, workers)), fmt),
+    click.echo(format_comparison(comparison(results_from(inputs, draws, seed, workers)), fmt),
                nl=False)

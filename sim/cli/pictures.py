@@ -9,12 +9,12 @@ from typing import Any
 
 import click
 
-from sim.cli.common import documents_from, plotting, progress_bar, result_inputs
+from sim.cli.common import plotting, progress_bar, result_inputs, results_from
 from sim.cli.group import main
 from sim.errors import ResultError
 from sim.output.files import atomic_write
-from sim.output.results import FORMAT, read_result, result_stem
-from sim.output.sweeps import SWEEP_FORMAT
+from sim.output.records import SWEEP_FORMAT, Result
+from sim.output.results import read_document, read_record, read_sweep, result_stem
 
 
 @contextmanager
@@ -54,23 +54,23 @@ def plot_command(files, out, fmt, draws, seed):
 
 
 def _plot(plots, names: list[str], folder: Path, fmt: str, draws, seed) -> None:
-    documents: list[dict] = []
+    results: list[Result] = []
     sweeps: list[dict] = []
     for name in names:
         if not name.endswith(".json"):
-            documents += documents_from([name], draws, seed, 1)
-            continue
-        document = read_result(name, formats=(FORMAT, SWEEP_FORMAT))
-        (sweeps if document["format"] == SWEEP_FORMAT else documents).append(document)
-    colors = plots.list_colors(documents + sweeps)
+            results += results_from([name], draws, seed, 1)
+        elif _is_sweep(name):
+            sweeps.append(read_sweep(name))
+        else:
+            results.append(read_record(name))
+    colors = plots.list_colors(results)
     # Each picture is drawn, written and closed in turn: one figure in memory at a time.
     drawings: list[tuple[str, Callable, Any]] = []
-    for document in documents:
-        stem = result_stem(document)
-        drawings += [(f"{stem}-seats", plots.seat_distributions, document),
-                     (f"{stem}-hemicycle", plots.hemicycle, document)]
-    if len(documents) > 1:
-        drawings.append(("comparison", plots.comparison, documents))
+    for result in results:
+        drawings += [(f"{result.stem}-seats", plots.seat_distributions, result),
+                     (f"{result.stem}-hemicycle", plots.hemicycle, result)]
+    if len(results) > 1:
+        drawings.append(("comparison", plots.comparison, results))
     for sweep in sweeps:
         drawings.append((f"{result_stem(sweep)}-sweep", plots.sweep, sweep))
     folder.mkdir(parents=True, exist_ok=True)
@@ -79,6 +79,12 @@ def _plot(plots, names: list[str], folder: Path, fmt: str, draws, seed) -> None:
             atomic_write(folder / f"{name}.{fmt}", plots.image_bytes(draw(data, colors), fmt))
             bar.update()
     click.echo(f"wrote {len(drawings)} pictures to {folder}")
+
+
+def _is_sweep(name: str) -> bool:
+    """Whether a JSON file says it is a sweep table (else it is read as a result)."""
+    document = read_document(name)
+    return isinstance(document, dict) and document.get("format") == SWEEP_FORMAT
 
 
 @main.command("report")
@@ -100,14 +106,14 @@ def report_command(inputs, out, draws, seed):
     if not inputs:
         raise ResultError("nothing to show: only sweep tables were given; give the results "
                           "or scenarios they belong to")
-    documents = documents_from(inputs, draws, seed, 1)
+    results = results_from(inputs, draws, seed, 1)
     sweeps = {}
-    for name, document in zip(inputs, documents):
+    for name, result in zip(inputs, results):
         beside = sweep_beside(Path(name))
         if name.endswith(".json") and beside.exists():
-            sweeps[document["scenario"]["path"]] = read_result(beside, formats=(SWEEP_FORMAT,))
-    shown = len(documents) + len(others.get("elsim-posterior", []))
+            sweeps[result.scenario.path] = read_sweep(beside)
+    shown = len(results) + len(others.get("elsim-posterior", []))
     with _drawing(Path(out)), progress_bar(shown, False, "document") as bar:
         Path(out).parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(Path(out), report_html(documents, sweeps, others, done=bar.update))
+        atomic_write(Path(out), report_html(results, sweeps, others, done=bar.update))
     click.echo(f"wrote {out}")

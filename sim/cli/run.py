@@ -13,10 +13,10 @@ from sim.cli.group import main
 from sim.engine.executors import executor_workers
 from sim.engine.simulate import simulate
 from sim.engine.sweep import run_sweep
-from sim.errors import InvalidValue, ResultError, ScenarioError, SimError
-from sim.limits import DRAWS_RULE, MAX_DRAWS
+from sim.errors import FileProblem, InvalidValue, ResultError, SimError
+from sim.limits import check_draws
 from sim.output.files import check_run_log, commit_files, log_run, prepare_folder
-from sim.output.results import FORMAT, result_document, result_names
+from sim.output.results import FORMAT, Result, result_names, result_record
 from sim.output.sweeps import SWEEP_FORMAT, scenario_files, sweep_names
 from sim.output.text import scenario_table
 from sim.scenario import load_scenario
@@ -42,8 +42,8 @@ def run_command(ctx, paths, draws, seed, out, workers, dask_address, as_json, qu
     partial file is left. A scenario's files are replaced together, once all its runs (its
     sweep included) are done.
     """
-    if draws is not None and draws > MAX_DRAWS:
-        raise InvalidValue("--draws", draws, DRAWS_RULE)
+    if draws is not None:
+        check_draws(draws, "--draws")
     scenarios, failures = _load_all(scenario_paths(paths))
     _check_output_names(scenarios, Path(out))
     if scenarios:
@@ -52,34 +52,35 @@ def run_command(ctx, paths, draws, seed, out, workers, dask_address, as_json, qu
     rerun = [Path(path).stem for path, _ in failures]  # their old results are not others'
     for warning in warnings + _other_results(scenarios, rerun, Path(out)):
         click.echo(f"warning: {warning}", err=True)
-    documents = []
+    results: list[Result] = []
     # The scenario itself, then each sweep variant: the progress bar's total.
     total = sum((draws or scenario.draws) * (1 + scenario.sweep_size) for scenario in scenarios)
     try:
         with open_executor(workers, dask_address) as executor, \
                 progress_bar(total, quiet) as bar:
             for scenario in scenarios:
-                document = _run_one(scenario, draws, seed, Path(out), executor, bar, failures)
-                if document is None:
+                result = _run_one(scenario, draws, seed, Path(out), executor, bar, failures)
+                if result is None:
                     continue
-                documents.append(document)
+                results.append(result)
                 bar.clear()
                 if not as_json:
-                    click.echo(scenario_table(document))
+                    click.echo(scenario_table(result))
                 written = ", ".join(str(Path(out) / name) for name in _output_names(scenario))
                 click.echo(f"wrote {written}" + ("" if as_json else "\n"), err=as_json)
     except KeyboardInterrupt:
-        click.echo(f"interrupted: {len(documents)} of {len(scenarios)} scenarios finished "
+        click.echo(f"interrupted: {len(results)} of {len(scenarios)} scenarios finished "
                    "and written; nothing else was changed", err=True)
         ctx.exit(130)
     if as_json:
+        documents = [result.to_dict() for result in results]
         click.echo(json.dumps(documents[0] if len(documents) == 1 else documents, indent=1))
     if failures:
         for path, error in failures:
             # A SimError names its file already; anything else gets the scenario's path.
             click.echo(f"error: {error}" if isinstance(error, SimError)
                        else f"error: {path}: {error}", err=True)
-        ctx.exit(2 if not documents and all(isinstance(e, SimError) for _, e in failures)
+        ctx.exit(2 if not results and all(isinstance(e, SimError) for _, e in failures)
                  else 1)
 
 
@@ -106,14 +107,14 @@ def _check_output_names(scenarios, out: Path) -> None:
     for scenario in scenarios:
         for name in _output_names(scenario):
             if name in owners:
-                raise ScenarioError("", None, f"its file {name} would overwrite that of "
-                                    f"{owners[name]}: rename one of them", file=scenario.path)
+                raise FileProblem(f"its file {name} would overwrite that of "
+                                  f"{owners[name]}: rename one of them", file=scenario.path)
             owners[name] = scenario.path
             wanted = SWEEP_FORMAT if name.endswith("-sweep.json") else FORMAT
             if name.endswith(".json") and _format_of(out / name) not in (None, wanted):
-                raise ScenarioError("", None, f"its file {name} would overwrite another "
-                                    f"scenario's in {out}: rename one of them",
-                                    file=scenario.path)
+                raise FileProblem(f"its file {name} would overwrite another "
+                                  f"scenario's in {out}: rename one of them",
+                                  file=scenario.path)
 
 
 def _other_results(scenarios, rerun: list[str], out: Path) -> list[str]:
@@ -148,7 +149,7 @@ def _prepare(out: Path) -> None:
     check_run_log(out)
 
 
-def _run_one(scenario, draws, seed, out: Path, executor, bar, failures) -> dict | None:
+def _run_one(scenario, draws, seed, out: Path, executor, bar, failures) -> Result | None:
     """Simulate (sweep included), write and log one scenario; a failure is noted and the
     batch goes on."""
     started = time.perf_counter()
@@ -164,9 +165,9 @@ def _run_one(scenario, draws, seed, out: Path, executor, bar, failures) -> dict 
         failures.append((scenario.path, str(error) if isinstance(error, SimError)
                          else f"{type(error).__name__}: {error}"))
         return None
-    document = result_document(simulation)
+    result = result_record(simulation)
     try:
-        commit_files(out, scenario_files(scenario, document, runs, draws))
+        commit_files(out, scenario_files(scenario, result, runs, draws))
     except OSError as error:  # before any file was replaced
         failures.append((scenario.path, f"cannot write its results to {out} "
                          f"({error.strerror or error}); nothing of it was changed"))
@@ -175,8 +176,8 @@ def _run_one(scenario, draws, seed, out: Path, executor, bar, failures) -> dict 
         failures.append((scenario.path, str(error)))
         return None
     try:
-        log_run(out, document, time.perf_counter() - started, executor_workers(executor))
+        log_run(out, result, time.perf_counter() - started, executor_workers(executor))
     except OSError as error:
         failures.append((scenario.path, f"results written, but not the run log "
                          f"({error.strerror or error})"))
-    return document
+    return result

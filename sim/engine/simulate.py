@@ -23,7 +23,7 @@ from sim.engine.summary import Layout, Outcome, SeatSummary
 from sim.errors import InvalidValue, ScenarioError
 from sim.law.allocate import block_draws
 from sim.law.tiers import Count
-from sim.limits import DRAWS_RULE, MAX_DRAWS
+from sim.limits import check_draws
 from sim.polls.support import SupportModel, draw_support, support_model
 from sim.scenario import Scenario
 from sim.stations.run import chunk_summary
@@ -228,8 +228,7 @@ def simulate(scenario: Scenario, *, draws: int | None = None, seed: int | None =
     for name, value in (("draws", draws), ("workers", workers), ("chunk_draws", chunk_draws)):
         if not _whole(value) or value < 1:
             raise InvalidValue(name, value, "must be a whole number of at least 1")
-    if draws > MAX_DRAWS:
-        raise InvalidValue("draws", draws, DRAWS_RULE)
+    check_draws(draws)
     if seed is not None and not (_whole(seed) and 0 <= seed < 2**128):
         raise InvalidValue("seed", seed, "must be a whole number from 0 to 2**128 - 1")
     entropy = seed_entropy(scenario.seed if seed is None else seed)

@@ -32,6 +32,7 @@ class ListScore:
     scenario: str
     election: str
     single_source: bool
+    structural: bool  # the scenario multiplies its polls by the structural prior
     list: str
     official_share: float
     share_mean: float
@@ -117,7 +118,8 @@ def score(simulation: Simulation, tally: Tally, *, name: str) -> list[ListScore]
         hist = summary.seat_hist[row]
         y = seats[list_id]
         scores.append(ListScore(
-            scenario=name, election=tally.title, single_source=single, list=list_id,
+            scenario=name, election=tally.title, single_source=single,
+            structural=scenario.model.structural.active, list=list_id,
             official_share=observed,
             share_mean=summary.share_sum[row] / FIXED_POINT / hist.sum(),
             share_low=float(np.interp(tail, cdf, grid)),
@@ -214,11 +216,18 @@ def coverage(scores: list[ListScore], levels=LEVELS) -> tuple[np.ndarray, np.nda
 
 
 def summary_row(scores: list[ListScore]) -> dict:
-    """Coverage at 90%, mean log score and mean CRPS of a group of scored lists."""
+    """Coverage at 90%, mean log score and mean CRPS of a group of scored lists, and the
+    mean width of the 90% share interval of each scenario's largest list (officially)."""
+    largest: dict[str, ListScore] = {}
+    for s in scores:
+        if s.scenario not in largest or s.official_share > largest[s.scenario].official_share:
+            largest[s.scenario] = s
     return {
         "lists": len(scores),
         "share_coverage": float(np.mean([s.share_inside for s in scores])),
         "seat_coverage": float(np.mean([s.seats_inside for s in scores])),
         "log_score": float(np.mean([s.log_score for s in scores])),
         "crps": float(np.mean([s.crps for s in scores])),
+        "largest_width": float(np.mean([s.share_high - s.share_low
+                                        for s in largest.values()])),
     }

@@ -15,12 +15,14 @@ import numpy as np
 from sim.engine.statistics import rounded
 from sim.inference.abc import MIN_ACCEPTED, Inference, Sample
 from sim.inference.observed import figure_label
-from sim.output.results import versions
+from sim.versions import versions
 
 POSTERIOR_FORMAT = "elsim-posterior"
 BINS = 30
 # The 95% upper bound of a rate with no success in n trials is about 3 / n ("rule of three").
 RULE_OF_THREE = 3.0
+COUNT_LABELS = {"turnout": "turnout before multipliers and stuffing",
+                "invalid": "invalid share of genuine ballots"}
 
 
 def posterior_document(inference: Inference) -> dict:
@@ -64,7 +66,9 @@ def _param_label(name: str, scenario) -> str:
         key = name.removeprefix("campaign.")
         if key == "drift_sd":
             return "campaign drift (sd per day)"
-        index, what = key.removeprefix("event[").split("].")
+        if not key.startswith("event["):
+            return name
+        index, what = key.removeprefix("event[").split("].", 1)
         return f"{scenario.campaign.events[int(index)].describe()}: {what}"
     key = name.removeprefix("count.")
     if key.startswith("turnout_multipliers."):
@@ -73,9 +77,9 @@ def _param_label(name: str, scenario) -> str:
         beneficiary = figure_label(scenario.count.inflation.list, scenario)
         return {"inflation.stuffing": f"stuffing for {beneficiary} (share of non-voters)",
                 "inflation.misrecording": "misrecording: share of other lists' votes moved "
-                                          f"to {beneficiary}"}[key]
-    return {"turnout": "turnout before multipliers and stuffing",
-            "invalid": "invalid share of genuine ballots"}[key]
+                                          f"to {beneficiary}"}.get(key, name)
+    # A parameter without words of its own here is named by its key path, never refused.
+    return COUNT_LABELS.get(key, name)
 
 
 def _derived(inference: Inference) -> list[dict]:

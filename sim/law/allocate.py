@@ -238,7 +238,7 @@ def _allocate_capped(votes, passed, system, prefer, ties, house):
         shared, shared_tied = allocate(shared_votes[:, draws], seats[draws],
                                        prefer.subset(draws), ties)
         allocation[:, draws] = np.where(capped[:, draws], system.cap, shared)
-        if ties:
+        if ties and tied is not None:
             tied[:, draws] = shared_tied
     return allocation, tied, capped
 

@@ -106,7 +106,7 @@ class ElectoralSystem:
         if isinstance(self.threshold, bool) or not isinstance(
                 self.threshold, (int, float, Fraction)) or not 0 <= self.threshold < 1:
             raise InvalidValue("threshold", self.threshold, "must be a fraction in [0, 1)"
-                               + percent_hint(self.threshold, 1))
+                               + percent_hint(self.threshold, 1))  # type: ignore[arg-type]
         _check_decimals("threshold", self.threshold, THRESHOLD_DECIMALS)
         _check_choice("threshold_base", self.threshold_base, THRESHOLD_BASES)
         _check_choice("threshold_scope", self.threshold_scope, THRESHOLD_SCOPES)
@@ -223,7 +223,7 @@ def describe_rules(system: ElectoralSystem) -> list[str]:
     return rules
 
 
-def _check_decimals(key: str, value: float, decimals: int) -> None:
+def _check_decimals(key: str, value: float | Fraction, decimals: int) -> None:
     """Exact integer comparisons in :mod:`sim.law.allocate` stay within 64 bits only for
     fractions of small denominators (see :mod:`sim.limits`)."""
     if exact_fraction(value).denominator > 10**decimals:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from sim.ballot import UNDECIDED
 from sim.districts.profile import MultiMemberDistricts
 from sim.polls.support import SupportModel
@@ -30,7 +33,7 @@ def assumptions(scenario: Scenario, support: SupportModel) -> dict:
         "sources": [_source(scenario, source, prior, effects, weight)
                     for source, prior, effects, weight in zip(
                         scenario.sources, support.priors, support.effects, support.weights)],
-        "model": _model(scenario.model, support),
+        "model": _model(scenario.model, support, scenario.options),
     }
     if scenario.campaign is not None:
         document["campaign"] = {
@@ -112,7 +115,7 @@ def _source(scenario, source, prior, effects, weight) -> dict:
     }
 
 
-def _model(model, support: SupportModel) -> dict:
+def _model(model, support: SupportModel, options: tuple[str, ...]) -> dict:
     error = model.error
     document = {"combine": model.combine, "undecided": model.undecided,
                 "flat_prior": model.flat_prior, "fill_strength": model.fill_strength,
@@ -120,6 +123,14 @@ def _model(model, support: SupportModel) -> dict:
                           "source_sd": error.source_sd.describe(),
                           "bloc_sd": error.bloc_sd.describe(), "note": error.note,
                           "sampling_error_only": error.is_zero}}
+    if support.structural is not None:
+        structural = model.structural
+        document["structural"] = {
+            "previous": structural.previous, "change_sd": structural.change_sd.describe(),
+            "drift": {key: value.describe() for key, value in structural.drift.items()},
+            "note": structural.note,
+            "poll_weight": {options[row]: _round(weight) for row, weight
+                            in zip(support.structural.rows.tolist(), support.poll_weight)}}
     if support.pooled is not None:
         document["between_sd"] = {
             "declared": model.between_sd, "used": _round(support.pooled.between_sd),
@@ -132,7 +143,7 @@ def _round(value) -> float:
     return round(float(value), 6)
 
 
-def describe_source(source: dict, names: dict[str, str]) -> str:
+def describe_source(source: Mapping[str, Any], names: dict[str, str]) -> str:
     """A source's assumptions document in words: what it measured, what was assumed."""
     label = {**names, "undecided": "undecided", "against_all": "against all", REST: "the rest"}
     measured = ", ".join(f"{label.get(k, k)} {100 * v:.1f}%" for k, v in source["measured"].items())
@@ -161,7 +172,7 @@ def describe_source(source: dict, names: dict[str, str]) -> str:
     return words + "."
 
 
-def describe_error(model: dict) -> str:
+def describe_error(model: Mapping[str, Any]) -> str:
     """The error model in words."""
     error = model["error"]
     if error["sampling_error_only"]:
@@ -169,4 +180,12 @@ def describe_error(model: dict) -> str:
     words = (f"Survey error (log scale sd): election {error['election_sd']}, source "
              f"{error['source_sd']}" + (f", bloc {error['bloc_sd']}"
                                         if error["bloc_sd"] != "0" else ""))
-    return words + (f" ({error['note']})." if error["note"] else ".")
+    words += f" ({error['note']})." if error["note"] else "."
+    if "structural" in model:
+        structural = model["structural"]
+        weights = ", ".join(f"{option} {weight:.0%}"
+                            for option, weight in structural["poll_weight"].items())
+        words += (f" Structural prior: the previous result ({structural['previous']}) with a "
+                  f"change of sd {structural['change_sd']}; the polls' share of each list's "
+                  f"precision (the rest is the prior's): {weights}.")
+    return words

@@ -13,10 +13,12 @@ summarised over every draw instead (``summary.blocs``).
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 
 import numpy as np
 
 from sim.errors import InvalidValue
+from sim.output.records import Result, Summary
 
 QUANTILES = (0.05, 0.5, 0.95)
 
@@ -30,26 +32,26 @@ def parse_coalition(text: str) -> list[str]:
     return members
 
 
-def coalition(document: dict, members: list[str], lines: dict[str, int]) -> dict:
+def coalition(result: Result, members: list[str], lines: dict[str, int]) -> dict:
     """The seat distribution of the lists (the independents of a district tier, and appointed
     groups) ``members`` together, and P(seats >= line) for each of ``lines`` (name -> seats,
     from 1 to the house), with Monte Carlo errors."""
-    summary = document["summary"]
-    sample = summary.get("seat_sample")
-    if not sample or not sample["draws"]:
+    summary = result.summary
+    sample = summary.seat_sample
+    if not sample.draws:
         raise InvalidValue("seat_sample", None, "this result keeps no per-draw seats: re-run "
                            "the scenario with this version of elsim")
-    _check_lines(lines, summary["parliament"]["house"])
-    appointed = summary["parliament"].get("appointed", {})
+    _check_lines(lines, summary.parliament.house)
+    appointed = summary.parliament.appointed
     _check_members(members, summary, appointed)
-    seated = sample["lists"]
-    independents = summary.get("independents", {}).get("id")
+    seated = sample.lists
+    independents = None if summary.independents is None else summary.independents.id
     # Results before the sample had district columns kept no independents' seats.
-    if independents in members and independents not in seated and "district_lists" not in sample:
+    if independents in members and independents not in seated and sample.district_lists is None:
         raise InvalidValue("coalition", independents, "this result keeps no per-draw seats of "
                            "the independents: re-run the scenario with this version of elsim")
-    width = len(seated) + len(sample.get("district_lists", [])) + 1
-    rows = np.array(sample["rows"], dtype=np.int64).reshape(-1, width)
+    width = len(seated) + len(sample.district_lists or ()) + 1
+    rows = np.array(sample.rows, dtype=np.int64).reshape(-1, width)
     # A member missing from the sample's columns won no seat in any sampled draw.
     columns = [seated.index(m) for m in members if m in seated]
     seats = rows[:, columns].sum(axis=1) + sum(appointed.get(m, 0) for m in members)
@@ -77,10 +79,12 @@ def _check_lines(lines: dict[str, int], house: int) -> None:
                                f"from 1 to the house ({house})")
 
 
-def _check_members(members: list[str], summary: dict, appointed: dict) -> None:
+def _check_members(members: list[str], summary: Summary, appointed: Mapping[str, int]
+                   ) -> None:
     """Every member names a list, the independents or an appointed group, once."""
-    known = [item["id"] for item in summary["lists"]] + \
-        ([summary["independents"]["id"]] if "independents" in summary else []) + list(appointed)
+    known = [item.id for item in summary.lists] + \
+        ([summary.independents.id] if summary.independents is not None else []) + \
+        list(appointed)
     for index, member in enumerate(members):
         if member not in known:
             close = difflib.get_close_matches(member, known, n=1)

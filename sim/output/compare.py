@@ -15,50 +15,51 @@ import json
 import textwrap
 
 from sim.output.houses import law_and_house
-from sim.output.results import result_stem, safe_cell
+from sim.output.records import Bloc, Independents, ListResult, Result, Summary
+from sim.output.results import safe_cell
 from sim.output.text import percent, render
 
 FORMATS = ("table", "markdown", "csv", "json")
 
 
-def comparison(documents: list[dict]) -> dict:
+def comparison(results: list[Result]) -> dict:
     """The comparison as plain data (what ``--format json`` prints).
 
     Lists and blocs are matched by id, in order of first appearance; a scenario without one
     has no row for it.
     """
-    labels = [result_stem(doc) for doc in documents]
-    houses = house_groups(documents)
+    labels = [result.stem for result in results]
+    houses = house_groups(results)
     # Each scenario's differences are from the first scenario of its house group.
     base = {index: group[0] for _, group in houses for index in group}
-    lists = _union(_items(doc["summary"], "lists") for doc in documents)
-    blocs = _union(doc["summary"]["blocs"] for doc in documents)
-    lines = list(dict.fromkeys(line for doc in documents
-                               for line in doc["summary"]["parliament"]["seats_needed"]))
+    lists = _union(_items(result.summary, "lists") for result in results)
+    blocs = _union(result.summary.blocs for result in results)
+    lines = list(dict.fromkeys(line for result in results
+                               for line in result.summary.parliament.seats_needed))
     return {
-        "scenarios": [{"label": label, "path": doc["scenario"]["path"],
-                       "title": doc["scenario"]["title"], "draws": doc["summary"]["draws"]}
-                      for label, doc in zip(labels, documents)],
+        "scenarios": [{"label": label, "path": result.scenario.path,
+                       "title": result.scenario.title, "draws": result.summary.draws}
+                      for label, result in zip(labels, results)],
         "lists": [{"id": list_id, "name": name,
-                   "rows": _rows(documents, labels, "lists", list_id, _list_metrics, base)}
+                   "rows": _rows(results, labels, "lists", list_id, _list_metrics, base)}
                   for list_id, name in lists],
         "blocs": [{"id": bloc_id, "name": name,
-                   "rows": _rows(documents, labels, "blocs", bloc_id,
+                   "rows": _rows(results, labels, "blocs", bloc_id,
                                  lambda bloc: _bloc_metrics(bloc, lines), base)}
                   for bloc_id, name in blocs],
         "majority_lines": lines,
         "houses": [{"house": description, "scenarios": [labels[i] for i in group],
-                    "seats_needed": documents[group[0]]["summary"]["parliament"]["seats_needed"]}
+                    "seats_needed": dict(results[group[0]].summary.parliament.seats_needed)}
                    for description, group in houses],
     }
 
 
-def house_groups(documents: list[dict]) -> list[tuple[str, list[int]]]:
-    """Indices of the documents grouped by house and rules, in order of first appearance,
+def house_groups(results: list[Result]) -> list[tuple[str, list[int]]]:
+    """Indices of the results grouped by house and rules, in order of first appearance,
     each group with a description such as "107 seats (98 from lists), hare, 7%"."""
     groups: dict[str, list[int]] = {}
-    for index, document in enumerate(documents):
-        groups.setdefault(law_and_house(document), []).append(index)
+    for index, result in enumerate(results):
+        groups.setdefault(law_and_house(result), []).append(index)
     return list(groups.items())
 
 
@@ -66,44 +67,45 @@ def _union(groups) -> list[tuple[str, str]]:
     seen: dict[str, str] = {}
     for group in groups:
         for item in group:
-            seen.setdefault(item["id"], item["name"])
+            seen.setdefault(item.id, item.name)
     return list(seen.items())
 
 
-def _items(summary: dict, section: str) -> list[dict]:
+def _items(summary: Summary, section: str) -> list[ListResult | Independents | Bloc]:
     """A section's rows; the lists' end with the independents' row of a district tier."""
-    extra = [summary["independents"]] if section == "lists" and "independents" in summary \
-        else []
-    return summary[section] + extra
+    if section == "blocs":
+        return list(summary.blocs)
+    return [*summary.lists, *([summary.independents] if summary.independents else [])]
 
 
-def _find(summary: dict, section: str, item_id: str) -> dict | None:
-    return next((item for item in _items(summary, section) if item["id"] == item_id), None)
+def _find(summary: Summary, section: str, item_id: str):
+    return next((item for item in _items(summary, section) if item.id == item_id), None)
 
 
-def _list_metrics(item: dict) -> dict:
-    seats = item["seats"]
-    return {"mean": seats["mean"], "q05": seats["q05"], "q95": seats["q95"],
+def _list_metrics(item: ListResult | Independents) -> dict:
+    seats = item.seats
+    return {"mean": seats.mean, "q05": seats.q05, "q95": seats.q95,
             # Independents pass no threshold: None.
-            "p_threshold": item.get("p_threshold"), "p_runner_up": item.get("p_runner_up")}
+            "p_threshold": getattr(item, "p_threshold", None),
+            "p_runner_up": getattr(item, "p_runner_up", None)}
 
 
-def _bloc_metrics(bloc: dict, lines: list[str]) -> dict:
-    seats = bloc["seats"]
-    metrics = {"mean": seats["mean"], "q05": seats["q05"], "q95": seats["q95"]}
-    metrics.update({f"p_{line}": bloc["majorities"].get(line) for line in lines})
+def _bloc_metrics(bloc: Bloc, lines: list[str]) -> dict:
+    seats = bloc.seats
+    metrics: dict[str, float | None] = {"mean": seats.mean, "q05": seats.q05, "q95": seats.q95}
+    metrics.update({f"p_{line}": bloc.majorities.get(line) for line in lines})
     return metrics
 
 
-def _rows(documents, labels, section, item_id, metrics, base_of) -> list[dict]:
+def _rows(results, labels, section, item_id, metrics, base_of) -> list[dict]:
     rows = []
-    for index, (label, doc) in enumerate(zip(labels, documents)):
-        item = _find(doc["summary"], section, item_id)
+    for index, (label, result) in enumerate(zip(labels, results)):
+        item = _find(result.summary, section, item_id)
         if item is None:
             continue
         # The item's name in this scenario: a bloc id may stand for other lists elsewhere.
-        row = {"scenario": label, "name": item["name"], **metrics(item)}
-        base_item = _find(documents[base_of[index]]["summary"], section, item_id)
+        row = {"scenario": label, "name": item.name, **metrics(item)}
+        base_item = _find(results[base_of[index]].summary, section, item_id)
         base = metrics(base_item) if base_item else None
         if base is not None and index != base_of[index]:
             for key in list(row):

@@ -36,8 +36,12 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sim.errors import ResultError
+
+if TYPE_CHECKING:
+    from sim.output.records import Result
 
 RUN_LOG = "run-log.jsonl"
 TEMP_PREFIX = ".elsim-"
@@ -236,10 +240,10 @@ def _umask() -> int:
     return mask
 
 
-def log_run(out_dir: Path, document: dict, seconds: float, workers: int) -> None:
+def log_run(out_dir: Path, result: Result, seconds: float, workers: int) -> None:
     """Append timings and host details to the git-ignored run log (never through a link)."""
     record = {"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-              "scenario": document["scenario"]["path"], "draws": document["run"]["draws"],
+              "scenario": result.scenario.path, "draws": result.run.draws,
               "seconds": round(seconds, 3), "workers": workers, "host": platform.node(),
               "python": platform.python_version(), "cpus": os.cpu_count()}
     descriptor = os.open(out_dir / RUN_LOG,

@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from sim.errors import ResultError
-from sim.output.results import result_stem
+from sim.output.records import Bloc, ListResult, Result, SeatStats, Summary
 from sim.output.text import percent
 
 DPI = 100
@@ -34,61 +34,61 @@ UNATTRIBUTED_COLOR = "#e0e0e0"
 HOUSE_TITLE = "a house that occurred: the sampled draw nearest every list's median seats"
 
 
-def list_colors(documents: list[dict]) -> dict[str, str]:
+def list_colors(results: list[Result]) -> dict[str, str]:
     """A stable colour per list id: the scenario's own, else the palette in order of first
-    appearance across the documents."""
+    appearance across the results."""
     colors: dict[str, str] = {}
-    for document in documents:
-        for item in document.get("summary", {}).get("lists", []):
-            if item["id"] not in colors:
-                colors[item["id"]] = item.get("color") or PALETTE[len(colors) % len(PALETTE)]
+    for result in results:
+        for item in result.summary.lists:
+            if item.id not in colors:
+                colors[item.id] = item.color or PALETTE[len(colors) % len(PALETTE)]
     return colors
 
 
-def seat_distributions(document: dict, colors: dict[str, str]):
+def seat_distributions(result: Result, colors: dict[str, str]):
     """One panel per list that wins a seat in some draw (seat histogram, 90% interval,
     P(>= threshold)), then one per bloc with its majority lines; the lists left out are
     named."""
-    summary = document["summary"]
-    seated = [item for item in summary["lists"] if len(item["seats"]["histogram"]) > 1]
-    panels = [("list", item) for item in seated] + \
-        [("bloc", bloc) for bloc in summary["blocs"]]
+    summary = result.summary
+    seated = [item for item in summary.lists if len(item.seats.histogram) > 1]
+    panels: list[tuple[str, ListResult | Bloc]] = [("list", item) for item in seated]
+    panels += [("bloc", bloc) for bloc in summary.blocs]
     columns = 3
     rows = -(-len(panels) // columns)
     figure, axes = _subplots(rows, columns, figsize=(12, 2.8 * rows), squeeze=False,
                              layout="constrained")
-    needed = summary["parliament"]["seats_needed"]
+    needed = summary.parliament.seats_needed
     for ax, (kind, item) in zip(axes.flat, panels):
-        counts = np.array(item["seats"]["histogram"], dtype=float)
+        counts = np.array(item.seats.histogram, dtype=float)
         probability = counts / counts.sum()
-        color = colors.get(item["id"], APPOINTED_COLOR) if kind == "list" else APPOINTED_COLOR
+        color = colors.get(item.id, APPOINTED_COLOR) if kind == "list" else APPOINTED_COLOR
         # One filled outline, not a bar per seat: a house of hundreds of seats would make
         # as many artists, and the picture would take seconds to draw.
         ax.stairs(probability, np.arange(len(probability) + 1) - 0.5, fill=True, color=color,
                   lw=0)
-        low, high = item["seats"]["q05"], item["seats"]["q95"]
+        low, high = item.seats.q05, item.seats.q95
         ax.axvspan(low - 0.5, high + 0.5, color="black", alpha=0.08, lw=0)
-        ax.axvline(item["seats"]["mean"], color="black", lw=1)
-        if kind == "list":
-            title = f"{item['name']}: P(≥ threshold) {item['p_threshold']:.0%}" + (
-                f", runner-up {item['p_runner_up']:.0%}" if item["p_runner_up"] else "")
+        ax.axvline(item.seats.mean, color="black", lw=1)
+        if isinstance(item, ListResult):
+            title = f"{item.name}: P(≥ threshold) {item.p_threshold:.0%}" + (
+                f", runner-up {item.p_runner_up:.0%}" if item.p_runner_up else "")
         else:
-            title = f"{item['name']} (bloc)"
+            title = f"{item.name} (bloc)"
             for line, seats in needed.items():
                 ax.axvline(seats, color="firebrick", lw=1, ls="--")
                 ax.text(seats, ax.get_ylim()[1] * 0.97, f"{line} ({seats}) ", color="firebrick",
                         fontsize=8, va="top", ha="right", rotation=90)
         ax.set_title(title, fontsize=11)
-        ax.set_xlabel(f"seats (mean {item['seats']['mean']:.1f}, 90%: {low}-{high})")
+        ax.set_xlabel(f"seats (mean {item.seats.mean:.1f}, 90%: {low}-{high})")
         ax.set_ylabel("probability")
         # A bloc's panel spans the house, so that every majority line is in view.
-        right = summary["parliament"]["house"] if kind == "bloc" else max(high + 3,
+        right = summary.parliament.house if kind == "bloc" else max(high + 3,
                                                                           len(probability))
         ax.set_xlim(-0.5, right + 0.5)
     for ax in list(axes.flat)[len(panels):]:
         ax.set_visible(False)
-    figure.suptitle(document["scenario"]["title"], fontsize=13)
-    left_out = [item["name"] for item in summary["lists"] if item not in seated]
+    figure.suptitle(result.scenario.title, fontsize=13)
+    left_out = [item.name for item in summary.lists if item not in seated]
     if left_out:
         figure.supxlabel("No seat in any draw: " + ", ".join(left_out), fontsize=9,
                          color="#555555", wrap=True)
@@ -107,7 +107,7 @@ class SampledHouse:
     sampled: int  # draws in the sample
 
 
-def median_draw(document: dict) -> SampledHouse:
+def median_draw(result: Result) -> SampledHouse:
     """The sampled draw nearest every list's median seats (the least total distance; among
     equals the most frequent, then the first in the sample's order).
 
@@ -115,29 +115,29 @@ def median_draw(document: dict) -> SampledHouse:
     threshold in 5% of draws with 11 seats or more has a mean near one seat. A sampled draw
     always occurred, and the one nearest the medians keeps the lists that usually win nothing
     at nothing."""
-    summary = document["summary"]
-    sample = summary.get("seat_sample")
-    if not sample or not sample["draws"]:
-        raise ResultError(f"{document['scenario']['title']}: this result keeps no per-draw "
+    summary = result.summary
+    sample = summary.seat_sample
+    if not sample.draws:
+        raise ResultError(f"{result.scenario.title}: this result keeps no per-draw "
                           "seats to draw a house from; re-run its scenario")
-    seated, tier = sample["lists"], sample.get("district_lists", [])
-    rows = np.array(sample["rows"], dtype=np.int64).reshape(-1, len(seated) + len(tier) + 1)
+    seated, tier = sample.lists, sample.district_lists or ()
+    rows = np.array(sample.rows, dtype=np.int64).reshape(-1, len(seated) + len(tier) + 1)
     counts, whole = rows[:, -1], rows[:, :len(seated)]
     medians = np.array([_weighted_median(column, counts) for column in whole.T], dtype=np.int64)
     distance = np.abs(whole - medians).sum(axis=1)
     best = rows[np.lexsort((-counts, distance))[0]]
     seats = dict(zip(seated, best[:len(seated)].tolist()))
     district = dict(zip(tier, best[len(seated):-1].tolist()))
-    independents = summary.get("independents", {}).get("id")
+    independents = "" if summary.independents is None else summary.independents.id
     if independents in seats:  # all their seats are district seats
         district[independents] = seats.pop(independents)
-    parliament = summary["parliament"]
-    left = parliament["house"] - sum(parliament.get("appointed", {}).values()) - \
+    parliament = summary.parliament
+    left = parliament.house - sum(parliament.appointed.values()) - \
         sum(seats.values()) - district.get(independents, 0)
-    old = bool(parliament.get("district_seats")) and "district_lists" not in sample
+    old = bool(parliament.district_seats) and sample.district_lists is None
     return SampledHouse(
-        list_seats={item["id"]: seats.get(item["id"], 0) - district.get(item["id"], 0)
-                    for item in summary["lists"]},
+        list_seats={item.id: seats.get(item.id, 0) - district.get(item.id, 0)
+                    for item in summary.lists},
         district_seats=district, unattributed=left if old else 0, empty=0 if old else left,
         draws=int(best[-1]), sampled=int(counts.sum()))
 
@@ -149,15 +149,15 @@ def _weighted_median(values: np.ndarray, weights: np.ndarray) -> int:
     return int(values[order][position])
 
 
-def hemicycle(document: dict, colors: dict[str, str]):
+def hemicycle(result: Result, colors: dict[str, str]):
     """The parliament of :func:`median_draw` as an arc of dots: appointed seats apart in
     grey on the left, then the lists in registration order (list seats, then district seats
     with a dark ring), then independents; majority lines count from the left."""
-    summary = document["summary"]
-    parliament = summary["parliament"]
-    house = median_draw(document)
+    summary = result.summary
+    parliament = summary.parliament
+    house = median_draw(result)
     seats, district = house.list_seats, house.district_seats
-    appointed = sum(parliament.get("appointed", {}).values())
+    appointed = sum(parliament.appointed.values())
     colors = {**colors, "independents": INDEPENDENT_COLOR}
     fill = [APPOINTED_COLOR] * appointed
     edges = ["white"] * appointed
@@ -170,14 +170,14 @@ def hemicycle(document: dict, colors: dict[str, str]):
     figure, ax = _subplots(figsize=(9, 5.2), layout="constrained")
     ax.scatter(x, y, s=min(90, 9000 / len(fill)), c=fill, edgecolors=edges,
                linewidths=[1.2 if edge == DISTRICT_EDGE else 0.5 for edge in edges])
-    for line, needed in parliament["seats_needed"].items():
+    for line, needed in parliament.seats_needed.items():
         angle = np.pi * (1 - (needed - 0.5) / len(fill))
         ax.plot([0.35 * np.cos(angle), 1.05 * np.cos(angle)],
                 [0.35 * np.sin(angle), 1.05 * np.sin(angle)], color="firebrick", lw=1, ls="--")
         ax.text(1.09 * np.cos(angle), 1.09 * np.sin(angle), f"{line} ({needed})",
                 color="firebrick", fontsize=9, ha="center")
-    names = {item["id"]: item["name"] for item in summary["lists"]}
-    names["independents"] = summary.get("independents", {}).get("name", "")
+    names = {item.id: item.name for item in summary.lists}
+    names["independents"] = "" if summary.independents is None else summary.independents.name
     handles = [Line2D([], [], marker="o", ls="", color=APPOINTED_COLOR,
                           label=f"appointed {appointed}")] if appointed else []
     for item in (*seats, "independents"):
@@ -205,7 +205,7 @@ def hemicycle(document: dict, colors: dict[str, str]):
     ax.set_aspect("equal")
     ax.axis("off")
     share = percent(house.draws / house.sampled)
-    ax.set_title(f"{document['scenario']['title']}\n{HOUSE_TITLE}\n({share} of the "
+    ax.set_title(f"{result.scenario.title}\n{HOUSE_TITLE}\n({share} of the "
                  f"{house.sampled:,} sampled draws give exactly this house)", fontsize=12)
     return figure
 
@@ -225,19 +225,19 @@ def _arc_positions(n: int) -> tuple[np.ndarray, np.ndarray]:
     return radius * np.cos(angles), radius * np.sin(angles)
 
 
-def comparison(documents: list[dict], colors: dict[str, str]):
+def comparison(results: list[Result], colors: dict[str, str]):
     """Per list, mean seats with its 90% interval, one row per scenario."""
-    labels = [result_stem(doc) for doc in documents]
+    labels = [result.stem for result in results]
     ids = list(colors)
-    names = {item["id"]: item["name"] for doc in documents for item in doc["summary"]["lists"]}
-    figure, ax = _subplots(figsize=(10, 0.45 * len(ids) * len(documents) + 1.5))
+    names = {item.id: item.name for result in results for item in result.summary.lists}
+    figure, ax = _subplots(figsize=(10, 0.45 * len(ids) * len(results) + 1.5))
     row, ticks, tick_labels = 0.0, [], []
     for list_id in ids:
-        for label, doc in zip(labels, documents):
-            item = find_list(doc["summary"], list_id)
+        for label, result in zip(labels, results):
+            item = find_list(result.summary, list_id)
             if item is None:
                 continue
-            interval_row(ax, row, item["seats"], colors[list_id], lw=3, alpha=0.5)
+            interval_row(ax, row, item.seats, colors[list_id], lw=3, alpha=0.5)
             ticks.append(row)
             tick_labels.append(f"{names[list_id]} — {label}")
             row -= 1
@@ -250,17 +250,17 @@ def comparison(documents: list[dict], colors: dict[str, str]):
     return figure
 
 
-def find_list(summary: dict, list_id: str) -> dict | None:
+def find_list(summary: Summary, list_id: str) -> ListResult | None:
     """The summary's entry of the list ``list_id``, if it has one."""
-    return next((item for item in summary["lists"] if item["id"] == list_id), None)
+    return next((item for item in summary.lists if item.id == list_id), None)
 
 
-def interval_row(ax, y: float, seats: dict, color: str, *, lw: float, alpha: float,
+def interval_row(ax, y: float, seats: SeatStats, color: str, *, lw: float, alpha: float,
                  ms: float | None = None) -> None:
     """Seats as a bar over the 90% interval and a dot at the mean (a skewed mean may lie
     outside the interval)."""
-    ax.hlines(y, seats["q05"], seats["q95"], color=color, lw=lw, alpha=alpha)
-    ax.plot(seats["mean"], y, "o", color=color, **({} if ms is None else {"ms": ms}))
+    ax.hlines(y, seats.q05, seats.q95, color=color, lw=lw, alpha=alpha)
+    ax.plot(seats.mean, y, "o", color=color, **({} if ms is None else {"ms": ms}))
 
 
 def sweep(document: dict, colors: dict[str, str]):

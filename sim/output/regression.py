@@ -53,6 +53,7 @@ means moved with it and the check reports them.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -62,6 +63,7 @@ from sim.engine.simulate import Simulation
 from sim.engine.statistics import SHARE_BINS
 from sim.engine.summary import TOP_COMPOSITIONS
 from sim.errors import ResultError
+from sim.output.records import Result, SeatStats, ShareStats
 
 Z = 4.0
 MEAN_FLOOR = 0.01
@@ -93,79 +95,81 @@ class Moved:
     tolerance: float | str | None
 
 
-def metrics(document: dict) -> dict[str, Metric]:
-    """The checked means and probabilities of a result document, by name."""
-    summary = document["summary"]
-    draws = summary["draws"]
-    parliament = summary["parliament"]
+def metrics(result: Result) -> dict[str, Metric]:
+    """The checked means and probabilities of a result, by name."""
+    summary = result.summary
+    draws = summary.draws
+    parliament = summary.parliament
     found: dict[str, Metric] = {}
 
-    def mean(name, stats):
-        found[name] = Metric(name, stats["mean"], stats["sd"] / math.sqrt(draws), MEAN_FLOOR)
+    def mean(name: str, stats: SeatStats) -> None:
+        found[name] = Metric(name, stats.mean, stats.sd / math.sqrt(draws), MEAN_FLOOR)
 
-    def probability(name, p):
+    def probability(name: str, p: float) -> None:
         found[name] = Metric(name, p, math.sqrt(p * (1 - p) / draws), PROBABILITY_FLOOR)
 
-    def share(name, stats):
+    def share(name: str, stats: ShareStats | None) -> None:
         if stats is not None:
-            m = stats["mean"]
+            m = stats.mean
             found[name] = Metric(name, m, math.sqrt(m * (1 - m) / draws), SHARE_FLOOR)
 
-    for item in summary["lists"]:
-        mean(f"{item['id']}.seats", item["seats"])
-        probability(f"{item['id']}.p_threshold", item["p_threshold"])
-        probability(f"{item['id']}.p_runner_up", item["p_runner_up"])
-        share(f"{item['id']}.share", item["share"])
-        share(f"{item['id']}.support", item.get("support"))
-        if "p_withdrawn" in item:
-            probability(f"{item['id']}.p_withdrawn", item["p_withdrawn"])
-        for tier, stats in item.get("seats_by_tier", {}).items():
-            mean(f"{item['id']}.seats.{tier}", stats)
-    if "independents" in summary:
-        mean("independents.seats", summary["independents"]["seats"])
-    share("against_all.share", summary.get("against_all", {}).get("share"))
-    for bloc in summary["blocs"]:
-        mean(f"bloc.{bloc['id']}.seats", bloc["seats"])
-        for line, p in bloc["majorities"].items():
-            probability(f"bloc.{bloc['id']}.{line}", p)
-    probability("runner_up", parliament["p_runner_up"])
-    for rule, p in parliament["rules"].items():
+    for item in summary.lists:
+        mean(f"{item.id}.seats", item.seats)
+        probability(f"{item.id}.p_threshold", item.p_threshold)
+        probability(f"{item.id}.p_runner_up", item.p_runner_up)
+        share(f"{item.id}.share", item.share)
+        share(f"{item.id}.support", item.support)
+        if item.p_withdrawn is not None:
+            probability(f"{item.id}.p_withdrawn", item.p_withdrawn)
+        for tier, stats in (item.seats_by_tier or {}).items():
+            mean(f"{item.id}.seats.{tier}", stats)
+    if summary.independents is not None:
+        mean("independents.seats", summary.independents.seats)
+    share("against_all.share", None if summary.against_all is None
+          else summary.against_all.share)
+    for bloc in summary.blocs:
+        mean(f"bloc.{bloc.id}.seats", bloc.seats)
+        for line, p in bloc.majorities.items():
+            probability(f"bloc.{bloc.id}.{line}", p)
+    probability("runner_up", parliament.p_runner_up)
+    for rule, p in parliament.rules.items():
         probability(f"rules.{rule}", p)
-    for number, p in parliament["lists_seated"].items():
+    for number, p in parliament.lists_seated.items():
         probability(f"lists_seated.{number}", p)
-    share("turnout", parliament.get("turnout"))
-    for endorser in summary.get("endorsers", ()):
-        for name, p in endorser["endorsed_on_election_day"].items():
-            probability(f"endorser.{endorser['id']}.{name}", p)
+    share("turnout", parliament.turnout)
+    for endorser in summary.endorsers or ():
+        for name, p in endorser.endorsed_on_election_day.items():
+            probability(f"endorser.{endorser.id}.{name}", p)
     return found
 
 
-def histograms(document: dict) -> dict[str, list[int]]:
-    """Every seat histogram of a result document, by name; the seat sample's too."""
-    summary = document["summary"]
+def histograms(result: Result) -> dict[str, tuple[int, ...]]:
+    """Every seat histogram of a result, by name; the seat sample's too."""
+    summary = result.summary
     found = {}
-    for item in summary["lists"]:
-        found[f"{item['id']}.seats"] = item["seats"]["histogram"]
-        for tier, stats in item.get("seats_by_tier", {}).items():
-            found[f"{item['id']}.seats.{tier}"] = stats["histogram"]
-    if "independents" in summary:
-        found["independents.seats"] = summary["independents"]["seats"]["histogram"]
-    for bloc in summary["blocs"]:
-        found[f"bloc.{bloc['id']}.seats"] = bloc["seats"]["histogram"]
-    sample = summary["seat_sample"]
-    for item in summary["lists"]:
+    for item in summary.lists:
+        found[f"{item.id}.seats"] = item.seats.histogram
+        for tier, stats in (item.seats_by_tier or {}).items():
+            found[f"{item.id}.seats.{tier}"] = stats.histogram
+    if summary.independents is not None:
+        found["independents.seats"] = summary.independents.seats.histogram
+    for bloc in summary.blocs:
+        found[f"bloc.{bloc.id}.seats"] = bloc.seats.histogram
+    sample = summary.seat_sample
+    for item in summary.lists:
         # A list the sample does not name had no seats in any of its draws.
-        counts: dict[int, int] = {0: sample["draws"]}
-        if item["id"] in sample["lists"]:
-            column = sample["lists"].index(item["id"])
+        counts: dict[int, int] = {0: sample.draws}
+        if item.id in sample.lists:
+            column = sample.lists.index(item.id)
             counts = {0: 0}
-            for row in sample["rows"]:
+            for row in sample.rows:
                 counts[row[column]] = counts.get(row[column], 0) + row[-1]
-        found[f"seat_sample.{item['id']}"] = [counts.get(k, 0) for k in range(max(counts) + 1)]
+        found[f"seat_sample.{item.id}"] = tuple(counts.get(k, 0)
+                                                for k in range(max(counts) + 1))
     return found
 
 
-def homogeneity_p(baseline: list[int], now: list[int]) -> float:
+def homogeneity_p(baseline: Sequence[int], now: Sequence[int]) -> float:
     """The two-sample chi-square test's p-value that two histograms are samples of one
     distribution (see the module docstring)."""
     size = max(len(baseline), len(now))
@@ -229,9 +233,9 @@ def compare_metrics(scenario: str, old: dict[str, Metric], new: dict[str, Metric
     return moved
 
 
-def compare_to_baseline(scenario: str, baseline: dict, now: dict,
+def compare_to_baseline(scenario: str, baseline: Result, now: Result,
                         simulation: Simulation | None = None) -> list[Moved]:
-    """Everything that moved between a baseline and a fresh result document: metrics,
+    """Everything that moved between a baseline and a fresh result: metrics,
     histograms, compositions, assumptions, and with the fresh ``simulation`` the vote
     shares' quantiles."""
     old_metrics, new_metrics = metrics(baseline), metrics(now)
@@ -252,23 +256,23 @@ def compare_to_baseline(scenario: str, baseline: dict, now: dict,
     if simulation is not None:
         moved += _compare_share_quantiles(scenario, baseline, simulation)
     moved += [Moved(scenario, f"assumptions{path}", _short(was), _short(is_now), "equal")
-              for path, was, is_now in _differences(baseline["assumptions"],
-                                                    now["assumptions"])]
+              for path, was, is_now in _differences(baseline.assumptions.to_dict(),
+                                                    now.assumptions.to_dict())]
     return moved
 
 
-def _compare_compositions(scenario: str, baseline: dict, now: dict) -> list[Moved]:
+def _compare_compositions(scenario: str, baseline: Result, now: Result) -> list[Moved]:
     """The most likely compositions, each as a probability; one missing from a full list
     has at most the list's smallest probability."""
-    def table(document):
-        listed = document["summary"]["parliament"]["compositions"]
-        rest = min((c["probability"] for c in listed), default=0.0) \
+    def table(result: Result) -> tuple[dict[str, float], float]:
+        listed = result.summary.parliament.compositions
+        rest = min((c.probability for c in listed), default=0.0) \
             if len(listed) >= TOP_COMPOSITIONS else 0.0
-        return {"+".join(c["lists"]): c["probability"] for c in listed}, rest
+        return {"+".join(c.lists): c.probability for c in listed}, rest
 
     (old, old_rest), (new, new_rest) = table(baseline), table(now)
     moved = []
-    draws_old, draws_new = baseline["summary"]["draws"], now["summary"]["draws"]
+    draws_old, draws_new = baseline.summary.draws, now.summary.draws
     for name in list(old) + [name for name in new if name not in old]:
         was, is_now = old.get(name, old_rest), new.get(name, new_rest)
         a = Metric(name, was, math.sqrt(was * (1 - was) / draws_old), PROBABILITY_FLOOR)
@@ -283,19 +287,20 @@ def _compare_compositions(scenario: str, baseline: dict, now: dict) -> list[Move
     return moved
 
 
-def _compare_share_quantiles(scenario: str, baseline: dict, simulation: Simulation
+def _compare_share_quantiles(scenario: str, baseline: Result, simulation: Simulation
                              ) -> list[Moved]:
     summary = simulation.summary
-    draws = baseline["summary"]["draws"]
-    rows = [(item["id"], item["share"]) for item in baseline["summary"]["lists"]]
-    if "against_all" in baseline["summary"]:
-        rows.append(("against_all", baseline["summary"]["against_all"]["share"]))
+    draws = baseline.summary.draws
+    rows = [(item.id, item.share) for item in baseline.summary.lists]
+    if baseline.summary.against_all is not None:
+        rows.append(("against_all", baseline.summary.against_all.share))
     moved = []
     for row, (name, stats) in enumerate(rows[:len(summary.share_hist)]):
         for key, level in SHARE_QUANTILES.items():
-            index = math.floor(stats[key] * SHARE_BINS)
+            value = getattr(stats, key)
+            index = math.floor(value * SHARE_BINS)
             if quantile_moved(level, index, summary.share_hist[row], draws):
-                moved.append(Moved(scenario, f"{name}.share.{key}", stats[key], None,
+                moved.append(Moved(scenario, f"{name}.share.{key}", value, None,
                                    f"level {level:g}"))
     return moved
 

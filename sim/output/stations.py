@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
+from typing import Any
 
 WIDTH = 92  # as the assumption lines (sim.output.text)
 
 
-def _points(stats: dict) -> str:
+def _points(stats: Mapping[str, Any]) -> str:
     return f"{100 * stats['mean']:.1f}% ({100 * stats['q05']:.1f}-{100 * stats['q95']:.1f})"
 
 
-def _won(label: str, won: dict, names: dict[str, str]) -> str:
+def _won(label: str, won: Mapping[str, Any], names: dict[str, str]) -> str:
     """Each option's share of the stations it won, leaving out those that win none."""
     return f"{label}: " + ", ".join(f"{names.get(key, key)} {_points(value)}"
                                     for key, value in won.items()
                                     if value["q95"] > 0.001 or value["mean"] > 0.001) + "."
 
 
-def station_lines(stations: dict, names: dict[str, str], width: int | None = WIDTH
+def station_lines(stations: Mapping[str, Any], names: dict[str, str], width: int | None = WIDTH
                   ) -> list[str]:
     """What the stations' protocols and the observers' quick count would show: the
     beneficiary's shares, the stations each list wins, the quick count's estimate, coverage

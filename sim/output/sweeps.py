@@ -8,10 +8,9 @@ from pathlib import Path
 
 from sim.engine.simulate import Simulation
 from sim.output.files import json_text
+from sim.output.records import SWEEP_FORMAT, Result
 from sim.output.results import FORMAT_VERSION, result_files, result_stem, safe_cell
 from sim.scenario import Scenario
-
-SWEEP_FORMAT = "elsim-sweep"
 
 
 def sweep_document(scenario: Scenario, runs: list[tuple[dict, Simulation]],
@@ -72,10 +71,10 @@ def sweep_files(document: dict) -> dict[str, str]:
 
 
 
-def scenario_files(scenario: Scenario, document: dict,
+def scenario_files(scenario: Scenario, result: Result,
                    runs: list[tuple[dict, Simulation]] | None, draws: int | None
                    ) -> dict[str, str]:
     """A scenario's files, by name, in commit order: its sweep table's when it has one, then
     its result's (the JSON, which marks a complete result, last)."""
     files = sweep_files(sweep_document(scenario, runs, draws)) if runs else {}
-    return {**files, **result_files(document)}
+    return {**files, **result_files(result)}

@@ -8,62 +8,58 @@ from collections.abc import Sequence
 
 from sim.output.assumptions import describe_error, describe_source
 from sim.output.houses import seats_words
+from sim.output.records import Result, ShareStats, Summary
 from sim.output.stations import station_lines
 
 
-def scenario_table(document: dict) -> str:
+def scenario_table(result: Result) -> str:
     """A scenario's lists (mean seats, 90% interval, P(>= threshold), P(runner-up), vote
     share) and blocs (majority odds)."""
-    summary = document["summary"]
-    parliament = summary["parliament"]
-    run = document["run"]
-    lines = [f"{document['scenario']['title']}  ({run['draws']:,} draws, "
+    summary = result.summary
+    turnout = summary.parliament.turnout
+    lines = [f"{result.scenario.title}  ({result.run.draws:,} draws, "
              f"{seats_words(summary)})"]
     lines.append(render(*list_table(summary)))
-    if summary["blocs"]:
+    if summary.blocs:
         lines += ["", render(*bloc_table(summary))]
     lines += ["", monte_carlo_line(summary)]
-    if "turnout" in parliament or summary.get("endorsers"):
+    if turnout is not None or summary.endorsers:
         lines.append("")
-    if "turnout" in parliament:
-        turnout = parliament["turnout"]
-        lines.append(f"Official turnout {100 * turnout['mean']:.1f}% (90% interval "
-                     f"{100 * turnout['q05']:.1f}-{100 * turnout['q95']:.1f}%).")
-    names = {item["id"]: item["name"] for item in summary["lists"]}
-    for endorser in summary.get("endorsers", []):
+    if turnout is not None:
+        lines.append(f"Official turnout {100 * turnout.mean:.1f}% (90% interval "
+                     f"{100 * turnout.q05:.1f}-{100 * turnout.q95:.1f}%).")
+    names = {item.id: item.name for item in summary.lists}
+    for endorser in summary.endorsers or ():
         endorsed = ", ".join(f"{names.get(key, key)} {percent(p)}"
-                             for key, p in endorser["endorsed_on_election_day"].items())
-        lines.append(f"{endorser['name']} endorses on election day: {endorsed}.")
-    if "stations" in summary:
-        lines += ["", *station_lines(summary["stations"], names)]
-    lines += ["", "Rules in force:"] + [f"- {rule}" for rule in
-                                        document.get("assumptions", {}).get("rules", [])]
-    acted = rules_acted(document)
+                             for key, p in endorser.endorsed_on_election_day.items())
+        lines.append(f"{endorser.name} endorses on election day: {endorsed}.")
+    if summary.stations is not None:
+        lines += ["", *station_lines(summary.stations, names)]
+    lines += ["", "Rules in force:"] + [f"- {rule}" for rule in result.assumptions.rules]
+    acted = rules_acted(result)
     if acted:
         lines.append(f"Special rules acted: {acted}.")
-    lines += ["", *assumption_lines(document)]
+    lines += ["", *assumption_lines(result)]
     return "\n".join(lines) + "\n"
 
 
-def monte_carlo_line(summary: dict) -> str:
+def monte_carlo_line(summary: Summary) -> str:
     """How far the figures above may move on a re-run with another seed: one standard error
     of a probability (at most, at 50%) and of a mean number of seats (at most: the most
     spread list, bloc or independents)."""
-    draws = summary["draws"]
-    seated = [*summary["lists"], *summary["blocs"], *filter(None, [summary.get("independents")])]
-    sd = max((item["seats"]["sd"] for item in seated), default=0.0)
+    draws = summary.draws
+    sd = max((item.seats.sd for item in summary.seated), default=0.0)
     return (f"Monte Carlo error ({draws:,} draws, one standard error): at most "
             f"{50 / math.sqrt(draws):.2g} points on a probability, "
             f"{sd / math.sqrt(draws):.2g} seats on a mean.")
 
 
-def rules_acted(document: dict) -> str:
+def rules_acted(result: Result) -> str:
     """How often the runner-up rule, the cap and ties decided seats: each rule in force, and
     any rule that acted."""
-    rules = document["summary"]["parliament"].get("rules", {})
-    system = document.get("assumptions", {}).get("system", {})
-    in_force = {"runner_up": system.get("runner_up"), "cap": system.get("cap") is not None,
-                "tie": False}
+    rules = result.summary.parliament.rules
+    system = result.assumptions.system
+    in_force = {"runner_up": system.runner_up, "cap": system.cap is not None, "tie": False}
     words = {"runner_up": "runner-up rule", "cap": "cap", "tie": "a tie decided a seat",
              "unfilled": "seats left empty (too few lists passed, or the cap held them "
                          "back; no rule of this law fills them)"}
@@ -71,27 +67,26 @@ def rules_acted(document: dict) -> str:
                      if p > 0 or in_force.get(name))
 
 
-def assumption_lines(document: dict, width: int = 92) -> list[str]:
+def assumption_lines(result: Result, width: int = 92) -> list[str]:
     """What the believed sources measured and what was assumed, and the error model, wrapped."""
-    assumptions = document.get("assumptions", {})
-    names = {item["id"]: item["name"] for item in document["summary"]["lists"]}
-    paragraphs = [describe_source(source, names) for source in assumptions.get("sources", [])
+    assumptions = result.assumptions
+    names = {item.id: item.name for item in result.summary.lists}
+    paragraphs = [describe_source(source, names) for source in assumptions.sources
                   if source["weight"] > 0]
-    if "model" in assumptions:
-        paragraphs.append(describe_error(assumptions["model"]))
+    paragraphs.append(describe_error(assumptions.model))
     return [line for paragraph in paragraphs
             for line in textwrap.wrap(paragraph, width, subsequent_indent="  ")]
 
 
-def list_table(summary: dict) -> tuple[list[str], list[list[str]]]:
+def list_table(summary: Summary) -> tuple[list[str], list[list[str]]]:
     """Per list: mean seats, 90% interval, seats by tier with a district tier (and the
     independents' row), P(reaches the threshold), P(admitted by the runner-up rule) where the
     rule was ever used, vote share with its 90% interval; true support and P(withdrew) only
     where the scenario has a count model or a campaign."""
-    lists = summary["lists"]
-    counted, campaigned = "support" in lists[0], "p_withdrawn" in lists[0]
-    tiered = "seats_by_tier" in lists[0]
-    runner_up = summary["parliament"]["p_runner_up"] > 0
+    lists = summary.lists
+    counted, campaigned = lists[0].support is not None, lists[0].p_withdrawn is not None
+    tiered = lists[0].seats_by_tier is not None
+    runner_up = summary.parliament.p_runner_up > 0
     headers = ["list", "seats", "90% interval"] + (["list tier", "districts"] if tiered else [])
     headers += ["P(>= threshold)"] + (["P(runner-up)"] if runner_up else [])
     headers += ["official share (90%)" if counted else "vote share (90%)"]
@@ -99,46 +94,46 @@ def list_table(summary: dict) -> tuple[list[str], list[list[str]]]:
     headers += ["P(withdrew)"] if campaigned else []
     rows = []
     for item in lists:
-        seated = not item.get("aggregate")  # an aggregate such as "others" takes no seats
-        row = [item["name"] + ("" if seated else " (no seats)")]
-        row += [f"{item['seats']['mean']:.1f}", f"{item['seats']['q05']}-{item['seats']['q95']}"
+        seated = not item.aggregate  # an aggregate such as "others" takes no seats
+        row = [item.name + ("" if seated else " (no seats)")]
+        row += [f"{item.seats.mean:.1f}", f"{item.seats.q05}-{item.seats.q95}"
                 ] if seated else ["-", "-"]
         if tiered:
-            row += [f"{item['seats_by_tier'][tier]['mean']:.1f}" if seated else "-"
-                    for tier in ("list", "district")]
-        row += [percent(item["p_threshold"]) if seated else "-"]
-        row += [percent(item["p_runner_up"]) if seated else "-"] if runner_up else []
-        row += [share_interval(item["share"])]
-        row += [f"{100 * item['support']['mean']:.1f}%"] if counted else []
-        row += [percent(item["p_withdrawn"])] if campaigned else []
+            row += [f"{item.seats_by_tier[tier].mean:.1f}" if seated and item.seats_by_tier
+                    else "-" for tier in ("list", "district")]
+        row += [percent(item.p_threshold) if seated else "-"]
+        row += [percent(item.p_runner_up) if seated else "-"] if runner_up else []
+        row += [share_interval(item.share)]
+        row += [f"{100 * item.support.mean:.1f}%" if item.support else ""] if counted else []
+        row += [percent(item.p_withdrawn)] if campaigned else []
         rows.append(row)
-    if "independents" in summary:
-        seats = summary["independents"]["seats"]
-        rows.append([summary["independents"]["name"], f"{seats['mean']:.1f}",
-                     f"{seats['q05']}-{seats['q95']}", "", f"{seats['mean']:.1f}"]
+    if summary.independents is not None:
+        seats = summary.independents.seats
+        rows.append([summary.independents.name, f"{seats.mean:.1f}",
+                     f"{seats.q05}-{seats.q95}", "", f"{seats.mean:.1f}"]
                     + [""] * (len(headers) - 5))
-    if "against_all" in summary:
+    if summary.against_all is not None:
         # Against-all takes no seats; its share is part of the threshold base.
         share = headers.index("official share (90%)" if counted else "vote share (90%)")
         rows.append(["Against all (no seats)"] + ["-"] * (share - 1)
-                    + [share_interval(summary["against_all"]["share"])]
+                    + [share_interval(summary.against_all.share)]
                     + [""] * (len(headers) - share - 1))
     return headers, rows
 
 
-def bloc_table(summary: dict) -> tuple[list[str], list[list[str]]]:
+def bloc_table(summary: Summary) -> tuple[list[str], list[list[str]]]:
     """Per bloc: mean seats and the probability of each majority line."""
-    needed = summary["parliament"]["seats_needed"]
+    needed = summary.parliament.seats_needed
     headers = ["bloc", "seats"] + [f"P({line} >= {seats})" for line, seats in needed.items()]
-    rows = [[bloc["name"], f"{bloc['seats']['mean']:.1f}"]
-            + [percent(bloc["majorities"][line]) for line in needed]
-            for bloc in summary["blocs"]]
+    rows = [[bloc.name, f"{bloc.seats.mean:.1f}"]
+            + [percent(bloc.majorities[line]) for line in needed]
+            for bloc in summary.blocs]
     return headers, rows
 
 
-def share_interval(share: dict) -> str:
+def share_interval(share: ShareStats) -> str:
     """A share's mean and 90% interval, in points: "30.1% (22.4-38.0)"."""
-    return f"{100 * share['mean']:.1f}% ({100 * share['q05']:.1f}-{100 * share['q95']:.1f})"
+    return f"{100 * share.mean:.1f}% ({100 * share.q05:.1f}-{100 * share.q95:.1f})"
 
 
 def percent(probability: float | None) -> str:

@@ -1,8 +1,8 @@
 """Result documents as one tidy table, for notebooks and spreadsheets without pandas: one
 row per scenario and list or bloc, one column per number.
 
->>> from sim import read_result, tidy_rows, tidy_csv
->>> rows = tidy_rows([read_result("results/mixture.json")])
+>>> from sim import read_record, tidy_rows, tidy_csv
+>>> rows = tidy_rows([read_record("results/mixture.json")])
 >>> rows[0]["name"], rows[0]["kind"]
 ('Nur Otan', 'list')
 """
@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 from typing import Any
+
+from sim.output.records import Result
 
 Row = dict[str, Any]
 
 
-def tidy_rows(documents: list[dict]) -> list[Row]:
+def tidy_rows(results: list[Result]) -> list[Row]:
     """One row per list and per bloc of every result document (and one for the
     independents, with a district tier that has them).
 
@@ -31,19 +32,19 @@ def tidy_rows(documents: list[dict]) -> list[Row]:
     left out.
     """
     rows = []
-    for document in documents:
-        scenario = document["scenario"]
-        head = {"scenario": Path(scenario["path"]).stem, "group": scenario.get("group"),
-                "title": scenario["title"]}
-        for item in document["summary"]["lists"]:
-            rows.append({**head, "kind": "list", **_flat(item, skip=("color",))})
-        for bloc in document["summary"]["blocs"]:
-            row = {**head, "kind": "bloc", **_flat(bloc, skip=("majorities",))}
-            row.update({f"p_{line}": p for line, p in bloc["majorities"].items()})
+    for result in results:
+        head = {"scenario": result.stem, "group": result.scenario.group,
+                "title": result.scenario.title}
+        summary = result.summary
+        for item in summary.lists:
+            rows.append({**head, "kind": "list", **_flat(item.to_dict(), skip=("color",))})
+        for bloc in summary.blocs:
+            row = {**head, "kind": "bloc", **_flat(bloc.to_dict(), skip=("majorities",))}
+            row.update({f"p_{line}": p for line, p in bloc.majorities.items()})
             rows.append(row)
-        independents = document["summary"].get("independents")
-        if independents is not None:
-            rows.append({**head, "kind": "independents", **_flat(independents, skip=())})
+        if summary.independents is not None:
+            rows.append({**head, "kind": "independents",
+                         **_flat(summary.independents.to_dict(), skip=())})
     return rows
 
 

@@ -10,6 +10,7 @@ from sim.ballot import UNDECIDED
 from sim.errors import ScenarioError, ScenarioProblems
 from sim.limits import MAX_DESIGN_EFFECT, MAX_HALF_LIFE_DAYS, MAX_POLL_SIZE, MAX_PRIOR, MAX_WEIGHT
 from sim.params import Param
+from sim.polls.structural import Structural, read_structural
 from sim.polls.survey_error import ErrorModel, read_error, read_house_effects
 from sim.tables import Table
 
@@ -60,6 +61,7 @@ class Model:
     fill_strength: float
     error: ErrorModel
     election_date: dt.date | None
+    structural: Structural
 
 
 def _shares_table(table: Table, name: str, allowed: tuple[str, ...]) -> dict[str, float]:
@@ -149,7 +151,7 @@ def read_model(table: Table, options: tuple[str, ...], bloc_ids: tuple[str, ...]
     """``[model]`` with its ``[model.error]``; ``systematic_sd`` is refused with a pointer to
     what replaced it."""
     table.check_keys(("combine", "between_sd", "undecided", "flat_prior", "fill_strength",
-                      "error", "election_date", "systematic_sd"))
+                      "error", "election_date", "systematic_sd", "structural"))
     if "systematic_sd" in table:
         raise table.error("systematic_sd", table.raw("systematic_sd"),
                           "was replaced by [model.error] (election_sd, source_sd): see "
@@ -178,6 +180,7 @@ def read_model(table: Table, options: tuple[str, ...], bloc_ids: tuple[str, ...]
                                    high=MAX_PRIOR),
         error=read_error(table.table("error"), options + bloc_ids),
         election_date=election_date,
+        structural=read_structural(table.table("structural"), options, options + bloc_ids),
     )
 
 

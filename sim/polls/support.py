@@ -9,14 +9,15 @@ pooling averages the sources' own errors away, never the error they all share.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from sim import portable
 from sim.params import Param
-from sim.polls.pooling import Pooled, random_effects, vote_moments
+from sim.polls.pooling import Pooled, ilr_basis, random_effects, vote_moments
 from sim.polls.priors import SourcePrior, source_priors
+from sim.polls.structural import StructuralPrior, combine, structural_prior
 from sim.polls.survey_error import ErrorModel, add_errors, option_effects
 
 
@@ -37,6 +38,15 @@ class SupportModel:
         Each option's bloc index, -1 for none.
     pooled : Pooled or None
         The random-effects combination, when sources are pooled.
+    structural : StructuralPrior or None
+        The previous result with its calibrated change, when the scenario uses it.
+    sampling : ndarray, shape (n_sources, p) or (1, p)
+        The polls' own variance of each structural row's log share (sampling, fill and house
+        effects: exact log-moments), per source; one row when pooled. Empty without a
+        structural prior.
+    poll_weight : ndarray, shape (p,)
+        The polls' share of each structural row's precision at the mean sds (for the
+        result's words; the draws use their own).
     """
 
     priors: tuple[SourcePrior, ...]
@@ -45,6 +55,9 @@ class SupportModel:
     error: ErrorModel
     blocs: np.ndarray
     pooled: Pooled | None
+    structural: StructuralPrior | None = None
+    sampling: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    poll_weight: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 def support_model(scenario) -> SupportModel:
@@ -67,7 +80,29 @@ def support_model(scenario) -> SupportModel:
         pooled = random_effects([m for m, _ in moments], [v for _, v in moments],
                                 weights[used], model.between_sd,
                                 floor_sd=float(np.sqrt(mean_sd ** 2 + var_sd)))
-    return SupportModel(priors, weights, effects, model.error, blocs, pooled)
+    structural = structural_prior(model.structural, scenario.options, bloc_of)
+    if structural is None:
+        return SupportModel(priors, weights, effects, model.error, blocs, pooled)
+    basis = ilr_basis(len(scenario.options))
+    if pooled is not None:
+        spread = (pooled.scale ** 2).sum(axis=1)[None, :]
+    else:
+        spread = np.array([np.diag(basis @ vote_moments(prior, effect)[1] @ basis.T)
+                           for prior, effect in zip(priors, effects)])
+    sampling = spread[:, structural.rows]
+    error_var = _mean_square(model.error.election_sd) + (
+        0.0 if pooled is not None else _mean_square(model.error.source_sd))
+    mean_sampling = sampling[0] if pooled is not None else weights @ sampling
+    change_var = _mean_square(structural.change_sd) * structural.scale + np.array(
+        [0.0 if drift is None else drift.moments()[1] for drift in structural.drift])
+    poll_weight = change_var / (change_var + error_var + mean_sampling)
+    return SupportModel(priors, weights, effects, model.error, blocs, pooled, structural,
+                        sampling, poll_weight)
+
+
+def _mean_square(sd) -> float:
+    mean, var = sd.moments()
+    return mean ** 2 + var
 
 
 def draw_support(model: SupportModel, n_draws: int, *,
@@ -86,7 +121,11 @@ def draw_support(model: SupportModel, n_draws: int, *,
         pooled = model.pooled
         log_votes = _centre_plus_scaled(pooled.centre, pooled.scale, rng.standard_normal(
             (pooled.scale.shape[1], n_draws)))
-        add_errors(log_votes, model.error, model.blocs, source_level=False, rng=rng)
+        sd = add_errors(log_votes, model.error, model.blocs, source_level=False, rng=rng)
+        if model.structural is not None:
+            rows = model.structural.rows
+            log_votes[rows] = combine(log_votes[rows], model.structural,
+                                      model.sampling.T + sd ** 2, rng=rng)
         log_votes -= log_votes.max(axis=0)
         votes = portable.exp(log_votes)
         votes /= votes.sum(axis=0)
@@ -103,10 +142,16 @@ def draw_support(model: SupportModel, n_draws: int, *,
             if effect is not None:
                 shift[row, block] -= effect.draw(count, rng=rng)
         start += count
-    add_errors(shift, model.error, model.blocs, source_level=True, rng=rng)
+    sd = add_errors(shift, model.error, model.blocs, source_level=True, rng=rng)
     if shift.any():
         votes *= portable.exp(shift)
     votes /= votes.sum(axis=0)
+    if model.structural is not None:
+        rows = model.structural.rows
+        sampling = np.repeat(model.sampling.T, counts, axis=1)
+        votes[rows] = portable.exp(combine(portable.log(votes[rows]), model.structural,
+                                           sampling + sd ** 2, rng=rng))
+        votes /= votes.sum(axis=0)
     return votes.T, np.repeat(np.arange(len(counts)), counts)
 
 

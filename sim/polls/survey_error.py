@@ -18,6 +18,43 @@ from sim.tables import Table, is_number
 
 SD_LIMIT = 5.0  # a log-scale sd beyond this is a typo, not a belief
 EFFECT_LIMIT = 2.0  # a lean of e**2 = 7.4 times a list's share; larger is points, not logs
+MAX_SD_DRAWS = 10_000  # posterior draws of an sd; a calibration writes a few hundred
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class SdDraws:
+    """An sd given as draws of its posterior, ``[0.31, 0.29, ...]`` (from ``elsim
+    calibrate``): each Monte Carlo draw takes one of them, all equally likely. The
+    election and source sds of a calibration are paired: draw ``j`` of one belongs with draw
+    ``j`` of the other, and :func:`draw_sds` keeps them together."""
+
+    values: np.ndarray  # (k,)
+    kind: str = "draws"
+
+    def draw(self, n: int, *, rng: np.random.Generator) -> np.ndarray:
+        return self.values[rng.integers(len(self.values), size=n)]
+
+    def moments(self) -> tuple[float, float]:
+        return float(self.values.mean()), float(self.values.var())
+
+    def describe(self) -> str:
+        low, mid, high = np.quantile(self.values, [0.05, 0.5, 0.95])
+        return f"draws({len(self.values)}: median {mid:.3g}, 90% {low:.3g}-{high:.3g})"
+
+
+def read_sd(table: Table, name: str) -> Param | SdDraws:
+    """An sd: a number, a distribution, or a list of numbers (posterior draws, each equally
+    likely), each in [0, SD_LIMIT]. A list, not a table, so that a scenario extending a
+    calibration replaces its draws whole (tables are merged key by key)."""
+    draws = table.raw(name)
+    if not isinstance(draws, list):
+        return read_param(table, name, 0.0, low=0.0, high=SD_LIMIT)
+    if not 1 <= len(draws) <= MAX_SD_DRAWS or not all(
+            is_number(d) and 0 <= d <= SD_LIMIT for d in draws):
+        shown = draws if len(draws) <= 5 else f"[{len(draws)} values]"
+        raise table.error(name, shown, f"as draws, must be a list of 1 to {MAX_SD_DRAWS} "
+                          f"numbers between 0 and {SD_LIMIT:g}")
+    return SdDraws(np.array(draws, dtype=float))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -33,8 +70,8 @@ class SourceKind:
 class ErrorModel:
     """``[model.error]``: sds on the log scale (numbers or distributions) and source kinds."""
 
-    election_sd: Param
-    source_sd: Param
+    election_sd: Param | SdDraws
+    source_sd: Param | SdDraws
     bloc_sd: Param
     note: str
     kinds: dict[str, SourceKind]
@@ -42,7 +79,7 @@ class ErrorModel:
     @property
     def is_zero(self) -> bool:
         """No error term at all: intervals show sampling error only."""
-        return all(sd.kind == "fixed" and sd.args[0] == 0
+        return all(isinstance(sd, Param) and sd.kind == "fixed" and sd.args[0] == 0
                    for sd in (self.election_sd, self.source_sd, self.bloc_sd))
 
 
@@ -72,8 +109,7 @@ def read_error(table: Table, keys: tuple[str, ...]) -> ErrorModel:
                                     house_effects=read_house_effects(entry, "house_effects",
                                                                      keys))
     return ErrorModel(
-        election_sd=read_param(table, "election_sd", 0.0, low=0.0, high=SD_LIMIT),
-        source_sd=read_param(table, "source_sd", 0.0, low=0.0, high=SD_LIMIT),
+        election_sd=read_sd(table, "election_sd"), source_sd=read_sd(table, "source_sd"),
         bloc_sd=read_param(table, "bloc_sd", 0.0, low=0.0, high=SD_LIMIT),
         note=table.string("note", ""), kinds=kinds)
 
@@ -91,19 +127,36 @@ def option_effects(own: dict[str, Param], kind: SourceKind | None, options: tupl
     return tuple(found)
 
 
+def draw_sds(error: ErrorModel, n_draws: int, *, source_level: bool,
+             rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray | None]:
+    """Each draw's election sd and (with ``source_level``) source sd, shapes (n_draws,).
+
+    Posterior draws of the two sds of equal length are paired: one index per Monte Carlo
+    draw picks both, so that what the calibration learnt about their split is kept.
+    """
+    first, second = error.election_sd, error.source_sd
+    if not source_level:
+        return first.draw(n_draws, rng=rng), None
+    if isinstance(first, SdDraws) and isinstance(second, SdDraws) and \
+            len(first.values) == len(second.values):
+        pick = rng.integers(len(first.values), size=n_draws)
+        return first.values[pick], second.values[pick]
+    return first.draw(n_draws, rng=rng), second.draw(n_draws, rng=rng)
+
+
 def add_errors(log_votes: np.ndarray, error: ErrorModel, blocs: np.ndarray, *,
-               source_level: bool, rng: np.random.Generator) -> None:
+               source_level: bool, rng: np.random.Generator) -> np.ndarray:
     """Add the total survey error to log vote shares, shape (n_options, n_draws), in place.
 
     The election-level and source-level errors are independent normals per option: within
     one draw they add up to one normal of sd ``hypot(election_sd, source_sd)``, with the
-    sds drawn per draw so that an uncertain sd gives each draw its own. ``blocs`` (n_options,)
+    sds drawn per draw (:func:`draw_sds`) so that an uncertain sd gives each draw its own.
+    Returns that sd, shape (n_draws,) (the bloc shock aside). ``blocs`` (n_options,)
     holds each option's bloc index, -1 for none.
     """
     n_draws = log_votes.shape[1]
-    sd = error.election_sd.draw(n_draws, rng=rng)
-    if source_level:
-        sd = np.hypot(sd, error.source_sd.draw(n_draws, rng=rng))
+    election, source = draw_sds(error, n_draws, source_level=source_level, rng=rng)
+    sd = election if source is None else np.hypot(election, source)
     if sd.any():
         # Single precision is ample for a shift of a few per cent, and faster.
         noise = rng.standard_normal(log_votes.shape, dtype=np.float32)
@@ -114,3 +167,4 @@ def add_errors(log_votes: np.ndarray, error: ErrorModel, blocs: np.ndarray, *,
     if in_bloc.any() and bloc_sd.any():
         shocks = rng.standard_normal((blocs.max() + 1, n_draws)) * bloc_sd
         log_votes[in_bloc] += shocks[blocs[in_bloc]]
+    return sd

@@ -30,16 +30,21 @@ def run(scenario, state, seed=0):
                         rng=np.random.default_rng(seed))
 
 
-def test_shift_moves_points_and_rescales_the_rest(tmp_path):
-    scenario = scenario_with(tmp_path, """
+def shift_of_c(tmp_path, points: str):
+    """A scenario whose campaign shifts list c by ``points`` (TOML) on day 5."""
+    return scenario_with(tmp_path, f"""
 [campaign]
 start = 2020-12-15
 [[campaign.event]]
 kind = "shift"
 date = 2020-12-20
 list = "c"
-points = 10.0
+points = {points}
 """)
+
+
+def test_shift_moves_points_and_rescales_the_rest(tmp_path):
+    scenario = shift_of_c(tmp_path, "10.0")
     outcome = run(scenario, electorate(4))
     # Voting share 0.9: c goes from 0.2/0.9 to 0.2/0.9 + 0.10 of the vote; a and b shrink
     # in proportion; stay-home is untouched.
@@ -297,3 +302,39 @@ def test_every_event_kind_agrees_draw_by_draw_with_the_reference(tmp_path, b_del
                                    atol=1e-12)
         assert {LISTS[row] for row in np.flatnonzero(vectorised.withdrawn[:, draw])} \
             == withdrawn
+
+
+class BareState:
+    """Only what :class:`sim.campaign.events.base.CampaignState` names: an event that acts
+    on it needs nothing else of the run."""
+
+    def __init__(self, ballot, electorate, rng):
+        self.ballot, self.electorate, self.rng = ballot, electorate, rng
+        self.withdrawn = np.zeros((ballot.n_lists, electorate.shape[1]), dtype=bool)
+        self.chains = {}
+        self.recorded = {}
+
+    def every_draw(self):
+        return np.arange(self.electorate.shape[1])
+
+    def draw_param(self, name, param):
+        self.recorded[name] = values = param.draw(self.electorate.shape[1], rng=self.rng)
+        return values
+
+    def take(self, rows, draws, wanted, exclude=None):
+        raise AssertionError("a shift takes no voters from elsewhere")
+
+    def withdraw(self, row, draws, transfer):
+        raise AssertionError("a shift withdraws no list")
+
+
+def test_an_event_acts_through_the_campaign_state_alone(tmp_path):
+    scenario = shift_of_c(tmp_path, "{ uniform = [2, 4] }")
+    (event,) = scenario.campaign.events
+    state = BareState(scenario.ballot, electorate(5), np.random.default_rng(0))
+    event.act(state)
+    points = state.recorded["points"]
+    assert points.shape == (5,) and ((2 <= points) & (points <= 4)).all()
+    voting = state.electorate[:3].sum(axis=0)
+    np.testing.assert_allclose(state.electorate[2] / voting, 0.2 / 0.9 + points / 100)
+    np.testing.assert_allclose(voting, 0.9)  # as many vote as before

@@ -165,11 +165,11 @@ if __name__ == "__main__":
 def test_idle_workers_end_when_the_parent_is_killed(tmp_path):
     script = tmp_path / "idle.py"
     script.write_text(IDLE)
-    process = subprocess.Popen([sys.executable, str(script)], cwd=ROOT, text=True,
-                               stdout=subprocess.PIPE,
-                               env={**os.environ, "PYTHONPATH": str(ROOT)})
-    assert not _outliving(process, signal.SIGKILL, lambda: [
-        psutil.Process(pid) for pid in json.loads(process.stdout.readline())])
+    with subprocess.Popen([sys.executable, str(script)], cwd=ROOT, text=True,
+                          stdout=subprocess.PIPE,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}) as process:
+        assert not _outliving(process, signal.SIGKILL, lambda: [
+            psutil.Process(pid) for pid in json.loads(process.stdout.readline())])
 
 
 @pytest.mark.timeout(120)

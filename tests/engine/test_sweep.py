@@ -60,7 +60,8 @@ def test_run_writes_the_sweep_table(tmp_path):
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["run", str(path), "--out", str(out), "--quiet"])
     assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader((out / "scenario-sweep.csv").open()))
+    with (out / "scenario-sweep.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
     assert [row["other-weight"] for row in rows] == ["0.0", "0.5", "1.0"]
     # Source "other" has list a at 20% rather than 50%: a's seats fall as its weight rises.
     seats = [float(row["a.seats"]) for row in rows]

@@ -55,7 +55,9 @@ def test_no_error_beyond_sampling_gives_small_sds():
     misses = synthetic_misses(np.random.default_rng(3), elections=15, election_sd=0.0,
                               source_sd=0.0, house={KINDS[0]: 0.0, KINDS[1]: 0.0}, n=5000)
     fit = fit_errors(misses, KINDS)
-    assert fit.total_sd < 0.05 and fit.intervals["total_sd"][0] == 0.0
+    # The posterior's 90% interval of the total sd stays near 0 (its lower end is above 0:
+    # a credible interval of a positive quantity, not a profile interval touching the edge).
+    assert fit.intervals["total_sd"][1] < 0.05
 
 
 def test_shipped_polls_are_compared_where_a_count_says_how():

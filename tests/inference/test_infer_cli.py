@@ -7,6 +7,7 @@ import json
 from click.testing import CliRunner
 
 from sim.cli import main
+from tests.records import record
 from tests.scenario_text import MINIMAL, write_scenario
 from tests.test_cli import GOOD_TALLY, KZ_2021, ROOT
 
@@ -58,7 +59,7 @@ def test_the_report_section_shows_sources_parameters_check_and_picture():
 
     result = json.loads((ROOT / "results" / "reconcile.json").read_text())
     posterior = json.loads((ROOT / "results" / "reconcile-posterior.json").read_text())
-    html = report_html([result], others={"elsim-posterior": [posterior]})
+    html = report_html([record(result)], others={"elsim-posterior": [posterior]})
     section = html[html.index('id="posterior-reconcile"'):]
     for text in ("reading the count back", "Central Asian Barometer", "Bayes factor",
                  "stuffing for Nur Otan", "genuine support of Nur Otan",

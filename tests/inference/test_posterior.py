@@ -55,3 +55,13 @@ def test_the_source_that_explains_the_count_wins_and_the_other_gets_a_bound(scen
     assert factor["for"] == "poll" and factor["against"] == "other"
     assert "value" not in factor and factor["at_least"] > 100
     assert [s["posterior"] for s in result["sources"]] == [1.0, 0.0]
+
+
+def test_a_parameter_without_words_of_its_own_is_named_by_its_key_path():
+    # A new parameter key (a recorder's, say) must not stop the posterior with a KeyError.
+    from sim.inference.posterior import _param_label
+
+    scenario = None  # neither key reads the scenario
+    assert _param_label("count.new_rate", scenario) == "count.new_rate"
+    assert _param_label("campaign.endorsers.x.pool", scenario) == "campaign.endorsers.x.pool"
+    assert _param_label("count.invalid", scenario) == "invalid share of genuine ballots"

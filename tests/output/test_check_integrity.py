@@ -19,6 +19,7 @@ from sim.output.regression import (
     quantile_moved,
 )
 from tests.hostile_cases import SWEPT
+from tests.records import record
 from tests.scenario_text import MINIMAL, write_scenario
 
 ROOT = Path(__file__).parents[2]
@@ -224,11 +225,11 @@ def test_what_one_run_has_and_another_has_not_is_no_change():
     baseline = json.loads(BASELINE.read_text())
     now = json.loads(BASELINE.read_text())
     now["summary"]["parliament"]["lists_seated"]["1"] = 0.000005
-    assert compare_to_baseline("mixture", baseline, now) == []
+    assert compare_to_baseline("mixture", record(baseline), record(now)) == []
     sample = now["summary"]["seat_sample"]
     sample["lists"].append("extra")  # an all-zero column, as if named though never seated
     sample["rows"] = [row[:-1] + [0, row[-1]] for row in sample["rows"]]
     now["summary"]["lists"].append({**now["summary"]["lists"][-1], "id": "extra"})
     baseline["summary"]["lists"].append({**baseline["summary"]["lists"][-1], "id": "extra"})
-    assert histograms(now) == histograms(baseline)
-    assert histograms(baseline)["seat_sample.extra"] == [sample["draws"]]
+    assert histograms(record(now)) == histograms(record(baseline))
+    assert histograms(record(baseline))["seat_sample.extra"] == (sample["draws"],)

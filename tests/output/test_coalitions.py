@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from sim.cli import main
 from sim.errors import InvalidValue
 from sim.output.coalitions import coalition
+from tests.records import record
 from tests.scenario_text import MINIMAL, write_scenario
 
 ROOT = Path(__file__).parents[2]
@@ -101,7 +102,7 @@ def test_no_coalition_is_a_usage_error():
 def test_a_line_that_is_not_seats_of_the_house_is_refused(needed):
     document = json.loads(MIXTURE.read_text())
     with pytest.raises(InvalidValue) as error:
-        coalition(document, ["nur-otan"], {"m": needed})
+        coalition(record(document), ["nur-otan"], {"m": needed})
     assert str(error.value) == (f"line 'm' = {needed!r}: must be a whole number of seats from "
                                 "1 to the house (107)")
 

@@ -18,6 +18,7 @@ from sim.output import files
 from sim.output.files import commit_files, folder_lock, json_text, recover
 from sim.output.posterior import write_posterior
 from sim.output.results import csv_text
+from tests.records import record
 from tests.scenario_text import MINIMAL, write_scenario
 
 
@@ -67,8 +68,8 @@ def killed_run(tmp_path, monkeypatch):
     return out, scenario
 
 
-def newer_document(scenario: Path, seed: int = 3) -> dict:
-    return sim.result_document(sim.simulate(sim.load_scenario(scenario), seed=seed))
+def newer_document(scenario: Path, seed: int = 3) -> sim.Result:
+    return sim.result_record(sim.simulate(sim.load_scenario(scenario), seed=seed))
 
 
 def test_write_result_recovers_a_pending_journal_first(killed_run, tmp_path):
@@ -78,7 +79,7 @@ def test_write_result_recovers_a_pending_journal_first(killed_run, tmp_path):
     assert not pending(out)
     # The next run of another scenario into the folder replays nothing over it.
     assert run(out, write_scenario(tmp_path, MINIMAL, "other.toml")).exit_code == 0
-    assert (out / "scenario.json").read_text() == json_text(document)
+    assert (out / "scenario.json").read_text() == json_text(document.to_dict())
     assert (out / "scenario.csv").read_text() == csv_text(document)
 
 
@@ -96,12 +97,12 @@ def test_a_journal_never_replaces_a_file_newer_than_itself(killed_run):
     journal = pending(out)[0]
     document = newer_document(scenario)
     # Written after the journal by something that did not recover it (an older elsim).
-    (out / "scenario.json").write_text(json_text(document))
+    (out / "scenario.json").write_text(json_text(document.to_dict()))
     later = journal.stat().st_mtime + 5
     os.utime(out / "scenario.json", (later, later))
     recover(out)
     assert not list(out.glob(".elsim-*"))
-    assert (out / "scenario.json").read_text() == json_text(document)
+    assert (out / "scenario.json").read_text() == json_text(document.to_dict())
 
 
 def test_a_posterior_and_its_picture_are_replaced_together(tmp_path, monkeypatch):
@@ -198,7 +199,7 @@ def test_a_write_stopped_during_the_renames_does_not_claim_nothing_changed(tmp_p
     recover(out)
     document = json.loads((out / "scenario.json").read_text())
     assert document["run"]["seed_entropy"] == "2"
-    assert (out / "scenario.csv").read_text() == csv_text(document)
+    assert (out / "scenario.csv").read_text() == csv_text(record(document))
 
 
 @pytest.mark.parametrize("text", ["[ 1 ]", "[1,  2]", "a [ 0.5 ,\t1 ] b"])

@@ -14,6 +14,7 @@ from matplotlib.colors import to_rgba
 
 from sim.cli import main
 from sim.output.plots import DISTRICT_EDGE, HOUSE_TITLE, hemicycle, list_colors, median_draw
+from tests.records import record
 
 ROOT = Path(__file__).parents[2]
 RESULTS = ROOT / "results"
@@ -36,18 +37,18 @@ def ringed(figure) -> np.ndarray:
 
 
 def test_the_hemicycle_rings_the_district_seats_of_the_98_seat_house(demoscope):
-    house = median_draw(demoscope)
+    house = median_draw(record(demoscope))
     assert sum(house.district_seats.values()) == 29 and house.unattributed == house.empty == 0
     assert sum(house.list_seats.values()) == 69
-    figure = hemicycle(demoscope, list_colors([demoscope]))
+    figure = hemicycle(record(demoscope), list_colors([record(demoscope)]))
     assert len(figure.axes[0].collections[0].get_offsets()) == 98
     assert ringed(figure).sum() == 29
 
 
 def test_a_list_only_house_has_no_district_seats():
-    house = median_draw(MIXTURE)
+    house = median_draw(record(MIXTURE))
     assert house.district_seats == {} and sum(house.list_seats.values()) == 98
-    dots = hemicycle(MIXTURE, list_colors([MIXTURE])).axes[0].collections[0]
+    dots = hemicycle(record(MIXTURE), list_colors([record(MIXTURE)])).axes[0].collections[0]
     assert len(dots.get_offsets()) == MIXTURE["summary"]["parliament"]["house"]
 
 
@@ -69,7 +70,7 @@ def _before_district_columns(document: dict) -> dict:
 def test_a_result_made_before_the_sample_kept_districts_still_fills_the_house():
     document = _before_district_columns(json.loads((RESULTS / "demoscope.json").read_text()))
     assert "district_lists" not in document["summary"]["seat_sample"]  # the old layout
-    figure = hemicycle(document, list_colors([document]))
+    figure = hemicycle(record(document), list_colors([record(document)]))
     assert len(figure.axes[0].collections[0].get_offsets()) == 98
     assert ringed(figure).sum() == 0
     labels = [text.get_text() for text in figure.legends[0].get_texts()]
@@ -93,7 +94,7 @@ def passes_rarely() -> dict:
 
 def test_the_house_is_one_that_occurred_not_rounded_means():
     document = passes_rarely()
-    figure = hemicycle(document, list_colors([document]))
+    figure = hemicycle(record(document), list_colors([record(document)]))
     labels = [text.get_text() for text in figure.legends[0].get_texts()]
     assert labels == ["appointed 9", "Nur Otan 98"]
     title = figure.axes[0].get_title()
@@ -116,11 +117,12 @@ def samples(draw):
 @given(samples())
 def test_the_drawn_house_is_a_sampled_draw_and_fills_the_house(rows):
     ids = [f"l{i}" for i in range(len(rows[0]) - 1)]
-    document = {"scenario": {"title": "t"}, "summary": {
-        "lists": [{"id": i} for i in ids],
-        "parliament": {"house": 12, "list_seats": 10, "appointed": {"council": 2}},
-        "seat_sample": {"draws": sum(r[-1] for r in rows), "lists": ids, "rows": rows}}}
-    house = median_draw(document)
+    document = copy.deepcopy(MIXTURE)  # what the drawing reads, replaced
+    summary = document["summary"]
+    summary["lists"] = [{**item, "id": i} for item, i in zip(summary["lists"], ids)]
+    summary["parliament"].update(house=12, list_seats=10, appointed={"council": 2})
+    summary["seat_sample"] = {"draws": sum(r[-1] for r in rows), "lists": ids, "rows": rows}
+    house = median_draw(record(document))
     drawn = [house.list_seats[i] for i in ids]
     assert drawn in [row[:-1] for row in rows]
     assert house.draws == sum(row[-1] for row in rows if row[:-1] == drawn)
@@ -133,7 +135,7 @@ def test_seats_no_one_won_are_drawn_and_named():
     document = copy.deepcopy(MIXTURE)
     ids = [item["id"] for item in document["summary"]["lists"]]
     document["summary"]["seat_sample"] = {"draws": 1, "lists": ids, "rows": [[90, 0, 0, 0, 0, 1]]}
-    figure = hemicycle(document, list_colors([document]))
+    figure = hemicycle(record(document), list_colors([record(document)]))
     assert len(figure.axes[0].collections[0].get_offsets()) == 107
     labels = [text.get_text() for text in figure.legends[0].get_texts()]
     assert labels == ["appointed 9", "Nur Otan 90", "8 empty: the law filled them with no one"]

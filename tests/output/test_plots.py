@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from sim.cli import main
+from tests.records import record
 
 RESULTS = Path(__file__).parents[2] / "results"
 SHIPPED = sorted(p for p in RESULTS.glob("*.json")
@@ -90,6 +91,7 @@ def test_sixteen_lists_fit_in_their_pictures(tmp_path):
     path = tmp_path / "sixteen.toml"
     path.write_text(text)
     document = result_document(simulate(load_scenario(path)))
+    document = record(document)
     colors = plots.list_colors([document])
     assert len(set(colors.values())) == 16  # distinct colours for sixteen lists
     figure = plots.hemicycle(document, colors)
@@ -112,7 +114,7 @@ def test_a_seat_histogram_is_one_artist_not_a_bar_per_seat():
     from sim.output import plots
 
     document = json.loads((RESULTS / "demoscope.json").read_text())
-    figure = plots.seat_distributions(document, plots.list_colors([document]))
+    figure = plots.seat_distributions(record(document), plots.list_colors([record(document)]))
     panels = [ax for ax in figure.axes if ax.get_visible()]
     assert len(panels) == 9  # seven lists with seats, two blocs of the 98-seat house
     # The histogram, and the 90% interval's band.

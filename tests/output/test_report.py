@@ -18,6 +18,7 @@ from sim.output.report.summary import assumes, lead, likely_to_pass
 from sim.output.text import monte_carlo_line, percent
 from sim.scenario import load_scenario
 from tests.browser import HEIGHT, Browser
+from tests.records import record
 from tests.scenario_text import MINIMAL, write_scenario
 
 RESULTS = Path(__file__).parent.parent.parent / "results"
@@ -48,15 +49,14 @@ def fake(stem: str, group: str | None = None, order: float | None = None,
 def test_groups_by_key_alphabetically_then_by_declared_order_then_as_given():
     documents = [fake("c", "B", None), fake("a", "B", 2), fake("b", "A", None),
                  fake("d", "B", 1), fake("e", "B", None)]
-    groups = group_documents(documents)
+    groups = group_documents([record(d) for d in documents])
     assert [group.name for group in groups] == ["A", "B"]
-    assert [Path(d["scenario"]["path"]).stem for d in groups[1].documents] == \
-        ["d", "a", "c", "e"]
+    assert [d.stem for d in groups[1].documents] == ["d", "a", "c", "e"]
 
 
 def test_without_a_group_key_scenarios_of_one_law_and_house_go_together():
     documents = [fake("a", seats=100), fake("b", seats=120), fake("c", seats=100)]
-    groups = group_documents(documents)
+    groups = group_documents([record(d) for d in documents])
     assert sorted(len(group.documents) for group in groups) == [1, 2]
     # The common head of the titles names the group when there is one.
     assert {group.name for group in groups} == {"Election"}
@@ -66,17 +66,17 @@ def test_without_a_group_key_scenarios_of_one_law_and_house_go_together():
                           st.one_of(st.none(), st.integers(-3, 3))), min_size=1, max_size=8))
 def test_grouping_shows_every_document_once_in_order(keys):
     documents = [fake(f"s{i}", group, order) for i, (group, order) in enumerate(keys)]
-    groups = group_documents(documents)
-    shown = [d["scenario"]["path"] for group in groups for d in group.documents]
+    groups = group_documents([record(d) for d in documents])
+    shown = [d.scenario.path for group in groups for d in group.documents]
     assert sorted(shown) == sorted(d["scenario"]["path"] for d in documents)
     for group in groups:
-        places = [(d["scenario"]["order"] is None, d["scenario"]["order"] or 0,
-                   int(Path(d["scenario"]["path"]).stem[1:])) for d in group.documents]
+        places = [(d.scenario.order is None, d.scenario.order or 0, int(d.stem[1:]))
+                  for d in group.documents]
         assert places == sorted(places)
 
 
 def test_short_title_drops_the_group_name():
-    group = group_documents([fake("a", "Election")])[0]
+    group = group_documents([record(fake("a", "Election"))])[0]
     assert short_title(group.documents[0], group) == "a"
 
 
@@ -92,14 +92,14 @@ def test_short_title_drops_the_group_name():
 def test_assumes_is_the_first_sentence_of_the_notes(notes, sentence):
     document = fake("a")
     document["scenario"]["notes"] = notes
-    assert assumes(document) == sentence
+    assert assumes(record(document)) == sentence
 
 
 def test_without_notes_the_sentence_gives_the_poll_sources():
     document = fake("a")
     document["scenario"]["notes"] = ""
     sources = document["assumptions"]["sources"]
-    assert assumes(document) == "Polls: " + ", ".join(
+    assert assumes(record(document)) == "Polls: " + ", ".join(
         f"{s['name']} ({s['weight']:.0%})" for s in sources) + "."
 
 
@@ -108,7 +108,7 @@ def test_likely_to_pass_names_lists_passing_in_half_the_draws():
     for item, chance in zip(document["summary"]["lists"], [1.0, 0.95, 0.6, 0.5, 0.49]):
         item["p_threshold"], item["p_runner_up"] = chance, 0.0
     names = [item["name"] for item in document["summary"]["lists"]]
-    assert likely_to_pass(document) == (f"{names[0]}, {names[1]}, {names[2]} (60.0%), "
+    assert likely_to_pass(record(document)) == (f"{names[0]}, {names[1]}, {names[2]} (60.0%), "
                                         f"{names[3]} (50.0%)")
 
 
@@ -142,7 +142,7 @@ def test_without_blocs_the_summary_follows_the_first_list():
     document = fake("a", "G")
     document["summary"]["blocs"] = []
     first = document["summary"]["lists"][0]
-    page = report_html([document])
+    page = report_html([record(document)])
     assert f'<th scope=col class="seats">{first["name"]}<small>seats</small>' in page
     assert f'<td class="seats" data-value="{first["seats"]["mean"]}">' in page
     assert '<td class="p-majority">–</td>' in page
@@ -156,7 +156,7 @@ def test_a_section_builder_adds_a_section_and_a_contents_entry():
             yield Section(anchor="backtest", title="Backtest", html="<p>covered: 9 of 10</p>",
                           entries=(("backtest-2021", "2021"),))
 
-    documents = [fake("a", "G")]
+    documents = [record(fake("a", "G"))]
     with_it = report_html(documents, others={"elsim-backtest": [{}]},
                           sections=[*SECTIONS, backtest])
     assert '<section id="backtest"><h2>Backtest</h2>' in with_it
@@ -209,7 +209,7 @@ def test_every_image_decodes_and_no_console_error(rendered):
     _, browser = rendered
     images = browser.evaluate("[...document.images].map(i => [i.complete, i.naturalWidth,"
                               " i.naturalHeight, i.alt])")
-    groups = group_documents(shipped())
+    groups = group_documents([record(d) for d in shipped()])
     posteriors = len(list(RESULTS.glob("*-posterior.json")))  # one picture each
     expected = 2 * len(SHIPPED) + len(SWEEPS) + sum(len(g.documents) > 1 for g in groups) \
         + posteriors
@@ -225,7 +225,8 @@ def test_contents_links_reach_every_section_and_scenario(rendered):
                                "a.getAttribute('href').slice(1))])")
     assert all(found for _, found in targets)
     posteriors = len(list(RESULTS.glob("*-posterior.json")))  # a section each
-    assert len(targets) == 1 + len(group_documents(shipped())) + len(SHIPPED) + posteriors
+    assert len(targets) == 1 + len(group_documents([record(d) for d in shipped()])) + \
+        len(SHIPPED) + posteriors
 
 
 def test_summary_tables_hold_every_scenario_with_the_result_numbers(rendered):
@@ -239,12 +240,12 @@ def test_summary_tables_hold_every_scenario_with_the_result_numbers(rendered):
     assert sorted(by_path) == sorted(d["scenario"]["path"] for d in documents)
     for document in documents:
         row = by_path[document["scenario"]["path"]]["cells"]
-        name, item = lead(document)
-        seats = item["seats"]
-        assert row["seats"]["text"] == f"{seats['mean']:.1f}"
-        assert float(row["seats"]["value"]) == seats["mean"]
-        assert row["interval"]["text"] == f"{seats['q05']}–{seats['q95']}"
-        for line, chance in item["majorities"].items():
+        name, item = lead(record(document))
+        seats = item.seats
+        assert row["seats"]["text"] == f"{seats.mean:.1f}"
+        assert float(row["seats"]["value"]) == seats.mean
+        assert row["interval"]["text"] == f"{seats.q05}–{seats.q95}"
+        for line, chance in getattr(item, "majorities", {}).items():
             assert row[f"p-{line}"]["text"] == percent(chance)
             assert float(row[f"p-{line}"]["value"]) == chance
         passing = [i["name"] for i in document["summary"]["lists"]
@@ -258,7 +259,7 @@ def test_summary_is_on_the_first_screen(rendered):
     _, browser = rendered
     tops = browser.evaluate("[...document.querySelectorAll('table.summary')]"
                             ".map(t => t.getBoundingClientRect().top)")
-    assert len(tops) == len(group_documents(shipped()))
+    assert len(tops) == len(group_documents([record(d) for d in shipped()]))
     # The first election's table is on the first screen, and every election's table comes
     # before the first scenario's section (three elections do not fit one screen).
     first_article = browser.evaluate("document.querySelector('article')"
@@ -273,7 +274,7 @@ def test_every_scenario_states_its_monte_carlo_error(rendered):
                                 ".map(a => [a.id, a.textContent])")
     assert len(articles) == len(SHIPPED)
     for document in shipped():
-        line = monte_carlo_line(document["summary"])
+        line = monte_carlo_line(record(document).summary)
         assert any(line in text for _, text in articles), line
 
 

@@ -16,6 +16,7 @@ from sim.cli import main
 from sim.output.report import report_html
 from sim.output.report.base import anchor_for
 from tests.browser import Browser
+from tests.records import Result, record
 
 RESULTS = Path(__file__).parents[2] / "results"
 
@@ -142,11 +143,11 @@ def test_no_handler_runs_in_the_svg_pictures(hostile):
 MIXTURE = json.loads((RESULTS / "mixture.json").read_text())
 
 
-def named(stem: str) -> dict:
+def named(stem: str) -> Result:
     document = copy.deepcopy(MIXTURE)
     document["scenario"].update(path=f"scenarios/{stem}.toml", title=f"Election: {stem}",
                                 group="Election")
-    return document
+    return record(document)
 
 
 STEMS = ["a b", "a-b", "A-b", "a_b", "Ақ жол", "Ақ-жол", "Нұр", "Нур"]

@@ -1,16 +1,69 @@
-"""What every campaign event kind has: a day, a reader, an action and a description."""
+"""What every campaign event kind has: a day, a reader, an action and a description, and
+what an action may read and change (:class:`CampaignState`)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Protocol
+
+import numpy as np
 
 from sim.ballot import Ballot
+from sim.params import Param
 from sim.tables import Table
 
 if TYPE_CHECKING:
-    from sim.campaign.run import CampaignRun
+    from sim.campaign.transfer import Transfer
+
+
+class Endorsement(Protocol):
+    """What an event may ask of an endorser's backing (:class:`sim.campaign.chains.Chain`)."""
+
+    def endorse(self, draws: np.ndarray) -> None:
+        """Direct part of the endorser's pool to its first target still running."""
+
+    def withhold(self, share: np.ndarray) -> np.ndarray:
+        """Take ``share`` of the endorser's pool (drawn here, per draw) out of where its
+        voters are; returns the voters taken per draw."""
+
+
+class CampaignState(Protocol):
+    """What a campaign event may read and change, in every draw of a chunk at once
+    (:class:`sim.campaign.run.CampaignRun` is the one implementation): the electorate
+    ``(n_options + 1, n)`` (its last row those who stay home) and who withdrew
+    ``(n_lists, n)``, and the moves that keep the chains and reactions in step."""
+
+    @property
+    def ballot(self) -> Ballot: ...
+
+    @property
+    def electorate(self) -> np.ndarray: ...
+
+    @property
+    def withdrawn(self) -> np.ndarray: ...
+
+    @property
+    def rng(self) -> np.random.Generator: ...
+
+    @property
+    def chains(self) -> Mapping[str, Endorsement]: ...
+
+    def every_draw(self) -> np.ndarray:
+        """The indices of every draw, ``(n,)``."""
+
+    def draw_param(self, name: str, param: Param) -> np.ndarray:
+        """One value of ``param`` per draw, ``(n,)``, kept under the event's key path."""
+
+    def take(self, rows: np.ndarray, draws: np.ndarray, wanted: np.ndarray,
+             exclude: np.ndarray | None = None) -> np.ndarray:
+        """Take up to ``wanted`` from ``rows`` in proportion in ``draws``; returns what was
+        taken per draw."""
+
+    def withdraw(self, row: int, draws: np.ndarray, transfer: Transfer) -> None:
+        """The list of ``row`` leaves the ballot in ``draws``; its voters go by
+        ``transfer``."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -36,7 +89,7 @@ class CampaignEvent:
     def read(cls, entry: Table, day: int, context: EventContext) -> CampaignEvent:
         raise NotImplementedError
 
-    def act(self, run: CampaignRun) -> None:
+    def act(self, run: CampaignState) -> None:
         """Change the electorate of every draw, on the event's day."""
         raise NotImplementedError
 

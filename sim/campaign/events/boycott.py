@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from sim.campaign.events.base import CampaignEvent, EventContext, known_endorser
+from sim.campaign.events.base import CampaignEvent, CampaignState, EventContext, known_endorser
 from sim.params import Param, read_param
 from sim.tables import Table
-
-if TYPE_CHECKING:
-    from sim.campaign.run import CampaignRun
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -34,7 +30,7 @@ class Boycott(CampaignEvent):
         return cls(day=day, list=list_id, endorser=endorser,
                    stay_home=read_param(entry, "stay_home", 1.0, low=0.0, high=1.0))
 
-    def act(self, run: CampaignRun) -> None:
+    def act(self, run: CampaignState) -> None:
         share = run.draw_param("stay_home", self.stay_home)
         if self.list is not None:
             row = run.ballot.row(self.list)
@@ -42,9 +38,7 @@ class Boycott(CampaignEvent):
             run.electorate[row] -= amount
         else:
             assert self.endorser is not None  # read() gives a boycott a list or an endorser
-            chain = run.chains[self.endorser]
-            pool = run.draw_param("pool", chain.endorser.pool)
-            amount = run.take(chain.source_rows, run.every_draw(), pool * share)
+            amount = run.chains[self.endorser].withhold(share)
         run.electorate[run.ballot.stay_home_row] += amount
 
     def describe(self) -> str:

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from sim.campaign.events.base import CampaignEvent, EventContext, known_endorser
+from sim.campaign.events.base import CampaignEvent, CampaignState, EventContext, known_endorser
 from sim.tables import Table
-
-if TYPE_CHECKING:
-    from sim.campaign.run import CampaignRun
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -25,7 +21,7 @@ class Endorse(CampaignEvent):
             raise entry.error("kind", cls.kind, "an endorse event needs an endorser")
         return cls(day=day, endorser=known_endorser(entry, context, endorser))
 
-    def act(self, run: CampaignRun) -> None:
+    def act(self, run: CampaignState) -> None:
         run.chains[self.endorser].endorse(run.every_draw())
 
     def describe(self) -> str:

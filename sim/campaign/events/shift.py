@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.campaign.events.base import CampaignEvent, EventContext, required_list
+from sim.campaign.events.base import CampaignEvent, CampaignState, EventContext, required_list
 from sim.params import Param, read_param
 from sim.tables import Table
-
-if TYPE_CHECKING:
-    from sim.campaign.run import CampaignRun
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -27,7 +23,7 @@ class Shift(CampaignEvent):
         return cls(day=day, list=required_list(entry, context, cls.kind),
                    points=read_param(entry, "points", required=True, low=-100.0, high=100.0))
 
-    def act(self, run: CampaignRun) -> None:
+    def act(self, run: CampaignState) -> None:
         """The list's share of the voters moves by ``points``; the other options are rescaled
         so that as many people vote as before. A withdrawn list does not move."""
         row = run.ballot.row(self.list)

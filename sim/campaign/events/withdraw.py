@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from sim.campaign.events.base import CampaignEvent, EventContext, required_list
+from sim.campaign.events.base import CampaignEvent, CampaignState, EventContext, required_list
 from sim.campaign.transfer import Transfer, read_transfer
 from sim.params import Param, read_param
 from sim.tables import Table
-
-if TYPE_CHECKING:
-    from sim.campaign.run import CampaignRun
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -28,7 +24,7 @@ class Withdraw(CampaignEvent):
                    probability=read_param(entry, "probability", 1.0, low=0.0, high=1.0),
                    transfer=read_transfer(entry, context.ballot))
 
-    def act(self, run: CampaignRun) -> None:
+    def act(self, run: CampaignState) -> None:
         draws = run.every_draw()
         chance = run.draw_param("probability", self.probability)
         run.withdraw(run.ballot.row(self.list), draws[run.rng.random(draws.size) < chance],

@@ -114,6 +114,7 @@ class NationalTier:
         shared = replace(system, cap=None, runner_up=None)
         entitled = apportion(seated, passed, shared, seats=total, units=self._units(
             seat_rows, len(seated)), details=details)
+        assert system.compensation is not None  # only a compensating tier compensates
         if system.compensation.overhang == "levelled":
             while True:  # the house grows until every passing list's share covers its seats
                 short = ((entitled.seats < won) & compensated).any(axis=0)

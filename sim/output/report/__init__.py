@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sim.output import plots
+from sim.output.records import Result
 from sim.output.report.base import Builder, Report, Section
 from sim.output.report.elections import election_sections
 from sim.output.report.groups import group_documents
@@ -23,7 +24,7 @@ from sim.output.report.summary import summary_sections
 SECTIONS: list[Builder] = [summary_sections, election_sections, posterior_sections]
 
 
-def report_html(documents: list[dict], sweeps: dict[str, dict] | None = None,
+def report_html(documents: list[Result], sweeps: dict[str, dict] | None = None,
                 others: dict[str, list[dict]] | None = None,
                 sections: list[Builder] | None = None,
                 done: Callable[[], object] | None = None) -> str:
@@ -31,7 +32,7 @@ def report_html(documents: list[dict], sweeps: dict[str, dict] | None = None,
 
     Parameters
     ----------
-    documents : result documents (``elsim-result``), in any order
+    documents : results (:class:`~sim.output.records.Result`), in any order
     sweeps : a scenario's path → its sweep table, drawn in its section
     others : other elsim documents by ``format``, for the builders that show them
     sections : the builders to use (default :data:`SECTIONS`)

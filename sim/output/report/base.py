@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.output.results import result_stem
+from sim.output.records import Result
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -19,21 +19,22 @@ class Group:
 
     name: str
     anchor: str
-    documents: tuple[dict, ...]
+    documents: tuple[Result, ...]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Report:
     """The input of every section builder.
 
-    ``documents`` are the scenario result documents in report order (by group, then by
-    declared order); ``groups`` the same documents grouped; ``sweeps`` maps a scenario path to
-    its sweep table; ``others`` holds every other elsim JSON document given to the report,
-    by its ``format`` (today only ``elsim-posterior`` has a section); ``colors`` maps list
-    ids to colours. A builder calls ``done()`` after each document it has shown (progress).
+    ``documents`` are the scenario results (:class:`~sim.output.records.Result`) in report
+    order (by group, then by declared order); ``groups`` the same documents grouped;
+    ``sweeps`` maps a scenario path to its sweep table; ``others`` holds every other elsim
+    JSON document given to the report, by its ``format`` (today only ``elsim-posterior`` has
+    a section); ``colors`` maps list ids to colours. A builder calls ``done()`` after each
+    document it has shown (progress).
     """
 
-    documents: tuple[dict, ...]
+    documents: tuple[Result, ...]
     groups: tuple[Group, ...]
     sweeps: dict[str, dict] = field(default_factory=dict)
     others: dict[str, list[dict]] = field(default_factory=dict)
@@ -75,8 +76,8 @@ def anchor_for(text: str, prefix: str = "") -> str:
     return f"{prefix}{words}--{digest}"
 
 
-def scenario_anchor(document: dict) -> str:
-    return anchor_for(result_stem(document), "scenario-")
+def scenario_anchor(document: Result) -> str:
+    return anchor_for(document.stem, "scenario-")
 
 
 def table_html(headers: Sequence[str], rows: Iterable[Sequence[Any]], *,

@@ -5,6 +5,7 @@ majority lines on top, then a panel per list; each scenario is a row with its me
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -12,6 +13,7 @@ from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
 from sim.output.plots import APPOINTED_COLOR, find_list, interval_row
+from sim.output.records import Bloc, ListResult, Result
 from sim.output.report.base import Group
 from sim.output.report.groups import short_title
 from sim.output.report.summary import lead, lead_title
@@ -46,15 +48,15 @@ def group_chart(group: Group, colors: dict[str, str]) -> Figure:
     return figure
 
 
-def _list_ids(documents: tuple[dict, ...]) -> list[str]:
-    return list(dict.fromkeys(item["id"] for doc in documents for item in doc["summary"]["lists"]))
+def _list_ids(documents: tuple[Result, ...]) -> list[str]:
+    return list(dict.fromkeys(item.id for doc in documents for item in doc.summary.lists))
 
 
-def _rows(ax: Axes, items: list[dict | None], color: str) -> None:
+def _rows(ax: Axes, items: Sequence[ListResult | Bloc | None], color: str) -> None:
     """First scenario on top."""
     for y, item in zip(range(len(items) - 1, -1, -1), items):
         if item is not None:
-            interval_row(ax, y, item["seats"], color, lw=5, alpha=0.45, ms=6)
+            interval_row(ax, y, item.seats, color, lw=5, alpha=0.45, ms=6)
     ax.set_ylim(-0.6, len(items) - 0.4)
     ax.grid(axis="x", alpha=0.3)
 
@@ -65,12 +67,12 @@ def _label_rows(ax: Axes, labels: list[str] | None) -> None:
     ax.set_yticks(positions, labels if labels is not None else [""] * count, fontsize=9)
 
 
-def _bloc_panel(ax: Axes, documents: tuple[dict, ...]) -> None:
+def _bloc_panel(ax: Axes, documents: tuple[Result, ...]) -> None:
     """The leading bloc over the whole house, the majority lines labelled above the panel."""
-    house = max(doc["summary"]["parliament"]["house"] for doc in documents)
+    house = max(doc.summary.parliament.house for doc in documents)
     _rows(ax, [lead(doc)[1] for doc in documents], APPOINTED_COLOR)
     above = blended_transform_factory(ax.transData, ax.transAxes)
-    for name, seats in documents[0]["summary"]["parliament"]["seats_needed"].items():
+    for name, seats in documents[0].summary.parliament.seats_needed.items():
         ax.axvline(seats, color="firebrick", lw=1, ls="--")
         ax.text(seats, 1.02, f"{name}\n{seats}", transform=above, color="firebrick",
                 fontsize=8, ha="center", va="bottom")
@@ -80,13 +82,13 @@ def _bloc_panel(ax: Axes, documents: tuple[dict, ...]) -> None:
     ax.set_title(f"{lead_title(documents)}: seats of {house}", fontsize=10, loc="left")
 
 
-def _list_panel(ax: Axes, documents: tuple[dict, ...], list_id: str, color: str) -> None:
+def _list_panel(ax: Axes, documents: tuple[Result, ...], list_id: str, color: str) -> None:
     """One list, scaled to its own seats."""
-    items = [find_list(doc["summary"], list_id) for doc in documents]
+    items = [find_list(doc.summary, list_id) for doc in documents]
     present = [item for item in items if item is not None]
     _rows(ax, items, color)
-    top = max(item["seats"]["q95"] for item in present)
+    top = max(item.seats.q95 for item in present)
     ax.set_xlim(-0.5, max(5, int(top * 1.1) + 1) + 0.5)
     ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
     ax.tick_params(axis="x", labelsize=9)
-    ax.set_title(present[0]["name"], fontsize=10)
+    ax.set_title(present[0].name, fontsize=10)

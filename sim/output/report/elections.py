@@ -25,7 +25,7 @@ def election_sections(report: Report) -> Iterator[Section]:
                                    for caption, headers, rows in tables) + "</details>")
         for document in group.documents:
             parts.append(scenario_html(document, report.colors,
-                                       report.sweeps.get(document["scenario"]["path"])))
+                                       report.sweeps.get(document.scenario.path)))
             report.done()
         entries = tuple((scenario_anchor(doc), short_title(doc, group))
                         for doc in group.documents)

@@ -12,23 +12,24 @@ from __future__ import annotations
 import math
 
 from sim.output.houses import law_and_house
+from sim.output.records import Result
 from sim.output.report.base import Group, anchor_for
 
 
-def group_documents(documents: list[dict]) -> tuple[Group, ...]:
+def group_documents(documents: list[Result]) -> tuple[Group, ...]:
     """The result documents grouped and ordered for the report."""
-    members: dict[str, list[tuple[float, int, dict]]] = {}
+    members: dict[str, list[tuple[float, int, Result]]] = {}
     names: dict[str, list[str]] = {}
     for index, document in enumerate(documents):
-        scenario = document["scenario"]
-        key = scenario.get("group") or law_and_house(document)
-        order = scenario.get("order")
+        scenario = document.scenario
+        key = scenario.group or law_and_house(document)
+        order = scenario.order
         members.setdefault(key, []).append(
             (math.inf if order is None else order, index, document))
-        names.setdefault(key, []).append(scenario["title"])
+        names.setdefault(key, []).append(scenario.title)
     groups = []
     for key, items in members.items():
-        declared = items[0][2]["scenario"].get("group")
+        declared = items[0][2].scenario.group
         name = declared or _common_title(names[key]) or key
         groups.append((name, tuple(doc for _, _, doc in sorted(items, key=_place))))
     groups.sort(key=lambda group: group[0].lower())
@@ -36,16 +37,16 @@ def group_documents(documents: list[dict]) -> tuple[Group, ...]:
                  for i, (name, docs) in enumerate(groups, 1))
 
 
-def short_title(document: dict, group: Group) -> str:
+def short_title(document: Result, group: Group) -> str:
     """The scenario's title without its group's name in front ("Kazakhstan 2021: ...")."""
-    title = document["scenario"]["title"]
+    title = document.scenario.title
     for separator in (": ", " - ", " — "):
         if title.startswith(group.name + separator):
             return title[len(group.name) + len(separator):]
     return title
 
 
-def _place(item: tuple[float, int, dict]) -> tuple[float, int]:
+def _place(item: tuple[float, int, Result]) -> tuple[float, int]:
     return item[0], item[1]
 
 

@@ -1,0 +1,385 @@
+"""Typed, frozen records of a result file: what every reader of a result takes.
+
+A result document (``<stem>.json``) is read once into a :class:`Result` by
+:meth:`Result.from_dict`, which checks it once (format and version, the rules of
+:mod:`sim.output.validate`: ranges, shapes, the figures read from each histogram against it),
+then builds the records field by field from their annotations: each value is checked for
+its type (a whole number, a finite number, a text, a record, a tuple or a table of them) and
+a key no record names is refused, so a file elsim could not have written never reaches a
+reader, and a reader's own bug (a wrong key, a wrong type) shows as a bug, not as bad input.
+
+:meth:`Record.to_dict` writes a record back in the order its fields are declared, leaving
+out the fields declared with :func:`omitted` when they are None, so
+``Result.from_dict(d).to_dict() == d`` key for key for every document elsim writes (and the
+JSON bytes stay the same). A new output column is a field on its record here (declared where
+it goes in the document), its producer (:meth:`sim.engine.summary.Summary.to_dict`) and the
+readers that show it; this module builds and writes it without another edit.
+"""
+
+from __future__ import annotations
+
+import math
+import types
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import PurePosixPath
+from typing import Any, ClassVar, Self, Union, get_args, get_origin, get_type_hints
+
+from sim.errors import ResultError
+from sim.output.validate import check_result
+
+FORMAT = "elsim-result"
+FORMAT_VERSION = 2  # 2: P(pass) split in two; the poll model's assumptions
+
+SWEEP_FORMAT = "elsim-sweep"  # a sweep table (sim.output.sweeps), checked as a document
+OMIT = "omit"  # field metadata: left out of the document when None
+
+
+def omitted() -> Any:
+    """A field a document may leave out (it is None then, and left out when written)."""
+    return field(default=None, metadata={OMIT: True})
+
+
+def _plain(value: Any) -> Any:
+    """A record's value as JSON data: records as tables, tuples as lists."""
+    if isinstance(value, Record):
+        return value.to_dict()
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
+
+
+class Record:
+    """A frozen dataclass that reads itself from, and writes itself to, JSON data."""
+
+    __slots__ = ()
+
+    def to_dict(self) -> dict:
+        """The record as JSON data, fields in declaration order (None ones of
+        :func:`omitted` fields left out)."""
+        data = {}
+        for spec in fields(self):  # type: ignore[arg-type]
+            value = getattr(self, spec.name)
+            if value is None and spec.metadata.get(OMIT):
+                continue
+            data[spec.name] = _plain(value)
+        return data
+
+    @classmethod
+    def from_plain(cls, data: object, where: str, file: str) -> Self:
+        """The record of JSON ``data`` found at key path ``where`` of ``file``."""
+        if not isinstance(data, dict):
+            raise _error(file, where, data, "must be a table")
+        hints = _hints(cls)
+        unknown = set(data) - set(hints)
+        if unknown:
+            name = sorted(unknown)[0]
+            raise _error(file, f"{where}.{name}", data[name],
+                         f"is not a field of {cls.__name__} (fields: {', '.join(hints)})")
+        values = {}
+        for name, kind in hints.items():
+            if name not in data and not _is_optional(kind):
+                raise _error(file, f"{where}.{name}", None, "is missing")
+            values[name] = _read(kind, data.get(name), f"{where}.{name}", file)
+        return cls(**values)
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    """A record's fields and their annotations, in declaration order (read once per class)."""
+    if cls not in _HINTS:
+        hints = get_type_hints(cls)
+        _HINTS[cls] = {spec.name: hints[spec.name] for spec in fields(cls)}
+    return _HINTS[cls]
+
+
+def _is_optional(kind: Any) -> bool:
+    return get_origin(kind) in (Union, types.UnionType) and type(None) in get_args(kind)
+
+
+def _read(kind: Any, value: object, where: str, file: str) -> Any:
+    """``value`` checked against the annotation ``kind`` (and records built)."""
+    if kind is Any:
+        return value
+    origin, args = get_origin(kind), get_args(kind)
+    if origin in (Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        (kind,) = [arg for arg in args if arg is not type(None)]
+        return _read(kind, value, where, file)
+    if origin is tuple:
+        if not isinstance(value, list):
+            raise _error(file, where, value, "must be a list")
+        items: list = value
+        if args[0] is int and all(type(item) is int for item in items):
+            return tuple(items)  # histograms and sample rows: one pass (bool is not int here)
+        return tuple(_read(args[0], item, f"{where}[{i}]", file)
+                     for i, item in enumerate(items))
+    if origin is Mapping:
+        if not isinstance(value, dict):
+            raise _error(file, where, value, "must be a table")
+        table: dict = value
+        return types.MappingProxyType({key: _read(args[1], item, f"{where}.{key}", file)
+                                       for key, item in table.items()})  # read-only
+    if isinstance(kind, type) and issubclass(kind, Record):
+        return kind.from_plain(value, where, file)
+    if not _is_a(kind, value):
+        raise _error(file, where, value, RULES[kind])
+    return value
+
+
+RULES = {int: "must be a whole number", float: "must be a finite number", str: "must be a text",
+         bool: "must be true or false"}
+
+
+def _is_a(kind: type, value: object) -> bool:
+    if kind is bool or isinstance(value, bool):
+        return kind is bool and isinstance(value, bool)
+    if kind is float:
+        return isinstance(value, int | float) and math.isfinite(value)
+    return isinstance(value, kind)
+
+
+def _error(file: str, where: str, value: object, rule: str) -> ResultError:
+    shown = repr(value)
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    return ResultError(f"{file}: {where} = {shown}: {rule}")
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SeatStats(Record):
+    """A number of seats over the draws: mean, sd, quantiles and the histogram (draws with
+    0, 1, ... seats; the last entry not 0)."""
+
+    mean: float
+    sd: float
+    q05: int
+    q25: int
+    q50: int
+    q75: int
+    q95: int
+    histogram: tuple[int, ...]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ShareStats(Record):
+    """A fraction (vote share, turnout) over the draws: mean and 90% interval."""
+
+    mean: float
+    q05: float
+    q95: float
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ListResult(Record):
+    """One list of the ballot: its seats in the whole house, threshold and runner-up odds,
+    share; a count model adds true support, a campaign P(withdrawn), a district tier the
+    seats of each tier."""
+
+    id: str
+    name: str
+    bloc: str | None
+    color: str | None
+    aggregate: bool | None = omitted()
+    seats: SeatStats
+    p_threshold: float
+    p_runner_up: float
+    share: ShareStats
+    support: ShareStats | None = omitted()
+    p_withdrawn: float | None = omitted()
+    seats_by_tier: Mapping[str, SeatStats] | None = omitted()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Independents(Record):
+    """The district tier's candidates without a list, as one row."""
+
+    id: str
+    name: str
+    bloc: str | None
+    seats: SeatStats
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AgainstAll(Record):
+    share: ShareStats
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Bloc(Record):
+    """A bloc: its seats (appointed ones included) and the odds of each majority line."""
+
+    id: str
+    name: str
+    appointed: int
+    seats: SeatStats
+    majorities: Mapping[str, float]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Composition(Record):
+    lists: tuple[str, ...]
+    probability: float
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Parliament(Record):
+    """The house: its size and tiers, majority lines, appointed seats, how often the rules
+    acted, the likeliest sets of seated lists; official turnout with a count model."""
+
+    house: int
+    list_seats: int
+    district_seats: int | None = omitted()
+    seats_needed: Mapping[str, int]
+    appointed: Mapping[str, int]
+    lists_seated: Mapping[str, float]
+    p_runner_up: float
+    rules: Mapping[str, float]
+    compositions: tuple[Composition, ...]
+    turnout: ShareStats | None = omitted()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SeatSample(Record):
+    """Whole seat vectors of some draws: each row is the seats of ``lists`` (then, with a
+    district tier, the district seats of ``district_lists``) and its number of draws."""
+
+    draws: int
+    lists: tuple[str, ...]
+    rows: tuple[tuple[int, ...], ...]
+    district_lists: tuple[str, ...] | None = omitted()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class District(Record):
+    """A multi-member district: its seats and those of every list that won one there."""
+
+    name: str
+    seats: int
+    lists: Mapping[str, SeatStats]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Endorser(Record):
+    id: str
+    name: str
+    endorsed_on_election_day: Mapping[str, float]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Summary(Record):
+    """What the draws gave (made by :meth:`sim.engine.summary.Summary.to_dict`)."""
+
+    draws: int
+    lists: tuple[ListResult, ...]
+    independents: Independents | None = omitted()
+    against_all: AgainstAll | None = omitted()
+    blocs: tuple[Bloc, ...]
+    parliament: Parliament
+    seat_sample: SeatSample
+    districts: tuple[District, ...] | None = omitted()
+    endorsers: tuple[Endorser, ...] | None = omitted()
+    # With [stations]: sim.stations.summary.StationSummary.to_dict (docs/stations.md).
+    stations: Mapping[str, Any] | None = omitted()
+
+    @property
+    def seated(self) -> tuple[ListResult | Independents | Bloc, ...]:
+        """Every row with a seat distribution: lists, blocs, the independents."""
+        return (*self.lists, *self.blocs, *([self.independents] if self.independents else []))
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class System(Record):
+    """The electoral system's headline figures (:mod:`sim.output.assumptions`)."""
+
+    seats: int
+    threshold: float
+    threshold_base: str
+    threshold_scope: str | None = omitted()  # "national" is left out
+    method: str
+    runner_up: bool
+    cap: int | None
+    appointed: Mapping[str, int]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Assumptions(Record):
+    """What the scenario assumed (:func:`sim.output.assumptions.assumptions`): the system,
+    the rules in words, each source, the error model; a campaign, a count model and a
+    district tier when the scenario has them (their contents are descriptions)."""
+
+    system: System
+    rules: tuple[str, ...]
+    sources: tuple[Mapping[str, Any], ...]
+    model: Mapping[str, Any]
+    campaign: Mapping[str, Any] | None = omitted()
+    count: Mapping[str, Any] | None = omitted()
+    districts: Mapping[str, Any] | None = omitted()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ScenarioInfo(Record):
+    path: str
+    title: str
+    notes: str | None
+    group: str | None
+    order: float | None
+    digest: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RunInfo(Record):
+    seed_entropy: str  # a text: 128-bit entropy does not survive JSON readers of doubles
+    draws: int
+    chunk_draws: int
+    versions: Mapping[str, str]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Result(Record):
+    """A result file: the scenario, how it was run, what it assumed, what the draws gave."""
+
+    FORMAT: ClassVar[str] = FORMAT
+    scenario: ScenarioInfo
+    run: RunInfo
+    assumptions: Assumptions
+    summary: Summary
+
+    def to_dict(self) -> dict:
+        return {"format": FORMAT, "format_version": FORMAT_VERSION, **Record.to_dict(self)}
+
+    @classmethod
+    def from_dict(cls, document: object, file: str) -> Result:
+        """The record of a result document, checked once (see the module docstring); a
+        document elsim could not have written is a :class:`ResultError` naming ``file``, the
+        field, the value and the rule."""
+        if not isinstance(document, dict) or document.get("format") != FORMAT:
+            raise ResultError(f"{file}: not an elsim result file")
+        check_format_version(file, document.get("format_version"))
+        check_result(document, file)
+        rest = {key: value for key, value in document.items()
+                if key not in ("format", "format_version")}
+        return cls.from_plain(rest, "result", file)
+
+    @property
+    def stem(self) -> str:
+        """The name a result's files take after: its scenario file's stem."""
+        return PurePosixPath(self.scenario.path).stem
+
+
+def check_format_version(path: str, version: object) -> None:
+    """A result of another format version is refused with what to do about it (the
+    changes between versions are in CHANGELOG.md)."""
+    if version == FORMAT_VERSION:
+        return
+    if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
+        raise ResultError(f"{path}: result format version {version} is newer than this elsim "
+                          f"reads ({FORMAT_VERSION}); upgrade elsim: pip install -U elsim-seats")
+    raise ResultError(f"{path}: result format version {version!r} is older than this elsim "
+                      f"reads ({FORMAT_VERSION}); re-run its scenario to write it anew "
+                      f"(elsim run SCENARIO, or elsim check --update for baselines)")
+
