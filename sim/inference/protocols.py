@@ -396,13 +396,14 @@ def station_protocols(spec: StationSpec, genuine: NationalTotals, official: Nati
 
 
 def simulated_protocols(scenario: Scenario, chunk: ChunkDraws, stations: np.ndarray,
-                        rng: np.random.Generator, path: str = "simulated") -> Protocols:
+                        rng: np.random.Generator, path: str = "simulated",
+                        draw: int = 0) -> Protocols:
     """The protocols (with invalid ballots and the observers' own count) that observers of
-    ``stations`` (frame indices, sorted) would bring back from the first draw of ``chunk``:
+    ``stations`` (frame indices, sorted) would bring back from draw ``draw`` of ``chunk``:
     an observation simulated from known parameters (tests, the shipped example)."""
     spec = scenario.stations
     assert spec is not None
-    genuine, official = _national(chunk, np.array([0]), spec)
+    genuine, official = _national(chunk, np.array([draw]), spec)
     votes, invalid, voters = station_protocols(spec, genuine, official, station_rows(scenario),
                                                stations, _deterred(spec), rng)
     return Protocols(path=path, stations=stations, registered=spec.frame.registered[stations],
@@ -484,3 +485,12 @@ class ProtocolCheck:
         observed = self.observed
         gaps = np.abs(simulated - observed.values[:, None]) / observed.se[:, None]
         return np.where(np.isnan(gaps), 0.0, gaps)
+
+
+def protocol_document(observed: ObservedProtocols) -> dict:
+    """What the posterior document says of the observed protocols."""
+    return {"path": observed.path, "stations": observed.n_stations,
+            "figures": {name: round(float(value), 4)
+                        for name, value in zip(observed.names, observed.values)},
+            "standard_errors": {name: round(float(value), 4)
+                                for name, value in zip(observed.names, observed.se)}}
