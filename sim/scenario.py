@@ -183,6 +183,16 @@ def _hashed(data: dict[str, Any], districts) -> dict[str, Any]:
     return data
 
 
+def _stations_hashed(data: dict[str, Any], stations: StationSpec | None) -> dict[str, Any]:
+    """With a station sizes file, the hash covers the frame it gave, not the file's path."""
+    if stations is None or "sizes" not in data.get("stations", {}):
+        return data
+    table = {k: v for k, v in data["stations"].items() if k != "sizes"}
+    frame = stations.frame
+    return {**data, "stations": table,
+            "stations.sizes": [frame.registered.tolist(), frame.stratum.tolist()]}
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Read, merge (``extends``) and validate a scenario file, its sweep variants included."""
     return build_scenario(resolved_table(path), str(path))
@@ -275,7 +285,7 @@ def build_scenario(data: dict[str, Any], file: str) -> Scenario:
         draws=draws_and_seed[0], seed=draws_and_seed[1], sweeps=sweeps, districts=districts,
         stations=stations,
         # A baseline CSV is part of what was run: its shares go into the hash too.
-        digest=_digest(_hashed(data, districts)),
+        digest=_digest(_stations_hashed(_hashed(data, districts), stations)),
         warnings=tuple(f"{file}: {text}" for text in [
             *aggregate_warnings(lists), *poll_warnings(polls, ballot.options),
             *fill_warnings(sources, polls, model, ballot.options)]))
@@ -309,7 +319,7 @@ def _extends_roots(path: Path) -> tuple[Path, ...]:
 # Keys that name data files, read relative to the file that writes them (a base's path stays
 # right in the scenarios that extend it from another folder).
 DATA_FILE_KEYS = (("districts", "profile"), ("districts", "magnitudes"),
-                  ("districts", "baseline"))
+                  ("districts", "baseline"), ("stations", "sizes"))
 
 
 def rebase_data_files(data: dict[str, Any], source: Path, target: Path | None) -> None:

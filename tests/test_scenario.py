@@ -151,7 +151,7 @@ RULES = [
     ('title = "Test"', 'title = "Test"\nturnout = 0.6',
      "turnout = 0.6: unknown key; known keys: extends, title, notes, group, order, system, "
      "ballot, lists, blocs, appointed, majorities, districts, sources, poll, model, campaign, "
-     "count, run, sweep"),
+     "count, stations, run, sweep"),
     ("[lists.a]", "[lists.undecided]", "lists.undecided = {'name': 'A', 'bloc': 'gov'}: is a "
      "reserved name, not a list id"),
     # Dates are shown as written in the file.

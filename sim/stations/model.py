@@ -59,7 +59,7 @@ from sim.portable import exp, log
 from sim.stations.counts import StationCounts
 from sim.stations.spec import StationSpec, split_exactly
 
-NEWTON_STEPS = 6  # the offsets' Newton iterations: from the national log-odds, 4 reach 1e-9
+NEWTON_STEPS = 3  # the offsets' Newton iterations (the reconciliation makes the totals exact)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,28 +155,36 @@ def _solve_offset(x: np.ndarray, weight: np.ndarray, target: np.ndarray) -> np.n
 
 
 def _support(votes, focal_row, shift_s, sd_s, rho, u, valid, rng):
-    """Station shares of the valid votes, float ``(n_draws, n_options, n_stations)``."""
-    n_options = votes.shape[0]
+    """Station shares of the valid votes, float32 ``(n_draws, n_options, n_stations)``.
+
+    The noise and the weights are single precision, computed in place (this array is the
+    block's largest); the focal offset's Newton solve is double precision."""
     n_draws, n_stations = u.shape
     national = (votes / np.maximum(votes.sum(axis=0), 1)).T  # (n_draws, n_options)
-    z = rng.standard_normal((n_draws, n_options, n_stations))
-    log_weight = sd_s[:, :, None] * z
-    focal = shift_s + sd_s * (rho * u + np.sqrt(1 - rho ** 2) * z[:, focal_row])
-    log_weight[:, focal_row] = focal
-    others = np.delete(national, focal_row, axis=1)[:, :, None] * exp(
-        np.delete(log_weight, focal_row, axis=1))
-    rest = others.sum(axis=1)  # (n_draws, n_stations)
+    weight = rng.standard_normal((n_draws, votes.shape[0], n_stations), dtype=np.float32)
+    focal = shift_s + sd_s * (rho * u + np.sqrt(1 - rho ** 2) * weight[:, focal_row])
+    weight *= sd_s[:, :, None].astype(np.float32)
+    weight = exp(weight)
+    weight *= national[:, :, None].astype(np.float32)
+    weight[:, focal_row] = 0.0
+    rest = weight.sum(axis=1, dtype=np.float64)  # (n_draws, n_stations)
     # Focal share p_f = F e^(f + e) / (F e^(f + e) + rest): a logistic in e, so the offset
     # matching the national focal votes is the turnout's kind of Newton problem.
-    with np.errstate(divide="ignore"):
-        x = focal + np.log(national[:, focal_row])[:, None] - np.log(np.maximum(rest, 1e-300))
-    x = np.where(np.isfinite(x), x, -700.0)
+    x = focal + logit_ratio(national[:, focal_row][:, None], rest)
     p_focal = _solve_offset(x, valid.astype(float), votes[focal_row])
-    probabilities = np.empty((n_draws, n_options, n_stations))
-    scale = (1 - p_focal) / np.maximum(rest, 1e-300)
-    probabilities[:, np.arange(n_options) != focal_row] = others * scale[:, None]
-    probabilities[:, focal_row] = p_focal
-    return probabilities
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.where(rest > 0, (1 - p_focal) / rest, 0.0)
+    weight *= np.minimum(scale, 1e30)[:, None].astype(np.float32)
+    weight[:, focal_row] = p_focal
+    return weight
+
+
+def logit_ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``log(a / b)`` through :func:`sim.portable.log`, -700 where ``a`` is 0 (and
+    0 where both are)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = log(np.maximum(a, 1e-300) / np.maximum(b, 1e-300))
+    return np.where(a > 0, ratio, -700.0)
 
 
 def _split_votes(valid, probabilities, totals, rng):
@@ -185,9 +193,9 @@ def _split_votes(valid, probabilities, totals, rng):
     n_draws, n_options, n_stations = probabilities.shape
     votes = np.empty((n_draws, n_options, n_stations), dtype=np.int64)
     left = valid.copy()
-    mass = np.ones((n_draws, n_stations))
+    mass = np.ones((n_draws, n_stations), dtype=probabilities.dtype)
     for j in range(n_options - 1):
-        q = np.clip(probabilities[:, j] / np.maximum(mass, 1e-300), 0.0, 1.0)
+        q = np.clip(probabilities[:, j] / np.maximum(mass, 1e-30), 0.0, 1.0).astype(float)
         drawn = rng.binomial(left, q)
         reconcile(drawn, left, totals[j], rng)
         votes[:, j] = drawn
@@ -230,16 +238,21 @@ def hypergeometric(pool: np.ndarray, size: np.ndarray, rng: np.random.Generator)
     complement = 2 * size > total
     k = np.where(complement, total - size, size)
     flat = np.cumsum(pool.ravel())
-    start = np.concatenate([[0], flat[pool.shape[1] - 1::pool.shape[1]][:-1]])
-    row = np.repeat(np.arange(pool.shape[0]), k)
-    position = start[row] + rng.integers(0, np.repeat(total, k))
+    end = flat[pool.shape[1] - 1::pool.shape[1]]
+    start = end - total
+    # Rows' ranges of positions are disjoint and in order: one sorted array holds them all.
+    # Collisions are rare (k is far below a row's units, or the complement is drawn), so
+    # after the first sort only the redrawn positions move: a stable sort of nearly sorted
+    # data is then a linear pass.
+    position = np.sort(np.repeat(start, k) + rng.integers(0, np.repeat(total, k)),
+                       kind="stable")
     while True:
-        order = np.argsort(position, kind="stable")
-        twice = np.zeros(position.size, dtype=bool)
-        twice[order[1:]] = position[order[1:]] == position[order[:-1]]
-        if not twice.any():
+        twice = np.flatnonzero(position[1:] == position[:-1]) + 1
+        if not twice.size:
             break
-        position[twice] = start[row[twice]] + rng.integers(0, total[row[twice]])
+        row = np.searchsorted(end, position[twice], side="right")
+        position[twice] = start[row] + rng.integers(0, total[row])
+        position.sort(kind="stable")
     station = np.searchsorted(flat, position, side="right")
     drawn = np.bincount(station, minlength=pool.size).reshape(pool.shape)
     return np.where(complement[:, None], pool - drawn, drawn)

@@ -93,9 +93,12 @@ class Estimate:
     def interval(self) -> tuple[np.ndarray, np.ndarray]:
         return self.value - Z_95 * self.se, self.value + Z_95 * self.se
 
-    def flags(self, official: np.ndarray, z: float) -> np.ndarray:
-        """Whether ``official`` lies above the estimate by more than ``z`` sds."""
-        return official > self.value + z * self.se
+    def flags(self, official: np.ndarray, z: float, slack: np.ndarray | float = 0.0
+              ) -> np.ndarray:
+        """Whether ``official`` lies above the estimate by more than ``z`` sds and
+        ``slack`` (the count's rounding to whole votes, which a census would otherwise
+        flag: its standard error is 0)."""
+        return official > self.value + z * self.se + slack
 
 
 def ratio_estimate(y: np.ndarray, x: np.ndarray, stratum: np.ndarray,
@@ -170,17 +173,32 @@ def quick_count(observers: Observers, frame: Frame, observed: np.ndarray, true: 
     residual = scope_votes[:, beneficiary] - scope_share[:, None] * scope_valid
     sigma = residual.std(axis=1, ddof=1) / np.maximum(scope_valid.mean(axis=1), 1e-300) \
         if scope_valid.shape[1] > 1 else np.zeros(len(scope_share))
+    share_slack, turnout_slack = rounding_slack(counted)
     return QuickCount(share=share, turnout=turnout, scope_share=scope_share,
-                      flag_share=share.flags(official_share, observers.z),
-                      flag_turnout=turnout.flags(official_turnout, observers.z), won=won,
-                      gap=official_share - share.value, sigma=sigma)
+                      flag_share=share.flags(official_share, observers.z, share_slack),
+                      flag_turnout=turnout.flags(official_turnout, observers.z,
+                                                 turnout_slack),
+                      won=won, gap=official_share - share.value, sigma=sigma)
 
 
-def srs_sample_size(sigma: float, delta: float, risk: float = 0.05, power: float = 0.8) -> float:
+def rounding_slack(counts: StationCounts) -> tuple[np.ndarray, float]:
+    """How far the count model's rounding to whole votes may move the official share and
+    turnout (each option's votes rounded by at most half a vote, in the genuine and the
+    official count): ``n_options`` votes over the valid votes ``(n_draws,)`` and over the
+    registered voters."""
+    n_options = counts.votes.shape[-2]
+    valid = counts.votes.sum(axis=(-2, -1))
+    return n_options / np.maximum(valid, 1), n_options / float(counts.registered.sum())
+
+
+def srs_sample_size(sigma: float, delta: float, risk: float = 0.05, power: float = 0.8,
+                    population: int | None = None) -> float:
     """Stations a simple random sample needs to detect a share inflation ``delta`` with
-    ``power`` at one-sided ``risk``: ``((z_(1-risk) + z_power) σ / Δ)²`` (2.487 for 0.05
-    and 0.8), without the finite-population correction."""
-    return ((norm.ppf(1 - risk) + norm.ppf(power)) * sigma / delta) ** 2
+    ``power`` at one-sided ``risk``: ``n0 = ((z_(1-risk) + z_power) σ / Δ)²`` (2.487 for
+    0.05 and 0.8); with a ``population`` of stations, the finite-population correction
+    ``n0 / (1 + n0 / N)``."""
+    n0 = ((norm.ppf(1 - risk) + norm.ppf(power)) * sigma / delta) ** 2
+    return n0 if population is None else n0 / (1 + n0 / population)
 
 
 def srs_power(n: int, population: int, sigma: float, delta: float,
@@ -188,6 +206,8 @@ def srs_power(n: int, population: int, sigma: float, delta: float,
     """The power of a simple random sample of ``n`` of ``population`` stations to detect a
     share inflation ``delta`` at one-sided ``risk`` (normal approximation, fpc included)."""
     se = sigma * math.sqrt((1 - n / population) / n)
+    if se == 0:  # a census: any inflation shows
+        return float(delta > 0)
     return float(norm.cdf(delta / se - norm.ppf(1 - risk)))
 
 

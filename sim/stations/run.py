@@ -18,7 +18,7 @@ from sim.count.spec import CountModel
 from sim.stations.counts import StationCounts, won_shares
 from sim.stations.manipulation import manipulate
 from sim.stations.model import NationalTotals, simulate_stations
-from sim.stations.observers import choose, quick_count, srs_power
+from sim.stations.observers import choose, quick_count, rounding_slack, srs_power
 from sim.stations.screen import fingerprints_of
 from sim.stations.spec import StationSpec
 from sim.stations.summary import StationSummary
@@ -73,10 +73,11 @@ def summarise(spec: StationSpec, summary: StationSummary, genuine: NationalTotal
                          fractions["official"], fractions["turnout_official"], beneficiary)
         low, high = qc.share.interval()
         half = observers.z_half
+        share_slack, turnout_slack = rounding_slack(records.counted)
         flags = {"covered": (low <= qc.scope_share) & (qc.scope_share <= high),
                  "detect_share": qc.flag_share, "detect_turnout": qc.flag_turnout,
-                 "detect": qc.share.flags(fractions["official"], half) |
-                 qc.turnout.flags(fractions["turnout_official"], half)}
+                 "detect": qc.share.flags(fractions["official"], half, share_slack) |
+                 qc.turnout.flags(fractions["turnout_official"], half, turnout_slack)}
         delta = fractions["official"] - qc.scope_share
         scope = int(observers.scope.sum())
         power = np.array([srs_power(observers.size, scope, s, d, observers.risk)

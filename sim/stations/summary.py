@@ -131,7 +131,8 @@ class StationSummary:
                 "analytic_power": stats["analytic_power"],
                 "sigma": sigma,
                 "size_needed": None if delta <= 0 else
-                rounded(srs_sample_size(sigma, delta, self.observers["risk"])),
+                rounded(srs_sample_size(sigma, delta, self.observers["risk"],
+                                        population=self.observers["scope_stations"])),
                 "observed_won": {option: fraction_stats(self.won_sums[k + i],
                                                         self.won_hist[k + i], n)
                                  for i, option in enumerate(self.options)},

@@ -103,3 +103,17 @@ def test_stations_need_a_count(tmp_path):
     path = write_scenario(tmp_path, MINIMAL + "[stations]\ncount = 10\n", "bad.toml")
     result = CliRunner().invoke(main, ["run", str(path), "--out", str(tmp_path / "out")])
     assert_one_line_error(result, str(path), "needs a [count] table")
+
+
+def test_the_text_and_the_report_show_the_stations(tmp_path):
+    path = write_scenario(tmp_path, STATIONS, "s.toml")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(path), "--out", str(out), "--draws", "60"])
+    assert result.exit_code == 0, result.output
+    assert "Quick count (stratified, 30 of 100 stations): A " in result.output
+    assert "Stations won (protocols): A " in result.output
+    assert "Fingerprints (" in result.output
+    page = tmp_path / "report.html"
+    result = CliRunner().invoke(main, ["report", str(out / "s.json"), "--out", str(page)])
+    assert result.exit_code == 0, result.output
+    assert "<h4>Polling stations</h4>" in page.read_text(encoding="utf-8")

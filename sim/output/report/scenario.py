@@ -6,6 +6,7 @@ from sim.output import plots
 from sim.output.assumptions import describe_error, describe_source
 from sim.output.report.base import escape, scenario_anchor, table_html
 from sim.output.report.images import image_tag
+from sim.output.stations import station_lines
 from sim.output.text import bloc_table, list_table, monte_carlo_line
 
 
@@ -23,6 +24,11 @@ def scenario_html(document: dict, colors: dict[str, str], sweep: dict | None) ->
               image_tag(plots.hemicycle(document, colors),
                         f"A house that occurred, the sampled draw nearest every list's median "
                         f"seats: {title}")]
+    if "stations" in summary:
+        names = {item["id"]: item["name"] for item in summary["lists"]}
+        parts += ["<h4>Polling stations</h4>", "<ul>" + "".join(
+            f"<li>{escape(line)}</li>" for line in station_lines(summary["stations"], names,
+                                                                  width=None)) + "</ul>"]
     if sweep is not None:
         parts += ["<h4>Sweep</h4>",
                   image_tag(plots.sweep(sweep, colors), f"Sweep: {title}")]
