@@ -118,7 +118,7 @@ INVALID, VOTERS, REGISTERED = "invalid", "observed_voters", "registered"
 OPTIONAL = (INVALID, VOTERS, REGISTERED)
 OWN_COUNT = "voters"  # figure id, besides the beneficiary's list id
 MIN_STATIONS = 2  # a figure's standard error comes from the spread over its stations
-MIN_SE = 0.01  # points: no figure is known better than this
+MIN_SE = 0.1  # points: no figure is compared more finely than this
 PRIOR_PROTOCOLS = 500  # prior-sample draws whose protocols are simulated (their range)
 
 
@@ -331,7 +331,7 @@ def figures(votes: np.ndarray, voters: np.ndarray | None, registered: np.ndarray
     return np.stack(rows)
 
 
-def _standard_errors(protocols: Protocols, beneficiary: int) -> np.ndarray:
+def _standard_errors(protocols: Protocols, beneficiary: int, frame_size: int) -> np.ndarray:
     """Each figure's standard error, points (the module docstring's ratio formula)."""
     valid = protocols.votes.sum(axis=0)
     pairs = [(protocols.votes[beneficiary], valid)]
@@ -341,6 +341,9 @@ def _standard_errors(protocols: Protocols, beneficiary: int) -> np.ndarray:
     m, strata = stratum.size, int(stratum.max()) + 1
     if m - strata < 1:  # no stratum with two stations: residuals about the pooled ratio
         stratum, strata = np.zeros(m, dtype=np.int64), 1
+    # The national totals are fixed in every draw, so the observed stations are drawn from
+    # a fixed total: the finite-population correction.
+    fpc = 1 - m / frame_size
     errors = []
     for y, x in pairs:
         y, x = y.astype(float), x.astype(float)
@@ -349,7 +352,7 @@ def _standard_errors(protocols: Protocols, beneficiary: int) -> np.ndarray:
         within = np.bincount(stratum, y) / np.maximum(np.bincount(stratum, x), 1.0)
         spread = m / (m - strata) * ((y - within[stratum] * x) ** 2).sum() / total ** 2
         binomial = ratio * (1 - ratio) / total
-        errors.append(max(100 * np.sqrt(max(spread, binomial)), MIN_SE))
+        errors.append(max(100 * np.sqrt(fpc * max(spread, binomial)), MIN_SE))
     return np.array(errors)
 
 
@@ -360,7 +363,8 @@ def observed_protocols(protocols: Protocols, scenario: Scenario) -> ObservedProt
     values = figures(protocols.votes, protocols.voters, protocols.registered, beneficiary)
     return ObservedProtocols(protocols=protocols, beneficiary=beneficiary, names=names,
                              labels=tuple(_label(name, scenario, protocols) for name in names),
-                             values=values, se=_standard_errors(protocols, beneficiary))
+                             values=values, se=_standard_errors(protocols, beneficiary,
+                                                               scenario.stations.frame.n_stations))
 
 
 def _label(name: str, scenario: Scenario, protocols: Protocols) -> str:
