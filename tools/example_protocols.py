@@ -4,11 +4,12 @@
 
 SIMULATED, not observed: Kazakhstan publishes no station results and no observer network's
 protocols are public. The file is one draw of scenarios/kz-2021/stations-reconcile.toml
-(its prior: the poll sources, the count's turnout, stuffing and misrecording), the one of
-200,000 whose official figures come closest to the CEC's published count
-(scenarios/history/kz-2021.toml), at 82 stations of its `cities` stratum chosen at random: the size of one 2019 observer network
-(issue 23), its protocol copies and the observers' own counts of the voters, as
-sim.inference.protocols.simulated_protocols makes them. The draw's true parameters are in
+(its prior: the poll sources, the count's turnout, stuffing and misrecording), the one
+of 200,000 whose official figures come closest to the CEC's published count
+(scenarios/history/kz-2021.toml), at 82 stations of its `cities` stratum chosen at
+random (the size of one 2019 observer network, issue 23): their protocol copies and the
+observers' own counts of the voters, as sim.inference.protocols.simulated_protocols makes
+them. The draw's true parameters are in
 the file's comment lines, so that a reader can see what `elsim infer` recovers. The same
 seeds give the same bytes.
 """

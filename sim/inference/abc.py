@@ -118,26 +118,33 @@ class Acceptor:
         gaps = np.abs(figures - self.observed.values[:, None])
         names = self.observed.names
         values = _values(chunk, figures, self.observed)
+        prior_values = values
         if self.protocols is not None:
-            # Only a draw within the tolerance on the national figures can be accepted.
+            # Only a draw within the tolerance on the national figures can be accepted...
             wanted = gaps.max(axis=0) <= self.tolerance
-            if index == 0:  # and some of the prior sample's draws, for the prior's range
-                shown = np.arange(wanted.size)[_spread(wanted.size)]
-                wanted[shown[::max(1, shown.size // PRIOR_PROTOCOLS)]] = True
-            simulated = self.protocols.simulate(index, chunk, wanted)
+            shown = np.zeros_like(wanted)
+            if index == 0:  # ...and some of the prior sample's draws show the prior's range
+                spread = np.arange(wanted.size)[_spread(wanted.size)]
+                shown[spread[::max(1, spread.size // PRIOR_PROTOCOLS)]] = True
+            simulated = self.protocols.simulate(index, chunk, wanted | shown)
             gaps = np.vstack([gaps, self.protocols.gaps(simulated)])
             protocol_names = self.protocols.observed.names
             names += tuple(f"{name} in the protocols, in standard errors"
                            for name in protocol_names)
-            values |= {f"protocols.{name}": row for name, row in zip(protocol_names,
-                                                                     simulated)}
+            keys = [f"protocols.{name}" for name in protocol_names]
+            values = values | dict(zip(keys, simulated))
+            # The prior's range from the draws shown, not from those near the observation.
+            prior_values = values | {key: np.where(shown, row, np.nan)
+                                     for key, row in zip(keys, simulated)}
         distance = gaps.max(axis=0)
         best = int(np.argmin(distance))
         nearest = (float(distance[best]), names[int(np.argmax(gaps[:, best]))])
-        sample = Sample(distance, index * self.chunk_draws + np.arange(distance.size), values)
-        return ChunkResult(sample.take(np.flatnonzero(distance <= self.tolerance)),
-                           sample.take(_spread(distance.size)) if index == 0 else None,
-                           np.bincount(chunk.source, minlength=self.n_sources), nearest)
+        key = index * self.chunk_draws + np.arange(distance.size)
+        prior = Sample(distance, key, prior_values).take(_spread(distance.size)) \
+            if index == 0 else None
+        return ChunkResult(Sample(distance, key, values).take(
+                               np.flatnonzero(distance <= self.tolerance)),
+                           prior, np.bincount(chunk.source, minlength=self.n_sources), nearest)
 
 
 def _spread(size: int) -> slice:

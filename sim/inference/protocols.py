@@ -64,16 +64,22 @@ national figure, and the distance is the largest of both kinds. ``se`` is comput
 from the observed protocols (the linearised variance of a ratio over stations that are
 independent given the parameters; Cochran 1977, 6.3)::
 
-    se^2 = m / (m - H) * sum_S (y_s - r_h(s) x_s)^2 / (sum_S x_s)^2,   r_h = sum_h y / sum_h x
+    se^2 = (1 - m/N) * m / (m - H) * sum_S (y_s - r_h(s) x_s)^2 / (sum_S x_s)^2,
+    r_h = sum_h y / sum_h x
 
 with the residuals taken about each stratum's own ratio ``r_h`` and ``m - H`` degrees of
 freedom for ``H`` strata (the number of stations per stratum is fixed by the design, so
 the strata's differences are not noise; about the pooled ratio when no stratum has two
-stations), floored at the binomial ``r (1 - r) / sum x`` (no heterogeneity) and at
-:data:`MIN_SE`.
-Any fixed scale gives the exact posterior as the tolerance falls; the scale decides only
-how fast. At the tolerances reached in practice (one to three), a protocol figure is
-matched to one to three of its standard errors.
+stations), the finite-population correction ``1 - m/N`` for ``N`` stations in the frame
+(every draw's national totals are fixed, so the observed stations share a fixed total with
+the others: all stations observed, the figure is the national one), the spread floored at
+the binomial ``r (1 - r) / sum x`` (no heterogeneity) and ``se`` at :data:`MIN_SE`. Any
+fixed scale gives the exact posterior as the tolerance falls; the scale decides only how
+fast. At the tolerances reached in practice (one to three), a protocol figure is matched
+to one to three of its standard errors; weighing a standard error as two points instead
+was tried (60 replicates of a 100-station variant of the recovery test's design): the
+coverage barely moved (94.6% against 96%), the official figures were matched less closely
+and the misrecording's posterior widened (sd 0.039 against 0.036).
 
 **The simulated figures, at the same design.** For a draw, the station level
 (:mod:`sim.stations`) splits the draw's genuine national count over the whole frame,

@@ -26,21 +26,14 @@ from sim.inference.protocols import (
     write_protocols,
 )
 from sim.scenario import load_scenario
+from tests.inference.test_abc import COUNT
 from tests.scenario_text import MINIMAL, support_of, write_scenario
 from tests.test_cli import GOOD_TALLY, ROOT
 
-# 40 stations of about 500 voters in two strata; the count's inflation for list a at half
-# of them, misrecording in the tabulation (the observers' copies do not hold it).
-STATIONS = """
-[count]
-registered = 20000
-turnout = { uniform = [0.4, 0.8] }
-invalid = { uniform = [0.01, 0.06] }
-[count.inflation]
-list = "a"
-stuffing = { uniform = [0.0, 0.3] }
-misrecording = { uniform = [0.0, 0.2] }
-
+# test_abc's count for 20,000 voters at 40 stations of about 500 in two strata; the
+# count's inflation for list a at half of them, misrecording in the tabulation (the
+# observers' copies do not hold it).
+STATIONS = COUNT.replace("registered = 1000000", "registered = 20000") + """
 [stations]
 count = 40
 [stations.strata.urban]
@@ -249,7 +242,7 @@ def test_the_shipped_example_is_simulated_and_fits_its_scenario():
     protocols = read_protocols(path, scenario)
     frame = scenario.stations.frame
     assert protocols.stations.size == 82
-    assert set(frame.strata[k] for k in protocols.stratum) == {"cities"}
+    assert {frame.strata[k] for k in protocols.stratum} == {"cities"}
     observed = observed_protocols(protocols, scenario)
     # Nur Otan's share in the copies lies below its official 70.2% (the scenario's
     # misrecording rewrites the protocols after the observers' copy; the cities vote less
