@@ -364,13 +364,14 @@ def _standard_errors(protocols: Protocols, beneficiary: int, frame_size: int) ->
 
 def observed_protocols(protocols: Protocols, scenario: Scenario) -> ObservedProtocols:
     """The figures of the observed protocols and their standard errors."""
+    assert scenario.stations is not None  # read_protocols refuses a scenario without
     beneficiary, _ = station_rows(scenario)
     names = figure_names(protocols, scenario)
     values = figures(protocols.votes, protocols.voters, protocols.registered, beneficiary)
+    se = _standard_errors(protocols, beneficiary, scenario.stations.frame.n_stations)
     return ObservedProtocols(protocols=protocols, beneficiary=beneficiary, names=names,
                              labels=tuple(_label(name, scenario, protocols) for name in names),
-                             values=values, se=_standard_errors(protocols, beneficiary,
-                                                               scenario.stations.frame.n_stations))
+                             values=values, se=se)
 
 
 def _label(name: str, scenario: Scenario, protocols: Protocols) -> str:
@@ -428,12 +429,12 @@ def write_protocols(protocols: Protocols, scenario: Scenario, comments: tuple[st
     spec = scenario.stations
     assert spec is not None
     options = scenario.ballot.options
+    extra = {name: values for name, values in ((INVALID, protocols.invalid),
+                                                (VOTERS, protocols.voters)) if values is not None}
     lines = [f"# {line}" for line in comments]
-    lines.append(",".join((STATION, STRATUM, *options, INVALID, VOTERS)))
+    lines.append(",".join((STATION, STRATUM, *options, *extra)))
     for i, station in enumerate(protocols.stations.tolist()):
-        counts = [*protocols.votes[:, i].tolist(),
-                  protocols.invalid[i] if protocols.invalid is not None else 0,
-                  protocols.voters[i] if protocols.voters is not None else 0]
+        counts = [*protocols.votes[:, i].tolist(), *(values[i] for values in extra.values())]
         lines.append(",".join([str(station + 1), spec.frame.strata[spec.frame.stratum[station]],
                                *(str(int(c)) for c in counts)]))
     return "\n".join(lines) + "\n"

@@ -4,6 +4,7 @@ the protocols informing the split the official totals cannot see, the same poste
 any executor, and the command with the shipped (simulated) example."""
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -80,6 +81,11 @@ def test_a_written_file_reads_back_sorted_with_the_frames_strata(scenario, tmp_p
     assert np.array_equal(read.voters, observed.protocols.voters)
     assert np.array_equal(read.stratum, scenario.stations.frame.stratum[stations])
     assert np.array_equal(read.registered, scenario.stations.frame.registered[stations])
+    # Without the own counts the column is left out, and the figure with it.
+    path.write_text(write_protocols(replace(read, voters=None), scenario))
+    assert "observed_voters" not in path.read_text()
+    again = read_protocols(path, scenario)
+    assert again.voters is None and observed_protocols(again, scenario).names == ("a",)
 
 
 def _row(scenario, station: int, votes=(100, 50, 30), invalid=5, voters=190) -> str:
