@@ -93,7 +93,7 @@ stations are taken as if chosen without regard to their result; a convenience sa
 (commissions that hand over protocols where the ruling list does well) biases the reading
 and is not corrected.
 
-The station level costs the whole frame per draw (about 20 ms for 10,000 stations), so it
+The station level costs the whole frame per draw (20 to 40 ms for 10,000 stations), so it
 runs only for the draws whose national figures already lie within the round's tolerance
 (the national gaps are part of the distance: no other draw can be accepted), and for
 :data:`PRIOR_PROTOCOLS` draws of the prior sample (the posterior predictive check's prior

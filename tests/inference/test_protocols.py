@@ -3,6 +3,7 @@ exit 2, nothing written), the figures computed alike for observed and simulated 
 the protocols informing the split the official totals cannot see, the same posterior on
 any executor, and the command with the shipped (simulated) example."""
 
+import importlib.util
 import json
 from dataclasses import replace
 
@@ -255,3 +256,12 @@ def test_the_shipped_example_is_simulated_and_fits_its_scenario():
     # for it), and the own counts give a turnout.
     assert 45 < observed.values[0] < 70 and 30 < observed.values[1] < 80
     assert np.all((observed.se > 0.3) & (observed.se < 5))
+
+
+def test_the_shipped_example_is_what_its_tool_makes():
+    # The same seeds give the same bytes (the station model is CPU-independent).
+    spec = importlib.util.spec_from_file_location("example_protocols",
+                                                  ROOT / "tools" / "example_protocols.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    assert tool.example_text() == tool.OUT.read_text(encoding="utf-8")
