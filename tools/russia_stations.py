@@ -72,14 +72,26 @@ def heterogeneity() -> None:
 # leader's share and their robust (Gnanadesikan-Kettenring) correlation:
 #   within regions:  turnout {w.turnout_sd:.3f}, support {w.share_sd:.3f}, corr. {w.correlation:.3f}
 #   between regions: turnout {b.turnout_sd:.3f}, support {b.share_sd:.3f}, corr. {b.correlation:.3f}
-# The station model has one station-level spread, so it takes their total (independent
-# parts: sds add in squares). Even the core keeps some manipulation (its correlation is
-# high), so this clean model is generous to the data: a fingerprint beyond its range is
-# unusual for a clean election at least this heterogeneous. docs/fingerprints.md.
+# [stations.heterogeneity] is their total (independent parts: sds add in squares), for a
+# frame without regions; `elsim stations` on a file with regions uses [regions] instead:
+# stations vary by `within` around their region, regions by `between` (fresh in each
+# draw). Even the core keeps some manipulation (its correlation is high), so this clean
+# model is generous to the data: a fingerprint beyond its range is unusual for a clean
+# election at least this heterogeneous. docs/fingerprints.md.
 [stations.heterogeneity]
 turnout_sd = {t.turnout_sd:.3f}
 support_sd = {t.share_sd:.3f}
 correlation = {t.correlation:.3f}
+
+[regions.between]
+turnout_sd = {b.turnout_sd:.3f}
+support_sd = {b.share_sd:.3f}
+correlation = {b.correlation:.3f}
+
+[regions.within]
+turnout_sd = {w.turnout_sd:.3f}
+support_sd = {w.share_sd:.3f}
+correlation = {w.correlation:.3f}
 """)
     print(f"{FRAGMENT.relative_to(ROOT)}: total {t}")
 

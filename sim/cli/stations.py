@@ -24,16 +24,20 @@ FORMAT = "elsim-stations"
               help="Column roles: role=column,... (registered, ballots, invalid, issued, "
                    "region, leader) or a TOML file with a [columns] table.")
 @click.option("--model", type=click.Path(dir_okay=False),
-              help="A file with a [stations] table: the clean model's heterogeneity "
-                   "(default: the shipped calibration/stations-heterogeneity).")
+              help="A file with a [stations] table: the clean model's heterogeneity and "
+                   "strata, and for a file with regions a [regions] table (between, within) "
+                   "(default: the shipped calibration/stations-heterogeneity); its frame, "
+                   "manipulation and observers are not used.")
 @click.option("--draws", type=click.IntRange(min=1, max=10_000), default=DEFAULT_DRAWS,
               show_default=True, help="Clean-model draws.")
 @click.option("--resamples", type=click.IntRange(min=1, max=10_000),
               default=DEFAULT_RESAMPLES, show_default=True,
               help="Binomial resamples of the integer-percentage test, per draw.")
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Root seed: the same file, options and seed print the same figures.")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False),
-              help="Write the turnout-share picture (published beside clean) to this PNG.")
+              help="Write the turnout-share picture to this PNG: published, a clean draw and a "
+                   "clean draw with the comet's excess stuffed in.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def stations_command(file, columns, model, draws, resamples, seed, plot_path, as_json):
     """Fingerprints of the published station results in FILE (a CSV, plain or gzip; or a
@@ -43,17 +47,21 @@ def stations_command(file, columns, model, draws, resamples, seed, plot_path, as
     from sim.stations.screen import clean_model, screen
 
     published = read_published(_station_file(file), read_columns(columns))
-    spec = clean_model(published, model)
+    clean = clean_model(published, model)
     plots = plotting() if plot_path else None
-    result = screen(published, spec, draws=draws, seed=seed, resamples=resamples)
+    result = screen(published, clean, draws=draws, seed=seed, resamples=resamples)
     document = stations_document(published, result)
     if plots is not None:
         from sim.stations.pictures import turnout_share_figure
+        from sim.stations.screen import manipulated_histogram
 
         leader = published.lists[published.leader]
-        figure = turnout_share_figure([("published", result.histogram_real),
-                                       ("clean model (one draw)", result.histogram_clean)],
-                                      leader)
+        excess = result.real["comet_excess"]
+        stuffed = manipulated_histogram(published, clean, excess, seed=seed)
+        figure = turnout_share_figure(
+            [("published", result.histogram_real),
+             ("clean model (one draw)", result.histogram_clean),
+             (f"clean + {excess / 1e6:.1f}M stuffed (illustration)", stuffed)], leader)
         try:
             atomic_write(Path(plot_path), plots.image_bytes(figure))
         except OSError as error:
@@ -98,6 +106,7 @@ def stations_document(published, result) -> dict:
         "turnout": _number(published.issued.sum() / max(int(counts.registered.sum()), 1)),
         "leader_share": _number(votes[published.leader] / max(int(ballots), 1)),
         "draws": result.draws, "resamples": result.resamples, "seed": result.seed,
+        "region_effects": result.regional,
         "fingerprints": rows,
         "comet": {"mode_turnout_percent": int(result.real["mode_turnout"]),
                   "leader_share_without_excess": _number(result.real["clean_share"])},
@@ -116,8 +125,10 @@ def stations_text(document: dict) -> str:
     lines = [f"{document['file']}: {document['stations']:,} stations, turnout "
              f"{100 * document['turnout']:.2f}%, {document['leader']} "
              f"{100 * document['leader_share']:.2f}% of ballots",
-             f"clean model: {document['draws']} draws, {document['resamples']} resamples "
-             f"per draw for the integer test, seed {document['seed']}", "",
+             f"clean model: {document['draws']} draws"
+             + (", fresh region effects in each" if document["region_effects"] else "")
+             + f", {document['resamples']} resamples per draw for the integer test, seed "
+             f"{document['seed']}", "",
              f"{'fingerprint':<40} {'published':>10} {'clean 90% range':>22} {'tail':>6}"]
     for row in document["fingerprints"].values():
         clean = row["clean"]

@@ -69,18 +69,21 @@ class StationCounts:
         """Itself, when the invariants hold; else :class:`InvalidValue` naming the first
         station that breaks one."""
         valid = self.valid()
-        rules = [(self.ballots < 0, "ballots", "must not be negative"),
-                 (np.any(self.votes < 0, axis=-2), "votes", "must not be negative"),
-                 (self.ballots > self.registered, "ballots",
+        registered = np.broadcast_to(self.registered, self.ballots.shape)
+        rules = [(self.ballots < 0, self.ballots, "ballots", "must not be negative"),
+                 (self.votes.min(axis=-2) < 0, self.votes.min(axis=-2), "votes",
+                  "must not be negative"),
+                 (self.ballots > registered, self.ballots, "ballots",
                   "must not exceed the station's registered voters"),
-                 (valid > self.ballots, "votes", "must not exceed the station's ballots")]
+                 (valid > self.ballots, valid, "votes",
+                  "must not add up to more than the station's ballots")]
         if self.invalid is not None:
-            rules.append((valid + self.invalid != self.ballots, "invalid",
+            rules.append((valid + self.invalid != self.ballots, self.invalid, "invalid",
                           "valid votes and invalid ballots must add up to the ballots"))
-        for bad, key, rule in rules:
+        for bad, values, key, rule in rules:
             if np.any(bad):
-                station = int(np.argwhere(bad)[0][-1])
-                raise InvalidValue(f"station[{station}].{key}", None, rule)
+                where = tuple(np.argwhere(bad)[0])
+                raise InvalidValue(f"station[{where[-1]}].{key}", int(values[where]), rule)
         return self
 
 

@@ -47,6 +47,9 @@ import numpy as np
 from scipy.special import chdtrc
 
 PERCENT_BINS = 100  # 1-point bins of turnout and share
+# The comet's mode is looked for below 95% turnout: extreme stuffing piles stations at 100%,
+# and their honest other-list votes, all in one bin, could outnumber any bin of the body.
+MODE_BELOW = 95
 
 
 def _leading(counts: np.ndarray) -> tuple[int, ...]:
@@ -117,7 +120,7 @@ class Comet:
     corner : float
         Share of the stations with ``t_i >= corner_at`` and ``s_i >= corner_at``.
     mode_turnout : int
-        The 1-point turnout bin where the other lists' votes peak (0-99: bin ``m`` holds
+        The 1-point turnout bin below 95% where the other lists' votes peak (bin ``m`` holds
         turnouts in ``[m, m + 1)`` %).
     ratio : float
         The leader's votes per other lists' vote in that bin.
@@ -142,8 +145,9 @@ def comet(registered: np.ndarray, ballots: np.ndarray, leader: np.ndarray,
     """The comet's corner and Shpilkin's estimate of the leader's anomalous votes.
 
     With ``B_m = {i : floor(100 t_i) = m}`` and ``L_m``, ``O_m`` the leader's and the other
-    lists' votes summed over ``B_m``: the mode is ``m* = argmax_m O_m`` (the other lists'
-    votes are taken as unaffected by stuffing, so their peak marks the honest turnout),
+    lists' votes summed over ``B_m``: the mode is ``m* = argmax_{m < 95} O_m`` (the other
+    lists' votes are taken as unaffected by stuffing, so their peak marks the honest turnout;
+    below 95%, where extreme stuffing does not pile stations up),
     ``r = L_m* / O_m*``, and
 
         excess = sum_{m > m*} (L_m - r O_m).
@@ -170,7 +174,7 @@ def comet(registered: np.ndarray, ballots: np.ndarray, leader: np.ndarray,
     others = valid - leader
     by_bin_leader = _bincount(turnout_bin, keep, PERCENT_BINS, leader)
     by_bin_others = _bincount(turnout_bin, keep, PERCENT_BINS, others)
-    mode = np.argmax(by_bin_others, axis=-1)
+    mode = np.argmax(by_bin_others[..., :MODE_BELOW], axis=-1)
     at_mode = mode[..., None]
     ratio = (np.take_along_axis(by_bin_leader, at_mode, -1)
              / np.maximum(np.take_along_axis(by_bin_others, at_mode, -1), 1))[..., 0]
@@ -328,7 +332,8 @@ def last_digits(votes: np.ndarray, *, min_count: int = 100) -> LastDigits:
     frequencies = _bincount(flat % 10, flat >= min_count, 10)
     total = frequencies.sum(-1)
     expected = np.maximum(total, 1)[..., None] / 10
-    chi2 = ((frequencies - expected) ** 2 / expected).sum(-1)
+    # No count tested: nothing departs from uniform (chi-square 0, p-value 1).
+    chi2 = np.where(total > 0, ((frequencies - expected) ** 2 / expected).sum(-1), 0.0)
     return LastDigits(frequencies=frequencies, chi2=chi2, p_value=chdtrc(9, chi2),
                       counts=total)
 

@@ -26,7 +26,8 @@ and their own count of the voters who came (the ``true`` ballots).
 
 **Estimates.** The beneficiary's share of the valid votes by the combined ratio estimator
 ``r = sum_h N_h ybar_h / sum_h N_h xbar_h`` (``y`` the list's votes, ``x`` the valid votes
-of a station, ``N_h`` the scope's stations of stratum ``h``), with variance (Cochran 1977,
+of a station, ``N_h`` the scope's stations of stratum ``h``; one stratum, the whole scope,
+for every design but ``stratified``: the plain ratio estimator), with variance (Cochran 1977,
 6.12, with finite-population correction)::
 
     V(r) = sum_h N_h^2 (1 - n_h / N_h) s_eh^2 / n_h / X^2,   e = y - r x,  X = sum_h N_h xbar_h
@@ -157,8 +158,12 @@ def quick_count(observers: Observers, frame: Frame, observed: np.ndarray, true: 
                 counted: StationCounts, official_share: np.ndarray,
                 official_turnout: np.ndarray, beneficiary: int) -> QuickCount:
     """The quick count of each draw from the ``observed`` stations (``choose``)."""
-    population = np.bincount(frame.stratum[observers.scope], minlength=len(frame.strata))
-    strata = frame.stratum[observed]
+    if observers.design == "stratified":
+        population = np.bincount(frame.stratum[observers.scope], minlength=len(frame.strata))
+        strata = frame.stratum[observed]
+    else:  # one stratum: the plain ratio estimator of a simple random sample
+        population = np.array([int(observers.scope.sum())])
+        strata = np.zeros_like(observed)
     votes = np.take_along_axis(counted.votes, observed[:, None, :], axis=2)
     valid = votes.sum(axis=1).astype(float)
     share = ratio_estimate(votes[:, beneficiary].astype(float), valid, strata, population)

@@ -72,7 +72,7 @@ def read_columns(option: str | None) -> dict:
     if not option:
         return {}
     if option.endswith(".toml"):
-        table = Table(read_toml(option), option)
+        table = Table(read_toml(Path(option)), option)
         table.check_keys(("columns",))
         columns = table.table("columns", required=True)
         columns.check_keys((*ROLES, "lists", "ignore", "leader"))
@@ -122,16 +122,18 @@ def read_published(path: str | Path, mapping: dict | None = None) -> Published:
     lists = _list_columns(header, roles, mapping, file)
     numbers = {name: _integers(rows, header.index(name), name, file)
                for name in [*lists, *(c for r, c in roles.items() if c and r != "region")]}
-    registered = numbers[roles["registered"]]
+    registered = numbers[mapping.get("registered", "registered")]  # required: present
     votes = np.stack([numbers[name] for name in lists])
     valid = votes.sum(axis=0)
-    if roles["ballots"]:
-        ballots = numbers[roles["ballots"]]
-        invalid = numbers[roles["invalid"]] if roles["invalid"] else ballots - valid
-    else:
-        invalid = numbers[roles["invalid"]]
+    ballots_column, invalid_column, issued_column = \
+        roles["ballots"], roles["invalid"], roles["issued"]
+    if ballots_column:
+        ballots = numbers[ballots_column]
+        invalid = numbers[invalid_column] if invalid_column else ballots - valid
+    elif invalid_column:
+        invalid = numbers[invalid_column]
         ballots = valid + invalid
-    issued = numbers[roles["issued"]] if roles["issued"] else ballots
+    issued = numbers[issued_column] if issued_column else ballots
     _check_rows(file, roles, registered, ballots, valid, invalid, issued)
     stratum, strata = _regions(rows, header, roles["region"])
     leader = _leader(mapping.get("leader"), lists, votes, file)

@@ -111,3 +111,18 @@ def test_a_file_with_more_votes_than_voters(runner, tmp_path):
 def test_a_missing_file(runner):
     result = run(runner, "data/russia/nothing.csv")
     assert result.exit_code == 2 and "no such file" in result.output
+
+
+def test_a_model_file_gives_strata_and_its_manipulation_is_not_used(runner, small, tmp_path):
+    model = tmp_path / "model.toml"
+    model.write_text("[stations]\ncount = 5\nregistered = 10\n"
+                     "[stations.heterogeneity]\nturnout_sd = 0.2\n"
+                     "[stations.strata.town]\nshare = 0.5\nturnout = -0.3\n"
+                     "[stations.strata.village]\nshare = 0.5\nturnout = 0.3\n"
+                     "[stations.manipulation]\nshare = 0.5\n")
+    result = run(runner, small, "--model", model, "--draws", 3, "--resamples", 2, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["draws"] == 3
+    model.write_text("[stations.heterogeneity]\nturnout_sd = -1\n")
+    bad = run(runner, small, "--model", model, "--draws", 2)
+    assert bad.exit_code == 2 and f"{model}: stations.heterogeneity.turnout_sd" in bad.output

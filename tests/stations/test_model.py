@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sim.errors import InvalidValue
+from sim.stations.counts import StationCounts
 from sim.stations.model import NationalTotals, reconcile, simulate_stations
 from sim.stations.spec import split_exactly
 from tests.stations.helpers import station_spec, totals
@@ -84,3 +87,15 @@ def test_split_exactly_adds_up_and_is_within_one_of_the_quota(total, weights):
     assert parts.sum() == total
     quota = np.array(weights) / sum(weights) * total
     assert np.all(np.abs(parts - quota) < 1 + 1e-6 * total)
+
+
+def test_check_names_the_station_the_value_and_the_rule():
+    counts = StationCounts(registered=np.array([10, 5]), stratum=np.zeros(2, dtype=np.int16),
+                           ballots=np.array([3, 6]), votes=np.array([[2, 4], [1, 1]]))
+    with pytest.raises(InvalidValue, match=r"station\[1\]\.ballots = 6: must not exceed the "
+                                           r"station's registered voters"):
+        counts.check()
+    over = StationCounts(registered=np.array([10]), stratum=np.zeros(1, dtype=np.int16),
+                         ballots=np.array([[3]]), votes=np.array([[[2], [2]]]))
+    with pytest.raises(InvalidValue, match=r"station\[0\]\.votes = 4: must not add up"):
+        over.check()

@@ -18,8 +18,8 @@ REGISTERED = 600_000
 OPTIONS = ("a", "b", "c", "d")
 
 
-def _spec(observers, manipulation=None):
-    return station_spec(count=500, registered=REGISTERED, observers=observers,
+def _spec(observers, manipulation=None, count=500):
+    return station_spec(count=count, registered=REGISTERED, observers=observers,
                         manipulation=manipulation or {},
                         heterogeneity={"turnout_sd": 0.4, "support_sd": 0.4,
                                        "correlation": 0.6})
@@ -66,7 +66,9 @@ def test_a_stratified_design_covers_too():
 
 
 def test_detection_power_matches_the_analytic_srs_formula():
-    spec = _spec({"design": "random", "size": 2, "risk": 0.05})
+    # 2,000 stations: the formula's n is then a small part of the frame, so the power sits
+    # near the formula's 0.8 rather than at 1, where any formula would agree
+    spec = _spec({"design": "random", "size": 2, "risk": 0.05}, count=2000)
     genuine = totals(REGISTERED, 250, turnout=0.6)
     rng = np.random.default_rng(14)
     true = simulate_stations(spec, genuine, rng)
@@ -75,18 +77,18 @@ def test_detection_power_matches_the_analytic_srs_formula():
     share = genuine.votes[0] / genuine.votes.sum(0)
     sigma = float(np.mean(quick_count(observers, spec.frame, sample, true, true, share,
                                       genuine.ballots / REGISTERED, 0).sigma))
-    delta = 0.02  # two points moved by tabulation: the copies stay honest
+    delta = 0.03  # three points moved by tabulation: the copies stay honest
     n = math.ceil(srs_sample_size(sigma, delta))
-    assert 30 < n < 400  # a sample size the sample can hold
+    assert 50 < n < 400  # well inside the frame
     official = _moved(genuine, delta)
-    sized = _spec({"design": "random", "size": n, "risk": 0.05})
+    sized = _spec({"design": "random", "size": n, "risk": 0.05}, count=2000)
     rates, summary = _flags(sized, genuine, official, 4, seed=15)
-    expected = srs_power(n, 500, sigma, delta)
-    # the fpc lifts the power above 0.8 at the formula's n (n/N is not small here)
-    assert expected > 0.8
-    # Monte Carlo sd over 1000 draws ~0.013; 3 sds plus 0.02 for the normal approximation
-    # (the estimated, not the true, standard error)
-    assert abs(rates["detect_share"] - expected) < 3 * _mc_sd(expected, 1000) + 0.02, \
+    expected = srs_power(n, 2000, sigma, delta)
+    # the fpc lifts the power a little above the formula's 0.8
+    assert 0.8 < expected < 0.9
+    # Monte Carlo sd over 1000 draws ~0.012; 3 sds plus 0.01 for the normal approximation
+    # (the estimated, not the true, standard error; 0.817 against 0.826 with these seeds)
+    assert abs(rates["detect_share"] - expected) < 3 * _mc_sd(expected, 1000) + 0.01, \
         (rates, expected)
     # and no power where no inflation: the same design on the clean count
     clean_rates, _ = _flags(sized, genuine, genuine, 1, seed=16)
