@@ -12,6 +12,7 @@ from sim.cli.group import main
 from sim.inference.abc import MAX_TOLERANCE, infer
 from sim.inference.observed import observed_figures
 from sim.inference.posterior import posterior_document
+from sim.inference.protocols import observed_protocols, read_protocols
 from sim.law.tally import load_tally
 from sim.output.files import check_writable
 from sim.output.posterior import PLOTS, posterior_stem, posterior_text, write_posterior
@@ -24,6 +25,9 @@ DEFAULT_ACCEPT = 4000
 @click.argument("scenario", type=click.Path(dir_okay=False))
 @click.option("--observed", required=True, type=click.Path(dir_okay=False),
               help="Tally file of the published count (e.g. scenarios/history/kz-2021.toml).")
+@click.option("--protocols", type=click.Path(dir_okay=False),
+              help="CSV of observers' protocols (station, stratum, votes per option; "
+                   "optional invalid, observed_voters): needs a scenario with [stations].")
 @click.option("--draws", type=click.IntRange(min=1),
               help="Draws from the prior (default: 20 times the file's run.draws).")
 @click.option("--accept", type=click.IntRange(min=1), default=DEFAULT_ACCEPT,
@@ -38,21 +42,25 @@ DEFAULT_ACCEPT = 4000
               help="Folder for <name>-posterior.json/.csv; pictures go to OUT/plots.")
 @engine_options
 @click.option("--json", "as_json", is_flag=True, help="Print the posterior as JSON.")
-def infer_command(scenario, observed, draws, accept, tolerance, max_tolerance, seed, out,
+def infer_command(scenario, observed, protocols, draws, accept, tolerance, max_tolerance, seed, out,
                   workers, dask_address, as_json):
     """Infer SCENARIO's uncertain parameters and poll source from an observed count.
 
     Approximate Bayesian computation (docs/inference.md): draws whose official figures all
-    come within the tolerance of the observed ones are kept. Fewer than 100 such draws is
-    no posterior: the command says so and exits 1.
+    come within the tolerance of the observed ones are kept (with --protocols, and whose
+    protocols at the same stations come within as many standard errors of the observers').
+    Fewer than 100 such draws is no posterior: the command says so and exits 1.
     """
     loaded = load_scenario(scenario)
     figures = observed_figures(load_tally(observed), loaded)
+    given = None if protocols is None else \
+        observed_protocols(read_protocols(protocols, loaded), loaded)
     draws = draws or 20 * loaded.draws
     check_writable(Path(out))  # before the inference, which may take minutes
     with open_executor(workers, dask_address) as executor:
         inference = infer(loaded, figures, draws=draws, accept=accept, executor=executor,
-                          seed=seed, tolerance=tolerance, max_tolerance=max_tolerance)
+                          seed=seed, tolerance=tolerance, max_tolerance=max_tolerance,
+                          protocols=given)
     document = posterior_document(inference)
     picture = _picture(document)
     write_posterior(document, Path(out), picture)

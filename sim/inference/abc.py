@@ -14,6 +14,10 @@ accepted draws, not by all draws). Since the tolerance only falls, the final set
 ``accept`` closest draws of all, ties going to the earlier draw: the same seed gives the
 same posterior whatever the number of workers or the executor. With a fixed ``tolerance``
 instead, rounds run until ``accept`` draws lie within it.
+
+With observers' protocols (:mod:`sim.inference.protocols`) the distance also takes each
+protocol figure's gap in its standard errors; a draw's protocols are simulated only when
+its national figures already lie within the round's tolerance.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from sim.engine.simulate import (
 )
 from sim.errors import SimError
 from sim.inference.observed import Observed, draw_figures
+from sim.inference.protocols import PRIOR_PROTOCOLS, ObservedProtocols, ProtocolCheck
 from sim.polls.support import support_model
 from sim.scenario import Scenario
 
@@ -106,18 +111,40 @@ class Acceptor:
     tolerance: float
     chunk_draws: int
     n_sources: int
+    protocols: ProtocolCheck | None = None
 
     def __call__(self, index: int, chunk: ChunkDraws) -> ChunkResult:
         figures = draw_figures(chunk, self.observed)
         gaps = np.abs(figures - self.observed.values[:, None])
+        names = self.observed.names
+        values = _values(chunk, figures, self.observed)
+        prior_values = values
+        if self.protocols is not None:
+            # Only a draw within the tolerance on the national figures can be accepted...
+            wanted = gaps.max(axis=0) <= self.tolerance
+            shown = np.zeros_like(wanted)
+            if index == 0:  # ...and some of the prior sample's draws show the prior's range
+                spread = np.arange(wanted.size)[_spread(wanted.size)]
+                shown[spread[::max(1, spread.size // PRIOR_PROTOCOLS)]] = True
+            simulated = self.protocols.simulate(index, chunk, wanted | shown)
+            gaps = np.vstack([gaps, self.protocols.gaps(simulated)])
+            protocol_names = self.protocols.observed.names
+            names += tuple(f"{name} in the protocols, in standard errors"
+                           for name in protocol_names)
+            keys = [f"protocols.{name}" for name in protocol_names]
+            values = values | dict(zip(keys, simulated))
+            # The prior's range from the draws shown, not from those near the observation.
+            prior_values = values | {key: np.where(shown, row, np.nan)
+                                     for key, row in zip(keys, simulated)}
         distance = gaps.max(axis=0)
         best = int(np.argmin(distance))
-        nearest = (float(distance[best]), self.observed.names[int(np.argmax(gaps[:, best]))])
-        sample = Sample(distance, index * self.chunk_draws + np.arange(distance.size),
-                        _values(chunk, figures, self.observed))
-        return ChunkResult(sample.take(np.flatnonzero(distance <= self.tolerance)),
-                           sample.take(_spread(distance.size)) if index == 0 else None,
-                           np.bincount(chunk.source, minlength=self.n_sources), nearest)
+        nearest = (float(distance[best]), names[int(np.argmax(gaps[:, best]))])
+        key = index * self.chunk_draws + np.arange(distance.size)
+        prior = Sample(distance, key, prior_values).take(_spread(distance.size)) \
+            if index == 0 else None
+        return ChunkResult(Sample(distance, key, values).take(
+                               np.flatnonzero(distance <= self.tolerance)),
+                           prior, np.bincount(chunk.source, minlength=self.n_sources), nearest)
 
 
 def _spread(size: int) -> slice:
@@ -151,12 +178,15 @@ class Inference:
     rounds: tuple[tuple[int, float], ...]  # (draws so far, tolerance) after each round
     entropy: int
     chunk_draws: int
+    protocols: ObservedProtocols | None = None
 
 
 def infer(scenario: Scenario, observed: Observed, *, draws: int, accept: int, executor,
           seed: int | None = None, tolerance: float | None = None,
-          max_tolerance: float = MAX_TOLERANCE, chunk_draws: int = CHUNK_DRAWS) -> Inference:
-    """Accept the draws of ``scenario`` whose official figures come close to ``observed``.
+          max_tolerance: float = MAX_TOLERANCE, chunk_draws: int = CHUNK_DRAWS,
+          protocols: ObservedProtocols | None = None) -> Inference:
+    """Accept the draws of ``scenario`` whose official figures come close to ``observed``
+    (and, given ``protocols``, whose protocols come close to the observers').
 
     Parameters
     ----------
@@ -171,6 +201,8 @@ def infer(scenario: Scenario, observed: Observed, *, draws: int, accept: int, ex
         A fixed final tolerance in percentage points, instead of the adaptive one.
     max_tolerance : float
         Draws further than this are never accepted.
+    protocols : ObservedProtocols, optional
+        Observers' protocols (:mod:`sim.inference.protocols`), compared in standard errors.
 
     Raises
     ------
@@ -183,10 +215,11 @@ def infer(scenario: Scenario, observed: Observed, *, draws: int, accept: int, ex
     kept, prior, rounds, nearest = [], None, [], (np.inf, "")
     source_draws = np.zeros(len(scenario.sources), dtype=np.int64)
     support = support_model(scenario)  # once: every round draws from the same model
+    check = None if protocols is None else ProtocolCheck.of(protocols, scenario, entropy)
     done = 0
     for start in range(0, len(chunks), ROUND_CHUNKS):
         batch = chunks[start:start + ROUND_CHUNKS]
-        acceptor = Acceptor(observed, current, chunk_draws, len(scenario.sources))
+        acceptor = Acceptor(observed, current, chunk_draws, len(scenario.sources), check)
         # Chunk results arrive in chunk order whatever the executor: merging is deterministic.
         for part in map_chunks(reduce_chunk, scenario, entropy, batch, executor, acceptor,
                                support=support):
@@ -205,12 +238,15 @@ def infer(scenario: Scenario, observed: Observed, *, draws: int, accept: int, ex
             break
     accepted = kept[0]
     if accepted.size < MIN_ACCEPTED:
+        within = f"{current:g} points of every figure of {observed.path}" + (
+            "" if protocols is None else
+            f" and {current:g} standard errors of every figure of {protocols.path}")
         raise InferenceError(
-            f"{scenario.path}: only {accepted.size} of {done:,} draws came within "
-            f"{current:g} points of every figure of {observed.path} (at least {MIN_ACCEPTED} "
+            f"{scenario.path}: only {accepted.size} of {done:,} draws came within {within} "
+            f"(at least {MIN_ACCEPTED} "
             f"needed); the closest draw was {nearest[0]:.1f} points off ({nearest[1]}): the "
             "scenario's prior cannot produce the observed count; widen its ranges, or raise "
             "--draws or --max-tolerance")
     assert prior is not None  # chunk 0, which hands it back, runs in the first round
     return Inference(scenario, observed, accepted, prior, source_draws, done, current,
-                     tuple(rounds), entropy, chunk_draws)
+                     tuple(rounds), entropy, chunk_draws, protocols)

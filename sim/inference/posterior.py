@@ -15,6 +15,7 @@ import numpy as np
 from sim.engine.statistics import rounded
 from sim.inference.abc import MIN_ACCEPTED, Inference, Sample
 from sim.inference.observed import figure_label
+from sim.inference.protocols import protocol_document
 from sim.versions import versions
 
 POSTERIOR_FORMAT = "elsim-posterior"
@@ -30,16 +31,20 @@ def posterior_document(inference: Inference) -> dict:
     scenario, observed = inference.scenario, inference.observed
     accepted, prior = inference.accepted, inference.prior
     sources = _sources(inference)
+    protocols = inference.protocols
     return {
         "format": POSTERIOR_FORMAT,
         "format_version": 1,
         "scenario": {"path": scenario.path, "title": scenario.title, "digest": scenario.digest},
         "observed": {"path": observed.path,
                      "figures": {name: round(float(value), 4)
-                                 for name, value in zip(observed.names, observed.values)}},
+                                 for name, value in zip(observed.names, observed.values)}}
+        | ({} if protocols is None else {"protocols": protocol_document(protocols)}),
         "method": {
             "distance": "largest gap between a draw's official figure and the observed one, "
-                        "percentage points",
+                        "percentage points" + ("" if protocols is None else
+                                               "; a protocol figure's gap in its standard "
+                                               "errors"),
             "draws": inference.draws, "accepted": accepted.size,
             "acceptance_rate": accepted.size / inference.draws,
             "tolerance": round(inference.tolerance, 4),
@@ -55,7 +60,11 @@ def posterior_document(inference: Inference) -> dict:
         "sources": sources,
         "bayes_factors": _bayes_factors(sources),
         "predictive": [_predictive(name, figure_label(name, scenario), value, prior, accepted)
-                       for name, value in zip(observed.names, observed.values)],
+                       for name, value in zip(observed.names, observed.values)]
+        + ([] if protocols is None else
+           [_predictive(f"protocols.{name}", label, value, prior, accepted)
+            for name, label, value in zip(protocols.names, protocols.labels,
+                                          protocols.values)]),
         "versions": versions(),
     }
 
@@ -167,11 +176,13 @@ def _bayes_factors(sources: list[dict]) -> list[dict]:
 
 def _predictive(name: str, label: str, observed: float, prior: Sample,
                 accepted: Sample) -> dict:
-    """The observed figure against the prior's and the accepted draws' figures."""
-    before, after = prior.values[f"official.{name}"], accepted.values[f"official.{name}"]
+    """The observed figure against the prior's and the accepted draws' figures (a
+    protocol figure's prior from the prior-sample draws whose protocols were simulated)."""
+    key = name if name.startswith("protocols.") else f"official.{name}"
+    before, after = prior.values[key], accepted.values[key]
     return {"id": name, "label": label, "observed": rounded(observed),
-            "prior": {"q05": rounded(np.quantile(before, 0.05)),
-                      "q95": rounded(np.quantile(before, 0.95))},
+            "prior": {"q05": rounded(np.nanquantile(before, 0.05)),
+                      "q95": rounded(np.nanquantile(before, 0.95))},
             "posterior": {"mean": rounded(after.mean()),
                           "q05": rounded(np.quantile(after, 0.05)),
                           "q95": rounded(np.quantile(after, 0.95))}}

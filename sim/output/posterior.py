@@ -98,15 +98,21 @@ def bayes_factor_lines(document: dict) -> list[str]:
 
 def method_line(document: dict) -> str:
     method = document["method"]
+    protocols = document["observed"].get("protocols")
     return (f"{method['accepted']:,} of {method['draws']:,} draws accepted "
             f"(rate {method['acceptance_rate']:.2e}), every official figure within "
-            f"{method['tolerance']:.2f} points of the observed one; effective sample size "
-            f"{method['effective_sample_size']:,}.")
+            f"{method['tolerance']:.2f} points of the observed one"
+            + ("" if protocols is None else f", every figure of the {protocols['stations']} "
+               f"protocols within {method['tolerance']:.2f} standard errors")
+            + f"; effective sample size {method['effective_sample_size']:,}.")
 
 
 def posterior_text(document: dict) -> str:
     """The terminal view: method, sources, parameters, derived quantities, predictive check."""
-    parts = [f"{document['scenario']['title']}: posterior given {document['observed']['path']}",
+    protocols = document["observed"].get("protocols")
+    given = document["observed"]["path"] + ("" if protocols is None else
+                                            f" and {protocols['path']}")
+    parts = [f"{document['scenario']['title']}: posterior given {given}",
              method_line(document), ""]
     if document["sources"]:
         parts += [render(*source_table(document)), *bayes_factor_lines(document), ""]
