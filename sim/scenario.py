@@ -38,6 +38,7 @@ from sim.law.house import (
 )
 from sim.law.parliament import House
 from sim.law.system import ElectoralSystem, read_system
+from sim.law.tally import load_tally, official_shares
 from sim.law.thresholds import ListRules
 from sim.law.tiers import MultiMemberTier, NationalTier, SingleMemberTier, Tier
 from sim.limits import check_draws
@@ -202,6 +203,21 @@ def _stations_hashed(data: dict[str, Any], stations: StationSpec | None) -> dict
             "stations.sizes": [frame.registered.tolist(), frame.stratum.tolist()]}
 
 
+def _structural_hashed(data: dict[str, Any], model: Model) -> dict[str, Any]:
+    """With a structural prior, the hash covers the previous shares it read, not the path."""
+    structural = data.get("model", {}).get("structural", {})
+    if "previous" not in structural:
+        return data
+    table = {k: v for k, v in structural.items() if k != "previous"}
+    return {**data, "model": {**data["model"], "structural": table},
+            "model.structural.previous": model.structural.shares}
+
+
+def _previous_shares(path: Path) -> dict[str, float]:
+    """A previous election's official shares of the valid votes, for the structural prior."""
+    return official_shares(load_tally(path))
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Read, merge (``extends``) and validate a scenario file, its sweep variants included."""
     return build_scenario(resolved_table(path), str(path))
@@ -247,7 +263,8 @@ def build_scenario(data: dict[str, Any], file: str) -> Scenario:
         ballot = Ballot(tuple(item.id for item in lists), against_all,
                         tuple(item.id for item in lists if item.aggregate))
         bloc_ids = tuple(bloc.id for bloc in blocs)
-        model = section(lambda: read_model(top.table("model"), ballot.options, bloc_ids))
+        model = section(lambda: read_model(top.table("model"), ballot.options, bloc_ids,
+                                           previous_shares=_previous_shares))
         if model is not None:
             sources = section(lambda: read_sources(top.table("sources", required=True),
                                                    ballot.options, bloc_ids, model))
@@ -294,7 +311,8 @@ def build_scenario(data: dict[str, Any], file: str) -> Scenario:
         draws=draws_and_seed[0], seed=draws_and_seed[1], sweeps=sweeps, districts=districts,
         stations=stations,
         # A baseline CSV is part of what was run: its shares go into the hash too.
-        digest=_digest(_stations_hashed(_hashed(data, districts), stations)),
+        digest=_digest(_structural_hashed(_stations_hashed(_hashed(data, districts), stations),
+                                          model)),
         warnings=tuple(f"{file}: {text}" for text in [
             *aggregate_warnings(lists), *poll_warnings(polls, ballot.options),
             *fill_warnings(sources, polls, model, ballot.options)]))
@@ -325,23 +343,28 @@ def _extends_roots(path: Path) -> tuple[Path, ...]:
     return (folder, *shared[:1])
 
 
-# Keys that name data files, read relative to the file that writes them (a base's path stays
-# right in the scenarios that extend it from another folder).
+# Data files named in a scenario, by (table path, key): a path is read relative to the file
+# that writes it, and rewritten when that file is extended from another folder (a base's
+# path stays right in the scenarios that extend it).
 DATA_FILE_KEYS = (("districts", "profile"), ("districts", "magnitudes"),
-                  ("districts", "baseline"), ("stations", "sizes"))
+                  ("districts", "baseline"), ("stations", "sizes"),
+                  ("model.structural", "previous"))
 
 
 def rebase_data_files(data: dict[str, Any], source: Path, target: Path | None) -> None:
     """Rewrite, in place, the data-file paths of ``data`` (written relative to the folder
     ``source``) to be relative to the folder ``target`` (absolute when ``target`` is
     None)."""
-    for table, key in DATA_FILE_KEYS:
-        value = data.get(table, {}).get(key) if isinstance(data.get(table), dict) else None
+    for table_path, key in DATA_FILE_KEYS:
+        table: Any = data
+        for part in table_path.split("."):
+            table = table.get(part) if isinstance(table, dict) else None
+        value = table.get(key) if isinstance(table, dict) else None
         if not isinstance(value, str) or Path(value).is_absolute():
             continue
         where = Path(os.path.normpath(source / value))
-        data[table][key] = str(where.resolve() if target is None
-                               else Path(os.path.relpath(where, target)))
+        table[key] = str(where.resolve() if target is None
+                         else Path(os.path.relpath(where, target)))
 
 
 def _resolve(path: Path, chain: tuple[Path, ...], roots: tuple[Path, ...]) -> dict[str, Any]:

@@ -18,9 +18,12 @@ SIM = Path(__file__).parents[1] / "sim"
 LAYERS = (
     ("ground", ("sim.errors", "sim.tables", "sim.params", "sim.ballot", "sim.limits",
                 "sim.portable", "sim.variants", "sim.versions")),
-    ("stages", ("sim.polls", "sim.campaign", "sim.count", "sim.law", "sim.districts")),
-    ("scenario", ("sim.scenario", "sim.packaged", "sim.standalone")),
-    ("engine", ("sim.engine",)),
+    ("stages", ("sim.polls", "sim.campaign", "sim.count", "sim.law", "sim.districts",
+                "sim.stations")),
+    # The station screen of published data reads the shipped heterogeneity (sim.packaged);
+    # the station run and summary are the engine's per-chunk work on the station stage.
+    ("scenario", ("sim.scenario", "sim.packaged", "sim.standalone", "sim.stations.screen")),
+    ("engine", ("sim.engine", "sim.stations.run", "sim.stations.summary")),
     ("results", ("sim.output", "sim.inference")),
     ("cli", ("sim.cli", "sim.__main__", "sim")),
 )

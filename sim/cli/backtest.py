@@ -126,6 +126,7 @@ def _write(folder: Path, scores: list[ListScore], groups: dict[str, list[ListSco
     from sim.inference.pictures import calibration_figure
     folder.mkdir(parents=True, exist_ok=True)
     atomic_write(folder / "backtest.csv", scores_csv(scores))
-    atomic_write(folder / "backtest-summary.csv", summary_csv(groups))
+    summaries = {name: summary_row(group) for name, group in groups.items()}
+    atomic_write(folder / "backtest-summary.csv", summary_csv(summaries))
     pictured = {k: v for k, v in groups.items() if k.startswith("all ")}
     atomic_write(folder / "calibration.png", plots.image_bytes(calibration_figure(pictured)))

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from sim.errors import ScenarioError
-from sim.law.tally import Tally
+from sim.law.tally import Tally, official_shares
 from sim.polls.spec import DESIGN_EFFECT
 
 COLUMNS = ("election", "kind", "pollster", "fieldwork", "sample_size", "share_pct", "list",
@@ -87,15 +87,6 @@ def read_polls(path: str | Path) -> list[dict[str, str]]:
             raise ScenarioError(f"{where}, sample_size", row["sample_size"],
                                 "must be a whole number or empty", file=file)
     return [row for row in rows if row["kind"] == "poll"]
-
-
-def official_shares(tally: Tally) -> dict[str, float]:
-    """Each option's share of the valid votes (lists, and against-all when on the ballot)."""
-    votes = dict(zip(tally.lists, tally.votes.tolist()))
-    if tally.against_all is not None:
-        votes["against_all"] = tally.against_all
-    total = sum(votes.values())
-    return {option: count / total for option, count in votes.items()}
 
 
 def poll_misses(rows: list[dict[str, str]], tallies: dict[str, Tally], *,

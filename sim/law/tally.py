@@ -375,3 +375,12 @@ def _district(entry: Table, lists: tuple[str, ...],
         votes=np.array([table.integer(name, low=0, required=True) for name in candidates],
                        dtype=np.int64),
         official=official)
+
+
+def official_shares(tally: Tally) -> dict[str, float]:
+    """Each option's share of the valid votes (lists, and against-all when on the ballot)."""
+    votes = dict(zip(tally.lists, tally.votes.tolist()))
+    if tally.against_all is not None:
+        votes["against_all"] = tally.against_all
+    total = sum(votes.values())
+    return {option: count / total for option, count in votes.items()}

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import TYPE_CHECKING, Any
 
-from sim.inference.backtest import DistrictScore, ListScore, summary_row
 from sim.output.results import safe_cell
+
+if TYPE_CHECKING:  # output and inference stand beside each other: annotations only
+    from sim.inference.backtest import DistrictScore, ListScore
 
 LIST_COLUMNS = ("scenario", "election", "single_source", "structural", "list",
                 "official_share", "share_mean", "share_low", "share_high", "share_inside",
@@ -41,11 +44,10 @@ def districts_csv(groups: dict[str, list[DistrictScore]]) -> str:
     return scores_csv([c for cells in groups.values() for c in cells], DISTRICT_COLUMNS)
 
 
-def summary_csv(groups: dict[str, list[ListScore]]) -> str:
+def summary_csv(summaries: dict[str, dict[str, Any]]) -> str:
     """One row per group: its lists, coverage of shares and seats, mean log score, mean
-    CRPS and the largest list's mean interval width (:func:`summary_row`)."""
-    rows = []
-    for name, group in groups.items():
-        row = summary_row(group)
-        rows.append([name, row["lists"], *(row[k] for k in SUMMARY_COLUMNS)])
+    CRPS and the largest list's mean interval width (``sim.inference.backtest.summary_row``
+    of each group)."""
+    rows = [[name, row["lists"], *(row[k] for k in SUMMARY_COLUMNS)]
+            for name, row in summaries.items()]
     return _table(("scenario", "lists", *SUMMARY_COLUMNS), rows)

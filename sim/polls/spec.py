@@ -10,7 +10,7 @@ from sim.ballot import UNDECIDED
 from sim.errors import ScenarioError, ScenarioProblems
 from sim.limits import MAX_DESIGN_EFFECT, MAX_HALF_LIFE_DAYS, MAX_POLL_SIZE, MAX_PRIOR, MAX_WEIGHT
 from sim.params import Param
-from sim.polls.structural import Structural, read_structural
+from sim.polls.structural import PreviousShares, Structural, read_structural
 from sim.polls.survey_error import ErrorModel, read_error, read_house_effects
 from sim.tables import Table
 
@@ -147,9 +147,10 @@ def read_sources(table: Table, options: tuple[str, ...], bloc_ids: tuple[str, ..
 MIN_POOLED_PRIOR = 0.01  # keeps exp(digamma(alpha)) of an empty option far from underflow
 
 
-def read_model(table: Table, options: tuple[str, ...], bloc_ids: tuple[str, ...]) -> Model:
+def read_model(table: Table, options: tuple[str, ...], bloc_ids: tuple[str, ...], *,
+               previous_shares: PreviousShares) -> Model:
     """``[model]`` with its ``[model.error]``; ``systematic_sd`` is refused with a pointer to
-    what replaced it."""
+    what replaced it. ``previous_shares`` reads the structural prior's previous count."""
     table.check_keys(("combine", "between_sd", "undecided", "flat_prior", "fill_strength",
                       "error", "election_date", "systematic_sd", "structural"))
     if "systematic_sd" in table:
@@ -180,7 +181,8 @@ def read_model(table: Table, options: tuple[str, ...], bloc_ids: tuple[str, ...]
                                    high=MAX_PRIOR),
         error=read_error(table.table("error"), options + bloc_ids),
         election_date=election_date,
-        structural=read_structural(table.table("structural"), options, options + bloc_ids),
+        structural=read_structural(table.table("structural"), options, options + bloc_ids,
+                                   previous_shares=previous_shares),
     )
 
 

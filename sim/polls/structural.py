@@ -27,6 +27,7 @@ sds, is what the result reports as each side's part.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,14 +67,16 @@ class Structural:
         return self.previous is not None and bool(self.shares)
 
 
-def read_structural(table: Table, options: tuple[str, ...], keys: tuple[str, ...]) -> Structural:
+# Reads a previous election's tally file into each option's share of its valid votes. The
+# scenario loader supplies it: reading a count is the law's business, a later stage.
+PreviousShares = Callable[[Path], dict[str, float]]
+
+
+def read_structural(table: Table, options: tuple[str, ...], keys: tuple[str, ...], *,
+                    previous_shares: PreviousShares) -> Structural:
     """Read ``[model.structural]``: ``previous`` (a tally file, relative to the scenario),
     ``same`` (this scenario's id = the previous tally's, for renamed lists), ``change_sd``,
     ``drift`` and ``note``."""
-    # Imported here: the shares of a tally are the inference stage's reading of a count.
-    from sim.inference.history import official_shares
-    from sim.law.tally import load_tally
-
     table.check_keys(("previous", "same", "change_sd", "drift", "note"))
     same = table.table("same")
     same.check_names(options, "option of this scenario")
@@ -84,7 +87,7 @@ def read_structural(table: Table, options: tuple[str, ...], keys: tuple[str, ...
         path = Path(table.file).parent / previous
         if not path.is_file():
             raise table.error("previous", previous, f"no such file ({path})")
-        earlier = official_shares(load_tally(path))
+        earlier = previous_shares(path)
         for option, old in renamed.items():
             if old not in earlier:
                 raise same.error(option, old, f"names no option of {previous} "
