@@ -28,6 +28,10 @@ from sim.polls.support import SupportModel, draw_support, support_model
 from sim.scenario import Scenario
 
 CHUNK_DRAWS = 50_000
+# The district models draw their random numbers block by block, so a scenario with a
+# district tier keeps the blocks its results were made with (256 KiB of float64 per
+# option); without one, the block size moves no result and follows the allocation's.
+DISTRICT_BLOCK_BYTES = 256 * 1024
 # One child seed stream each, in this order; a new stage goes last, so that the streams of
 # the others (spawn keys 0, 1, 2) stay what they were.
 STAGES = ("polls", "campaign", "count", "districts")
@@ -81,7 +85,8 @@ def run_chunk(scenario: Scenario, support: SupportModel, entropy: int, index: in
     stages = _draw(scenario, support, size, rng)
     summary = SeatSummary(Layout.from_scenario(scenario))
     ballot, house, tier = scenario.ballot, scenario.law, scenario.districts
-    step = block_draws(ballot.n_options)
+    step = block_draws(ballot.n_options) if tier is None else \
+        block_draws(ballot.n_options, DISTRICT_BLOCK_BYTES)
     prepared = None if tier is None else district_model(tier, ballot.n_lists)
     # Allocate and summarise in cache-sized blocks: no chunk-sized intermediate array.
     for start in range(0, size, step):
