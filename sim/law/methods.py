@@ -151,27 +151,34 @@ class Preference:
         Lists whose priority is ``-inf`` in every draw (or outside ``active``, a bool per
         list, when given) are never ahead of anyone: they are skipped and placed last, so
         below-threshold lists cost nothing. Each pair of the others is compared once: the
-        tie rule orders equal priorities, so of two lists exactly one is ahead, and what
-        the later list gains over the earlier the earlier does not.
+        tie rule orders equal priorities, so of two lists exactly one is ahead, and a
+        later list's place loses what an earlier one's gains. List ``i`` is compared with
+        all the later lists at once (three calls per list, not per pair).
         """
         n = len(priority)
         if active is None:
             active = priority.max(axis=1) > -np.inf
-        rank = np.zeros(priority.shape, dtype=np.int8)
-        rank[~active] = n
-        rows = np.flatnonzero(active).tolist()
-        later = np.empty(priority.shape[1], dtype=bool)
-        gain = later.view(np.int8)  # 1 where the later list is ahead
-        for place, i in enumerate(rows):
-            rank[i] += place  # every earlier list, until the comparisons below say otherwise
-            for j in rows[place + 1:]:
-                # The later list j is ahead of i on a higher priority, or with the votes rule
-                # on an equal one and more votes; else i is ahead of j.
-                np.greater(priority[j], priority[i], out=later)
-                if self.tie_break == "votes":
-                    later |= (priority[j] == priority[i]) & (self.votes[j] > self.votes[i])
-                rank[i] += gain
-                rank[j] -= gain
+        rows = np.flatnonzero(active)
+        m = len(rows)
+        rank = np.full(priority.shape, n, dtype=np.int8)
+        if m == 0:
+            return rank
+        kept = priority[rows] if m < n else priority
+        votes = None
+        if self.tie_break == "votes":
+            votes = self.votes[rows] if m < n else self.votes
+        # Every list starts behind all the earlier ones; the comparisons below move it up.
+        places = np.repeat(np.arange(m, dtype=np.int8)[:, None], priority.shape[1], axis=1)
+        for i in range(m - 1):
+            # The later lists ahead of list i: a higher priority, or with the votes rule an
+            # equal one and more votes; on any other tie list i is ahead.
+            later = kept[i + 1:] > kept[i]
+            if votes is not None:
+                later |= (kept[i + 1:] == kept[i]) & (votes[i + 1:] > votes[i])
+            gain = later.view(np.int8)
+            places[i] += np.add.reduce(gain, axis=0, dtype=np.int8)
+            places[i + 1:] -= gain
+        rank[rows] = places
         return rank
 
 
