@@ -3,10 +3,11 @@ the seconds numpy's generators spend drawing its random numbers (the part no rew
 stage can remove).
 
 Each stage's entry point is wrapped with a timer for one run (``unittest.mock``): the polls
-(``draw_support``), the campaign, the count, the district model, the law (``House.allocate``)
-and the summary (``SeatSummary.add``); what no stage holds (chunk set-up, slicing blocks,
-the seed tree, merging) is "other"; the count is its turnout draw and ``count_votes``. The wrappers add a few microseconds per call, some
-hundreds of calls per chunk: well below the figures' noise.
+(``draw_support``), the campaign, the count (its turnout draw and ``count_votes``), the
+district model, the law (``House.allocate``) and the summary (``SeatSummary.add``); what no
+stage holds (chunk set-up, slicing blocks, the seed tree, merging) is "other". The wrappers
+add a few microseconds per call, some hundreds of calls per chunk: well below the figures'
+noise.
 """
 
 from __future__ import annotations
