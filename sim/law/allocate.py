@@ -208,7 +208,8 @@ def _allocate_block(by_list, extra_base, system, details, count_ties, passed=Non
     admitted = np.full(by_list.shape[1], -1, dtype=np.intp)
     if system.runner_up is not None:
         _apply_runner_up(by_list, passed, seats, system, prefer, admitted)
-    cap_binding = capped.any(axis=0)
+    cap_binding = np.zeros(by_list.shape[1], dtype=bool) if capped is None else \
+        capped.any(axis=0)
     tied = (admitted < 0) & lists_tied if ties else None
     if not details:
         no_details = np.empty((by_list.shape[0], 0))  # quotas and ties come with details only
@@ -226,11 +227,13 @@ def _allocate_capped(votes, passed, system, prefer, ties, house):
     """The method's allocation; lists over the cap keep the cap, the others share the rest.
 
     Returns the seats, the lists in a tie that decided a seat of the last sharing (None
-    unless ``ties``) and which lists were capped.
+    unless ``ties``) and which lists were capped (None without a cap).
     """
     allocate = METHODS[system.method].allocate
     shared_votes = np.where(passed, votes, 0)
     allocation, tied = allocate(shared_votes, house, prefer, ties)
+    if system.cap is None:
+        return allocation, tied, None
     capped = np.zeros_like(passed)
     while system.cap is not None:
         over = allocation > system.cap
@@ -252,15 +255,18 @@ def _apply_runner_up(votes, passed, allocation, system, prefer, admitted) -> Non
     """Admit the runner-up in draws where exactly one list passed; its index goes into
     ``admitted`` there."""
     rule = system.runner_up
-    alone = passed.sum(axis=0) == 1
-    if not alone.any():
+    # Passes per draw in int8 (at most MAX_LISTS = 60), then only those draws looked at.
+    alone = np.flatnonzero(np.add.reduce(passed.view(np.int8), axis=0, dtype=np.int8) == 1)
+    if alone.size == 0:
         return
-    candidates = ~passed & (votes > 0)
-    draws = np.flatnonzero(alone & candidates.any(axis=0))
-    if draws.size == 0:
+    passed_alone, votes_alone = passed[:, alone], votes[:, alone]
+    candidates = ~passed_alone & (votes_alone > 0)
+    found = np.flatnonzero(candidates.any(axis=0))
+    if found.size == 0:
         return
-    leader = np.argmax(passed[:, draws], axis=0)
-    priority = np.where(candidates[:, draws], votes[:, draws], -1).astype(np.float64)
+    draws = alone[found]
+    leader = np.argmax(passed_alone[:, found], axis=0)
+    priority = np.where(candidates[:, found], votes_alone[:, found], -1).astype(np.float64)
     runner = prefer.subset(draws).argbest(priority)
     v_lead, v_run = votes[leader, draws], votes[runner, draws]
     factor = exact_fraction(rule.factor)
