@@ -10,8 +10,10 @@ import numpy as np
 from apportionment import methods as peer
 
 from bench.timing import best_of, rate
-from sim.law.allocate import allocate
+from sim.law import methods
+from sim.law.allocate import allocate, block_draws
 from sim.law.system import ElectoralSystem
+from sim.law.thresholds import reaches
 
 DRAWS = 1_000_000
 PEER_DRAWS = 3_000  # the peer loop is timed on fewer draws and scaled per allocation
@@ -48,6 +50,38 @@ def vote_draws(n_lists: int, n_draws: int, seed: int) -> np.ndarray:
     return np.floor(shares * 7_000_000).astype(np.int64)
 
 
+def hare_steps(votes: np.ndarray, system: ElectoralSystem) -> list[str]:
+    """Where a million Hare draws go, step by step on one block of the allocation (lists
+    first, as :func:`sim.law.allocate.allocate` makes them), scaled to the draws."""
+    n_lists = votes.shape[1]
+    step = block_draws(n_lists)
+    allocate(votes[:2 * step], system)  # the allocation's own memory set-up, as in the bench
+    block = np.ascontiguousarray(votes[:step].T)
+    seats = np.full(step, system.seats, dtype=np.int64)
+    total = block.sum(axis=0)
+    passed = reaches(block, total, system.threshold_fraction)
+    shared = np.where(passed, block, 0)
+    whole, priority, _ = methods._hare_split(shared, seats)
+    np.copyto(priority, -np.inf, where=shared == 0)
+    extra = seats - whole.sum(axis=0)
+    prefer = methods.Preference(system.tie_break, block)
+    hare = methods.METHODS["hare"].allocate
+    steps = {
+        "votes to lists-first blocks": lambda: np.ascontiguousarray(votes[:step].T),
+        "threshold (total, reaches, zeroing)": lambda: np.where(
+            reaches(block, block.sum(axis=0), system.threshold_fraction), block, 0),
+        "quota: whole seats and remainders": lambda: methods._hare_split(shared, seats),
+        "leftover seats: ranking the remainders": lambda: methods._top(priority, extra,
+                                                                        prefer),
+        "the method in all": lambda: hare(shared, seats, prefer, False),
+    }
+    scale = len(votes) / step
+    timed = {name: best_of(function, repeats=20) * scale for name, function in steps.items()}
+    lines = [f"    {name:40s} {seconds * 1e3:6.1f} ms" for name, seconds in timed.items()]
+    return [f"  where {len(votes):,} Hare draws of {n_lists} lists go (one block of {step:,} "
+            "draws timed, scaled):", *lines]
+
+
 def run() -> list[str]:
     lines = [f"allocate: {DRAWS:,} draws at once vs apportionment.compute() per draw"]
     for n_lists, seats, threshold in CASES:
@@ -65,6 +99,8 @@ def run() -> list[str]:
                 f"  peer {rate(1, theirs):>9s}  ratio {theirs / ours:6.0f}x"
                 + (f" (target >= {target}) {'met' if theirs / ours >= target else 'NOT met'}"
                    if target else ""))
+            if target:
+                lines.extend(hare_steps(votes, system))
     first = DRAWS / first_call_seconds() / 1e6
     lines.append(f"  first call in a fresh process, {DRAWS:,} float shares draws first, 6 lists,"
                  f" Hare: {first:.2f} M/s (target >= {FIRST_CALL_TARGET:g} M/s) "
