@@ -14,7 +14,8 @@ from sim.errors import InvalidValue
 from sim.law.methods import METHODS, Preference
 from sim.law.system import ElectoralSystem, exact_fraction
 from sim.law.thresholds import reaches
-from sim.law.votes import as_draws, votes_beyond_lists
+from sim.law.votes import as_draws, refuse_total, votes_beyond_lists
+from sim.limits import MAX_VOTES
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +192,8 @@ def _allocate_block(by_list, extra_base, system, details, count_ties, passed=Non
     """Allocate one block of draws; every array lists first (see sim.law.methods for why).
     ``passed`` and ``house`` (seats per column) as in :func:`allocate_by_list`."""
     total = by_list.sum(axis=0)
+    if by_list.dtype.kind == "i" and total.max() > MAX_VOTES:  # see sim.law.votes.as_draws
+        refuse_total(by_list.T, total > MAX_VOTES)
     if not total.all():
         raise InvalidValue("votes", by_list[:, np.argmin(total)].tolist(),
                            "must not be all zero")
