@@ -108,3 +108,15 @@ def breakdown(scenario, draws: int) -> list[str]:
                          f"{seconds[label] - drawn:.3f} the rest)")
     lines.append(f"    {'other':9s} {other:6.3f} (chunks, blocks, seeds, merging)")
     return lines
+
+
+def short_of_target(seconds: float, random: float, target: float) -> list[str]:
+    """What a run of ``seconds`` with ``random`` seconds of random numbers lacks to be
+    within ``target`` times them: the rest (all but the random numbers) it may keep."""
+    if seconds <= target * random:
+        return []
+    allowed = (target - 1) * random
+    return [f"  not met: the rest (all but numpy drawing the random numbers) is "
+            f"{seconds - random:.3f} s and may be {allowed:.3f} s, "
+            f"{seconds - random - allowed:.3f} s too much: the breakdown above shows where "
+            "it goes"]
