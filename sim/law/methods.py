@@ -206,7 +206,7 @@ def _largest_remainder(quota_split, whole_rounds: bool = False):
             rounds, extra = np.divmod(extra, n_eligible)
             if rounds.any():
                 whole += rounds * eligible
-        np.copyto(priority, -np.inf, where=~eligible)
+        priority = np.where(eligible, priority, -np.inf)  # a select: faster than a masked copy
         won, tied = _top_and_ties(priority, extra, prefer, ties)
         whole += won
         return whole, tied
