@@ -9,7 +9,7 @@ from sim.inference.abc import infer
 from sim.inference.observed import Observed
 from sim.inference.posterior import posterior_document
 from sim.scenario import load_scenario
-from tests.scenario_text import two_sources, write_scenario
+from tests.scenario_text import MINIMAL, two_sources, write_scenario
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +27,12 @@ def vague(tmp_path_factory):
 
 
 def document(scenario, values, tolerance=None):
+    return document_of(scenario, values, tolerance=tolerance)
+
+
+def document_of(scenario, values, *, tolerance=None, draws=100_000, accept=1_000):
     observed = Observed(path="observed", names=scenario.options, values=np.array(values))
-    return posterior_document(infer(scenario, observed, draws=100_000, accept=1_000,
+    return posterior_document(infer(scenario, observed, draws=draws, accept=accept,
                                     tolerance=tolerance, executor=SerialExecutor(), seed=4,
                                     chunk_draws=10_000))
 
@@ -57,11 +61,49 @@ def test_the_source_that_explains_the_count_wins_and_the_other_gets_a_bound(scen
     assert [s["posterior"] for s in result["sources"]] == [1.0, 0.0]
 
 
-def test_a_parameter_without_words_of_its_own_is_named_by_its_key_path():
-    # A new parameter key (a recorder's, say) must not stop the posterior with a KeyError.
-    from sim.inference.posterior import _param_label
+CAMPAIGN_AND_COUNT = """
+[model]
+election_date = 2021-01-10
 
-    scenario = None  # neither key reads the scenario
-    assert _param_label("count.new_rate", scenario) == "count.new_rate"
-    assert _param_label("campaign.endorsers.x.pool", scenario) == "campaign.endorsers.x.pool"
-    assert _param_label("count.invalid", scenario) == "invalid share of genuine ballots"
+[campaign]
+start = 2020-12-15
+[campaign.endorsers.e]
+name = "Endorser E"
+pool = { uniform = [0.02, 0.08] }
+from = "abstain"
+targets = ["c"]
+[[campaign.event]]
+kind = "withdraw"
+date = 2020-12-17
+list = "c"
+probability = 0.5
+[[campaign.event]]
+kind = "endorse"
+date = 2020-12-20
+endorser = "e"
+
+[count]
+registered = 1000000
+turnout = { uniform = [0.4, 0.8] }
+[count.turnout_multipliers]
+a = { uniform = [0.9, 1.1] }
+"""
+
+
+def test_each_parameter_is_named_and_worded_by_the_reader_that_read_it(tmp_path):
+    """No table of labels in the posterior: the endorser's pool (recorded by the chain,
+    NaN where c withdrew before the endorsement) arrives with its reader's words."""
+    scenario = load_scenario(write_scenario(tmp_path, MINIMAL.replace(
+        "[run]", CAMPAIGN_AND_COUNT + "\n[run]")))
+    result = document_of(scenario, [50.0, 30.0, 20.0], draws=20_000, accept=500)
+    labels = {item["id"]: item["label"] for item in result["parameters"]}
+    assert labels == {
+        "campaign.endorsers.e.pool": "Endorser E: pool (share of the electorate)",
+        "count.turnout": "turnout before multipliers and stuffing",
+        "count.turnout_multipliers.a": "relative turnout of A voters"}
+    pool = next(item for item in result["parameters"]
+                if item["id"] == "campaign.endorsers.e.pool")
+    # Summarised over the draws that drew it: within its range, about half of them (the
+    # prior sample is the first chunk, 10,000 draws: a binomial sd of 0.005 around 0.5).
+    assert 0.02 <= pool["prior"]["q05"] < pool["prior"]["q95"] <= 0.08
+    assert 0.47 < sum(pool["prior"]["histogram"]) / 10_000 < 0.53
