@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.timing import best_of
+from sim.engine.simulate import DISTRICT_BLOCK_BYTES
 from sim.law.allocate import block_draws
 from sim.law.parliament import House
 from sim.law.tally import load_tally
@@ -49,7 +50,7 @@ def run() -> list[str]:
         tuple(d.name for d in tally.pr_districts), rules),))
     national = House(districts.lists, (NationalTier(replace(
         tally.system, threshold_scope="national"), rules),))
-    step = block_draws(N_LISTS)  # the engine's blocks of draws
+    step = block_draws(N_LISTS, DISTRICT_BLOCK_BYTES)  # the engine's blocks of draws
     blocks = [slice(start, start + step) for start in range(0, CHUNK, step)]
     counts = [Count(np.ascontiguousarray(votes[:, :, b].sum(axis=1)),
                     blank=blank[:, b].sum(axis=0),

@@ -66,8 +66,15 @@ def log(x: np.ndarray) -> np.ndarray:
     return _blockwise(_log, np.asarray(x))
 
 
+# Below this magnitude x / log(2) rounds to k = 0: the range reduction leaves x as it is and
+# the Taylor series alone gives the same bits (a campaign's daily drift steps).
+_NO_REDUCTION = 0.34
+
+
 def _exp(x: np.ndarray) -> np.ndarray:
     dtype = x.dtype
+    if x.size and x.max() <= _NO_REDUCTION and x.min() >= -_NO_REDUCTION:
+        return _horner(x, [1 / factorial(n) for n in range(_EXP_TERMS[dtype])])
     low, high = _EXP_RANGE[dtype]
     r = np.clip(x, low, high)
     k = r * dtype.type(1 / np.log(2))

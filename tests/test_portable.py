@@ -62,3 +62,14 @@ def test_dot_cholesky_and_inverse_agree_with_lapack():
     assert np.allclose(portable.spd_inverse(spd), np.linalg.inv(spd), rtol=0, atol=1e-12)
     with pytest.raises(np.linalg.LinAlgError):
         portable.cholesky(-spd)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_small_arguments_skip_the_range_reduction_with_the_same_bits(dtype, monkeypatch):
+    # Within +-0.34 the reduction's k is 0: the series alone must give the reduced path's bits.
+    x = np.concatenate([np.linspace(-0.34, 0.34, 50_001), [0.0, -0.0, 1e-30, -1e-30]])
+    x = x.astype(dtype)
+    fast = portable.exp(x)
+    monkeypatch.setattr(portable, "_NO_REDUCTION", -1.0)  # every block takes the reduction
+    assert np.array_equal(fast, portable.exp(x))
+    assert np.array_equal(np.signbit(fast), np.signbit(portable.exp(x)))

@@ -98,8 +98,11 @@ class House:
         for tier in sorted(self.tiers, key=lambda t: t.stage):
             done[tier.name] = tier.allocate(count, done, details=details)
         tiers = {tier.name: done[tier.name] for tier in self.tiers}
-        seats = sum(part.seats for part in tiers.values())
-        assert isinstance(seats, np.ndarray)  # a House has at least one tier
+        # A House has at least one tier; with one, its seats are the House's (no copy).
+        parts = [part.seats for part in tiers.values()]
+        seats = parts[0]
+        for more in parts[1:]:
+            seats = seats + more
         deciding = next((part for part in tiers.values() if part.passed is not None), None)
         n = count.n
         independents = [part.independents for part in tiers.values()

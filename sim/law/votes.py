@@ -30,17 +30,15 @@ def as_draws(votes) -> tuple[np.ndarray, bool]:
     if array.dtype.kind == "f":
         return np.atleast_2d(array.astype(np.float64, copy=False)), array.ndim == 1
     # Counts are compared exactly in 64-bit products only up to MAX_VOTES (sim.limits says
-    # why); the largest count first, so that adding up cannot overflow.
+    # why); the largest count here, so that adding up cannot overflow, and each draw's total
+    # where the allocation adds the votes up anyway (sim.law.allocate, block by block: a
+    # sum along the short lists axis of the whole array would cost more than Hare itself).
     if array.max() > MAX_VOTES:
-        _refuse_total(array, array.max(axis=-1) > MAX_VOTES)
-    counts = np.atleast_2d(array.astype(np.int64, copy=False))
-    totals = counts.sum(axis=1)
-    if totals.max() > MAX_VOTES:
-        _refuse_total(counts, totals > MAX_VOTES)
-    return counts, array.ndim == 1
+        refuse_total(array, array.max(axis=-1) > MAX_VOTES)
+    return np.atleast_2d(array.astype(np.int64, copy=False)), array.ndim == 1
 
 
-def _refuse_total(array: np.ndarray, over: np.ndarray) -> NoReturn:
+def refuse_total(array: np.ndarray, over: np.ndarray) -> NoReturn:
     """Name the first draw whose votes add up to more than MAX_VOTES."""
     row = np.atleast_2d(array)[int(np.argmax(np.atleast_1d(over)))]
     raise InvalidValue("votes", _short(row),

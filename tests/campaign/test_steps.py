@@ -1,4 +1,4 @@
-"""The drift's Box-Muller normals are standard normal, independent, and reproducible."""
+"""The drift's single-precision normals are standard normal, independent, and reproducible."""
 
 import numpy as np
 from scipy import stats
@@ -6,7 +6,7 @@ from scipy import stats
 from sim.campaign.steps import log_normal_factors, standard_normal
 
 
-def test_box_muller_numbers_are_standard_normal():
+def test_drift_numbers_are_standard_normal():
     z = standard_normal((3, 100_001), rng=np.random.default_rng(1)).astype(np.float64)
     assert z.shape == (3, 100_001) and np.isfinite(z).all()
     # Kolmogorov-Smirnov against N(0, 1) at the 0.1% level, and the moments within about
@@ -14,7 +14,7 @@ def test_box_muller_numbers_are_standard_normal():
     assert stats.kstest(z.ravel(), "norm").pvalue > 0.001
     assert abs(z.mean()) < 0.008 and abs(z.var() - 1) < 0.011
     assert abs(stats.kurtosis(z.ravel())) < 0.04  # se 0.0045
-    # The two halves come from the same uniforms (cos and sin): uncorrelated all the same.
+    # Consecutive numbers are uncorrelated.
     flat = z.ravel()
     half = flat.size // 2
     assert abs(np.corrcoef(flat[:half], flat[half:2 * half])[0, 1]) < 0.008
