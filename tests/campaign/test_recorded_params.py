@@ -5,36 +5,7 @@ act, and a boycott's fresh draw of a pool under the boycott's own key."""
 import numpy as np
 
 from tests.campaign.test_campaign import electorate, run, scenario_with
-
-CHAIN = """
-[campaign]
-start = 2020-12-15
-[campaign.endorsers.e]
-pool = { uniform = [0.02, 0.08] }
-fraction = { uniform = [0.3, 0.9] }
-from = "abstain"
-targets = ["c", "b"]
-[campaign.reactions.c]
-withdraw = { uniform = [0.0, 0.0] }  # uncertain in form, never withdraws
-delay = [2, 6]
-[campaign.reactions.b]
-withdraw = { uniform = [0.2, 0.4] }
-delay = [1, 4]
-[[campaign.event]]
-kind = "withdraw"
-date = 2020-12-17
-list = "c"
-probability = 0.5
-[[campaign.event]]
-kind = "endorse"
-date = 2020-12-20
-endorser = "e"
-[[campaign.event]]
-kind = "boycott"
-date = 2020-12-22
-endorser = "e"
-stay_home = 0.5
-"""
+from tests.scenario_text import ENDORSEMENT_CHAIN as CHAIN
 
 
 def test_the_chain_records_its_pool_fraction_and_reactions_where_it_acts(tmp_path):

@@ -9,7 +9,7 @@ from sim.inference.abc import infer
 from sim.inference.observed import Observed
 from sim.inference.posterior import posterior_document
 from sim.scenario import load_scenario
-from tests.scenario_text import MINIMAL, two_sources, write_scenario
+from tests.scenario_text import ENDORSEMENT_CHAIN, MINIMAL, two_sources, write_scenario
 
 
 @pytest.fixture(scope="module")
@@ -61,26 +61,9 @@ def test_the_source_that_explains_the_count_wins_and_the_other_gets_a_bound(scen
     assert [s["posterior"] for s in result["sources"]] == [1.0, 0.0]
 
 
-CAMPAIGN_AND_COUNT = """
+COUNT = """
 [model]
 election_date = 2021-01-10
-
-[campaign]
-start = 2020-12-15
-[campaign.endorsers.e]
-name = "Endorser E"
-pool = { uniform = [0.02, 0.08] }
-from = "abstain"
-targets = ["c"]
-[[campaign.event]]
-kind = "withdraw"
-date = 2020-12-17
-list = "c"
-probability = 0.5
-[[campaign.event]]
-kind = "endorse"
-date = 2020-12-20
-endorser = "e"
 
 [count]
 registered = 1000000
@@ -91,14 +74,19 @@ a = { uniform = [0.9, 1.1] }
 
 
 def test_each_parameter_is_named_and_worded_by_the_reader_that_read_it(tmp_path):
-    """No table of labels in the posterior: the endorser's pool (recorded by the chain,
-    NaN where c withdrew before the endorsement) arrives with its reader's words."""
+    """No table of labels in the posterior: the chain's parameters (NaN where it did not
+    act) arrive with their readers' words; one no draw drew (b is no target) is left out."""
+    campaign = ENDORSEMENT_CHAIN.replace('targets = ["c", "b"]', 'targets = ["c"]') \
+        .replace("[campaign.endorsers.e]", '[campaign.endorsers.e]\nname = "Endorser E"')
     scenario = load_scenario(write_scenario(tmp_path, MINIMAL.replace(
-        "[run]", CAMPAIGN_AND_COUNT + "\n[run]")))
+        "[run]", COUNT + campaign + "\n[run]")))
     result = document_of(scenario, [50.0, 30.0, 20.0], draws=20_000, accept=500)
     labels = {item["id"]: item["label"] for item in result["parameters"]}
     assert labels == {
         "campaign.endorsers.e.pool": "Endorser E: pool (share of the electorate)",
+        "campaign.endorsers.e.fraction": "Endorser E: share of its pool that follows",
+        "campaign.reactions.c.withdraw": "chance C withdraws once endorsed",
+        "campaign.event[2].pool": "day 7: e boycott (stay home 0.5): pool",
         "count.turnout": "turnout before multipliers and stuffing",
         "count.turnout_multipliers.a": "relative turnout of A voters"}
     pool = next(item for item in result["parameters"]
