@@ -9,9 +9,11 @@ finite, and a distribution's arguments valid for it, so that no draw is NaN or i
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from dataclasses import dataclass
-from typing import Literal, overload
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal, overload
 
 import numpy as np
 
@@ -125,12 +127,18 @@ DISTRIBUTIONS = {name: kind.arity for name, kind in KINDS.items()}  # name -> it
 
 @dataclass(frozen=True, slots=True)
 class Param:
-    """A fixed value (``kind == "fixed"``) or a distribution with its arguments."""
+    """A fixed value (``kind == "fixed"``) or a distribution with its arguments, and where
+    it was read: ``key`` is its full key path in the scenario file
+    (``count.inflation.stuffing``, ``campaign.event[2].points``), under which its draws are
+    recorded; ``label`` its meaning in words, where its reader knows one. Both are left out
+    of comparisons: two parameters are equal when they draw alike."""
 
     kind: str
     args: tuple[float, ...]
     low: float
     high: float
+    key: str = field(default="", compare=False)
+    label: str | None = field(default=None, compare=False)
 
     @property
     def uncertain(self) -> bool:
@@ -154,36 +162,86 @@ class Param:
             return f"{self.args[0]:g}"
         return f"{self.kind}({', '.join(f'{a:g}' for a in self.args)})"
 
+    def at(self, key: str, label: str | None = None) -> Param:
+        """The same distribution recorded under another key path (e.g. an endorser's pool
+        drawn afresh by an event, under the event's key)."""
+        return dataclasses.replace(self, key=key, label=label)
+
+    def labelled(self, label: str) -> Param:
+        return dataclasses.replace(self, label=label)
+
 
 class ParamDraws:
-    """Draws parameters, one value per draw, and keeps the values of the uncertain ones by
-    key path (``invalid``, ``event[2].points``): inference reads them back."""
+    """Draws parameters, one value per draw, and keeps the values of the uncertain ones
+    under their key paths (:attr:`Param.key`): inference reads them back.
+
+    A parameter drawn for some draws only (an endorser's pool where it has a target
+    running) is kept full-length, NaN where it was not drawn; drawn again in a draw, the
+    value kept is the one used last."""
 
     def __init__(self, n_draws: int, rng: np.random.Generator):
         self.n_draws, self.rng = n_draws, rng
         self.values: dict[str, np.ndarray] = {}
 
-    def draw(self, key: str, param: Param) -> np.ndarray:
-        values = param.draw(self.n_draws, rng=self.rng)
+    def reserve(self, param: Param) -> None:
+        """Keep an all-NaN column for ``param`` (if uncertain) until it is drawn, so that
+        every chunk records the same keys whether or not it draws it."""
         if param.uncertain:
-            self.values[key] = values
+            self.values.setdefault(param.key, np.full(self.n_draws, np.nan))
+
+    def draw(self, param: Param, draws: np.ndarray | None = None) -> np.ndarray:
+        """One value per draw, ``(n_draws,)``; or per index of ``draws``, ``(draws.size,)``."""
+        values = param.draw(self.n_draws if draws is None else draws.size, rng=self.rng)
+        if param.uncertain:
+            if not param.key:
+                raise ValueError(f"an uncertain parameter ({param.describe()}) without a key "
+                                 "path: it was not read with read_param")
+            if draws is None:
+                self.values[param.key] = values
+            else:
+                kept = self.values.setdefault(param.key, np.full(self.n_draws, np.nan))
+                kept[draws] = values
         return values
+
+
+def param_labels(*roots: Any) -> dict[str, str]:
+    """Each parameter's key path -> its label (the key path where it has none), for every
+    :class:`Param` within ``roots`` (dataclasses, mappings and sequences, searched
+    through)."""
+    return {param.key: param.label or param.key for param in _params_in(roots) if param.key}
+
+
+def _params_in(value: Any) -> Iterator[Param]:
+    if isinstance(value, Param):
+        yield value
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for item in dataclasses.fields(value):
+            yield from _params_in(getattr(value, item.name))
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _params_in(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _params_in(item)
 
 
 @overload
 def read_param(table: Table, name: str, default: float, *, low: float = -np.inf,
-               high: float = np.inf, required: bool = False) -> Param: ...
+               high: float = np.inf, required: bool = False,
+               label: str | None = None) -> Param: ...
 @overload
 def read_param(table: Table, name: str, default: None = None, *, low: float = -np.inf,
-               high: float = np.inf, required: Literal[True]) -> Param: ...
+               high: float = np.inf, required: Literal[True],
+               label: str | None = None) -> Param: ...
 @overload
 def read_param(table: Table, name: str, default: float | None = None, *,
-               low: float = -np.inf, high: float = np.inf,
-               required: bool = False) -> Param | None: ...
+               low: float = -np.inf, high: float = np.inf, required: bool = False,
+               label: str | None = None) -> Param | None: ...
 def read_param(table: Table, name: str, default: float | None = None, *,
-               low: float = -np.inf, high: float = np.inf,
-               required: bool = False) -> Param | None:
-    """The parameter ``name`` of ``table``, checked against the range [low, high]."""
+               low: float = -np.inf, high: float = np.inf, required: bool = False,
+               label: str | None = None) -> Param | None:
+    """The parameter ``name`` of ``table``, checked against the range [low, high], under
+    its key path in the file and with ``label``, its meaning in words (if given)."""
     value = table.raw(name, default, required=required)
     if value is None:
         return None
@@ -193,7 +251,7 @@ def read_param(table: Table, name: str, default: float | None = None, *,
             raise ScenarioError(where, value, "must be a finite number", file=table.file)
         if not low <= value <= high:
             raise ScenarioError(where, value, _range_rule(low, high), file=table.file)
-        return Param(FIXED.name, (float(value),), low, high)
+        return Param(FIXED.name, (float(value),), low, high, where, label)
     if not isinstance(value, dict) or len(value) != 1 or next(iter(value)) not in KINDS:
         raise ScenarioError(where, value, "must be a number or one of "
                             + ", ".join(kind.form for kind in KINDS.values()), file=table.file)
@@ -209,7 +267,7 @@ def read_param(table: Table, name: str, default: float | None = None, *,
     problem = kind.check(tuple(args), low, high)
     if problem is not None:
         raise ScenarioError(f"{where}.{name}", args, problem, file=table.file)
-    return Param(name, tuple(float(a) for a in args), low, high)
+    return Param(name, tuple(float(a) for a in args), low, high, where, label)
 
 
 def _within(args, low: float, high: float) -> str | None:

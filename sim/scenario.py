@@ -263,6 +263,7 @@ def build_scenario(data: dict[str, Any], file: str) -> Scenario:
         ballot = Ballot(tuple(item.id for item in lists), against_all,
                         tuple(item.id for item in lists if item.aggregate))
         bloc_ids = tuple(bloc.id for bloc in blocs)
+        names = {item.id: item.name for item in lists}  # words parameters' labels
         model = section(lambda: read_model(top.table("model"), ballot.options, bloc_ids,
                                            previous_shares=_previous_shares))
         if model is not None:
@@ -273,9 +274,9 @@ def build_scenario(data: dict[str, Any], file: str) -> Scenario:
                                                ballot.options, model))
         if model is not None and "campaign" in top:
             campaign = section(lambda: read_campaign(top.table("campaign"), ballot,
-                                                     model.election_date))
+                                                     model.election_date, names))
         if "count" in top:
-            count = section(lambda: read_count(top.table("count"), ballot.lists))
+            count = section(lambda: read_count(top.table("count"), ballot.lists, names))
         if "stations" in top and "count" not in top:
             problems.append(ScenarioError("stations", "[stations]", "needs a [count] table "
                                           "(the stations split its genuine and official "

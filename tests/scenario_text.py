@@ -76,3 +76,37 @@ def support_of(scenario):
     from sim.polls.support import support_model
 
     return support_model(scenario)
+
+
+# A campaign whose endorser e goes down ["c", "b"] (c withdraws first in about half the
+# draws), with uncertain pool, fraction and reactions (c's never acts), and a boycott that
+# draws e's pool afresh: every parameter a chain records.
+ENDORSEMENT_CHAIN = """
+[campaign]
+start = 2020-12-15
+[campaign.endorsers.e]
+pool = { uniform = [0.02, 0.08] }
+fraction = { uniform = [0.3, 0.9] }
+from = "abstain"
+targets = ["c", "b"]
+[campaign.reactions.c]
+withdraw = { uniform = [0.0, 0.0] }  # uncertain in form, never withdraws
+delay = [2, 6]
+[campaign.reactions.b]
+withdraw = { uniform = [0.2, 0.4] }
+delay = [1, 4]
+[[campaign.event]]
+kind = "withdraw"
+date = 2020-12-17
+list = "c"
+probability = 0.5
+[[campaign.event]]
+kind = "endorse"
+date = 2020-12-20
+endorser = "e"
+[[campaign.event]]
+kind = "boycott"
+date = 2020-12-22
+endorser = "e"
+stay_home = 0.5
+"""

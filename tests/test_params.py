@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from sim.errors import ScenarioError
-from sim.params import Param, read_param
+from sim.params import Param, ParamDraws, param_labels, read_param
 from sim.tables import Table
 
 
@@ -89,3 +89,40 @@ def test_a_new_kind_is_a_class_and_a_registry_line(monkeypatch):
         param({"exponential": [-1]})
     with pytest.raises(ScenarioError, match="\\{ exponential = \\[scale\\] \\}$"):
         param({"gamma": [1, 2]})
+
+
+def test_a_parameter_knows_its_key_path_and_label():
+    table = Table({"x": {"uniform": [0.1, 0.2]}, "y": 0.5}, "f.toml", "count.inflation")
+    x = read_param(table, "x", low=0.0, high=1.0, label="the x share")
+    y = read_param(table, "y", low=0.0, high=1.0)
+    assert (x.key, x.label) == ("count.inflation.x", "the x share")
+    assert (y.key, y.label) == ("count.inflation.y", None)
+    # Where it was read is no part of what it draws.
+    assert x == Param("uniform", (0.1, 0.2), 0.0, 1.0)
+
+
+def test_draws_are_recorded_under_the_key_path_and_partial_draws_are_nan_elsewhere():
+    table = Table({"x": {"uniform": [0.1, 0.2]}, "fixed": 0.5}, "f.toml", "campaign")
+    x = read_param(table, "x", low=0.0, high=1.0)
+    recorder = ParamDraws(6, np.random.default_rng(0))
+    recorder.draw(read_param(table, "fixed"))
+    some = recorder.draw(x, np.array([1, 4]))
+    assert list(recorder.values) == ["campaign.x"]  # a fixed value is not recorded
+    kept = recorder.values["campaign.x"]
+    assert kept[[1, 4]].tolist() == some.tolist()
+    assert np.isnan(kept[[0, 2, 3, 5]]).all()
+    again = recorder.draw(x, np.array([4, 5]))  # the value used last is kept
+    assert kept[[1, 4, 5]].tolist() == [some[0], *again]
+
+
+def test_an_unnamed_uncertain_parameter_is_refused_when_recorded():
+    with pytest.raises(ValueError, match="without a key path"):
+        ParamDraws(3, np.random.default_rng(0)).draw(Param("uniform", (0, 1), 0, 1))
+
+
+def test_labels_are_found_wherever_a_parameter_sits():
+    table = Table({"x": {"uniform": [0, 1]}, "y": {"uniform": [0, 1]}}, "f.toml", "count")
+    x = read_param(table, "x", label="words")
+    y = read_param(table, "y")
+    assert param_labels({"a": (x, [None, y])}, None) == {"count.x": "words",
+                                                         "count.y": "count.y"}

@@ -39,6 +39,11 @@ class Chain:
         self.attached = np.zeros(run.n_draws)  # share of the electorate it brought
         self.due = np.full(run.n_draws, np.inf)  # day the backed list withdraws, or inf
         self.order = np.zeros(run.n_draws, dtype=np.int64)  # see CampaignRun.next_order
+        # Drawn only in the draws where the chain acts: recorded NaN elsewhere.
+        for param in (endorser.pool, endorser.fraction, *(
+                run.campaign.reactions[t].probability for t in endorser.targets
+                if t in run.campaign.reactions)):
+            run.param_draws.reserve(param)
 
     def endorsed(self) -> np.ndarray:
         """Row of the list backed in each draw, or -1."""
@@ -48,19 +53,16 @@ class Chain:
         """Direct part of the endorser's pool to its first target still running."""
         place = self._first_running(draws, start=0)
         draws, place = draws[place >= 0], place[place >= 0]
-        rng = self.run.rng
-        pool = self.endorser.pool.draw(draws.size, rng=rng) * \
-            self.endorser.fraction.draw(draws.size, rng=rng)
+        pool = self.run.draw_param(self.endorser.pool, draws) * \
+            self.run.draw_param(self.endorser.fraction, draws)
         amount = self.run.take(self.source_rows, draws, pool,
                                exclude=self.target_rows[place])
         self._place(draws, place, amount)
 
-    def withhold(self, share: np.ndarray) -> np.ndarray:
-        """Take ``share`` of the endorser's pool (drawn now, one value per draw, kept among
-        the acting event's parameters) out of its source rows in every draw; returns the
-        voters taken per draw (:class:`sim.campaign.events.base.Endorsement`)."""
-        pool = self.run.draw_param("pool", self.endorser.pool)
-        return self.run.take(self.source_rows, self.run.every_draw(), pool * share)
+    def withhold(self, wanted: np.ndarray) -> np.ndarray:
+        """Take up to ``wanted`` out of the source rows in every draw; returns the voters
+        taken per draw (:class:`sim.campaign.events.base.Endorsement`)."""
+        return self.run.take(self.source_rows, self.run.every_draw(), wanted)
 
     def detach(self, row: int, draws: np.ndarray) -> np.ndarray:
         """Where the endorser backs the withdrawing list ``row``, take its voters back out
@@ -102,7 +104,7 @@ class Chain:
         if reaction is None or draws.size == 0:
             return
         rng = self.run.rng
-        chance = reaction.probability.draw(draws.size, rng=rng)
+        chance = self.run.draw_param(reaction.probability, draws)
         leaving = draws[rng.random(draws.size) < chance]
         delays = rng.integers(reaction.delay[0], reaction.delay[1] + 1, leaving.size)
         self.due[leaving] = self.run.day[leaving] + delays

@@ -48,8 +48,10 @@ class CampaignOutcome:
     endorsed : dict of str to ndarray of int, shape (n_draws,)
         Per endorser, the row of the list it endorses on election day, or -1.
     params : dict of str to ndarray, shape (n_draws,)
-        The uncertain parameters drawn once per draw, by key path in ``[campaign]``
-        (``drift_sd``, ``event[2].points``), for inference.
+        The uncertain parameters, by key path in the scenario (``campaign.drift_sd``,
+        ``campaign.event[2].points``, ``campaign.endorsers.dvk.pool``), for inference; an
+        endorser's and a reaction's NaN in the draws where they did not act
+        (:class:`~sim.params.ParamDraws`).
     """
 
     electorate: np.ndarray
@@ -81,8 +83,7 @@ class CampaignRun:
         self._every_draw = np.arange(self.n_draws)
         self.withdrawn = np.zeros((ballot.n_lists, self.n_draws), dtype=bool)
         self.param_draws = ParamDraws(self.n_draws, rng)
-        self.event_key = ""
-        self.drift_sd = self.draw_param("drift_sd", campaign.drift_sd)
+        self.drift_sd = self.draw_param(campaign.drift_sd)
         self.day = np.zeros(self.n_draws)  # each draw's clock: its drift is up to here
         self.scheduled = 0
         self.env = simpy.Environment()
@@ -106,16 +107,14 @@ class CampaignRun:
         for day, following in zip(days, days[1:] + [self.campaign.days + 1]):
             yield self.env.timeout(day - self.env.now)
             self.drift(None, day)
-            for index, event in by_day[day]:
-                self.event_key = f"event[{index}]."
+            for _, event in by_day[day]:
                 event.act(self)
-                self.event_key = ""
             self._withdrawals_before(following)
 
-    def draw_param(self, name: str, param: Param) -> np.ndarray:
-        """One value of ``param`` per draw; an uncertain one is kept under its key path
-        (within the acting event's) in the outcome's ``params``."""
-        return self.param_draws.draw(self.event_key + name, param)
+    def draw_param(self, param: Param, draws: np.ndarray | None = None) -> np.ndarray:
+        """One value of ``param`` per draw (or per index of ``draws``); an uncertain one is
+        kept under its key path in the outcome's ``params``."""
+        return self.param_draws.draw(param, draws)
 
     def _withdrawals_before(self, limit: int) -> None:
         """Carry out, round by round, every reaction due before day ``limit``."""

@@ -7,6 +7,7 @@ Only the description lives here (frozen dataclasses read from TOML); the event k
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sim.ballot import STAY_HOME, Ballot
@@ -52,8 +53,11 @@ class Campaign:
     reactions: dict[str, Reaction]
 
 
-def read_campaign(table: Table, ballot: Ballot, election_date: dt.date | None) -> Campaign:
-    """A :class:`Campaign` from the ``[campaign]`` table."""
+def read_campaign(table: Table, ballot: Ballot, election_date: dt.date | None,
+                  names: Mapping[str, str] | None = None) -> Campaign:
+    """A :class:`Campaign` from the ``[campaign]`` table; ``names`` (list id -> name) words
+    its parameters' labels."""
+    names = names or {}
     table.check_keys(("start", "days", "drift_sd", "endorsers", "reactions", "event"))
     start = table.date("start", "2020-12-15")
     if start is not None and election_date is not None:
@@ -69,12 +73,15 @@ def read_campaign(table: Table, ballot: Ballot, election_date: dt.date | None) -
                       for name, entry in table.table("endorsers").entries())
     reactions_table = table.table("reactions")
     reactions_table.check_names(ballot.lists)
-    reactions = {name: _reaction(entry, ballot) for name, entry in reactions_table.entries()}
+    reactions = {name: _reaction(entry, ballot, names.get(name, name))
+                 for name, entry in reactions_table.entries()}
     context = EventContext(ballot=ballot, start=start, days=days,
-                           endorsers=tuple(e.id for e in endorsers))
+                           endorsers=tuple(e.id for e in endorsers),
+                           pools={e.id: e.pool for e in endorsers})
     events = tuple(read_event(entry, context) for entry in table.tables("event"))
     return Campaign(days=days, drift_sd=read_param(table, "drift_sd", 0.0, low=0.0,
-                                                   high=MAX_DRIFT_SD),
+                                                   high=MAX_DRIFT_SD,
+                                                   label="campaign drift (sd per day)"),
                     events=events, endorsers=endorsers, reactions=reactions)
 
 
@@ -90,14 +97,17 @@ def _endorser(endorser_id: str, entry: Table, lists: tuple[str, ...]) -> Endorse
     targets = entry.raw("targets", required=True)
     if not isinstance(targets, list) or not targets:
         raise entry.error("targets", targets, "must be a non-empty array of list ids")
-    return Endorser(id=endorser_id, name=entry.string("name", endorser_id),
-                    pool=read_param(entry, "pool", required=True, low=0.0, high=1.0),
-                    fraction=read_param(entry, "fraction", 1.0, low=0.0, high=1.0),
+    name = entry.string("name", endorser_id)
+    return Endorser(id=endorser_id, name=name,
+                    pool=read_param(entry, "pool", required=True, low=0.0, high=1.0,
+                                    label=f"{name}: pool (share of the electorate)"),
+                    fraction=read_param(entry, "fraction", 1.0, low=0.0, high=1.0,
+                                        label=f"{name}: share of its pool that follows"),
                     source=sources,
                     targets=tuple(entry.member("targets", t, lists) for t in targets))
 
 
-def _reaction(entry: Table, ballot: Ballot) -> Reaction:
+def _reaction(entry: Table, ballot: Ballot, name: str) -> Reaction:
     entry.check_keys(("withdraw", "delay", "transfer"))
     delay = entry.raw("delay", [0, 0])
     if not (isinstance(delay, list) and len(delay) == 2
@@ -105,5 +115,6 @@ def _reaction(entry: Table, ballot: Ballot) -> Reaction:
             and 0 <= delay[0] <= delay[1] <= MAX_DAYS):
         raise entry.error("delay", delay, "must be [first, last] whole days, "
                           f"0 <= first <= last <= {MAX_DAYS}")
-    return Reaction(probability=read_param(entry, "withdraw", required=True, low=0.0, high=1.0),
+    return Reaction(probability=read_param(entry, "withdraw", required=True, low=0.0, high=1.0,
+                                           label=f"chance {name} withdraws once endorsed"),
                     delay=(delay[0], delay[1]), transfer=read_transfer(entry, ballot))

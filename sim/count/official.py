@@ -32,8 +32,9 @@ class OfficialCount:
     true_turnout : ndarray of float, shape (n_draws,)
         Ballots genuinely cast over registered voters.
     params : dict of str to ndarray of float, shape (n_draws,)
-        Each uncertain (not fixed) parameter's value per draw, by its key path in
-        ``[count]`` (e.g. ``inflation.stuffing``), for inference.
+        Each uncertain (not fixed) parameter's value per draw (the turnout's too, when
+        drawn by :func:`draw_turnout` on the same ``params``), by its key path in the
+        scenario (e.g. ``count.inflation.stuffing``), for inference.
     """
 
     votes: np.ndarray
@@ -44,34 +45,31 @@ class OfficialCount:
     params: dict[str, np.ndarray]
 
 
-def draw_turnout(model: CountModel | None, n_draws: int, *,
-                 rng: np.random.Generator) -> np.ndarray:
-    """The share of the registered voters who vote, per draw; all of them without a count
-    model."""
-    return np.ones(n_draws) if model is None else model.turnout.draw(n_draws, rng=rng)
+def draw_turnout(model: CountModel | None, params: ParamDraws) -> np.ndarray:
+    """The share of the registered voters who vote, per draw ``(n_draws,)``; all of them
+    without a count model."""
+    return np.ones(params.n_draws) if model is None else params.draw(model.turnout)
 
 
 def count_votes(electorate: np.ndarray, model: CountModel, ballot: Ballot, *,
-                rng: np.random.Generator) -> OfficialCount:
-    """The official count of each draw.
+                params: ParamDraws) -> OfficialCount:
+    """The official count of each draw, its parameters drawn (and kept) by ``params``.
 
     Parameters
     ----------
     electorate : ndarray, shape (n_options + 1, n_draws)
         Shares of the registered voters per row of ``ballot`` (stay-home last).
     """
-    n_draws = electorate.shape[1]
     options = ballot.voting(electorate)
     multipliers = np.ones_like(options)
-    params = ParamDraws(n_draws, rng)
     for name, param in model.turnout_multipliers.items():
-        multipliers[ballot.row(name)] = params.draw(f"turnout_multipliers.{name}", param)
+        multipliers[ballot.row(name)] = params.draw(param)
     # Ballots cast: the voting share of each option, times its supporters' relative turnout.
     cast = options * multipliers * model.registered
     # Multipliers above 1 cannot make more people vote than are registered.
     cast /= np.maximum(cast.sum(axis=0) / model.registered, 1.0)
     ballots = cast.sum(axis=0)
-    invalid = ballots * params.draw("invalid", model.invalid)
+    invalid = ballots * params.draw(model.invalid)
     valid = cast * (1 - invalid / np.maximum(ballots, 1))
     genuine = valid / np.maximum(valid.sum(axis=0), 1)
     true_turnout = ballots / model.registered
@@ -90,12 +88,12 @@ def _inflate(valid, ballots, inflation: Inflation, registered: int, ballot: Ball
     beneficiary = ballot.row(inflation.list)
     valid = valid.copy()
     if inflation.stuffing is not None:
-        stuffed = params.draw("inflation.stuffing", inflation.stuffing) * \
+        stuffed = params.draw(inflation.stuffing) * \
             (registered - ballots)
         valid[beneficiary] += stuffed
         ballots = ballots + stuffed
     if inflation.misrecording is not None:
-        share = params.draw("inflation.misrecording", inflation.misrecording)
+        share = params.draw(inflation.misrecording)
         others = [row for row in range(ballot.n_lists) if row != beneficiary]
         moved = valid[others] * share
         valid[others] -= moved

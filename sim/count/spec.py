@@ -3,6 +3,7 @@ administrative inflation. :mod:`sim.count.official` applies it."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sim.limits import MAX_REGISTERED
@@ -35,7 +36,10 @@ class CountModel:
     inflation: Inflation | None
 
 
-def read_count(table: Table, lists: tuple[str, ...]) -> CountModel:
+def read_count(table: Table, lists: tuple[str, ...],
+               names: Mapping[str, str] | None = None) -> CountModel:
+    """The count model; ``names`` (list id -> name) words its parameters' labels."""
+    names = names or {}
     table.check_keys(("registered", "turnout", "turnout_multipliers", "invalid", "inflation"))
     multipliers = table.table("turnout_multipliers")
     multipliers.check_names(lists)
@@ -43,20 +47,28 @@ def read_count(table: Table, lists: tuple[str, ...]) -> CountModel:
     if "inflation" in table:
         entry = table.table("inflation")
         entry.check_keys(("list", "stuffing", "misrecording"))
-        inflation = Inflation(list=entry.member("list", entry.string("list", required=True),
-                                                lists),
-                              stuffing=read_param(entry, "stuffing", low=0.0, high=1.0),
-                              misrecording=read_param(entry, "misrecording", low=0.0, high=1.0))
-    turnout = read_param(table, "turnout", required=True, low=0.0, high=1.0)
+        beneficiary = entry.member("list", entry.string("list", required=True), lists)
+        label = names.get(beneficiary, beneficiary)
+        inflation = Inflation(
+            list=beneficiary,
+            stuffing=read_param(entry, "stuffing", low=0.0, high=1.0,
+                                label=f"stuffing for {label} (share of non-voters)"),
+            misrecording=read_param(entry, "misrecording", low=0.0, high=1.0,
+                                    label="misrecording: share of other lists' votes moved "
+                                          f"to {label}"))
+    turnout = read_param(table, "turnout", required=True, low=0.0, high=1.0,
+                         label="turnout before multipliers and stuffing")
     if turnout.kind == "fixed" and turnout.args[0] == 0:
         raise table.error("turnout", 0.0, "must be above 0: someone must vote")
     return CountModel(
         registered=table.integer("registered", required=True, low=1, high=MAX_REGISTERED),
         turnout=turnout,
-        turnout_multipliers={name: read_param(multipliers, name, required=True, low=0.0,
-                                              high=10.0)
-                             for name in multipliers.names()},
-        invalid=_below_one(table, read_param(table, "invalid", 0.0, low=0.0, high=1.0)),
+        turnout_multipliers={
+            name: read_param(multipliers, name, required=True, low=0.0, high=10.0,
+                             label=f"relative turnout of {names.get(name, name)} voters")
+            for name in multipliers.names()},
+        invalid=_below_one(table, read_param(table, "invalid", 0.0, low=0.0, high=1.0,
+                                             label="invalid share of genuine ballots")),
         inflation=inflation,
     )
 

@@ -24,6 +24,7 @@ from sim.errors import InvalidValue, ScenarioError
 from sim.law.allocate import block_draws
 from sim.law.tiers import Count
 from sim.limits import check_draws
+from sim.params import ParamDraws
 from sim.polls.support import SupportModel, draw_support, support_model
 from sim.scenario import Scenario
 from sim.stations.run import chunk_summary
@@ -186,25 +187,24 @@ def _official_count(scenario: Scenario, support: np.ndarray, source: np.ndarray,
     if scenario.campaign is None and scenario.count is None:
         return ChunkDraws(support, source)
     ballot = scenario.ballot
-    turnout = draw_turnout(scenario.count, support.shape[1], rng=rng["count"])
+    count_params = ParamDraws(support.shape[1], rng["count"])
+    turnout = draw_turnout(scenario.count, count_params)
     electorate = ballot.electorate(support, turnout)
     withdrawn = endorsed = None
     params = {}
     if scenario.campaign is not None:
         outcome = run_campaign(scenario.campaign, electorate, ballot, rng=rng["campaign"])
         electorate, withdrawn, endorsed = outcome.electorate, outcome.withdrawn, outcome.endorsed
-        params = {f"campaign.{key}": value for key, value in outcome.params.items()}
+        params = dict(outcome.params)
     if scenario.count is None:
         voting = ballot.voting(electorate)
         return ChunkDraws(voting / voting.sum(axis=0), source, withdrawn=withdrawn,
                           endorsed=endorsed, params=params)
-    counted = count_votes(electorate, scenario.count, ballot, rng=rng["count"])
+    counted = count_votes(electorate, scenario.count, ballot, params=count_params)
     if not counted.votes.any(axis=0).all():
         raise ScenarioError("", None, "count: a draw has no valid votes; turnout, invalid "
                             "and turnout_multipliers must leave some", file=scenario.path)
-    if scenario.count.turnout.kind != "fixed":
-        params["count.turnout"] = turnout
-    params |= {f"count.{key}": value for key, value in counted.params.items()}
+    params |= counted.params
     return ChunkDraws(counted.votes, source, counted.invalid, counted.genuine, counted.turnout,
                       counted.true_turnout, withdrawn, endorsed, params)
 

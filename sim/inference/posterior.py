@@ -16,14 +16,13 @@ from sim.engine.statistics import rounded
 from sim.inference.abc import MIN_ACCEPTED, Inference, Sample
 from sim.inference.observed import figure_label
 from sim.inference.protocols import protocol_document
+from sim.params import param_labels
 from sim.versions import versions
 
 POSTERIOR_FORMAT = "elsim-posterior"
 BINS = 30
 # The 95% upper bound of a rate with no success in n trials is about 3 / n ("rule of three").
 RULE_OF_THREE = 3.0
-COUNT_LABELS = {"turnout": "turnout before multipliers and stuffing",
-                "invalid": "invalid share of genuine ballots"}
 
 
 def posterior_document(inference: Inference) -> dict:
@@ -32,6 +31,7 @@ def posterior_document(inference: Inference) -> dict:
     accepted, prior = inference.accepted, inference.prior
     sources = _sources(inference)
     protocols = inference.protocols
+    labels = param_labels(scenario.campaign, scenario.count)
     return {
         "format": POSTERIOR_FORMAT,
         "format_version": 1,
@@ -53,9 +53,12 @@ def posterior_document(inference: Inference) -> dict:
             "effective_sample_size": accepted.size, "min_accepted": MIN_ACCEPTED,
             "seed_entropy": str(inference.entropy), "chunk_draws": inference.chunk_draws,
         },
-        "parameters": [_quantity(name, _param_label(name, scenario), prior, accepted)
+        # Each recorded parameter, labelled by its reader (by its key path if unlabelled);
+        # one drawn only in some draws (NaN in the others) is summarised over those.
+        "parameters": [_quantity(name, labels.get(name, name), prior, accepted)
                        for name in accepted.values
-                       if name.startswith(("count.", "campaign."))],
+                       if name.startswith(("count.", "campaign."))
+                       and _present(prior, name) and _present(accepted, name)],
         "derived": _derived(inference),
         "sources": sources,
         "bayes_factors": _bayes_factors(sources),
@@ -69,26 +72,9 @@ def posterior_document(inference: Inference) -> dict:
     }
 
 
-def _param_label(name: str, scenario) -> str:
-    """A parameter's name in words: the count's by meaning, the campaign's by its event."""
-    if name.startswith("campaign."):
-        key = name.removeprefix("campaign.")
-        if key == "drift_sd":
-            return "campaign drift (sd per day)"
-        if not key.startswith("event["):
-            return name
-        index, what = key.removeprefix("event[").split("].", 1)
-        return f"{scenario.campaign.events[int(index)].describe()}: {what}"
-    key = name.removeprefix("count.")
-    if key.startswith("turnout_multipliers."):
-        return f"relative turnout of {figure_label(key.split('.', 1)[1], scenario)} voters"
-    if key.startswith("inflation."):
-        beneficiary = figure_label(scenario.count.inflation.list, scenario)
-        return {"inflation.stuffing": f"stuffing for {beneficiary} (share of non-voters)",
-                "inflation.misrecording": "misrecording: share of other lists' votes moved "
-                                          f"to {beneficiary}"}.get(key, name)
-    # A parameter without words of its own here is named by its key path, never refused.
-    return COUNT_LABELS.get(key, name)
+def _present(sample: Sample, name: str) -> bool:
+    """Whether ``name`` has a value (not NaN) in some draw of ``sample``."""
+    return bool((~np.isnan(sample.values[name])).any())
 
 
 def _derived(inference: Inference) -> list[dict]:
@@ -116,7 +102,8 @@ def _with_added(sample: Sample, option: str) -> Sample:
 def _quantity(name: str, label: str, prior: Sample, accepted: Sample) -> dict:
     """Mean, sd, Monte Carlo error and 90% interval of the prior and the posterior, and
     both histograms on common bins."""
-    before, after = prior.values[name], accepted.values[name]
+    before, after = (values[~np.isnan(values)]
+                     for values in (prior.values[name], accepted.values[name]))
     low, high = float(min(before.min(), after.min())), float(max(before.max(), after.max()))
     edges = np.linspace(low, high if high > low else low + 1e-9, BINS + 1)
     return {"id": name, "label": label, "prior": _stats(before, edges),

@@ -20,16 +20,18 @@ from sim.limits import MAX_VOTES
 
 @dataclass(frozen=True, slots=True)
 class Allocation:
-    """Seats and how they came about; arrays have the draws axis first.
+    """Seats and how they came about; arrays have the lists axis first and the draws axis
+    last, as the engine and the tiers work (``...`` is ``(n_draws,)``, or nothing for one
+    count): the one layout of every function that returns one.
 
     Attributes
     ----------
-    seats : ndarray of int64, shape (..., n_lists)
-    passed : ndarray of bool, shape (..., n_lists)
+    seats : ndarray of int64, shape (n_lists, ...)
+    passed : ndarray of bool, shape (n_lists, ...)
         Lists that reached the threshold (or were admitted as runner-up).
-    quotas : ndarray of float64, shape (..., n_lists)
+    quotas : ndarray of float64, shape (n_lists, ...)
         Each passing list's votes divided by the Hare quota of the passing lists.
-    tied : ndarray of bool, shape (..., n_lists)
+    tied : ndarray of bool, shape (n_lists, ...)
         Lists that shared the equal remainder or quotient that decided a seat (none where
         no tie decided one).
     admitted : ndarray of intp, shape (...)
@@ -75,14 +77,17 @@ def allocate(votes, system: ElectoralSystem, *, against_all=None, invalid=None,
     -------
     ndarray of int64, shape like ``votes``
     """
-    return _allocate(votes, system, against_all, invalid, unseated, details=False).seats
+    # A transposed view of the lists-first seats: shaped like the votes, without a copy.
+    return _allocate(votes, system, against_all, invalid, unseated, details=False).seats.T
 
 
 def allocate_details(votes, system: ElectoralSystem, *, against_all=None, invalid=None,
                      unseated=None, full: bool = True) -> Allocation:
     """Like :func:`allocate`, with who passed, the quotas, ties and the runner-up rule.
 
-    ``full=False`` skips the quotas and ties (their arrays are then empty), which is faster.
+    The :class:`Allocation` has the lists axis first: for ``(n_draws, n_lists)`` votes its
+    ``seats`` is ``(n_lists, n_draws)``, the transpose of :func:`allocate`'s. ``full=False``
+    skips the quotas and ties (their arrays are then empty), which is faster.
     """
     return _allocate(votes, system, against_all, invalid, unseated, details=full)
 
@@ -109,12 +114,12 @@ def _allocate(votes, system, against_all, invalid, unseated, *, details: bool) -
     extra_base = votes_beyond_lists(system, votes_2d.shape[0], votes_2d.dtype, against_all,
                                     invalid, unseated)
     by_list = _blockwise(votes_2d.T, extra_base, system, details, count_ties=False)
-    # Transposed views of lists-first memory: draws first for the caller, without a copy.
-    fields = (by_list.seats.T, by_list.passed.T, by_list.quotas.T, by_list.tied.T,
-              by_list.admitted, by_list.cap_binding, by_list.tie_decided)
-    if single:
-        return Allocation(*(field[0] if len(field) else field for field in fields))
-    return Allocation(*fields)
+    if single:  # the one draw's column (quotas and ties left out stay empty)
+        return Allocation(*(field if field.shape[-1] == 0 else field[..., 0]
+                            for field in (by_list.seats, by_list.passed, by_list.quotas,
+                                          by_list.tied, by_list.admitted,
+                                          by_list.cap_binding, by_list.tie_decided)))
+    return by_list
 
 
 def allocate_by_list(votes: np.ndarray, system: ElectoralSystem, *,
@@ -126,8 +131,8 @@ def allocate_by_list(votes: np.ndarray, system: ElectoralSystem, *,
     """Seats, passes and the runner-up rule for votes with the **lists axis first**.
 
     The engine's and the tiers' path: ``votes`` is ``(n_lists, n)`` float shares or int
-    counts that the caller has already checked, and every array of the :class:`Allocation`
-    is lists first too (``seats`` and ``passed`` ``(n_lists, n)``). Quotas and ties are
+    counts that the caller has already checked (the :class:`Allocation` is lists first, as
+    always: ``seats`` and ``passed`` ``(n_lists, n)``). Quotas and ties are
     computed with ``details`` only, but whether a tie decided a seat always is
     (``tie_decided``, for integer votes).
 

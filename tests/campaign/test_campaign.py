@@ -317,8 +317,8 @@ class BareState:
     def every_draw(self):
         return np.arange(self.electorate.shape[1])
 
-    def draw_param(self, name, param):
-        self.recorded[name] = values = param.draw(self.electorate.shape[1], rng=self.rng)
+    def draw_param(self, param, draws=None):
+        self.recorded[param.key] = values = param.draw(self.electorate.shape[1], rng=self.rng)
         return values
 
     def take(self, rows, draws, wanted, exclude=None):
@@ -333,7 +333,7 @@ def test_an_event_acts_through_the_campaign_state_alone(tmp_path):
     (event,) = scenario.campaign.events
     state = BareState(scenario.ballot, electorate(5), np.random.default_rng(0))
     event.act(state)
-    points = state.recorded["points"]
+    points = state.recorded["campaign.event[0].points"]
     assert points.shape == (5,) and ((2 <= points) & (points <= 4)).all()
     voting = state.electorate[:3].sum(axis=0)
     np.testing.assert_allclose(state.electorate[2] / voting, 0.2 / 0.9 + points / 100)

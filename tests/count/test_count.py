@@ -6,6 +6,7 @@ import pytest
 from sim.ballot import Ballot
 from sim.count.official import count_votes, draw_turnout
 from sim.count.spec import read_count
+from sim.params import ParamDraws
 from sim.tables import Table
 
 LISTS = ("a", "b", "c")
@@ -20,9 +21,13 @@ def electorate(shares=(0.25, 0.15, 0.1), stay_home=0.5, n=3):
     return np.tile(np.array([*shares, stay_home])[:, None], (1, n))
 
 
+def draws(n):
+    return ParamDraws(n, np.random.default_rng(0))
+
+
 def count(m, state=None, against_all=False):
-    return count_votes(electorate() if state is None else state, m, Ballot(LISTS, against_all),
-                       rng=np.random.default_rng(0))
+    state = electorate() if state is None else state
+    return count_votes(state, m, Ballot(LISTS, against_all), params=draws(state.shape[1]))
 
 
 def test_plain_count():
@@ -70,7 +75,7 @@ def test_official_share_rises_exactly_as_specified():
 def test_against_all_is_counted_and_kept_apart():
     state = np.tile(np.array([0.2, 0.15, 0.1, 0.05, 0.5])[:, None], (1, 2))
     ballot = Ballot(LISTS, against_all=True)
-    tally = count_votes(state, model(), ballot, rng=np.random.default_rng(0))
+    tally = count_votes(state, model(), ballot, params=draws(2))
     assert tally.votes[:ballot.n_lists, 0].tolist() == [200, 150, 100]
     assert ballot.against_all_votes(tally.votes).tolist() == [50, 50]
 
@@ -78,7 +83,7 @@ def test_against_all_is_counted_and_kept_apart():
 def test_the_electorate_follows_the_turnout_draw():
     support = np.array([[0.5], [0.3], [0.2]])
     ballot = Ballot(LISTS)
-    turnout = draw_turnout(model(turnout=0.6), 1, rng=np.random.default_rng(0))
+    turnout = draw_turnout(model(turnout=0.6), draws(1))
     assert ballot.electorate(support, turnout)[:, 0] == pytest.approx([0.3, 0.18, 0.12, 0.4])
-    everyone = draw_turnout(None, 1, rng=np.random.default_rng(0))
+    everyone = draw_turnout(None, draws(1))
     assert ballot.electorate(support, everyone)[:, 0] == pytest.approx([0.5, 0.3, 0.2, 0.0])

@@ -9,7 +9,7 @@ from sim.inference.abc import infer
 from sim.inference.observed import Observed
 from sim.inference.posterior import posterior_document
 from sim.scenario import load_scenario
-from tests.scenario_text import two_sources, write_scenario
+from tests.scenario_text import ENDORSEMENT_CHAIN, MINIMAL, two_sources, write_scenario
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +27,12 @@ def vague(tmp_path_factory):
 
 
 def document(scenario, values, tolerance=None):
+    return document_of(scenario, values, tolerance=tolerance)
+
+
+def document_of(scenario, values, *, tolerance=None, draws=100_000, accept=1_000):
     observed = Observed(path="observed", names=scenario.options, values=np.array(values))
-    return posterior_document(infer(scenario, observed, draws=100_000, accept=1_000,
+    return posterior_document(infer(scenario, observed, draws=draws, accept=accept,
                                     tolerance=tolerance, executor=SerialExecutor(), seed=4,
                                     chunk_draws=10_000))
 
@@ -57,11 +61,37 @@ def test_the_source_that_explains_the_count_wins_and_the_other_gets_a_bound(scen
     assert [s["posterior"] for s in result["sources"]] == [1.0, 0.0]
 
 
-def test_a_parameter_without_words_of_its_own_is_named_by_its_key_path():
-    # A new parameter key (a recorder's, say) must not stop the posterior with a KeyError.
-    from sim.inference.posterior import _param_label
+COUNT = """
+[model]
+election_date = 2021-01-10
 
-    scenario = None  # neither key reads the scenario
-    assert _param_label("count.new_rate", scenario) == "count.new_rate"
-    assert _param_label("campaign.endorsers.x.pool", scenario) == "campaign.endorsers.x.pool"
-    assert _param_label("count.invalid", scenario) == "invalid share of genuine ballots"
+[count]
+registered = 1000000
+turnout = { uniform = [0.4, 0.8] }
+[count.turnout_multipliers]
+a = { uniform = [0.9, 1.1] }
+"""
+
+
+def test_each_parameter_is_named_and_worded_by_the_reader_that_read_it(tmp_path):
+    """No table of labels in the posterior: the chain's parameters (NaN where it did not
+    act) arrive with their readers' words; one no draw drew (b is no target) is left out."""
+    campaign = ENDORSEMENT_CHAIN.replace('targets = ["c", "b"]', 'targets = ["c"]') \
+        .replace("[campaign.endorsers.e]", '[campaign.endorsers.e]\nname = "Endorser E"')
+    scenario = load_scenario(write_scenario(tmp_path, MINIMAL.replace(
+        "[run]", COUNT + campaign + "\n[run]")))
+    result = document_of(scenario, [50.0, 30.0, 20.0], draws=20_000, accept=500)
+    labels = {item["id"]: item["label"] for item in result["parameters"]}
+    assert labels == {
+        "campaign.endorsers.e.pool": "Endorser E: pool (share of the electorate)",
+        "campaign.endorsers.e.fraction": "Endorser E: share of its pool that follows",
+        "campaign.reactions.c.withdraw": "chance C withdraws once endorsed",
+        "campaign.event[2].pool": "day 7: e boycott (stay home 0.5): pool",
+        "count.turnout": "turnout before multipliers and stuffing",
+        "count.turnout_multipliers.a": "relative turnout of A voters"}
+    pool = next(item for item in result["parameters"]
+                if item["id"] == "campaign.endorsers.e.pool")
+    # Summarised over the draws that drew it: within its range, about half of them (the
+    # prior sample is the first chunk, 10,000 draws: a binomial sd of 0.005 around 0.5).
+    assert 0.02 <= pool["prior"]["q05"] < pool["prior"]["q95"] <= 0.08
+    assert 0.47 < sum(pool["prior"]["histogram"]) / 10_000 < 0.53

@@ -97,7 +97,7 @@ def test_a_tie_is_reported_wherever_the_order_of_the_lists_decides(system, draws
     details = allocate_details(draws, system)
     reversed_seats = allocate(draws[:, ::-1], system)[:, ::-1]
     engine = allocate_by_list(np.ascontiguousarray(draws.T), system)
-    decided_by_order = (details.seats != reversed_seats).any(axis=1) & ~details.runner_up
+    decided_by_order = (details.seats != reversed_seats.T).any(axis=0) & ~details.runner_up
     assert not (decided_by_order & ~details.tie_decided).any()
     assert engine.tie_decided.tolist() == details.tie_decided.tolist()
     assert engine.admitted.tolist() == details.admitted.tolist()
@@ -234,3 +234,17 @@ def test_bad_systems_are_named(fields, message):
     with pytest.raises(ValueError) as error:
         ElectoralSystem(**{"seats": 98, **fields})
     assert str(error.value) == message
+
+
+@given(systems(runner_up=True, cap=True), vote_draws(max_lists=6, max_votes=50))
+def test_one_record_one_layout_lists_first(system, draws):
+    """The details and the engine's path give the same record, lists first: ``seats`` the
+    transpose of :func:`allocate`'s draws-first seats."""
+    details = allocate_details(draws, system)
+    engine = allocate_by_list(np.ascontiguousarray(draws.T), system, details=True)
+    assert details.seats.shape == details.passed.shape == details.quotas.shape == draws.T.shape
+    assert details.seats.tolist() == allocate(draws, system).T.tolist() == engine.seats.tolist()
+    assert details.passed.tolist() == engine.passed.tolist()
+    one = allocate_details(draws[0], system)
+    assert one.seats.tolist() == details.seats[:, 0].tolist()
+    assert one.admitted == details.admitted[0]

@@ -24,9 +24,9 @@ class Endorsement(Protocol):
     def endorse(self, draws: np.ndarray) -> None:
         """Direct part of the endorser's pool to its first target still running."""
 
-    def withhold(self, share: np.ndarray) -> np.ndarray:
-        """Take ``share`` of the endorser's pool (drawn here, per draw) out of where its
-        voters are; returns the voters taken per draw."""
+    def withhold(self, wanted: np.ndarray) -> np.ndarray:
+        """Take up to ``wanted`` (per draw) out of where the endorser's voters are; returns
+        the voters taken per draw."""
 
 
 class CampaignState(Protocol):
@@ -53,8 +53,9 @@ class CampaignState(Protocol):
     def every_draw(self) -> np.ndarray:
         """The indices of every draw, ``(n,)``."""
 
-    def draw_param(self, name: str, param: Param) -> np.ndarray:
-        """One value of ``param`` per draw, ``(n,)``, kept under the event's key path."""
+    def draw_param(self, param: Param, draws: np.ndarray | None = None) -> np.ndarray:
+        """One value of ``param`` per draw, ``(n,)`` (or per index of ``draws``), kept under
+        its key path (:attr:`Param.key`)."""
 
     def take(self, rows: np.ndarray, draws: np.ndarray, wanted: np.ndarray,
              exclude: np.ndarray | None = None) -> np.ndarray:
@@ -74,6 +75,7 @@ class EventContext:
     start: dt.date | None
     days: int
     endorsers: tuple[str, ...]
+    pools: Mapping[str, Param]  # each endorser's pool, for an event that draws it afresh
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -27,7 +27,7 @@ class Shift(CampaignEvent):
         """The list's share of the voters moves by ``points``; the other options are rescaled
         so that as many people vote as before. A withdrawn list does not move."""
         row = run.ballot.row(self.list)
-        points = run.draw_param("points", self.points)
+        points = run.draw_param(self.points)
         options = run.ballot.voting(run.electorate)
         voting = options.sum(axis=0)
         share = options[row] / np.maximum(voting, 1e-300)

@@ -26,7 +26,7 @@ class Withdraw(CampaignEvent):
 
     def act(self, run: CampaignState) -> None:
         draws = run.every_draw()
-        chance = run.draw_param("probability", self.probability)
+        chance = run.draw_param(self.probability)
         run.withdraw(run.ballot.row(self.list), draws[run.rng.random(draws.size) < chance],
                      self.transfer)
 
