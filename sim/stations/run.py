@@ -65,7 +65,8 @@ def summarise(spec: StationSpec, summary: StationSummary, genuine: NationalTotal
                  "counted": _share(records.counted.votes.sum(axis=-1).T, beneficiary),
                  "turnout_official": official.ballots / registered,
                  "turnout_true": genuine.ballots / registered,
-                 "manipulated": records.manipulated.mean(axis=1)}
+                 "manipulated": records.manipulated.mean(axis=1),
+                 "unplaced": records.unplaced / np.maximum(official.votes.sum(axis=0), 1)}
     flags: dict[str, np.ndarray] = {}
     observed_won = None
     if observers is not None and observed is not None:

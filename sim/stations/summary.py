@@ -21,7 +21,7 @@ from sim.stations.observers import srs_sample_size
 # is kept as (gap + 1) / 2.
 FRACTIONS = ("official", "genuine", "counted", "estimate", "low", "high", "turnout_official",
              "turnout_true", "turnout_estimate", "gap", "sigma", "analytic_power",
-             "manipulated")
+             "manipulated", "unplaced")
 FLAGS = ("covered", "detect_share", "detect_turnout", "detect")
 SIGNED = ("gap", "integer_excess", "correlation")
 # Fingerprints of a layer per draw (sim.stations.screen.fingerprints_of): the integer-percent
@@ -40,7 +40,8 @@ class StationSummary:
         self.draws = 0
         self.names = FRACTIONS if observers else FRACTIONS[:3] + ("turnout_official",
                                                                   "turnout_true",
-                                                                  "manipulated")
+                                                                  "manipulated",
+                                                                  "unplaced")
         self.sums = exact_sums(len(self.names))
         self.hist = np.zeros((len(self.names), SHARE_BINS), dtype=np.int64)
         # each option's share of the stations it won: all stations, and the observed ones
@@ -107,6 +108,7 @@ class StationSummary:
             "turnout": {"official": stats["turnout_official"],
                         "true": stats["turnout_true"]},
             "manipulated_stations": stats["manipulated"],
+            "unplaced": stats["unplaced"],
             "stations_won": {option: fraction_stats(self.won_sums[i], self.won_hist[i], n)
                              for i, option in enumerate(self.options)},
         }
