@@ -11,6 +11,8 @@ the per-draw summaries (:class:`sim.stations.summary.StationSummary`).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from sim.ballot import Ballot
@@ -25,10 +27,17 @@ from sim.stations.summary import StationSummary
 
 BLOCK_CELLS = 4_000_000  # station counts in one block (about 32 MB per int64 layer)
 # Fingerprints cost more than the model (Kobak's test resamples every station), so they are
-# computed on every FINGERPRINT_STRIDE-th draw of a block, with RESAMPLES resamples.
+# computed on every FINGERPRINT_STRIDE-th draw of a block, with at least RESAMPLES resamples
+# (more at a risk below 1/21: ``resamples``).
 FINGERPRINT_STRIDE = 10
 RESAMPLES = 20
 FINGERPRINT_RISK = 0.05  # without observers, the risk the fingerprints' tests are read at
+
+
+def resamples(risk: float) -> int:
+    """Kobak's integer test's resamples at ``risk``: its smallest p-value is 1 / (1 +
+    resamples), so at least ``1 / risk`` of them for the test to be able to flag at all."""
+    return max(RESAMPLES, math.ceil(1 / risk - 1e-9))
 
 
 def block_draws(n_stations: int, n_options: int) -> int:
@@ -90,18 +99,19 @@ def summarise(spec: StationSpec, summary: StationSummary, genuine: NationalTotal
     summary.add(fractions, won_shares(records.protocol.votes), observed_won, flags)
     kept = slice(0, None, FINGERPRINT_STRIDE)
     risk = FINGERPRINT_RISK if observers is None else observers.risk
-    summary.add_fingerprints({"clean": _prints(records.true, kept, beneficiary, rng),
-                              "protocol": _prints(records.protocol, kept, beneficiary, rng)},
+    summary.add_fingerprints({"clean": _prints(records.true, kept, beneficiary, risk, rng),
+                              "protocol": _prints(records.protocol, kept, beneficiary, risk,
+                                                  rng)},
                              frame.n_stations, risk)
 
 
-def _prints(counts: StationCounts, kept: slice, leader: int,
+def _prints(counts: StationCounts, kept: slice, leader: int, risk: float,
             rng: np.random.Generator) -> dict[str, np.ndarray]:
     """The fingerprints of the ``kept`` draws of a layer (ballots in the box standing for
     the ballots issued)."""
     return fingerprints_of(counts.registered, counts.ballots[kept], counts.ballots[kept],
                            counts.votes[kept], leader, counts.stratum, rng=rng,
-                           resamples=RESAMPLES)
+                           resamples=resamples(risk))
 
 
 def _share(votes: np.ndarray, row: int) -> np.ndarray:
