@@ -15,8 +15,14 @@ from typing import Any
 import numpy as np
 
 from sim import portable
-from sim.engine.statistics import (SHARE_BINS, add_fractions, exact_sums, fraction_stats,
-                                   rounded, row_histograms)
+from sim.engine.statistics import (
+    SHARE_BINS,
+    add_fractions,
+    exact_sums,
+    fraction_stats,
+    rounded,
+    row_histograms,
+)
 from sim.stations.observers import srs_sample_size
 
 # Per-draw fractions in [0, 1], by name; "gap" (official minus the quick count, in [-1, 1])
