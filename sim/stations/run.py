@@ -20,7 +20,7 @@ from sim.count.spec import CountModel
 from sim.stations.counts import StationCounts, won_shares
 from sim.stations.manipulation import manipulate
 from sim.stations.model import NationalTotals, simulate_stations
-from sim.stations.observers import choose, quick_count, rounding_slack, srs_power
+from sim.stations.observers import choose, quick_count, srs_power
 from sim.stations.screen import fingerprints_of
 from sim.stations.spec import StationSpec
 from sim.stations.summary import StationSummary
@@ -38,6 +38,16 @@ def resamples(risk: float) -> int:
     """Kobak's integer test's resamples at ``risk``: its smallest p-value is 1 / (1 +
     resamples), so at least ``1 / risk`` of them for the test to be able to flag at all."""
     return max(RESAMPLES, math.ceil(1 / risk - 1e-9))
+
+
+def station_rows(spec: StationSpec, ballot: Ballot, count: CountModel) -> tuple[int, int]:
+    """The ballot rows of the beneficiary (the inflation's list, else the station level's
+    focal list, else the first) and of the focal list (the station level's, else the
+    beneficiary)."""
+    focal = ballot.row(spec.focal) if spec.focal is not None else None
+    beneficiary = ballot.row(count.inflation.list) if count.inflation is not None else \
+        focal if focal is not None else 0
+    return beneficiary, beneficiary if focal is None else focal
 
 
 def block_draws(n_stations: int, n_options: int) -> int:
@@ -83,11 +93,10 @@ def summarise(spec: StationSpec, summary: StationSummary, genuine: NationalTotal
                          fractions["official"], fractions["turnout_official"], beneficiary)
         low, high = qc.share.interval()
         half = observers.z_half
-        share_slack, turnout_slack = rounding_slack(records.counted)
         flags = {"covered": (low <= qc.scope_share) & (qc.scope_share <= high),
                  "detect_share": qc.flag_share, "detect_turnout": qc.flag_turnout,
-                 "detect": qc.share.flags(fractions["official"], half, share_slack) |
-                 qc.turnout.flags(fractions["turnout_official"], half, turnout_slack)}
+                 "detect": qc.share.flags(fractions["official"], half, qc.share_slack) |
+                 qc.turnout.flags(fractions["turnout_official"], half, qc.turnout_slack)}
         delta = fractions["official"] - qc.scope_share
         scope = int(observers.scope.sum())
         power = np.array([srs_power(observers.size, scope, s, d, observers.risk)
@@ -126,9 +135,7 @@ def chunk_summary(spec: StationSpec, ballot: Ballot, count: CountModel, votes: n
     n)`` and ``invalid`` ``(n,)``, genuine shares ``(n_options, n)`` and true turnout
     ``(n,)`` (the count model's :class:`sim.count.official.OfficialCount` fields), block by
     block."""
-    beneficiary = ballot.row(count.inflation.list) if count.inflation is not None else \
-        ballot.row(spec.focal) if spec.focal is not None else 0
-    focal = ballot.row(spec.focal) if spec.focal is not None else beneficiary
+    beneficiary, focal = station_rows(spec, ballot, count)
     summary = new_summary(spec, ballot.options, beneficiary)
     step = block_draws(spec.frame.n_stations, ballot.n_options)
     registered = int(spec.frame.registered.sum())
