@@ -30,6 +30,7 @@ from sim.inference.protocols import (
 from sim.scenario import load_scenario
 from tests.inference.test_abc import COUNT
 from tests.scenario_text import MINIMAL, support_of, write_scenario
+from tests.stations.helpers import strata_toml
 from tests.test_cli import GOOD_TALLY, ROOT
 
 # test_abc's count for 20,000 voters at 40 stations of about 500 in two strata; the
@@ -38,14 +39,8 @@ from tests.test_cli import GOOD_TALLY, ROOT
 STATIONS = COUNT.replace("registered = 1000000", "registered = 20000") + """
 [stations]
 count = 40
-[stations.strata.urban]
-share = 0.4
-turnout = -0.3
-support = -0.3
-[stations.strata.rural]
-share = 0.6
-turnout = 0.3
-support = 0.3
+""" + strata_toml({"urban": {"share": 0.4, "turnout": -0.3, "support": -0.3},
+                   "rural": {"share": 0.6, "turnout": 0.3, "support": 0.3}}) + """
 [stations.manipulation]
 share = 0.5
 """
