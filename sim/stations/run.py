@@ -108,14 +108,14 @@ def summarise(spec: StationSpec, summary: StationSummary, genuine: NationalTotal
     summary.add(fractions, won_shares(records.protocol.votes), observed_won, flags)
     kept = slice(0, None, FINGERPRINT_STRIDE)
     risk = FINGERPRINT_RISK if observers is None else observers.risk
-    summary.add_fingerprints({"clean": _prints(records.true, kept, beneficiary, risk, rng),
-                              "protocol": _prints(records.protocol, kept, beneficiary, risk,
-                                                  rng)},
-                             frame.n_stations, risk)
+    summary.add_fingerprints(
+        {layer: layer_fingerprints(counts, kept, beneficiary, risk, rng)
+         for layer, counts in (("clean", records.true), ("protocol", records.protocol))},
+        frame.n_stations, risk)
 
 
-def _prints(counts: StationCounts, kept: slice, leader: int, risk: float,
-            rng: np.random.Generator) -> dict[str, np.ndarray]:
+def layer_fingerprints(counts: StationCounts, kept: slice, leader: int, risk: float,
+                       rng: np.random.Generator) -> dict[str, np.ndarray]:
     """The fingerprints of the ``kept`` draws of a layer (ballots in the box standing for
     the ballots issued)."""
     return fingerprints_of(counts.registered, counts.ballots[kept], counts.ballots[kept],
