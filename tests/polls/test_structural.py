@@ -1,6 +1,7 @@
 """The structural prior: its product with the polls against the exact Gaussian one, what it
 does to a shipped backtest scenario, its file errors, and its fit to consecutive counts."""
 
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -115,29 +116,62 @@ def test_a_structural_run_is_the_same_whatever_the_workers():
     assert serial.to_dict() == parallel.to_dict()
 
 
+@pytest.fixture
+def backtest_copy(tmp_path):
+    """The 2021 backtest folder and the counts it names, copied into a scenarios folder of
+    tmp_path (extends may reach only its own folder and the nearest scenarios folder)."""
+    scenarios = tmp_path / "scenarios"
+    shutil.copytree(BACKTEST, scenarios / "backtest" / "kz-2021")
+    shutil.copytree(ROOT / "scenarios" / "history", scenarios / "history")
+    return scenarios / "backtest" / "kz-2021"
+
+
+def structural_scenario(folder: Path, lines: str) -> Path:
+    path = folder / "_test_structural.toml"
+    path.write_text(f'extends = "2021-barometer.toml"\n[model.structural]\n{lines}\n')
+    return path
+
+
+PREVIOUS = 'previous = "../../history/kz-2016.toml"\n'
+
+
 @pytest.mark.parametrize("lines, key, rule", [
     ('previous = "nowhere.toml"', "model.structural.previous", "no such file"),
-    ('previous = "../../history/kz-2016.toml"\nsame = { nobody = "cppk" }',
-     "model.structural.same.nobody", "option of this scenario"),
-    ('previous = "../../history/kz-2016.toml"\nsame = { adal = "nobody" }',
-     "model.structural.same.adal", "names no option of ../../history/kz-2016.toml"),
-    ('previous = "../../history/kz-2016.toml"\nchange_sd = [0.3, -1]',
-     "model.structural.change_sd", "numbers between 0 and 5"),
-    ('previous = "../../history/kz-2016.toml"\nweight = 2', "model.structural.weight",
-     "unknown key"),
-    ('previous = "../../history/kz-2016.toml"\nchange_sd = 0', "model.structural.change_sd",
-     "must be above 0"),
+    ('previous = "../../history"', "model.structural.previous = '../../history'",
+     "is a folder, not a tally file"),
+    ('previous = "2021-barometer.toml"', "model.structural.previous = '2021-barometer.toml'",
+     "is not a tally file: "),
+    (PREVIOUS + 'same = { nobody = "cppk" }', "model.structural.same.nobody",
+     "option of this scenario"),
+    (PREVIOUS + 'same = { adal = "nobody" }', "model.structural.same.adal",
+     "names no option of ../../history/kz-2016.toml"),
+    (PREVIOUS + 'same = { adal = "birlik", ak-zhol = "birlik" }',
+     "model.structural.same.adal = 'birlik'", "is already the previous list of ak-zhol"),
+    (PREVIOUS + 'same = { adal = "ak-zhol" }', "model.structural.same.adal = 'ak-zhol'",
+     "is already the previous list of ak-zhol"),
+    (PREVIOUS + 'change_sd = [0.3, -1]', "model.structural.change_sd",
+     "numbers between 0 and 5"),
+    (PREVIOUS + 'weight = 2', "model.structural.weight", "unknown key"),
+    (PREVIOUS + 'change_sd = 0', "model.structural.change_sd", "must be above 0"),
+    (PREVIOUS + 'change_sd = { uniform = [0, 0] }', "model.structural.change_sd",
+     "must be above 0 in some draws"),
+    (PREVIOUS + 'change_sd = [0, 0]', "model.structural.change_sd", "must be above 0"),
 ])
-def test_a_bad_structural_table_names_file_key_and_rule(lines, key, rule):
-    path = BACKTEST / "_test_structural.toml"
-    path.write_text(f'extends = "2021-barometer.toml"\n[model.structural]\n{lines}\n')
-    try:
-        with pytest.raises(ScenarioError) as error:
-            load_scenario(path)
-    finally:
-        path.unlink()
+def test_a_bad_structural_table_names_file_key_and_rule(backtest_copy, lines, key, rule):
+    with pytest.raises(ScenarioError) as error:
+        load_scenario(structural_scenario(backtest_copy, lines))
     message = str(error.value)
     assert key in message and rule in message and "_test_structural.toml" in message
+    assert message.count("\n") == 0
+
+
+def test_a_change_sd_with_draws_above_0_is_accepted(backtest_copy):
+    # A normal of mean 0 clipped to [0, 5]: half its draws are above 0, so the polls and
+    # the prior both have something to say.
+    scenario = load_scenario(structural_scenario(
+        backtest_copy, PREVIOUS + "change_sd = { normal = [0, 0.1] }"))
+    assert scenario.model.structural.active
+    assert scenario.model.structural.change_sd.describe() == "normal(0, 0.1)"
 
 
 def test_a_previous_result_without_a_change_sd_is_refused(tmp_path):
