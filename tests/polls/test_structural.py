@@ -1,14 +1,18 @@
 """The structural prior: its product with the polls against the exact Gaussian one, what it
 does to a shipped backtest scenario, its file errors, and its fit to consecutive counts."""
 
+import dataclasses
+import re
 import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sim.cli import main
 from sim.engine.simulate import simulate
 from sim.errors import ScenarioError
 from sim.inference.calibrate import fit_changes
@@ -107,6 +111,31 @@ def test_the_shipped_backtest_narrows_and_says_what_each_side_gives():
     assert set(weights) == {"nur-otan", "ak-zhol", "peoples-party", "auyl", "adal"}
     assert all(0 < w < 1 for w in weights.values())
     assert "the polls' share of each list's precision" in describe_error(model)
+
+
+def test_the_run_text_names_the_lists_and_keeps_ids_whole(tmp_path):
+    result = CliRunner().invoke(main, ["run", str(BACKTEST / "2021-barometer-structural.toml"),
+                                       "--draws", "2000", "--out", str(tmp_path), "--quiet"])
+    assert result.exit_code == 0, result.output
+    words = " ".join(result.output.split())  # the paragraph unwrapped
+    assert "precision (the rest is the prior's): Nur Otan " in words
+    assert "People's Party " in words.split("Structural prior")[1]
+    assert not re.search(r"[a-z]-\n", result.output)  # no id (nur-otan) split at its hyphen
+
+
+def test_a_bloc_shock_counts_in_the_polls_variance_the_prior_sees():
+    # bloc_sd adds one shock per bloc to its lists (every list here is in one): the structural
+    # product must see it in V, or it would weigh those polls as if the shock were absent.
+    plain = support_of(load_scenario(BACKTEST / "2021-barometer-structural.toml"))
+    shocked_scenario = load_scenario(BACKTEST / "2021-barometer-structural.toml")
+    shocked_scenario = dataclasses.replace(shocked_scenario, model=dataclasses.replace(
+        shocked_scenario.model, error=dataclasses.replace(
+            shocked_scenario.model.error, bloc_sd=Param("fixed", (0.3,), 0.0, 5.0))))
+    shocked = support_of(shocked_scenario)
+    in_bloc = plain.blocs[plain.structural.rows] >= 0
+    assert in_bloc.any()
+    assert np.allclose(shocked.sampling - plain.sampling, 0.09 * in_bloc)
+    assert np.all(shocked.poll_weight[in_bloc] < plain.poll_weight[in_bloc])  # noisier polls
 
 
 def test_a_structural_run_is_the_same_whatever_the_workers():
