@@ -172,8 +172,8 @@ def describe_source(source: Mapping[str, Any], names: dict[str, str]) -> str:
     return words + "."
 
 
-def describe_error(model: Mapping[str, Any]) -> str:
-    """The error model in words."""
+def describe_error(model: Mapping[str, Any], names: Mapping[str, str] | None = None) -> str:
+    """The error model in words; ``names`` (option id -> list name) names the lists."""
     error = model["error"]
     if error["sampling_error_only"]:
         return "Survey error: none declared, so the intervals show sampling error only."
@@ -183,7 +183,7 @@ def describe_error(model: Mapping[str, Any]) -> str:
     words += f" ({error['note']})." if error["note"] else "."
     if "structural" in model:
         structural = model["structural"]
-        weights = ", ".join(f"{option} {weight:.0%}"
+        weights = ", ".join(f"{(names or {}).get(option, option)} {weight:.0%}"
                             for option, weight in structural["poll_weight"].items())
         words += (f" Structural prior: the previous result ({structural['previous']}) with a "
                   f"change of sd {structural['change_sd']}; the polls' share of each list's "

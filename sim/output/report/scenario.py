@@ -67,7 +67,7 @@ def assumptions_html(assumptions: Assumptions, lists: Sequence[ListResult]) -> s
     model = assumptions.model
     if model:
         items.append(escape(f"Sources combined as a {model['combine']}; undecided "
-                            f"{model['undecided']}. {describe_error(model)}"))
+                            f"{model['undecided']}. {describe_error(model, names)}"))
     campaign = assumptions.campaign
     if campaign:
         items.append(escape(
