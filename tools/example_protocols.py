@@ -50,7 +50,8 @@ def example_text() -> str:
     truth = ", ".join(f"{name} {float(value[draw]):.4f}"
                       for name, value in chunk.params.items())
     comments = (
-        "SIMULATED protocols, not observed ones: tools/example_protocols.py (its docstring).",
+        "SIMULATED protocols, not observed ones: the elsim repository's "
+        "tools/example_protocols.py (its docstring).",
         f"One draw (seed {SEED}) of kz-2021/stations-reconcile.toml, the closest of "
         f"{DRAWS:,} to the CEC's count ({gaps[draw]:.2f} points), at {STATIONS} stations of "
         f"its '{STRATUM}' stratum;",

@@ -65,7 +65,7 @@ def heterogeneity() -> None:
     FRAGMENT.write_text(f"""\
 # The station heterogeneity of the clean model of `elsim stations` (its default --model),
 # measured on the Russian State Duma 2021 stations (data/russia/README.md) by
-#   python tools/russia_stations.py heterogeneity
+#   python tools/russia_stations.py heterogeneity   (in the elsim repository; not shipped)
 # with sim/stations/sizing.py: on the clean core ({len(sizing.core)} of {sizing.regions} regions: no
 # integer-percentage excess beyond 2 sd, under 5% of stations with turnout and United
 # Russia's share both >= 80%), robust (MAD) sds of the stations' logit turnout and logit

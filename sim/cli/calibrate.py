@@ -10,18 +10,22 @@ from sim.cli.group import main
 from sim.errors import SimError
 from sim.inference.calibrate import Fit, fit_changes, fit_errors
 from sim.inference.fragment import fragment
-from sim.inference.history import official_shares, poll_misses, read_polls
-from sim.law.tally import load_tally
+from sim.inference.history import poll_misses, read_polls
+from sim.law.tally import load_tally, official_shares
 from sim.output.files import atomic_write
 from sim.output.text import render
 
 
 def _pairs(values, option: str) -> dict[str, str]:
-    pairs = {}
+    """``NAME=VALUE`` options as a dict; a name given twice is refused (which to take?)."""
+    pairs: dict[str, str] = {}
     for value in values:
         key, sep, rest = value.partition("=")
         if not sep or not key or not rest:
             raise SimError(f"{option} {value!r}: must be NAME=VALUE")
+        if key in pairs:
+            raise SimError(f"{option} {value!r}: {key} is already given "
+                           f"({option} {key}={pairs[key]}); give each name once")
         pairs[key] = rest
     return pairs
 
@@ -38,7 +42,8 @@ def _pairs(values, option: str) -> dict[str, str]:
               help="The count of an election without polls, for the structural prior "
                    "(repeat; elections are taken in the order of their names).")
 @click.option("--successor", "successors", multiple=True, metavar="OLD=NEW",
-              help="List OLD of an election is list NEW of the next (a renamed list).")
+              help="List OLD of an election is list NEW of the next (a renamed list; both "
+                   "ids of a count given).")
 @click.option("--default-n", type=click.IntRange(min=1), default=1000, show_default=True,
               help="Respondents assumed for a poll that publishes no sample size.")
 @click.option("--out", type=click.Path(dir_okay=False), help="Write the TOML here "
@@ -51,7 +56,8 @@ def calibrate_command(polls, tallies, bloc, leave_out, history, successors, defa
     effect on the bloc get a posterior under weakly informative priors, passed on as draws
     (docs/backtest.md). With --history (or --successor), the official results of every
     election given also fit the structural prior ([model.structural]): how a list's share
-    moves from one election to the next.
+    moves from one election to the next. Elections are ordered by their names (so name
+    them to sort in time: KZ2016 before KZ2021); each change is between two neighbours.
     """
     named = _pairs(tallies, "--tally")
     unknown = [e for e in leave_out if e not in named]
@@ -69,9 +75,13 @@ def calibrate_command(polls, tallies, bloc, leave_out, history, successors, defa
     fit = fit_errors(misses, tuple(sorted(kinds)))
     structural = None
     if history or successors:
-        structural = _changes({**named, **_pairs(history, "--history")},
-                              _pairs(successors, "--successor"), frozenset(members.split(",")),
-                              leave_out)
+        extra = _pairs(history, "--history")
+        both = [e for e in extra if e in named]
+        if both:
+            raise SimError(f"--history {both[0]}={extra[both[0]]}: {both[0]} is already given "
+                           f"with --tally ({named[both[0]]}); give each election once")
+        structural = _changes({**named, **extra}, _pairs(successors, "--successor"),
+                              frozenset(members.split(",")), leave_out)
     command = " ".join(["elsim calibrate", polls, *(f"--tally {e}={p}" for e, p in named.items()),
                         f"--bloc {bloc}", *(f"--leave-out {e}" for e in leave_out),
                         *(f"--history {h}" for h in history),
@@ -100,15 +110,23 @@ def calibrate_command(polls, tallies, bloc, leave_out, history, successors, defa
 def _changes(files: dict[str, str], successors: dict[str, str], bloc: frozenset[str],
              leave_out) -> Fit:
     """The structural prior fitted to consecutive elections' counts (in the order of their
-    names), leaving out both changes that involve a left-out election."""
+    names), leaving out both changes that involve a left-out election; the record names
+    only the elections of the changes kept."""
     elections = sorted(files)
     shares = {e: official_shares(load_tally(files[e])) for e in elections}
-    pairs = []
+    lists = {o for found in shares.values() for o in found}
+    for old, new in successors.items():
+        for name in (old, new):
+            if name not in lists:
+                raise SimError(f"--successor {old}={new}: {name} is no list of the counts "
+                               f"given ({', '.join(elections)})")
+    pairs, used = [], set()
     for before, after in zip(elections, elections[1:]):
         if before in leave_out or after in leave_out:
             continue
         renamed = {successors.get(o, o) if o not in shares[after] else o: v
                    for o, v in shares[before].items()}
         pairs.append((renamed, shares[after]))
-    used = tuple(e for e in elections if e not in leave_out)
-    return fit_changes(pairs, bloc | frozenset(successors.get(o, o) for o in bloc), used)
+        used |= {before, after}
+    return fit_changes(pairs, bloc | frozenset(successors.get(o, o) for o in bloc),
+                       tuple(sorted(used)))

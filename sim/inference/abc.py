@@ -238,13 +238,16 @@ def infer(scenario: Scenario, observed: Observed, *, draws: int, accept: int, ex
             break
     accepted = kept[0]
     if accepted.size < MIN_ACCEPTED:
+        unit = "points" if protocols is None else \
+            "points; standard errors for a protocol figure"
         within = f"{current:g} points of every figure of {observed.path}" + (
             "" if protocols is None else
             f" and {current:g} standard errors of every figure of {protocols.path}")
         raise InferenceError(
             f"{scenario.path}: only {accepted.size} of {done:,} draws came within {within} "
             f"(at least {MIN_ACCEPTED} "
-            f"needed); the closest draw was {nearest[0]:.1f} points off ({nearest[1]}): the "
+            f"needed); the closest draw was {nearest[0]:.1f} off ({unit}; furthest: "
+            f"{nearest[1]}): the "
             "scenario's prior cannot produce the observed count; widen its ranges, or raise "
             "--draws or --max-tolerance")
     assert prior is not None  # chunk 0, which hands it back, runs in the first round

@@ -17,8 +17,7 @@ from sim.districts.profile import MultiMemberDistricts, observed_by_list
 from sim.engine.simulate import Simulation
 from sim.engine.statistics import FIXED_POINT, SHARE_BINS
 from sim.errors import SimError
-from sim.inference.history import official_shares
-from sim.law.tally import Tally
+from sim.law.tally import Tally, official_shares
 
 LEVEL = 0.90
 LEVELS = np.round(np.arange(0.1, 1.0, 0.1), 2)  # nominal levels of the calibration picture

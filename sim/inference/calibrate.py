@@ -81,7 +81,7 @@ class Fit:
 
 def _blocks(misses: list[PollMiss], kinds: tuple[str, ...]) -> list[_Block]:
     """Each election's contrasts, elections of the same size stacked (one LAPACK call)."""
-    sized: dict[int, list[tuple]] = {}
+    pieces: list[tuple[np.ndarray, ...]] = []
     for election in sorted({m.election for m in misses}):
         polls = [m for m in misses if m.election == election]
         labels = [(m.source, label) for m in polls for label in m.labels]
@@ -97,9 +97,18 @@ def _blocks(misses: list[PollMiss], kinds: tuple[str, ...]) -> list[_Block]:
             row, col = row + k - 1, col + k
         sampling = np.diag(np.concatenate([1 / (m.n * m.poll) for m in polls]))
         d = np.concatenate([m.miss for m in polls])
-        sized.setdefault(len(contrast), []).append(
-            (contrast @ d, contrast @ same @ contrast.T, contrast @ same_source @ contrast.T,
-             contrast @ sampling @ contrast.T, contrast @ design))
+        pieces.append((contrast @ d, contrast @ same @ contrast.T,
+                       contrast @ same_source @ contrast.T, contrast @ sampling @ contrast.T,
+                       contrast @ design))
+    return _stacked(pieces)
+
+
+def _stacked(pieces: list[tuple[np.ndarray, ...]]) -> list[_Block]:
+    """The elections' (or pairs') pieces as blocks, those with as many contrasts stacked
+    (one LAPACK call each)."""
+    sized: dict[int, list[tuple[np.ndarray, ...]]] = {}
+    for piece in pieces:
+        sized.setdefault(len(piece[0]), []).append(piece)
     return [_Block(*map(np.stack, zip(*group))) for group in sized.values()]
 
 
@@ -281,9 +290,5 @@ def fit_changes(pairs: list[tuple[dict[str, float], dict[str, float]]],
     if not pieces:
         raise SimError("no two consecutive elections share two lists: no structural prior "
                        "can be fitted")
-    sized: dict[int, list[tuple]] = {}
-    for piece in pieces:
-        sized.setdefault(len(piece[0]), []).append(piece)
-    blocks = [_Block(*map(np.stack, zip(*group))) for group in sized.values()]
-    return _posterior(blocks, ("drift",), (CHANGE_PRIOR_SCALE, CHANGE_PRIOR_SCALE),
+    return _posterior(_stacked(pieces), ("drift",), (CHANGE_PRIOR_SCALE, CHANGE_PRIOR_SCALE),
                       polls=len(pieces), elections=elections)

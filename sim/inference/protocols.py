@@ -116,7 +116,7 @@ from sim.inference.observed import figure_label
 from sim.scenario import Scenario
 from sim.stations.manipulation import manipulate
 from sim.stations.model import NationalTotals, simulate_stations
-from sim.stations.run import block_draws
+from sim.stations.run import block_draws, station_rows
 from sim.stations.spec import StationSpec
 
 STATION, STRATUM = "station", "stratum"
@@ -177,16 +177,12 @@ class ObservedProtocols:
         return int(self.protocols.stations.size)
 
 
-def station_rows(scenario: Scenario) -> tuple[int, int]:
-    """The ballot rows of the beneficiary (the inflation's list, else the station level's
-    focal list, else the first) and of the focal list, as :mod:`sim.stations.run` takes
-    them."""
-    spec, ballot, count = scenario.stations, scenario.ballot, scenario.count
+def scenario_rows(scenario: Scenario) -> tuple[int, int]:
+    """The ballot rows of the beneficiary and of the focal list, as the station level takes
+    them (:func:`sim.stations.run.station_rows`)."""
+    spec, count = scenario.stations, scenario.count
     assert spec is not None and count is not None  # [stations] needs [count]
-    focal = ballot.row(spec.focal) if spec.focal is not None else None
-    beneficiary = ballot.row(count.inflation.list) if count.inflation is not None else \
-        focal if focal is not None else 0
-    return beneficiary, beneficiary if focal is None else focal
+    return station_rows(spec, scenario.ballot, count)
 
 
 def read_protocols(path: str | Path, scenario: Scenario) -> Protocols:
@@ -237,15 +233,15 @@ def read_protocols(path: str | Path, scenario: Scenario) -> Protocols:
     registered = frame.registered[station]
     votes = np.stack([numbers[name] for name in options])
     ballots = votes.sum(axis=0) + numbers.get(INVALID, 0)
-    checks = [(ballots, "votes and invalid ballots", INVALID if INVALID in header else
-               "votes"), (numbers.get(VOTERS), "the observers' count of voters", VOTERS)]
+    # the ballots are a sum of cells: the key names the cells, the value is the sum
+    checks = [(ballots, "votes and invalid" if INVALID in header else "votes"),
+              (numbers.get(VOTERS), VOTERS)]
     for (line, _), index, size in zip(rows, range(len(rows)), registered.tolist()):
-        for values, what, name in checks:
+        for values, name in checks:
             if values is not None and values[index] > size:
                 raise ScenarioError(f"line {line}, {name}", int(values[index]),
-                                    f"makes {what} {int(values[index]):,}, more than the "
-                                    f"{size:,} registered voters of station "
-                                    f"{station[index] + 1}", file=file)
+                                    f"is more than the {size:,} registered voters of "
+                                    f"station {station[index] + 1}", file=file)
         if REGISTERED in numbers and numbers[REGISTERED][index] != size:
             raise ScenarioError(f"line {line}, {REGISTERED}", int(numbers[REGISTERED][index]),
                                 f"must be the frame's {size:,} registered voters of station "
@@ -317,7 +313,7 @@ def _whole(rows: list[tuple[int, list[str]]], index: int, name: str,
 
 def figure_names(protocols: Protocols, scenario: Scenario) -> tuple[str, ...]:
     """The ids of the figures the protocols give (see the module docstring)."""
-    beneficiary, _ = station_rows(scenario)
+    beneficiary, _ = scenario_rows(scenario)
     return (scenario.ballot.options[beneficiary],) \
         + ((OWN_COUNT,) if protocols.voters is not None else ())
 
@@ -365,7 +361,7 @@ def _standard_errors(protocols: Protocols, beneficiary: int, frame_size: int) ->
 def observed_protocols(protocols: Protocols, scenario: Scenario) -> ObservedProtocols:
     """The figures of the observed protocols and their standard errors."""
     assert scenario.stations is not None  # read_protocols refuses a scenario without
-    beneficiary, _ = station_rows(scenario)
+    beneficiary, _ = scenario_rows(scenario)
     names = figure_names(protocols, scenario)
     values = figures(protocols.votes, protocols.voters, protocols.registered, beneficiary)
     se = _standard_errors(protocols, beneficiary, scenario.stations.frame.n_stations)
@@ -415,7 +411,7 @@ def simulated_protocols(scenario: Scenario, chunk: ChunkDraws, stations: np.ndar
     spec = scenario.stations
     assert spec is not None
     genuine, official = _national(chunk, np.array([draw]), spec)
-    votes, invalid, voters = station_protocols(spec, genuine, official, station_rows(scenario),
+    votes, invalid, voters = station_protocols(spec, genuine, official, scenario_rows(scenario),
                                                stations, _deterred(spec), rng)
     return Protocols(path=path, stations=stations, registered=spec.frame.registered[stations],
                      stratum=spec.frame.stratum[stations], votes=votes[0], invalid=invalid[0],
@@ -469,7 +465,7 @@ class ProtocolCheck:
     def of(cls, observed: ObservedProtocols, scenario: Scenario, entropy: int) -> ProtocolCheck:
         spec = scenario.stations
         assert spec is not None  # read_protocols refused a scenario without stations
-        return cls(observed, spec, station_rows(scenario), _deterred(spec), entropy)
+        return cls(observed, spec, scenario_rows(scenario), _deterred(spec), entropy)
 
     def simulate(self, index: int, chunk: ChunkDraws, wanted: np.ndarray) -> np.ndarray:
         """The figures of chunk ``index``'s ``wanted`` draws (bool ``(n,)``), float

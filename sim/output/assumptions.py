@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sim.ballot import UNDECIDED
 from sim.districts.profile import MultiMemberDistricts
 from sim.output.records import ModelAssumption, SourceAssumption
@@ -170,8 +172,8 @@ def describe_source(source: SourceAssumption, names: dict[str, str]) -> str:
     return words + "."
 
 
-def describe_error(model: ModelAssumption) -> str:
-    """The error model in words."""
+def describe_error(model: ModelAssumption, names: Mapping[str, str] | None = None) -> str:
+    """The error model in words; ``names`` (option id -> list name) names the lists."""
     error = model.error
     if error.sampling_error_only:
         return "Survey error: none declared, so the intervals show sampling error only."
@@ -180,7 +182,7 @@ def describe_error(model: ModelAssumption) -> str:
     words += f" ({error.note})." if error.note else "."
     structural = model.structural
     if structural is not None:
-        weights = ", ".join(f"{option} {weight:.0%}"
+        weights = ", ".join(f"{(names or {}).get(option, option)} {weight:.0%}"
                             for option, weight in structural.poll_weight.items())
         words += (f" Structural prior: the previous result ({structural.previous}) with a "
                   f"change of sd {structural.change_sd}; the polls' share of each list's "

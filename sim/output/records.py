@@ -274,81 +274,6 @@ class Endorser(Record):
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class StationShares(Record):
-    """The beneficiary's share over the draws: official, genuine, in the protocols' copies."""
-
-    official: ShareStats
-    genuine: ShareStats
-    counted: ShareStats
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class StationTurnout(Record):
-    official: ShareStats
-    true: ShareStats
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class LayerPrints(Record):
-    """A layer's fingerprints over the draws (signed ones mapped back to -1..1) and how
-    often each test flags."""
-
-    integer_excess: ShareStats
-    corner: ShareStats
-    correlation: ShareStats
-    p_integer_flag: float
-    p_digits_flag: float
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class StationPrints(Record):
-    """The fingerprints of the clean election and of the protocols, over ``draws`` draws."""
-
-    draws: int
-    clean: LayerPrints
-    protocol: LayerPrints
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class QuickCount(Record):
-    """The observers' quick count: its design, estimate, gap to the official share,
-    coverage, detection odds, and each option's share of the observed stations won."""
-
-    design: str
-    size: int
-    risk: float
-    scope_stations: int
-    estimate: ShareStats
-    low: ShareStats
-    high: ShareStats
-    gap: ShareStats
-    turnout_estimate: ShareStats
-    coverage: float
-    p_detect_share: float
-    p_detect_turnout: float
-    p_detect: float
-    analytic_power: ShareStats
-    sigma: float
-    size_needed: float | None
-    observed_won: Mapping[str, ShareStats]
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class StationSummary(Record):
-    """The station level (:meth:`sim.stations.summary.StationSummary.to_dict`,
-    docs/stations.md): the beneficiary's shares, turnout, manipulated stations, each
-    option's share of the stations won; fingerprints and a quick count when declared."""
-
-    beneficiary: str
-    share: StationShares
-    turnout: StationTurnout
-    manipulated_stations: ShareStats
-    stations_won: Mapping[str, ShareStats]
-    fingerprints: StationPrints | None = omitted()
-    quick_count: QuickCount | None = omitted()
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
 class Summary(Record):
     """What the draws gave (made by :meth:`sim.engine.summary.Summary.to_dict`)."""
 
@@ -361,7 +286,8 @@ class Summary(Record):
     seat_sample: SeatSample
     districts: tuple[District, ...] | None = omitted()
     endorsers: tuple[Endorser, ...] | None = omitted()
-    stations: StationSummary | None = omitted()
+    # With [stations]: sim.stations.summary.StationSummary.to_dict (docs/stations.md).
+    stations: Mapping[str, Any] | None = omitted()
 
     @property
     def seated(self) -> tuple[ListResult | Independents | Bloc, ...]:

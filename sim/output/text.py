@@ -73,9 +73,11 @@ def assumption_lines(result: Result, width: int = 92) -> list[str]:
     names = {item.id: item.name for item in result.summary.lists}
     paragraphs = [describe_source(source, names) for source in assumptions.sources
                   if source.weight > 0]
-    paragraphs.append(describe_error(assumptions.model))
+    paragraphs.append(describe_error(assumptions.model, names))
+    # Ids such as nur-otan are not broken at their hyphen.
     return [line for paragraph in paragraphs
-            for line in textwrap.wrap(paragraph, width, subsequent_indent="  ")]
+            for line in textwrap.wrap(paragraph, width, subsequent_indent="  ",
+                                      break_on_hyphens=False)]
 
 
 def list_table(summary: Summary) -> tuple[list[str], list[list[str]]]:

@@ -42,8 +42,8 @@ class SupportModel:
         The previous result with its calibrated change, when the scenario uses it.
     sampling : ndarray, shape (n_sources, p) or (1, p)
         The polls' own variance of each structural row's log share (sampling, fill and house
-        effects: exact log-moments), per source; one row when pooled. Empty without a
-        structural prior.
+        effects: exact log-moments), per source; one row when pooled; plus, for a row in a
+        bloc, the bloc shock's mean square (``bloc_sd``). Empty without a structural prior.
     poll_weight : ndarray, shape (p,)
         The polls' share of each structural row's precision at the mean sds (for the
         result's words; the draws use their own).
@@ -89,7 +89,11 @@ def support_model(scenario) -> SupportModel:
     else:
         spread = np.array([np.diag(basis @ vote_moments(prior, effect)[1] @ basis.T)
                            for prior, effect in zip(priors, effects)])
-    sampling = spread[:, structural.rows]
+    # The bloc shock is one normal shared by a bloc's lists: on V's diagonal it counts in
+    # each list's variance but not their correlation (exact for a bloc of one list). A
+    # mean square, not each draw's bloc_sd: add_errors keeps those to itself.
+    sampling = spread[:, structural.rows] + _mean_square(model.error.bloc_sd) * (
+        blocs[structural.rows] >= 0)
     error_var = _mean_square(model.error.election_sd) + (
         0.0 if pooled is not None else _mean_square(model.error.source_sd))
     mean_sampling = sampling[0] if pooled is not None else weights @ sampling

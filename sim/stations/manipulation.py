@@ -26,8 +26,11 @@ and the **official national count** is ``protocol`` summed over the stations plu
 as the official count minus the protocols' sum, so the national official count equals the
 draw's official count exactly, whatever the station mechanisms could place: misrecording
 sent to the tabulation, the few votes by which rounding the count model's shares to whole
-votes differs from splitting them, and anything the chosen stations had no room for (the
-mechanisms spill to the other stations first, so that is rare).
+votes differs from splitting them, and anything the stations had no room for: what the
+chosen stations cannot hold spills to the others (never to the ``exclude``d ones, the
+observed stations that deter it), and what none can hold is counted in ``unplaced`` and
+left to the tabulation. The spill is frequent in the shipped kz-2021 scenarios, so the
+stations ``manipulated`` are those whose protocol differs from the truth, not the chosen.
 
 Where it acts (``where``): at each station independently with probability ``share``
 (``"random"``); likewise among the stations of the named ``strata`` only (``"stratum"``);
@@ -56,14 +59,18 @@ from sim.stations.spec import Manipulation
 @dataclass(frozen=True, slots=True)
 class StationRecords:
     """One block of draws at the station level: the three layers, the tabulation
-    adjustment int64 ``(n_draws, n_options)`` and the manipulated stations, bool
-    ``(n_draws, n_stations)``."""
+    adjustment int64 ``(n_draws, n_options)``, the stations the manipulation chose and
+    those whose protocol differs from the truth (chosen or spilt to), bool ``(n_draws,
+    n_stations)``, and the stuffed ballots and rewritten votes no station could take (left
+    to the tabulation), int64 ``(n_draws,)``."""
 
     true: StationCounts
     counted: StationCounts
     protocol: StationCounts
     tabulation: np.ndarray
+    chosen: np.ndarray
     manipulated: np.ndarray
+    unplaced: np.ndarray
 
     def official(self) -> np.ndarray:
         """The national official votes, int64 ``(n_draws, n_options)``."""
@@ -82,6 +89,8 @@ def manipulate(true: StationCounts, official: NationalTotals, manipulation: Mani
         chosen &= ~exclude
     extreme = chosen & (rng.random(chosen.shape) < manipulation.extreme)
     incremental, rest = chosen & ~extreme, ~chosen
+    if exclude is not None:
+        rest &= ~exclude  # the deterred stations take no spill either
     ballots, votes = true.ballots.copy(), true.votes.copy()
     true_ballots, _ = true.totals()
     stuffed_total = np.clip(official.ballots - true_ballots, 0,
@@ -89,6 +98,7 @@ def manipulate(true: StationCounts, official: NationalTotals, manipulation: Mani
                                        true.votes[:, beneficiary].sum(axis=1), 0))
     stuffed = _spread(stuffed_total, true.registered - ballots,
                       (extreme, incremental, rest), rng)
+    unplaced = stuffed_total - stuffed.sum(axis=1)
     ballots += stuffed
     votes[:, beneficiary] += stuffed
     counted = StationCounts(registered=true.registered, stratum=true.stratum,
@@ -97,8 +107,9 @@ def manipulate(true: StationCounts, official: NationalTotals, manipulation: Mani
     if manipulation.misrecording == "rewriting":
         for row in range(votes.shape[1]):
             if row != beneficiary:
-                moved = _spread(np.maximum(votes[:, row].sum(axis=1) - official.votes[row], 0),
-                                votes[:, row], (extreme, incremental, rest), rng)
+                wanted = np.maximum(votes[:, row].sum(axis=1) - official.votes[row], 0)
+                moved = _spread(wanted, votes[:, row], (extreme, incremental, rest), rng)
+                unplaced += wanted - moved.sum(axis=1)
                 votes[:, row] -= moved
                 votes[:, beneficiary] += moved
     if manipulation.rounding > 0:
@@ -108,8 +119,10 @@ def manipulate(true: StationCounts, official: NationalTotals, manipulation: Mani
                              ballots=ballots, votes=votes, invalid=true.invalid,
                              strata=true.strata)
     tabulation = official.votes.T - votes.sum(axis=-1)
+    changed = (ballots != true.ballots) | np.any(votes != true.votes, axis=1)
     return StationRecords(true=true, counted=counted, protocol=protocol,
-                          tabulation=tabulation, manipulated=chosen)
+                          tabulation=tabulation, chosen=chosen, manipulated=changed,
+                          unplaced=unplaced)
 
 
 def _chosen(true: StationCounts, manipulation: Manipulation,

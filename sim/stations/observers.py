@@ -142,7 +142,9 @@ class QuickCount:
     cover it 95% of the time); ``flag_share``/``flag_turnout``: detection at the design's
     risk; ``won`` ``(n_draws, n_options)``: the share of observed stations where each option
     came first (ties to the earlier option); ``gap``: official minus observed share;
-    ``sigma``: the residual sd ``σ`` of the scope's stations (analytic power)."""
+    ``sigma``: the residual sd ``σ`` of the scope's stations (analytic power);
+    ``share_slack``/``turnout_slack``: the count's rounding to whole votes
+    (:func:`rounding_slack`), which the flags allow for."""
 
     share: Estimate
     turnout: Estimate
@@ -152,6 +154,8 @@ class QuickCount:
     won: np.ndarray
     gap: np.ndarray
     sigma: np.ndarray
+    share_slack: np.ndarray
+    turnout_slack: float
 
 
 def quick_count(observers: Observers, frame: Frame, observed: np.ndarray, true: StationCounts,
@@ -183,7 +187,8 @@ def quick_count(observers: Observers, frame: Frame, observed: np.ndarray, true: 
                       flag_share=share.flags(official_share, observers.z, share_slack),
                       flag_turnout=turnout.flags(official_turnout, observers.z,
                                                  turnout_slack),
-                      won=won, gap=official_share - share.value, sigma=sigma)
+                      won=won, gap=official_share - share.value, sigma=sigma,
+                      share_slack=share_slack, turnout_slack=turnout_slack)
 
 
 def rounding_slack(counts: StationCounts) -> tuple[np.ndarray, float]:

@@ -11,6 +11,8 @@ the per-draw summaries (:class:`sim.stations.summary.StationSummary`).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from sim.ballot import Ballot
@@ -18,17 +20,34 @@ from sim.count.spec import CountModel
 from sim.stations.counts import StationCounts, won_shares
 from sim.stations.manipulation import manipulate
 from sim.stations.model import NationalTotals, simulate_stations
-from sim.stations.observers import choose, quick_count, rounding_slack, srs_power
+from sim.stations.observers import choose, quick_count, srs_power
 from sim.stations.screen import fingerprints_of
 from sim.stations.spec import StationSpec
 from sim.stations.summary import StationSummary
 
 BLOCK_CELLS = 4_000_000  # station counts in one block (about 32 MB per int64 layer)
 # Fingerprints cost more than the model (Kobak's test resamples every station), so they are
-# computed on every FINGERPRINT_STRIDE-th draw of a block, with RESAMPLES resamples.
+# computed on every FINGERPRINT_STRIDE-th draw of a block, with at least RESAMPLES resamples
+# (more at a risk below 1/21: ``resamples``).
 FINGERPRINT_STRIDE = 10
 RESAMPLES = 20
 FINGERPRINT_RISK = 0.05  # without observers, the risk the fingerprints' tests are read at
+
+
+def resamples(risk: float) -> int:
+    """Kobak's integer test's resamples at ``risk``: its smallest p-value is 1 / (1 +
+    resamples), so at least ``1 / risk`` of them for the test to be able to flag at all."""
+    return max(RESAMPLES, math.ceil(1 / risk - 1e-9))
+
+
+def station_rows(spec: StationSpec, ballot: Ballot, count: CountModel) -> tuple[int, int]:
+    """The ballot rows of the beneficiary (the inflation's list, else the station level's
+    focal list, else the first) and of the focal list (the station level's, else the
+    beneficiary)."""
+    focal = ballot.row(spec.focal) if spec.focal is not None else None
+    beneficiary = ballot.row(count.inflation.list) if count.inflation is not None else \
+        focal if focal is not None else 0
+    return beneficiary, beneficiary if focal is None else focal
 
 
 def block_draws(n_stations: int, n_options: int) -> int:
@@ -65,7 +84,8 @@ def summarise(spec: StationSpec, summary: StationSummary, genuine: NationalTotal
                  "counted": _share(records.counted.votes.sum(axis=-1).T, beneficiary),
                  "turnout_official": official.ballots / registered,
                  "turnout_true": genuine.ballots / registered,
-                 "manipulated": records.manipulated.mean(axis=1)}
+                 "manipulated": records.manipulated.mean(axis=1),
+                 "unplaced": records.unplaced / np.maximum(official.votes.sum(axis=0), 1)}
     flags: dict[str, np.ndarray] = {}
     observed_won = None
     if observers is not None and observed is not None:
@@ -73,11 +93,10 @@ def summarise(spec: StationSpec, summary: StationSummary, genuine: NationalTotal
                          fractions["official"], fractions["turnout_official"], beneficiary)
         low, high = qc.share.interval()
         half = observers.z_half
-        share_slack, turnout_slack = rounding_slack(records.counted)
         flags = {"covered": (low <= qc.scope_share) & (qc.scope_share <= high),
                  "detect_share": qc.flag_share, "detect_turnout": qc.flag_turnout,
-                 "detect": qc.share.flags(fractions["official"], half, share_slack) |
-                 qc.turnout.flags(fractions["turnout_official"], half, turnout_slack)}
+                 "detect": qc.share.flags(fractions["official"], half, qc.share_slack) |
+                 qc.turnout.flags(fractions["turnout_official"], half, qc.turnout_slack)}
         delta = fractions["official"] - qc.scope_share
         scope = int(observers.scope.sum())
         power = np.array([srs_power(observers.size, scope, s, d, observers.risk)
@@ -89,18 +108,19 @@ def summarise(spec: StationSpec, summary: StationSummary, genuine: NationalTotal
     summary.add(fractions, won_shares(records.protocol.votes), observed_won, flags)
     kept = slice(0, None, FINGERPRINT_STRIDE)
     risk = FINGERPRINT_RISK if observers is None else observers.risk
-    summary.add_fingerprints({"clean": _prints(records.true, kept, beneficiary, rng),
-                              "protocol": _prints(records.protocol, kept, beneficiary, rng)},
-                             frame.n_stations, risk)
+    summary.add_fingerprints(
+        {layer: layer_fingerprints(counts, kept, beneficiary, risk, rng)
+         for layer, counts in (("clean", records.true), ("protocol", records.protocol))},
+        frame.n_stations, risk)
 
 
-def _prints(counts: StationCounts, kept: slice, leader: int,
-            rng: np.random.Generator) -> dict[str, np.ndarray]:
+def layer_fingerprints(counts: StationCounts, kept: slice, leader: int, risk: float,
+                       rng: np.random.Generator) -> dict[str, np.ndarray]:
     """The fingerprints of the ``kept`` draws of a layer (ballots in the box standing for
     the ballots issued)."""
     return fingerprints_of(counts.registered, counts.ballots[kept], counts.ballots[kept],
                            counts.votes[kept], leader, counts.stratum, rng=rng,
-                           resamples=RESAMPLES)
+                           resamples=resamples(risk))
 
 
 def _share(votes: np.ndarray, row: int) -> np.ndarray:
@@ -115,9 +135,7 @@ def chunk_summary(spec: StationSpec, ballot: Ballot, count: CountModel, votes: n
     n)`` and ``invalid`` ``(n,)``, genuine shares ``(n_options, n)`` and true turnout
     ``(n,)`` (the count model's :class:`sim.count.official.OfficialCount` fields), block by
     block."""
-    beneficiary = ballot.row(count.inflation.list) if count.inflation is not None else \
-        ballot.row(spec.focal) if spec.focal is not None else 0
-    focal = ballot.row(spec.focal) if spec.focal is not None else beneficiary
+    beneficiary, focal = station_rows(spec, ballot, count)
     summary = new_summary(spec, ballot.options, beneficiary)
     step = block_draws(spec.frame.n_stations, ballot.n_options)
     registered = int(spec.frame.registered.sum())

@@ -35,7 +35,7 @@ A scenario's ``[stations]`` table (or a file holding only that table, for
     size = 300
     strata = ["urban"]         # optional scope
     bias = 1.0                 # convenience: selection by the true result
-    risk = 0.05                # one-sided
+    risk = 0.05                # one-sided, 0.001 to 0.5 (fingerprints: 1/risk resamples)
 
 The frame (sizes and strata) is part of the scenario, not of a draw: it is built once when
 the table is read, from ``frame_seed``, so that every chunk, worker and run sees the same
@@ -213,7 +213,7 @@ def read_observers(table: Table, frame: Frame) -> Observers | None:
                               "2 stations (for its variance) in proportion to its stations")
     return Observers(design=design, size=size, scope=in_scope, allocation=allocation,
                      bias=table.number("bias", 0.0, low=-20.0, high=20.0),
-                     risk=table.number("risk", 0.05, low=1e-6, high=0.5))
+                     risk=table.number("risk", 0.05, low=0.001, high=0.5))
 
 
 KEYS = ("count", "registered", "size_sd", "sizes", "frame_seed", "list", "strata",

@@ -6,8 +6,8 @@ import pytest
 
 from sim.errors import ScenarioError
 from sim.inference.calibrate import fit_errors
-from sim.inference.history import PollMiss, official_shares, poll_misses, read_polls
-from sim.law.tally import load_tally
+from sim.inference.history import PollMiss, poll_misses, read_polls
+from sim.law.tally import load_tally, official_shares
 from tests.inference.paths import POLLS, TALLIES
 
 KINDS = ("government-linked", "independent")

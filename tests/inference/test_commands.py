@@ -42,6 +42,13 @@ def test_calibrate_remakes_the_shipped_files(runner, tmp_path, leave_out, shippe
     assert out.read_text() == (ROOT / shipped).read_text()
 
 
+def test_the_structural_note_names_only_the_elections_of_kept_changes(runner):
+    # Leaving out KZ2012 drops the changes 2007-2012 and 2012-2016: KZ2007 is in none left.
+    result = runner.invoke(main, [*CALIBRATE, "--leave-out", "KZ2012"])
+    assert result.exit_code == 0, result.output
+    assert 'note = "Fitted to the counts of KZ2016, KZ2021, KZ2023 (2 changes)' in result.output
+
+
 OWN_POLLS = """election,kind,pollster,fieldwork,sample_size,share_pct,list,source_id,\
 source_kind,share_of
 E1,poll,P,d,1000,{a1},a,p,state,respondents
@@ -71,6 +78,16 @@ def test_calibrate_works_for_another_country(runner, tmp_path):
 @pytest.mark.parametrize("extra, message", [
     (["--leave-out", "KZ2016"], "--leave-out 'KZ2016': not an election given with --tally"),
     (["--tally", "KZ2016"], "--tally 'KZ2016': must be NAME=VALUE"),
+    (["--successor", "nobody=amanat"],
+     "--successor nobody=amanat: nobody is no list of the counts given (KZ2007, KZ2012, "),
+    (["--successor", "ak-zhol=nobody"], "--successor ak-zhol=nobody: nobody is no list of"),
+    (["--successor", "cppk=adal"], "--successor 'cppk=adal': cppk is already given "
+                                   "(--successor cppk=peoples-party); give each name once"),
+    (["--tally", "KZ2012=scenarios/history/kz-2016.toml"],
+     "--tally 'KZ2012=scenarios/history/kz-2016.toml': KZ2012 is already given"),
+    (["--history", "KZ2021=scenarios/history/kz-2016.toml"],
+     "--history KZ2021=scenarios/history/kz-2016.toml: KZ2021 is already given with --tally "
+     "(scenarios/history/kz-2021.toml)"),
 ])
 def test_calibrate_bad_options_are_one_line_and_exit_2(runner, extra, message):
     result = runner.invoke(main, [*CALIBRATE, *extra])

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from sim.cli import main
 from sim.engine.executors import ProcessExecutor, SerialExecutor
 from sim.engine.simulate import draw_chunk
-from sim.inference.abc import infer
+from sim.inference.abc import InferenceError, infer
 from sim.inference.observed import Observed, draw_figures
 from sim.inference.protocols import (
     ProtocolCheck,
@@ -30,6 +30,7 @@ from sim.inference.protocols import (
 from sim.scenario import load_scenario
 from tests.inference.test_abc import COUNT
 from tests.scenario_text import MINIMAL, support_of, write_scenario
+from tests.stations.helpers import strata_toml
 from tests.test_cli import GOOD_TALLY, ROOT
 
 # test_abc's count for 20,000 voters at 40 stations of about 500 in two strata; the
@@ -38,14 +39,8 @@ from tests.test_cli import GOOD_TALLY, ROOT
 STATIONS = COUNT.replace("registered = 1000000", "registered = 20000") + """
 [stations]
 count = 40
-[stations.strata.urban]
-share = 0.4
-turnout = -0.3
-support = -0.3
-[stations.strata.rural]
-share = 0.6
-turnout = 0.3
-support = 0.3
+""" + strata_toml({"urban": {"share": 0.4, "turnout": -0.3, "support": -0.3},
+                   "rural": {"share": 0.6, "turnout": 0.3, "support": 0.3}}) + """
 [stations.manipulation]
 share = 0.5
 """
@@ -108,11 +103,10 @@ BAD = {
                       "line 3, stratum = 'rural': is not the stratum of station 2, which is "
                       "'urban'"),
     "more votes than registered": (lambda s: _row(s, 2, votes=(9000, 50, 30)),
-                                   "line 3, invalid = 9085: makes votes and invalid ballots "
-                                   "9,085, more than the"),
+                                   "line 3, votes and invalid = 9085: is more than the "
+                                   "664 registered voters of station 2"),
     "own count above registered": (lambda s: _row(s, 2, voters=9000),
-                                   "line 3, observed_voters = 9000: makes the observers' "
-                                   "count of voters 9,000"),
+                                   "line 3, observed_voters = 9000: is more than the "),
     "not a number": (lambda s: _row(s, 2, votes=("x", 50, 30)),
                      "line 3, a = 'x': must be a whole number"),
     "negative": (lambda s: _row(s, 2, invalid=-1), "line 3, invalid = -1: must not be "
@@ -199,6 +193,15 @@ def test_the_protocols_tell_stuffing_and_misrecording_apart(scenario):
     # Measured: 0.75 and 0.92 (the own counts inform the stuffing more than 20 copies of
     # about 500 votes, with the stations' spread of support, inform the misrecording).
     assert ratio[0] < 0.85 and ratio[1] < 1.0, ratio
+
+
+def test_protocols_the_prior_cannot_produce_are_refused_in_both_units(scenario):
+    observed, protocols, _ = truth(scenario, 12, np.arange(0, 40, 2))
+    impossible = replace(protocols, values=protocols.values + 1000 * protocols.se)
+    with pytest.raises(InferenceError, match=r"closest draw was [0-9.]+ off \(points; "
+                       r"standard errors for a protocol figure; furthest: "):
+        infer(scenario, observed, draws=10_000, accept=500, executor=SerialExecutor(), seed=1,
+              chunk_draws=5_000, protocols=impossible)
 
 
 def test_the_same_seed_gives_the_same_posterior_on_any_executor(scenario):

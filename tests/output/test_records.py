@@ -9,7 +9,6 @@ import pytest
 from click.testing import CliRunner
 
 from sim.cli import main
-from sim.engine.simulate import simulate
 from sim.errors import ResultError
 from sim.output.assumptions import assumptions
 from sim.output.files import json_text
@@ -22,13 +21,11 @@ from sim.output.records import (
     Result,
     SeatStats,
     SourceAssumption,
-    StationSummary,
     TierDistricts,
 )
 from sim.output.results import read_record
 from sim.scenario import load_scenario
-from tests.scenario_text import support_of, write_scenario
-from tests.stations.test_scenario import STATIONS
+from tests.scenario_text import support_of
 
 RESULTS = Path(__file__).parents[2] / "results"
 SHIPPED = sorted(p for p in RESULTS.glob("*.json")
@@ -133,12 +130,7 @@ def test_a_district_tier_reads_as_the_record_of_its_shape(path):
         assert type(districts) is shape
 
 
-def test_the_station_summary_and_a_structural_model_read_and_write_back(tmp_path):
-    scenario = load_scenario(write_scenario(tmp_path, STATIONS, "s.toml"))
-    document = simulate(scenario, draws=120, seed=3).to_dict()["stations"]
-    stations = StationSummary.from_plain(document, "summary.stations", "s.json")
-    assert stations.quick_count is not None and stations.quick_count.design == "stratified"
-    assert stations.to_dict() == document
+def test_a_structural_model_reads_and_writes_back():
     structural = load_scenario(BACKTEST / "2021-barometer-structural.toml")
     model = assumptions(structural, support_of(structural))["model"]
     record = ModelAssumption.from_plain(model, "assumptions.model", "structural")

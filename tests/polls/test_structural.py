@@ -1,13 +1,18 @@
 """The structural prior: its product with the polls against the exact Gaussian one, what it
 does to a shipped backtest scenario, its file errors, and its fit to consecutive counts."""
 
+import dataclasses
+import re
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sim.cli import main
 from sim.engine.simulate import simulate
 from sim.errors import ScenarioError
 from sim.inference.calibrate import fit_changes
@@ -110,6 +115,31 @@ def test_the_shipped_backtest_narrows_and_says_what_each_side_gives():
     assert "the polls' share of each list's precision" in describe_error(record)
 
 
+def test_the_run_text_names_the_lists_and_keeps_ids_whole(tmp_path):
+    result = CliRunner().invoke(main, ["run", str(BACKTEST / "2021-barometer-structural.toml"),
+                                       "--draws", "2000", "--out", str(tmp_path), "--quiet"])
+    assert result.exit_code == 0, result.output
+    words = " ".join(result.output.split())  # the paragraph unwrapped
+    assert "precision (the rest is the prior's): Nur Otan " in words
+    assert "People's Party " in words.split("Structural prior")[1]
+    assert not re.search(r"[a-z]-\n", result.output)  # no id (nur-otan) split at its hyphen
+
+
+def test_a_bloc_shock_counts_in_the_polls_variance_the_prior_sees():
+    # bloc_sd adds one shock per bloc to its lists (every list here is in one): the structural
+    # product must see it in V, or it would weigh those polls as if the shock were absent.
+    plain = support_of(load_scenario(BACKTEST / "2021-barometer-structural.toml"))
+    shocked_scenario = load_scenario(BACKTEST / "2021-barometer-structural.toml")
+    shocked_scenario = dataclasses.replace(shocked_scenario, model=dataclasses.replace(
+        shocked_scenario.model, error=dataclasses.replace(
+            shocked_scenario.model.error, bloc_sd=Param("fixed", (0.3,), 0.0, 5.0))))
+    shocked = support_of(shocked_scenario)
+    in_bloc = plain.blocs[plain.structural.rows] >= 0
+    assert in_bloc.any()
+    assert np.allclose(shocked.sampling - plain.sampling, 0.09 * in_bloc)
+    assert np.all(shocked.poll_weight[in_bloc] < plain.poll_weight[in_bloc])  # noisier polls
+
+
 def test_a_structural_run_is_the_same_whatever_the_workers():
     scenario = load_scenario(BACKTEST / "2021-mixture-structural.toml")
     serial = simulate(scenario, draws=8_000, seed=4, workers=1, chunk_draws=2_000)
@@ -117,29 +147,62 @@ def test_a_structural_run_is_the_same_whatever_the_workers():
     assert serial.to_dict() == parallel.to_dict()
 
 
+@pytest.fixture
+def backtest_copy(tmp_path):
+    """The 2021 backtest folder and the counts it names, copied into a scenarios folder of
+    tmp_path (extends may reach only its own folder and the nearest scenarios folder)."""
+    scenarios = tmp_path / "scenarios"
+    shutil.copytree(BACKTEST, scenarios / "backtest" / "kz-2021")
+    shutil.copytree(ROOT / "scenarios" / "history", scenarios / "history")
+    return scenarios / "backtest" / "kz-2021"
+
+
+def structural_scenario(folder: Path, lines: str) -> Path:
+    path = folder / "_test_structural.toml"
+    path.write_text(f'extends = "2021-barometer.toml"\n[model.structural]\n{lines}\n')
+    return path
+
+
+PREVIOUS = 'previous = "../../history/kz-2016.toml"\n'
+
+
 @pytest.mark.parametrize("lines, key, rule", [
     ('previous = "nowhere.toml"', "model.structural.previous", "no such file"),
-    ('previous = "../../history/kz-2016.toml"\nsame = { nobody = "cppk" }',
-     "model.structural.same.nobody", "option of this scenario"),
-    ('previous = "../../history/kz-2016.toml"\nsame = { adal = "nobody" }',
-     "model.structural.same.adal", "names no option of ../../history/kz-2016.toml"),
-    ('previous = "../../history/kz-2016.toml"\nchange_sd = [0.3, -1]',
-     "model.structural.change_sd", "numbers between 0 and 5"),
-    ('previous = "../../history/kz-2016.toml"\nweight = 2', "model.structural.weight",
-     "unknown key"),
-    ('previous = "../../history/kz-2016.toml"\nchange_sd = 0', "model.structural.change_sd",
-     "must be above 0"),
+    ('previous = "../../history"', "model.structural.previous = '../../history'",
+     "is a folder, not a tally file"),
+    ('previous = "2021-barometer.toml"', "model.structural.previous = '2021-barometer.toml'",
+     "is not a tally file: "),
+    (PREVIOUS + 'same = { nobody = "cppk" }', "model.structural.same.nobody",
+     "option of this scenario"),
+    (PREVIOUS + 'same = { adal = "nobody" }', "model.structural.same.adal",
+     "names no option of ../../history/kz-2016.toml"),
+    (PREVIOUS + 'same = { adal = "birlik", ak-zhol = "birlik" }',
+     "model.structural.same.adal = 'birlik'", "is already the previous list of ak-zhol"),
+    (PREVIOUS + 'same = { adal = "ak-zhol" }', "model.structural.same.adal = 'ak-zhol'",
+     "is already the previous list of ak-zhol"),
+    (PREVIOUS + 'change_sd = [0.3, -1]', "model.structural.change_sd",
+     "numbers between 0 and 5"),
+    (PREVIOUS + 'weight = 2', "model.structural.weight", "unknown key"),
+    (PREVIOUS + 'change_sd = 0', "model.structural.change_sd", "must be above 0"),
+    (PREVIOUS + 'change_sd = { uniform = [0, 0] }', "model.structural.change_sd",
+     "must be above 0 in some draws"),
+    (PREVIOUS + 'change_sd = [0, 0]', "model.structural.change_sd", "must be above 0"),
 ])
-def test_a_bad_structural_table_names_file_key_and_rule(lines, key, rule):
-    path = BACKTEST / "_test_structural.toml"
-    path.write_text(f'extends = "2021-barometer.toml"\n[model.structural]\n{lines}\n')
-    try:
-        with pytest.raises(ScenarioError) as error:
-            load_scenario(path)
-    finally:
-        path.unlink()
+def test_a_bad_structural_table_names_file_key_and_rule(backtest_copy, lines, key, rule):
+    with pytest.raises(ScenarioError) as error:
+        load_scenario(structural_scenario(backtest_copy, lines))
     message = str(error.value)
     assert key in message and rule in message and "_test_structural.toml" in message
+    assert message.count("\n") == 0
+
+
+def test_a_change_sd_with_draws_above_0_is_accepted(backtest_copy):
+    # A normal of mean 0 clipped to [0, 5]: half its draws are above 0, so the polls and
+    # the prior both have something to say.
+    scenario = load_scenario(structural_scenario(
+        backtest_copy, PREVIOUS + "change_sd = { normal = [0, 0.1] }"))
+    assert scenario.model.structural.active
+    assert scenario.model.structural.change_sd.describe() == "normal(0, 0.1)"
 
 
 def test_a_previous_result_without_a_change_sd_is_refused(tmp_path):

@@ -15,6 +15,14 @@ STRATA = {"capital": {"share": 0.2, "size": 1.5, "turnout": -0.5, "support": -0.
           "rural": {"share": 0.4, "size": 0.6, "turnout": 0.5, "support": 0.4}}
 
 
+def strata_toml(strata: dict[str, dict[str, float]]) -> str:
+    """``[stations.strata.NAME]`` tables for a scenario's text, from ``{name: {key:
+    value}}``."""
+    return "".join(f"[stations.strata.{name}]\n" +
+                   "".join(f"{key} = {value}\n" for key, value in keys.items())
+                   for name, keys in strata.items())
+
+
 def station_spec(count: int = 400, registered: int = 400_000, **keys) -> StationSpec:
     data = {"count": count, "strata": STRATA, **keys}
     return read_stations(Table(data, "test.toml", "stations"), None, registered, Path("."))

@@ -10,7 +10,7 @@ import numpy as np
 
 from sim.stations.manipulation import manipulate
 from sim.stations.model import simulate_stations
-from sim.stations.run import RESAMPLES
+from sim.stations.run import resamples
 from sim.stations.screen import fingerprints_of
 from sim.stations.spec import read_manipulation
 from sim.tables import Table
@@ -22,22 +22,22 @@ RUSSIAN = {"turnout_sd": 0.536, "support_sd": 0.467, "correlation": 0.647}
 
 
 @cache  # the two clean-draw tests share their draws
-def _alarms(layer: str, seed: int, rounding: float = 0.0):
+def _alarms(layer: str, seed: int, rounding: float = 0.0, risk: float = 0.05, blocks: int = 5):
     spec = station_spec(count=2000, registered=REGISTERED, heterogeneity=RUSSIAN)
     rng = np.random.default_rng(seed)
     manipulation = read_manipulation(Table({"share": 0.3, "rounding": rounding}, "t.toml",
                                            "stations.manipulation"), spec.frame.strata)
     flags = {"integer_p": [], "last_digit_p": []}
-    for _ in range(5):
+    for _ in range(blocks):
         genuine = totals(REGISTERED, 40, turnout=0.55)
         counts = simulate_stations(spec, genuine, rng)
         if layer == "protocol":
             counts = manipulate(counts, genuine, manipulation, 0, rng).protocol
         prints = fingerprints_of(counts.registered, counts.ballots, counts.ballots,
                                  counts.votes, 0, counts.stratum, rng=rng,
-                                 resamples=RESAMPLES)
+                                 resamples=resamples(risk))
         for name, flagged in flags.items():
-            flagged.append(prints[name] < 0.05)
+            flagged.append(prints[name] < risk)
     return {name: float(np.concatenate(value).mean()) for name, value in flags.items()}
 
 
@@ -59,4 +59,11 @@ def test_the_last_digit_test_false_alarms_beyond_its_nominal_risk():
 def test_rounding_to_whole_percentages_trips_the_integer_test():
     # a third of 30% of the stations write a whole-percent result
     rates = _alarms("protocol", seed=32, rounding=0.33)
+    assert rates["integer_p"] > 0.9, rates
+
+
+def test_the_integer_test_can_flag_at_a_risk_below_one_in_twenty_one():
+    # with 20 resamples the smallest p-value is 1/21, so at risk 0.01 it could never flag
+    assert all(1 / (1 + resamples(risk)) < risk for risk in (0.001, 0.01, 0.03, 0.05, 0.5))
+    rates = _alarms("protocol", seed=33, rounding=0.33, risk=0.01, blocks=1)
     assert rates["integer_p"] > 0.9, rates

@@ -63,7 +63,8 @@ def test_stuffing_is_in_the_copies_only_the_own_count_sees_it():
     assert np.all(records.tabulation == 0)
     extra = records.counted.ballots - records.true.ballots
     assert np.all(extra.sum(axis=1) == 100_000)
-    assert np.all(extra[~records.manipulated] == 0)  # 30% of stations had room enough
+    assert np.all(extra[~records.chosen] == 0)  # 30% of stations had room enough
+    assert np.array_equal(records.manipulated, records.chosen & (extra > 0))
 
 
 def test_rewriting_makes_the_protocol_differ_from_the_copy_tabulation_does_not():
@@ -73,7 +74,7 @@ def test_rewriting_makes_the_protocol_differ_from_the_copy_tabulation_does_not()
                            0, np.random.default_rng(4))
     moved = rewritten.protocol.votes[:, 0] - rewritten.counted.votes[:, 0]
     assert np.all(moved.sum(axis=1) == 10_000)
-    assert np.all(moved[~rewritten.manipulated] == 0)
+    assert np.all(moved[~rewritten.chosen] == 0)
     tabulated = manipulate(true, official, _manipulation(share=0.3), 0,
                            np.random.default_rng(4))
     assert np.array_equal(tabulated.protocol.votes, tabulated.true.votes)
@@ -90,7 +91,7 @@ def test_extreme_stations_are_filled_first():
     # 44,000 in all) are filled to 100% turnout; the incremental ones share the rest
     full = (turnout == 1).sum(axis=1)
     assert np.all((full > 35) & (full < 90)), full
-    assert np.median(turnout[records.manipulated]) < 0.9
+    assert np.median(turnout[records.chosen]) < 0.9
 
 
 def test_where_turnout_picks_the_highest_turnout_stations():
@@ -100,7 +101,7 @@ def test_where_turnout_picks_the_highest_turnout_stations():
                          np.random.default_rng(6))
     turnout = true.turnout()
     for d in range(turnout.shape[0]):
-        assert turnout[d][records.manipulated[d]].min() >= np.quantile(turnout[d], 0.89)
+        assert turnout[d][records.chosen[d]].min() >= np.quantile(turnout[d], 0.89)
 
 
 def test_rounding_leaves_whole_percentages_at_the_rounding_stations():
@@ -112,6 +113,32 @@ def test_rounding_leaves_whole_percentages_at_the_rounding_stations():
     # each rounded station is within half a vote of a whole percentage
     assert np.all(off <= 50 / np.maximum(records.protocol.ballots, 1) + 1e-9)
     assert np.array_equal(records.official(), genuine.votes.T)
+
+
+@pytest.mark.parametrize("misrecording", ["tabulation", "rewriting"])
+def test_deterred_stations_take_no_spill_and_what_fits_nowhere_is_reported(misrecording):
+    _, genuine, true = _setup()
+    # the chosen 10% have room for about 30,000 more ballots (and hold about 14,000 votes of
+    # option 1): the spill goes to the other stations, never to the excluded half
+    official = _official(genuine, 150_000, 20_000)
+    exclude = np.zeros(true.ballots.shape, dtype=bool)
+    exclude[:, ::2] = True
+    records = manipulate(true, official, _manipulation(share=0.1, misrecording=misrecording),
+                         0, np.random.default_rng(8), exclude)
+    assert np.array_equal(records.protocol.votes[exclude.nonzero()[0], :, exclude.nonzero()[1]],
+                          true.votes[exclude.nonzero()[0], :, exclude.nonzero()[1]])
+    assert not np.any(records.manipulated & exclude)
+    assert np.all(records.unplaced == 0)
+    # the stations changed are many more than the chosen: the spill counts
+    assert np.all(records.manipulated.sum(axis=1) > 2 * records.chosen.sum(axis=1))
+    # more ballots than the other half's non-voters hold: the rest is reported, not placed
+    room = np.where(exclude, 0, true.registered - true.ballots).sum(axis=1)
+    overflow = _official(genuine, int(room.max()) + 5_000, 0)
+    full = manipulate(true, overflow, _manipulation(share=0.1, misrecording=misrecording),
+                      0, np.random.default_rng(9), exclude)
+    assert np.array_equal(full.counted.ballots[exclude], true.ballots[exclude])
+    assert np.array_equal(full.unplaced, overflow.ballots - true.totals()[0] - room)
+    assert np.array_equal(full.official(), overflow.votes.T)
 
 
 @pytest.mark.parametrize(("keys", "rule"), [

@@ -91,8 +91,9 @@ def test_detection_power_matches_the_analytic_srs_formula():
     assert abs(rates["detect_share"] - expected) < 3 * _mc_sd(expected, 1000) + 0.01, \
         (rates, expected)
     # and no power where no inflation: the same design on the clean count
-    clean_rates, _ = _flags(sized, genuine, genuine, 1, seed=16)
-    assert clean_rates["detect_share"] < 0.15
+    clean_rates, clean = _flags(sized, genuine, genuine, 1, seed=16)
+    # at most the risk, within 2.5 Monte Carlo sds of it
+    assert clean_rates["detect_share"] <= 0.05 + 2.5 * _mc_sd(0.05, clean.draws), clean_rates
 
 
 def _moved(genuine, delta):

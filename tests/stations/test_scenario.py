@@ -13,6 +13,7 @@ from sim.engine.simulate import simulate
 from sim.scenario import load_scenario
 from tests.cli_errors import assert_one_line_error
 from tests.scenario_text import MINIMAL, write_scenario
+from tests.stations.helpers import strata_toml
 
 STATIONS = MINIMAL + """
 [count]
@@ -27,14 +28,8 @@ misrecording = { uniform = [0.0, 0.05] }
 [stations]
 count = 100
 list = "a"
-[stations.strata.city]
-share = 0.3
-size = 1.5
-turnout = -0.3
-[stations.strata.village]
-share = 0.7
-turnout = 0.3
-support = 0.3
+""" + strata_toml({"city": {"share": 0.3, "size": 1.5, "turnout": -0.3},
+                   "village": {"share": 0.7, "turnout": 0.3, "support": 0.3}}) + """
 [stations.manipulation]
 share = 0.4
 misrecording = "rewriting"

@@ -66,7 +66,7 @@ def assumptions_html(assumptions: Assumptions, lists: Sequence[ListResult]) -> s
         items.append(escape(f"{describe_source(source, names)} Polls: {polls}."))
     model = assumptions.model
     items.append(escape(f"Sources combined as a {model.combine}; undecided "
-                        f"{model.undecided}. {describe_error(model)}"))
+                        f"{model.undecided}. {describe_error(model, names)}"))
     campaign = assumptions.campaign
     if campaign:
         items.append(escape(
