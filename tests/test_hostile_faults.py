@@ -21,7 +21,8 @@ from sim.engine import executors
 from sim.engine.executors import ProcessExecutor, WorkerDied
 from sim.engine.statistics import FIXED_POINT, fraction_stats
 from sim.engine.summary import Layout, SeatSummary
-from sim.errors import InvalidValue, ScenarioError
+from sim.errors import FileProblem, InvalidValue, ScenarioError
+from sim.inference.history import read_polls
 from sim.output import files
 from sim.output.files import commit_files, recover
 from sim.output.regression import Metric, tolerance
@@ -432,6 +433,12 @@ def test_a_count_that_leaves_a_draw_without_valid_votes_names_the_file(tmp_path)
     assert result.stderr == (f"error: {scenario}: count: a draw has no valid votes; turnout, "
                              "invalid and turnout_multipliers must leave some\n")
     assert not list((tmp_path / "out").glob("*.json"))
+
+
+def test_a_polls_file_that_cannot_be_read_is_a_problem_of_the_file(tmp_path):
+    with pytest.raises(FileProblem) as error:
+        read_polls(tmp_path)  # a folder: open() fails
+    assert str(error.value).startswith(f"{tmp_path}: cannot be read (")
 
 
 def test_compare_refuses_a_result_with_an_impossible_figure(tmp_path):

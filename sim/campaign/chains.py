@@ -4,27 +4,56 @@ on to the next when that list withdraws.
 A :class:`Chain` holds, per draw, which target an endorser backs, how many voters it
 brought, and the day the backed list withdraws if it reacts so (its reaction, at most one
 pending per draw: a new endorsement replaces it), which the rounds of
-:class:`~sim.campaign.run.CampaignRun` carry out.
+:class:`~sim.campaign.run.CampaignRun` carry out. A chain knows the run only as a
+:class:`ChainHost`: what it may read and change of the run, so neither module needs the
+other's class.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
 from sim.ballot import STAY_HOME
+from sim.campaign.events.base import CampaignState
+from sim.campaign.spec import Campaign, Endorser
 from sim.campaign.transfer import Transfer
+from sim.params import ParamDraws
 
-if TYPE_CHECKING:
-    from sim.campaign.run import CampaignRun
-    from sim.campaign.spec import Endorser
+
+class ChainHost(CampaignState, Protocol):
+    """What a chain may read and change of its run besides an event's
+    (:class:`~sim.campaign.events.base.CampaignState`): the campaign's reactions, each
+    draw's clock ``(n,)``, the parameter draws it reserves, the order of reactions, the
+    drift up to a withdrawal, and the transfer of stranded voters."""
+
+    @property
+    def campaign(self) -> Campaign: ...
+
+    @property
+    def n_draws(self) -> int: ...
+
+    @property
+    def day(self) -> np.ndarray: ...
+
+    @property
+    def param_draws(self) -> ParamDraws: ...
+
+    def next_order(self) -> int:
+        """A number ordering reactions scheduled on one day by when they were scheduled."""
+
+    def drift(self, draws: np.ndarray | None, now: float | np.ndarray) -> None:
+        """Bring the random walk of ``draws`` up to day ``now``."""
+
+    def transfer(self, amount: np.ndarray, draws: np.ndarray, transfer: Transfer) -> None:
+        """Share ``amount`` per draw out by the transfer rule."""
 
 
 class Chain:
     """One endorser's backing in every draw of a chunk."""
 
-    def __init__(self, endorser: Endorser, run: CampaignRun):
+    def __init__(self, endorser: Endorser, run: ChainHost):
         ballot = run.ballot
         self.endorser = endorser
         self.run = run

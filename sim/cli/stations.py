@@ -10,7 +10,7 @@ import numpy as np
 
 from sim.cli.common import plotting
 from sim.cli.group import main
-from sim.errors import ScenarioError, SimError
+from sim.errors import FileProblem, SimError
 from sim.output.files import atomic_write
 
 DEFAULT_DRAWS = 10  # about a second each for 100,000 stations
@@ -79,8 +79,8 @@ def _station_file(name: str) -> Path:
     try:
         return example(name).path
     except SimError:
-        raise ScenarioError("", None, "no such file (nor a shipped one: `elsim examples` "
-                            "lists them)", file=name) from None
+        raise FileProblem("no such file (nor a shipped one: `elsim examples` lists them)",
+                          file=name) from None
 
 
 def stations_document(published, result) -> dict:

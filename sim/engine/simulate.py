@@ -20,7 +20,7 @@ from sim.count.official import count_votes, draw_turnout
 from sim.districts import district_model, draw_districts
 from sim.engine.executors import local_executor
 from sim.engine.summary import Layout, Outcome, SeatSummary
-from sim.errors import InvalidValue, ScenarioError
+from sim.errors import FileProblem, InvalidValue
 from sim.law.allocate import block_draws
 from sim.law.tiers import Count
 from sim.limits import check_draws
@@ -202,8 +202,8 @@ def _official_count(scenario: Scenario, support: np.ndarray, source: np.ndarray,
                           endorsed=endorsed, params=params)
     counted = count_votes(electorate, scenario.count, ballot, params=count_params)
     if not counted.votes.any(axis=0).all():
-        raise ScenarioError("", None, "count: a draw has no valid votes; turnout, invalid "
-                            "and turnout_multipliers must leave some", file=scenario.path)
+        raise FileProblem("count: a draw has no valid votes; turnout, invalid and "
+                          "turnout_multipliers must leave some", file=scenario.path)
     params |= counted.params
     return ChunkDraws(counted.votes, source, counted.invalid, counted.genuine, counted.turnout,
                       counted.true_turnout, withdrawn, endorsed, params)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.errors import ScenarioError
+from sim.errors import FileProblem, ScenarioError
 from sim.law.tally import Tally, official_shares
 from sim.polls.spec import DESIGN_EFFECT
 
@@ -65,7 +65,7 @@ def read_polls(path: str | Path) -> list[dict[str, str]]:
         with open(path, newline="", encoding="utf-8") as handle:
             rows = list(csv.DictReader(handle))
     except OSError as error:
-        raise ScenarioError("", None, f"cannot be read ({error.strerror})", file=file) from None
+        raise FileProblem(f"cannot be read ({error.strerror})", file=file) from None
     missing = [c for c in COLUMNS if rows and c not in rows[0]]
     if not rows or missing:
         raise ScenarioError("columns", missing, "a polls file needs the columns "

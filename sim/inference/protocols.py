@@ -111,7 +111,7 @@ from pathlib import Path
 import numpy as np
 
 from sim.engine.simulate import ChunkDraws, stage_generators
-from sim.errors import ScenarioError
+from sim.errors import FileProblem, ScenarioError
 from sim.inference.observed import figure_label
 from sim.scenario import Scenario
 from sim.stations.manipulation import manipulate
@@ -191,9 +191,9 @@ def read_protocols(path: str | Path, scenario: Scenario) -> Protocols:
     file = str(path)
     spec = scenario.stations
     if spec is None:
-        raise ScenarioError("", None, f"--protocols needs a scenario with a [stations] table "
-                            f"(the frame its station numbers refer to); {scenario.path} has "
-                            "none", file=file)
+        raise FileProblem(f"--protocols needs a scenario with a [stations] table "
+                          f"(the frame its station numbers refer to); {scenario.path} has "
+                          "none", file=file)
     header, rows = _rows(path)
     options = scenario.ballot.options
     known = (STATION, STRATUM, *options, *OPTIONAL)
@@ -247,10 +247,10 @@ def read_protocols(path: str | Path, scenario: Scenario) -> Protocols:
                                 f"must be the frame's {size:,} registered voters of station "
                                 f"{station[index] + 1}", file=file)
     if len(rows) < MIN_STATIONS:
-        raise ScenarioError("", None, f"needs at least {MIN_STATIONS} stations (a figure's "
-                            "standard error comes from their spread)", file=file)
+        raise FileProblem(f"needs at least {MIN_STATIONS} stations (a figure's "
+                          "standard error comes from their spread)", file=file)
     if not votes.sum():
-        raise ScenarioError("", None, "has no valid votes", file=file)
+        raise FileProblem("has no valid votes", file=file)
     order = np.argsort(station, kind="stable")
     return Protocols(path=file, stations=station[order], registered=registered[order],
                      stratum=frame.stratum[station[order]], votes=votes[:, order],
@@ -265,19 +265,19 @@ def _rows(path: str | Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise ScenarioError("", None, "no such file", file=file) from None
+        raise FileProblem("no such file", file=file) from None
     except UnicodeDecodeError:
-        raise ScenarioError("", None, "is not UTF-8 text (a CSV of protocols)",
-                            file=file) from None
+        raise FileProblem("is not UTF-8 text (a CSV of protocols)",
+                          file=file) from None
     except OSError as error:
-        raise ScenarioError("", None, f"cannot be read ({error.strerror})", file=file) from None
+        raise FileProblem(f"cannot be read ({error.strerror})", file=file) from None
     lines = [(number, line) for number, line in enumerate(text.splitlines(), start=1)
              if line.strip() and not line.lstrip().startswith("#")]
     records = [(number, row) for (number, _), row in
                zip(lines, csv.reader(line for _, line in lines))]
     if len(records) < 2:
-        raise ScenarioError("", None, "needs a header line and at least one protocol",
-                            file=file)
+        raise FileProblem("needs a header line and at least one protocol",
+                          file=file)
     header = [name.strip() for name in records[0][1]]
     repeated = sorted({name for name in header if header.count(name) > 1})
     if repeated:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from sim.ballot import UNDECIDED
 from sim.districts.profile import MultiMemberDistricts
+from sim.output.records import ModelAssumption, SourceAssumption
 from sim.polls.support import SupportModel
 from sim.scenario import Scenario
 
@@ -143,49 +143,48 @@ def _round(value) -> float:
     return round(float(value), 6)
 
 
-def describe_source(source: Mapping[str, Any], names: dict[str, str]) -> str:
+def describe_source(source: SourceAssumption, names: dict[str, str]) -> str:
     """A source's assumptions document in words: what it measured, what was assumed."""
     label = {**names, "undecided": "undecided", "against_all": "against all", REST: "the rest"}
-    measured = ", ".join(f"{label.get(k, k)} {100 * v:.1f}%" for k, v in source["measured"].items())
-    stated = [poll["design_effect_assumed"] for poll in source["polls"]]
-    design = f"design effect {source['design_effect']:.3g}" + (
+    measured = ", ".join(f"{label.get(k, k)} {100 * v:.1f}%" for k, v in source.measured.items())
+    stated = [poll.design_effect_assumed for poll in source.polls]
+    design = f"design effect {source.design_effect:.3g}" + (
         " (assumed: not stated)" if all(stated) else " (partly assumed)" if any(stated) else "")
-    words = (f"{source['name']} (weight {source['weight']:.0%}): measured {measured} of "
-             f"{source['respondents']:,.0f} respondents, {design}")
-    if source["assumed"]:
+    words = (f"{source.name} (weight {source.weight:.0%}): measured {measured} of "
+             f"{source.respondents:,.0f} respondents, {design}")
+    if source.assumed:
         split = ", ".join(f"{label.get(k, k)} {100 * v:.0f}%"
-                          for k, v in source["assumed"]["split_of_rest"].items())
+                          for k, v in source.assumed.split_of_rest.items())
         words += (f"; assumed split of the rest: {split} (fill strength "
-                  f"{source['assumed']['fill_strength']:g})")
-    if source["house_effects"]:
+                  f"{source.assumed.fill_strength:g})")
+    if source.house_effects:
         words += "; house effects " + ", ".join(f"{label.get(k, k)} {v}" for k, v in
-                                                source["house_effects"].items())
-    recalls = sum(poll.get("kind") == "recall" for poll in source["polls"])
+                                                source.house_effects.items())
+    recalls = sum(poll.kind == "recall" for poll in source.polls)
     if recalls:
-        polls = len(source["polls"])
+        polls = len(source.polls)
         which = "its poll is a recall poll" if polls == 1 else \
             f"{recalls} of its {polls} polls " + ("is a recall poll" if recalls == 1
                                                   else "are recall polls")
         words += f"; {which} (asked after the election how people voted)"
-    if source.get("half_life_days"):
-        words += f"; a poll {source['half_life_days']:g} days older counts half"
+    if source.half_life_days:
+        words += f"; a poll {source.half_life_days:g} days older counts half"
     return words + "."
 
 
-def describe_error(model: Mapping[str, Any], names: Mapping[str, str] | None = None) -> str:
+def describe_error(model: ModelAssumption, names: Mapping[str, str] | None = None) -> str:
     """The error model in words; ``names`` (option id -> list name) names the lists."""
-    error = model["error"]
-    if error["sampling_error_only"]:
+    error = model.error
+    if error.sampling_error_only:
         return "Survey error: none declared, so the intervals show sampling error only."
-    words = (f"Survey error (log scale sd): election {error['election_sd']}, source "
-             f"{error['source_sd']}" + (f", bloc {error['bloc_sd']}"
-                                        if error["bloc_sd"] != "0" else ""))
-    words += f" ({error['note']})." if error["note"] else "."
-    if "structural" in model:
-        structural = model["structural"]
+    words = (f"Survey error (log scale sd): election {error.election_sd}, source "
+             f"{error.source_sd}" + (f", bloc {error.bloc_sd}" if error.bloc_sd != "0" else ""))
+    words += f" ({error.note})." if error.note else "."
+    structural = model.structural
+    if structural is not None:
         weights = ", ".join(f"{(names or {}).get(option, option)} {weight:.0%}"
-                            for option, weight in structural["poll_weight"].items())
-        words += (f" Structural prior: the previous result ({structural['previous']}) with a "
-                  f"change of sd {structural['change_sd']}; the polls' share of each list's "
+                            for option, weight in structural.poll_weight.items())
+        words += (f" Structural prior: the previous result ({structural.previous}) with a "
+                  f"change of sd {structural.change_sd}; the polls' share of each list's "
                   f"precision (the rest is the prior's): {weights}.")
     return words

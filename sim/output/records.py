@@ -109,8 +109,11 @@ def _read(kind: Any, value: object, where: str, file: str) -> Any:
     if origin in (Union, types.UnionType):
         if value is None and type(None) in args:
             return None
-        (kind,) = [arg for arg in args if arg is not type(None)]
-        return _read(kind, value, where, file)
+        kinds = [arg for arg in args if arg is not type(None)]
+        if len(kinds) > 1:  # records of different shapes: the first naming every key
+            keys = set(value) if isinstance(value, dict) else set()
+            kinds = [k for k in kinds if keys <= set(_hints(k))] or kinds
+        return _read(kinds[0], value, where, file)
     if origin is tuple:
         if not isinstance(value, list):
             raise _error(file, where, value, "must be a list")
@@ -307,18 +310,166 @@ class System(Record):
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class PollAssumption(Record):
+    """One poll of a source: who, how many, when, its design effect (and whether it was
+    assumed), the shares it reported and those filled in; ``kind`` only for a recall poll."""
+
+    pollster: str | None
+    n: int
+    fieldwork_end: str | None
+    design_effect: float
+    design_effect_assumed: bool
+    reported: Mapping[str, float]
+    filled: Mapping[str, float]
+    kind: str | None = omitted()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RestSplit(Record):
+    """How a source's unsplit rest was assumed to divide, and how strongly."""
+
+    split_of_rest: Mapping[str, float]
+    fill_strength: float
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SourceAssumption(Record):
+    """A poll source (:func:`sim.output.assumptions._source`): what it measured (the rest
+    as one total), what was assumed on top, its house effects (descriptions) and polls."""
+
+    id: str
+    name: str
+    weight: float
+    kind: str | None
+    respondents: float
+    design_effect: float
+    n_effective: float
+    measured: Mapping[str, float]
+    assumed: RestSplit | None
+    undecided: float
+    half_life_days: float | None
+    house_effects: Mapping[str, str]
+    polls: tuple[PollAssumption, ...]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ErrorAssumption(Record):
+    """The survey error model's sds (descriptions) and its note."""
+
+    election_sd: str
+    source_sd: str
+    bloc_sd: str
+    note: str | None
+    sampling_error_only: bool
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class StructuralAssumption(Record):
+    """The structural prior: the previous result, the change allowed, drifts, and the polls'
+    share of each list's precision."""
+
+    previous: str | None
+    change_sd: str
+    drift: Mapping[str, str]
+    note: str | None
+    poll_weight: Mapping[str, float]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class BetweenSd(Record):
+    """The pooled model's between-source sd: declared (None: estimated), used, estimated."""
+
+    declared: float | None
+    used: float
+    estimated: float | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ModelAssumption(Record):
+    """How the sources were combined (:func:`sim.output.assumptions._model`)."""
+
+    combine: str
+    undecided: str
+    flat_prior: float
+    fill_strength: float
+    error: ErrorAssumption
+    structural: StructuralAssumption | None = omitted()
+    between_sd: BetweenSd | None = omitted()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CampaignAssumption(Record):
+    """The campaign: its days, drift sd, events and endorsers (descriptions)."""
+
+    days: int
+    drift_sd: str
+    events: tuple[str, ...]
+    endorsers: Mapping[str, str]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class InflationAssumption(Record):
+    list: str
+    stuffing: str | None
+    misrecording: str | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CountAssumption(Record):
+    """The count model: registered voters, turnout, invalid ballots, inflation."""
+
+    registered: int
+    turnout: str
+    invalid: str
+    turnout_multipliers: Mapping[str, str]
+    inflation: InflationAssumption | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ProfileDistricts(Record):
+    """Multi-member districts from a profile file: seats, their regions and spreads."""
+
+    seats: int
+    districts: int
+    profile: str
+    swing: str
+    spread: str
+    regions: Mapping[str, tuple[str, ...]]
+    region_spread: str | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class IndependentsAssumption(Record):
+    name: str
+    share: str
+    bloc: str | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TierDistricts(Record):
+    """A single-member district tier: its rule, majority (two-round), spread, baseline."""
+
+    seats: int
+    rule: str
+    majority: str | None
+    spread: float
+    baseline: str | None
+    independents: IndependentsAssumption | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Assumptions(Record):
     """What the scenario assumed (:func:`sim.output.assumptions.assumptions`): the system,
     the rules in words, each source, the error model; a campaign, a count model and a
-    district tier when the scenario has them (their contents are descriptions)."""
+    district tier when the scenario has them."""
 
     system: System
     rules: tuple[str, ...]
-    sources: tuple[Mapping[str, Any], ...]
-    model: Mapping[str, Any]
-    campaign: Mapping[str, Any] | None = omitted()
-    count: Mapping[str, Any] | None = omitted()
-    districts: Mapping[str, Any] | None = omitted()
+    sources: tuple[SourceAssumption, ...]
+    model: ModelAssumption
+    campaign: CampaignAssumption | None = omitted()
+    count: CountAssumption | None = omitted()
+    districts: ProfileDistricts | TierDistricts | None = omitted()
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

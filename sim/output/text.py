@@ -72,7 +72,7 @@ def assumption_lines(result: Result, width: int = 92) -> list[str]:
     assumptions = result.assumptions
     names = {item.id: item.name for item in result.summary.lists}
     paragraphs = [describe_source(source, names) for source in assumptions.sources
-                  if source["weight"] > 0]
+                  if source.weight > 0]
     paragraphs.append(describe_error(assumptions.model, names))
     # Ids such as nur-otan are not broken at their hyphen.
     return [line for paragraph in paragraphs

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.errors import ScenarioError
+from sim.errors import FileProblem, ScenarioError
 from sim.stations.counts import StationCounts
 from sim.tables import Table, read_toml
 
@@ -151,16 +151,16 @@ def _read_rows(path: str | Path) -> tuple[list[str], list[list[str]]]:
             raw = gzip.decompress(raw)
         text = raw.decode("utf-8-sig")
     except FileNotFoundError:
-        raise ScenarioError("", None, "no such file", file=file) from None
+        raise FileProblem("no such file", file=file) from None
     except (OSError, EOFError, gzip.BadGzipFile) as error:
-        raise ScenarioError("", None, f"cannot be read ({error})", file=file) from None
+        raise FileProblem(f"cannot be read ({error})", file=file) from None
     except UnicodeDecodeError:
-        raise ScenarioError("", None, "is not UTF-8 text (a CSV of station counts)",
-                            file=file) from None
+        raise FileProblem("is not UTF-8 text (a CSV of station counts)",
+                          file=file) from None
     table = list(csv.reader(io.StringIO(text)))
     if len(table) < 2:
-        raise ScenarioError("", None, "needs a header line and at least one station",
-                            file=file)
+        raise FileProblem("needs a header line and at least one station",
+                          file=file)
     header = [name.strip() for name in table[0]]
     repeated = sorted({name for name in header if header.count(name) > 1})
     if repeated:

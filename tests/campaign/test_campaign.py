@@ -1,10 +1,15 @@
 """The campaign timeline: exact deterministic cases, invariants, the endorsement chain, and
 agreement in distribution with a plain per-draw simpy reference."""
 
+import ast
+import inspect
+from pathlib import Path
+
 import numpy as np
 import pytest
 from scipy import stats
 
+from sim.campaign import chains
 from sim.campaign.run import run_campaign
 from sim.errors import ScenarioError
 from sim.scenario import load_scenario
@@ -338,3 +343,13 @@ def test_an_event_acts_through_the_campaign_state_alone(tmp_path):
     voting = state.electorate[:3].sum(axis=0)
     np.testing.assert_allclose(state.electorate[2] / voting, 0.2 / 0.9 + points / 100)
     np.testing.assert_allclose(voting, 0.9)  # as many vote as before
+
+
+def test_a_chain_knows_its_run_only_as_a_protocol():
+    """No import of the run from the chains, not even one for annotations (the run imports
+    the chains): a chain is typed against ChainHost, which CampaignRun satisfies."""
+    tree = ast.parse(Path(chains.__file__).read_text(encoding="utf-8"))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert "sim.campaign.run" not in imported and "sim.campaign.events.base" in imported
+    assert isinstance(chains.ChainHost, type) and "CampaignRun" not in inspect.signature(
+        chains.Chain).parameters["run"].annotation

@@ -10,13 +10,27 @@ from click.testing import CliRunner
 
 from sim.cli import main
 from sim.errors import ResultError
+from sim.output.assumptions import assumptions
 from sim.output.files import json_text
-from sim.output.records import FORMAT, ListResult, Result, SeatStats
+from sim.output.records import (
+    FORMAT,
+    ListResult,
+    ModelAssumption,
+    PollAssumption,
+    ProfileDistricts,
+    Result,
+    SeatStats,
+    SourceAssumption,
+    TierDistricts,
+)
 from sim.output.results import read_record
+from sim.scenario import load_scenario
+from tests.scenario_text import support_of
 
 RESULTS = Path(__file__).parents[2] / "results"
 SHIPPED = sorted(p for p in RESULTS.glob("*.json")
                  if json.loads(p.read_text()).get("format") == FORMAT)
+BACKTEST = Path(__file__).parents[2] / "scenarios" / "backtest" / "kz-2021"
 MIXTURE = json.loads((RESULTS / "mixture.json").read_text())
 
 
@@ -88,3 +102,36 @@ def test_a_bug_while_drawing_is_a_traceback_not_a_malformed_result(tmp_path, mon
                                         "--out", str(tmp_path)])
     assert isinstance(outcome.exception, AttributeError)
     assert "no_such_field" in str(outcome.exception)
+
+
+def test_the_assumptions_are_records_and_a_key_they_do_not_name_is_refused():
+    result = Result.from_dict(copy.deepcopy(MIXTURE), "mixture.json")
+    source = result.assumptions.sources[0]
+    assert isinstance(source, SourceAssumption) and isinstance(source.polls[0], PollAssumption)
+    assert isinstance(result.assumptions.model, ModelAssumption)
+    assert source.to_dict() == MIXTURE["assumptions"]["sources"][0]
+    document = copy.deepcopy(MIXTURE)
+    document["assumptions"]["sources"][0]["polls"][0]["margin"] = 3
+    with pytest.raises(ResultError) as error:
+        Result.from_dict(document, "x.json")
+    assert str(error.value).startswith("x.json: result.assumptions.sources[0].polls[0].margin = "
+                                       "3: is not a field of PollAssumption")
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_a_district_tier_reads_as_the_record_of_its_shape(path):
+    document = json.loads(path.read_text())
+    districts = read_record(path).assumptions.districts
+    if "districts" not in document["assumptions"]:
+        assert districts is None
+    else:
+        shape = ProfileDistricts if "profile" in document["assumptions"]["districts"] \
+            else TierDistricts
+        assert type(districts) is shape
+
+
+def test_a_structural_model_reads_and_writes_back():
+    structural = load_scenario(BACKTEST / "2021-barometer-structural.toml")
+    model = assumptions(structural, support_of(structural))["model"]
+    record = ModelAssumption.from_plain(model, "assumptions.model", "structural")
+    assert record.structural is not None and record.to_dict() == model

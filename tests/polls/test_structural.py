@@ -17,6 +17,7 @@ from sim.engine.simulate import simulate
 from sim.errors import ScenarioError
 from sim.inference.calibrate import fit_changes
 from sim.output.assumptions import assumptions, describe_error
+from sim.output.records import ModelAssumption
 from sim.params import Param
 from sim.polls.structural import StructuralPrior, change_scale, combine
 from sim.polls.support import draw_support
@@ -110,7 +111,8 @@ def test_the_shipped_backtest_narrows_and_says_what_each_side_gives():
     weights = model["structural"]["poll_weight"]
     assert set(weights) == {"nur-otan", "ak-zhol", "peoples-party", "auyl", "adal"}
     assert all(0 < w < 1 for w in weights.values())
-    assert "the polls' share of each list's precision" in describe_error(model)
+    record = ModelAssumption.from_plain(model, "assumptions.model", "structural")
+    assert "the polls' share of each list's precision" in describe_error(record)
 
 
 def test_the_run_text_names_the_lists_and_keeps_ids_whole(tmp_path):

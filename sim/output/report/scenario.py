@@ -61,25 +61,25 @@ def assumptions_html(assumptions: Assumptions, lists: Sequence[ListResult]) -> s
     items += [escape(rule) for rule in assumptions.rules]
     names = {item.id: item.name for item in lists}
     for source in assumptions.sources:
-        polls = "; ".join(f"{poll['pollster'] or 'poll'} (n = {poll['n']:,}, "
-                          f"{poll['fieldwork_end'] or 'undated'})" for poll in source["polls"])
+        polls = "; ".join(f"{poll.pollster or 'poll'} (n = {poll.n:,}, "
+                          f"{poll.fieldwork_end or 'undated'})" for poll in source.polls)
         items.append(escape(f"{describe_source(source, names)} Polls: {polls}."))
     model = assumptions.model
-    if model:
-        items.append(escape(f"Sources combined as a {model['combine']}; undecided "
-                            f"{model['undecided']}. {describe_error(model, names)}"))
+    items.append(escape(f"Sources combined as a {model.combine}; undecided "
+                        f"{model.undecided}. {describe_error(model, names)}"))
     campaign = assumptions.campaign
     if campaign:
         items.append(escape(
-            f"Campaign of {campaign['days']} days, drift sd {campaign['drift_sd']}/day; "
-            f"events: {'; '.join(campaign['events'])}; endorsers: "
-            + "; ".join(f"{k} ({v})" for k, v in campaign["endorsers"].items())))
+            f"Campaign of {campaign.days} days, drift sd {campaign.drift_sd}/day; "
+            f"events: {'; '.join(campaign.events)}; endorsers: "
+            + "; ".join(f"{k} ({v})" for k, v in campaign.endorsers.items())))
     count = assumptions.count
     if count:
+        # The multipliers and the inflation are shown as their documents' tables.
         items.append(escape(
-            f"Count: {count['registered']:,} registered, turnout {count['turnout']}, "
-            f"invalid {count['invalid']}"
-            + (f", turnout multipliers {count['turnout_multipliers']}"
-               if count["turnout_multipliers"] else "")
-            + (f", inflation {count['inflation']}" if count["inflation"] else "")))
+            f"Count: {count.registered:,} registered, turnout {count.turnout}, "
+            f"invalid {count.invalid}"
+            + (f", turnout multipliers {dict(count.turnout_multipliers)}"
+               if count.turnout_multipliers else "")
+            + (f", inflation {count.inflation.to_dict()}" if count.inflation else "")))
     return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"

@@ -146,5 +146,5 @@ def assumes(document: Result) -> str:
     if notes:
         return notes
     sources = document.assumptions.sources
-    return "Polls: " + ", ".join(f"{source['name']} ({source['weight']:.0%})"
+    return "Polls: " + ", ".join(f"{source.name} ({source.weight:.0%})"
                                  for source in sources) + "." if sources else ""
