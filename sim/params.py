@@ -5,6 +5,8 @@ In a scenario file, wherever a campaign or count parameter is accepted, one may 
 ``{ beta = [a, b] }`` or ``{ triangular = [low, mode, high] }``. Draws of a normal are
 clipped to the parameter's range (e.g. [0, 1] for a probability). Every number must be
 finite, and a distribution's arguments valid for it, so that no draw is NaN or infinite.
+Where its reader allows (``read_param(..., listed=True)``: the calibrated sds), a plain
+list ``[0.31, 0.29, ...]`` gives posterior draws, each equally likely.
 """
 
 from __future__ import annotations
@@ -28,7 +30,10 @@ class Kind:
 
     name: str
     form: str  # how a scenario writes it, for the error message listing the kinds
-    arity: int
+    arity: int  # its number of arguments; 0: any number from 1 to MAX_LISTED
+    # Written as a bare list of its arguments ([0.31, 0.29, ...]) instead of a one-key
+    # table; only where the reader allows it (read_param's ``listed``).
+    listed: bool = False
 
     def check(self, args: tuple[float, ...], low: float, high: float) -> str | None:
         """What is wrong with ``args`` for a parameter in [low, high] (None: nothing)."""
@@ -40,6 +45,10 @@ class Kind:
     def moments(self, args: tuple[float, ...]) -> tuple[float, float]:
         raise NotImplementedError
 
+    def describe(self, args: tuple[float, ...]) -> str:
+        """The parameter in a few words, for rules and reports."""
+        return f"{self.name}({', '.join(f'{a:g}' for a in args)})"
+
 
 class Fixed(Kind):
     name, form, arity = "fixed", "a number", 1
@@ -49,6 +58,9 @@ class Fixed(Kind):
 
     def moments(self, args):
         return args[0], 0.0
+
+    def describe(self, args):
+        return f"{args[0]:g}"
 
 
 class Normal(Kind):
@@ -119,10 +131,35 @@ class Triangular(Kind):
                                          - low * high - mode * high) / 18
 
 
+class Draws(Kind):
+    """Posterior draws of a parameter (``elsim calibrate`` writes them), each equally
+    likely: each Monte Carlo draw takes one, by one call of ``rng.integers``. Two draws
+    parameters of one length may be paired (draw ``j`` of one goes with draw ``j`` of the
+    other): :func:`sim.polls.survey_error.draw_sds` picks both with one index."""
+
+    name, form, arity, listed = "draws", "a list of draws [v1, v2, ...]", 0, True
+
+    def check(self, args, low, high):
+        return None if low <= min(args) and max(args) <= high else _range_rule(low, high)
+
+    def sample(self, args, n, rng):
+        return np.asarray(args)[rng.integers(len(args), size=n)]
+
+    def moments(self, args):
+        values = np.asarray(args)
+        return float(values.mean()), float(values.var())
+
+    def describe(self, args):
+        low, mid, high = np.quantile(args, [0.05, 0.5, 0.95])
+        return f"draws({len(args)}: median {mid:.3g}, 90% {low:.3g}-{high:.3g})"
+
+
 FIXED = Fixed()
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (Normal(), Uniform(), Beta(),
-                                                        Triangular())}
-DISTRIBUTIONS = {name: kind.arity for name, kind in KINDS.items()}  # name -> its arguments
+                                                        Triangular(), Draws())}
+MAX_LISTED = 10_000  # arguments of a listed kind: a calibration writes a few hundred draws
+# The kinds written as a one-key table, name -> their number of arguments.
+DISTRIBUTIONS = {name: kind.arity for name, kind in KINDS.items() if not kind.listed}
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,9 +195,7 @@ class Param:
         return (KINDS.get(self.kind) or FIXED).moments(self.args)
 
     def describe(self) -> str:
-        if not self.uncertain:
-            return f"{self.args[0]:g}"
-        return f"{self.kind}({', '.join(f'{a:g}' for a in self.args)})"
+        return (KINDS.get(self.kind) or FIXED).describe(self.args)
 
     def at(self, key: str, label: str | None = None) -> Param:
         """The same distribution recorded under another key path (e.g. an endorser's pool
@@ -227,21 +262,22 @@ def _params_in(value: Any) -> Iterator[Param]:
 
 @overload
 def read_param(table: Table, name: str, default: float, *, low: float = -np.inf,
-               high: float = np.inf, required: bool = False,
-               label: str | None = None) -> Param: ...
+               high: float = np.inf, required: bool = False, label: str | None = None,
+               listed: bool = False) -> Param: ...
 @overload
 def read_param(table: Table, name: str, default: None = None, *, low: float = -np.inf,
-               high: float = np.inf, required: Literal[True],
-               label: str | None = None) -> Param: ...
+               high: float = np.inf, required: Literal[True], label: str | None = None,
+               listed: bool = False) -> Param: ...
 @overload
 def read_param(table: Table, name: str, default: float | None = None, *,
                low: float = -np.inf, high: float = np.inf, required: bool = False,
-               label: str | None = None) -> Param | None: ...
+               label: str | None = None, listed: bool = False) -> Param | None: ...
 def read_param(table: Table, name: str, default: float | None = None, *,
                low: float = -np.inf, high: float = np.inf, required: bool = False,
-               label: str | None = None) -> Param | None:
+               label: str | None = None, listed: bool = False) -> Param | None:
     """The parameter ``name`` of ``table``, checked against the range [low, high], under
-    its key path in the file and with ``label``, its meaning in words (if given)."""
+    its key path in the file and with ``label``, its meaning in words (if given).
+    ``listed`` also accepts the kinds written as a bare list (posterior draws)."""
     value = table.raw(name, default, required=required)
     if value is None:
         return None
@@ -252,9 +288,13 @@ def read_param(table: Table, name: str, default: float | None = None, *,
         if not low <= value <= high:
             raise ScenarioError(where, value, _range_rule(low, high), file=table.file)
         return Param(FIXED.name, (float(value),), low, high, where, label)
-    if not isinstance(value, dict) or len(value) != 1 or next(iter(value)) not in KINDS:
-        raise ScenarioError(where, value, "must be a number or one of "
-                            + ", ".join(kind.form for kind in KINDS.values()), file=table.file)
+    if listed and isinstance(value, list):
+        return _read_listed(table, name, value, low, high, label)
+    if not isinstance(value, dict) or len(value) != 1 or next(iter(value)) not in KINDS or \
+            KINDS[next(iter(value))].listed:
+        forms = [kind.form for kind in KINDS.values() if listed or not kind.listed]
+        raise ScenarioError(where, value, "must be a number or one of " + ", ".join(forms),
+                            file=table.file)
     name, args = next(iter(value.items()))
     kind = KINDS[name]
     if not isinstance(args, list) or len(args) != kind.arity or not all(
@@ -270,14 +310,35 @@ def read_param(table: Table, name: str, default: float | None = None, *,
     return Param(name, tuple(float(a) for a in args), low, high, where, label)
 
 
+def _read_listed(table: Table, name: str, values: list, low: float, high: float,
+                 label: str | None) -> Param:
+    """A parameter written as a bare list: the (one) listed kind's arguments."""
+    kind = next(kind for kind in KINDS.values() if kind.listed)
+    if not 1 <= len(values) <= MAX_LISTED or not all(
+            is_number(v) and math.isfinite(v) and abs(v) <= MAX_MAGNITUDE for v in values) \
+            or kind.check(tuple(values), low, high) is not None:
+        shown = values if len(values) <= 5 else f"[{len(values)} values]"
+        raise table.error(name, shown, f"as draws, must be a list of 1 to {MAX_LISTED} "
+                          f"numbers {_range_words(low, high)}".rstrip())
+    return Param(kind.name, tuple(float(v) for v in values), low, high, table.path(name),
+                 label)
+
+
 def _within(args, low: float, high: float) -> str | None:
     """The range rule when the lowest or highest argument falls outside [low, high]."""
     return _range_rule(low, high) if args[0] < low or args[-1] > high else None
 
 
 def _range_rule(low: float, high: float) -> str:
+    return f"must be {_range_words(low, high) or 'finite'}"
+
+
+def _range_words(low: float, high: float) -> str:
+    """"between 0 and 1", "at least 0", "at most 1" (or nothing for no bounds)."""
+    if np.isinf(low) and np.isinf(high):
+        return ""
     if np.isinf(high):
-        return f"must be at least {low:g}"
+        return f"at least {low:g}"
     if np.isinf(low):
-        return f"must be at most {high:g}"
-    return f"must be between {low:g} and {high:g}"
+        return f"at most {high:g}"
+    return f"between {low:g} and {high:g}"

@@ -126,3 +126,49 @@ def test_labels_are_found_wherever_a_parameter_sits():
     y = read_param(table, "y")
     assert param_labels({"a": (x, [None, y])}, None) == {"count.x": "words",
                                                          "count.y": "count.y"}
+
+
+def listed(value, **bounds):
+    return read_param(Table({"x": value}, "f.toml", "model.error"), "x", listed=True, **bounds)
+
+
+def test_posterior_draws_are_a_kind_written_as_a_list():
+    p = listed([0.2, 0.4, 0.4, 0.6], low=0.0, high=5.0)
+    assert (p.kind, p.uncertain, p.key) == ("draws", True, "model.error.x")
+    assert p.moments() == pytest.approx((0.4, 0.02))
+    assert p.describe().startswith("draws(4: median 0.4, 90% ")
+    values = p.draw(40_000, rng=np.random.default_rng(5))
+    # Each of the four values is a quarter of the draws: sd of a share 0.0022, so 5 sds.
+    for value, share in ((0.2, 0.25), (0.4, 0.5), (0.6, 0.25)):
+        assert np.mean(values == value) == pytest.approx(share, abs=0.011)
+
+
+def test_draws_take_one_integer_per_draw_and_nothing_else():
+    """The same single call as the sds' draws always made, so results do not move."""
+    p = listed([0.1, 0.2, 0.3])
+    expected = np.array([0.1, 0.2, 0.3])[np.random.default_rng(2).integers(3, size=50)]
+    assert p.draw(50, rng=np.random.default_rng(2)).tolist() == expected.tolist()
+
+
+@pytest.mark.parametrize("value, message", [
+    ([], "model.error.x = []: as draws, must be a list of 1 to 10000 numbers between 0 and 5"),
+    ([0.1, 6.0], "model.error.x = [0.1, 6.0]: as draws, must be a list of 1 to 10000 numbers "
+                 "between 0 and 5"),
+    ([0.1, "a"], "model.error.x = [0.1, 'a']: as draws"),
+    ([0.1] * 10_001, "model.error.x = '[10001 values]': as draws"),
+])
+def test_bad_draws_are_named(value, message):
+    with pytest.raises(ScenarioError) as error:
+        listed(value, low=0.0, high=5.0)
+    assert str(error.value).startswith(f"f.toml: {message}")
+
+
+def test_a_list_is_refused_where_its_reader_does_not_take_draws():
+    """A campaign parameter written [0.3, 0.4] is more likely a uniform meant than two
+    equally likely values: only readers that ask for it (the calibrated sds) take a list."""
+    with pytest.raises(ScenarioError) as error:
+        param([0.3, 0.4])
+    assert "must be a number or one of" in str(error.value)
+    assert "a list of draws" not in str(error.value)
+    with pytest.raises(ScenarioError, match="a list of draws"):
+        listed({"gauss": [0, 1]})

@@ -35,7 +35,7 @@ import numpy as np
 
 from sim.errors import SimError
 from sim.params import Param
-from sim.polls.survey_error import SdDraws, read_house_effects, read_sd
+from sim.polls.survey_error import read_house_effects, read_sd
 from sim.tables import Table
 
 # A list of share p moves by change_sd^2 (1 - p) / p^CHANGE_POWER on the log scale. The
@@ -60,7 +60,7 @@ class Structural:
 
     previous: str | None  # the previous election's tally file
     shares: dict[str, float]  # this scenario's option id -> its previous official share
-    change_sd: Param | SdDraws
+    change_sd: Param
     drift: dict[str, Param]  # by option or bloc id, log scale
     note: str
 
@@ -154,14 +154,14 @@ class StructuralPrior:
     scale : ndarray, shape (p,)
         ``(1 - p_i) / p_i^CHANGE_POWER``: tau_i^2 = change_sd^2 scale_i.
     drift : tuple of (Param or None), length p
-    change_sd : Param or SdDraws
+    change_sd : Param
     """
 
     rows: np.ndarray
     log_previous: np.ndarray
     scale: np.ndarray
     drift: tuple[Param | None, ...]
-    change_sd: Param | SdDraws
+    change_sd: Param
 
 
 def structural_prior(structural: Structural, options: tuple[str, ...],

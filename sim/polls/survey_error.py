@@ -18,43 +18,14 @@ from sim.tables import Table, is_number
 
 SD_LIMIT = 5.0  # a log-scale sd beyond this is a typo, not a belief
 EFFECT_LIMIT = 2.0  # a lean of e**2 = 7.4 times a list's share; larger is points, not logs
-MAX_SD_DRAWS = 10_000  # posterior draws of an sd; a calibration writes a few hundred
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class SdDraws:
-    """An sd given as draws of its posterior, ``[0.31, 0.29, ...]`` (from ``elsim
-    calibrate``): each Monte Carlo draw takes one of them, all equally likely. The
-    election and source sds of a calibration are paired: draw ``j`` of one belongs with draw
-    ``j`` of the other, and :func:`draw_sds` keeps them together."""
-
-    values: np.ndarray  # (k,)
-    kind: str = "draws"
-
-    def draw(self, n: int, *, rng: np.random.Generator) -> np.ndarray:
-        return self.values[rng.integers(len(self.values), size=n)]
-
-    def moments(self) -> tuple[float, float]:
-        return float(self.values.mean()), float(self.values.var())
-
-    def describe(self) -> str:
-        low, mid, high = np.quantile(self.values, [0.05, 0.5, 0.95])
-        return f"draws({len(self.values)}: median {mid:.3g}, 90% {low:.3g}-{high:.3g})"
-
-
-def read_sd(table: Table, name: str) -> Param | SdDraws:
+def read_sd(table: Table, name: str) -> Param:
     """An sd: a number, a distribution, or a list of numbers (posterior draws, each equally
-    likely), each in [0, SD_LIMIT]. A list, not a table, so that a scenario extending a
-    calibration replaces its draws whole (tables are merged key by key)."""
-    draws = table.raw(name)
-    if not isinstance(draws, list):
-        return read_param(table, name, 0.0, low=0.0, high=SD_LIMIT)
-    if not 1 <= len(draws) <= MAX_SD_DRAWS or not all(
-            is_number(d) and 0 <= d <= SD_LIMIT for d in draws):
-        shown = draws if len(draws) <= 5 else f"[{len(draws)} values]"
-        raise table.error(name, shown, f"as draws, must be a list of 1 to {MAX_SD_DRAWS} "
-                          f"numbers between 0 and {SD_LIMIT:g}")
-    return SdDraws(np.array(draws, dtype=float))
+    likely: :class:`sim.params.Draws`), each in [0, SD_LIMIT]. A list, not a table, so that
+    a scenario extending a calibration replaces its draws whole (tables are merged key by
+    key)."""
+    return read_param(table, name, 0.0, low=0.0, high=SD_LIMIT, listed=True)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -70,8 +41,8 @@ class SourceKind:
 class ErrorModel:
     """``[model.error]``: sds on the log scale (numbers or distributions) and source kinds."""
 
-    election_sd: Param | SdDraws
-    source_sd: Param | SdDraws
+    election_sd: Param
+    source_sd: Param
     bloc_sd: Param
     note: str
     kinds: dict[str, SourceKind]
@@ -79,7 +50,7 @@ class ErrorModel:
     @property
     def is_zero(self) -> bool:
         """No error term at all: intervals show sampling error only."""
-        return all(isinstance(sd, Param) and sd.kind == "fixed" and sd.args[0] == 0
+        return all(not sd.uncertain and sd.args[0] == 0
                    for sd in (self.election_sd, self.source_sd, self.bloc_sd))
 
 
@@ -137,10 +108,9 @@ def draw_sds(error: ErrorModel, n_draws: int, *, source_level: bool,
     first, second = error.election_sd, error.source_sd
     if not source_level:
         return first.draw(n_draws, rng=rng), None
-    if isinstance(first, SdDraws) and isinstance(second, SdDraws) and \
-            len(first.values) == len(second.values):
-        pick = rng.integers(len(first.values), size=n_draws)
-        return first.values[pick], second.values[pick]
+    if first.kind == second.kind == "draws" and len(first.args) == len(second.args):
+        pick = rng.integers(len(first.args), size=n_draws)
+        return np.asarray(first.args)[pick], np.asarray(second.args)[pick]
     return first.draw(n_draws, rng=rng), second.draw(n_draws, rng=rng)
 
 
