@@ -81,7 +81,7 @@ def assumption_lines(result: Result, width: int = 92) -> list[str]:
 
 
 def list_table(summary: Summary) -> tuple[list[str], list[list[str]]]:
-    """Per list: mean seats, 90% interval, seats by tier with a district tier (and the
+    """Per list: mean seats, median seats, 90% interval, seats by tier with a district tier (and the
     independents' row), P(reaches the threshold), P(admitted by the runner-up rule) where the
     rule was ever used, vote share with its 90% interval; true support and P(withdrew) only
     where the scenario has a count model or a campaign."""
@@ -89,7 +89,7 @@ def list_table(summary: Summary) -> tuple[list[str], list[list[str]]]:
     counted, campaigned = lists[0].support is not None, lists[0].p_withdrawn is not None
     tiered = lists[0].seats_by_tier is not None
     runner_up = summary.parliament.p_runner_up > 0
-    headers = ["list", "seats", "90% interval"] + (["list tier", "districts"] if tiered else [])
+    headers = ["list", "seats", "median", "90% interval"] + (["list tier", "districts"] if tiered else [])
     headers += ["P(>= threshold)"] + (["P(runner-up)"] if runner_up else [])
     headers += ["official share (90%)" if counted else "vote share (90%)"]
     headers += ["true support"] if counted else []
@@ -98,8 +98,8 @@ def list_table(summary: Summary) -> tuple[list[str], list[list[str]]]:
     for item in lists:
         seated = not item.aggregate  # an aggregate such as "others" takes no seats
         row = [item.name + ("" if seated else " (no seats)")]
-        row += [f"{item.seats.mean:.1f}", f"{item.seats.q05}-{item.seats.q95}"
-                ] if seated else ["-", "-"]
+        row += [f"{item.seats.mean:.1f}", f"{item.seats.q50}",
+                f"{item.seats.q05}-{item.seats.q95}"] if seated else ["-", "-", "-"]
         if tiered:
             row += [f"{item.seats_by_tier[tier].mean:.1f}" if seated and item.seats_by_tier
                     else "-" for tier in ("list", "district")]
@@ -111,9 +111,9 @@ def list_table(summary: Summary) -> tuple[list[str], list[list[str]]]:
         rows.append(row)
     if summary.independents is not None:
         seats = summary.independents.seats
-        rows.append([summary.independents.name, f"{seats.mean:.1f}",
+        rows.append([summary.independents.name, f"{seats.mean:.1f}", f"{seats.q50}",
                      f"{seats.q05}-{seats.q95}", "", f"{seats.mean:.1f}"]
-                    + [""] * (len(headers) - 5))
+                    + [""] * (len(headers) - 6))
     if summary.against_all is not None:
         # Against-all takes no seats; its share is part of the threshold base.
         share = headers.index("official share (90%)" if counted else "vote share (90%)")

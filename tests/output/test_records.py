@@ -135,3 +135,16 @@ def test_a_structural_model_reads_and_writes_back():
     model = assumptions(structural, support_of(structural))["model"]
     record = ModelAssumption.from_plain(model, "assumptions.model", "structural")
     assert record.structural is not None and record.to_dict() == model
+
+
+def test_the_median_seats_column_is_the_records_q50():
+    """The median column reads the seat record's q50: a column shown is a record's field and
+    the one reader that shows it (sim.output.text.list_table, shared by the report)."""
+    from sim.output.text import list_table
+    result = read_record(RESULTS / "barometer.json")
+    headers, rows = list_table(result.summary)
+    column = headers.index("median")
+    assert headers[column - 1:column + 2] == ["seats", "median", "90% interval"]
+    for item, row in zip(result.summary.lists, rows):
+        assert row[column] == str(item.seats.q50)
+        assert item.seats.q05 <= item.seats.q50 <= item.seats.q95
