@@ -83,7 +83,13 @@ class Record:
             if name not in data and not _is_optional(kind):
                 raise _error(file, f"{where}.{name}", None, "is missing")
             values[name] = _read(kind, data.get(name), f"{where}.{name}", file)
-        return cls(**values)
+        record = cls(**values)
+        record.check(where, file)
+        return record
+
+    def check(self, where: str, file: str) -> None:
+        """The rules among a record's typed fields (ranges, shapes), raised as
+        :func:`_error` naming ``where`` in ``file``; none unless a record states some."""
 
 
 _HINTS: dict[type, dict[str, Any]] = {}
@@ -273,6 +279,169 @@ class Endorser(Record):
     endorsed_on_election_day: Mapping[str, float]
 
 
+# The station level (sim.stations.summary.StationSummary.to_dict; docs/stations.md): figures
+# over draws as ShareStats (mean and 90% interval), fractions in [0, 1] except the signed
+# differences and correlations, in [-1, 1].
+
+
+def _check_stats(stats: ShareStats, where: str, file: str, low: float = 0.0) -> None:
+    """A fraction's mean and 90% interval: each in [low, 1], q05 at most q95."""
+    for name in ("mean", "q05", "q95"):
+        value = getattr(stats, name)
+        if not low <= value <= 1:
+            raise _error(file, f"{where}.{name}", value, f"must be between {low:g} and 1")
+    if stats.q05 > stats.q95:
+        raise _error(file, f"{where}.q05", stats.q05, f"must be at most q95 ({stats.q95:g})")
+
+
+def _check_fraction(value: float, where: str, file: str, low: float = 0.0) -> None:
+    if not low <= value <= 1:
+        raise _error(file, where, value, f"must be between {low:g} and 1")
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class StationShares(Record):
+    """The beneficiary's share: official, genuine (true ballots), in the protocols' copies."""
+
+    official: ShareStats
+    genuine: ShareStats
+    counted: ShareStats
+
+    def check(self, where: str, file: str) -> None:
+        for name in ("official", "genuine", "counted"):
+            _check_stats(getattr(self, name), f"{where}.{name}", file)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class StationTurnout(Record):
+    """Turnout over the stations: official and true."""
+
+    official: ShareStats
+    true: ShareStats
+
+    def check(self, where: str, file: str) -> None:
+        _check_stats(self.official, f"{where}.official", file)
+        _check_stats(self.true, f"{where}.true", file)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class FingerprintLayer(Record):
+    """One layer's fingerprints over the draws they were computed on: the integer-percent
+    excess (a share of the stations, signed), the comet's corner, the turnout-share
+    correlation (signed); how often the integer test, the last-digit test at its nominal
+    p-value and the same test against the clean layer's quantile flag."""
+
+    integer_excess: ShareStats
+    corner: ShareStats
+    correlation: ShareStats
+    p_integer_flag: float
+    p_digits_nominal: float
+    p_digits_flag: float
+
+    def check(self, where: str, file: str) -> None:
+        _check_stats(self.integer_excess, f"{where}.integer_excess", file, low=-1.0)
+        _check_stats(self.corner, f"{where}.corner", file)
+        _check_stats(self.correlation, f"{where}.correlation", file, low=-1.0)
+        for name in ("p_integer_flag", "p_digits_nominal", "p_digits_flag"):
+            _check_fraction(getattr(self, name), f"{where}.{name}", file)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Fingerprints(Record):
+    """The fingerprints of the clean election beside the protocols', on ``draws`` of the
+    draws; ``digits_critical_p`` is the last-digit p-value the flag is read at."""
+
+    draws: int
+    digits_critical_p: float
+    clean: FingerprintLayer
+    protocol: FingerprintLayer
+
+    def check(self, where: str, file: str) -> None:
+        if self.draws < 1:
+            raise _error(file, f"{where}.draws", self.draws, "must be at least 1")
+        if not 0 < self.digits_critical_p <= 1:
+            raise _error(file, f"{where}.digits_critical_p", self.digits_critical_p,
+                         "must be above 0 and at most 1")
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class QuickCount(Record):
+    """The observers' quick count: its design, ``size`` of ``scope_stations`` stations and
+    risk; its estimate of the beneficiary's share and 95% interval, official minus estimate
+    (signed), the observers' turnout; how often the interval covers the copies' share and
+    each test detects; the power per draw, the stations' sd of the share (``sigma``), the
+    simple random sample that power 0.8 needs (None when the mean gap is not above 0); the
+    share of the observed stations each option won."""
+
+    design: str
+    size: int
+    risk: float
+    scope_stations: int
+    estimate: ShareStats
+    low: ShareStats
+    high: ShareStats
+    gap: ShareStats
+    turnout_estimate: ShareStats
+    coverage: float
+    p_detect_share: float
+    p_detect_turnout: float
+    p_detect: float
+    analytic_power: ShareStats
+    sigma: float
+    size_needed: float | None
+    observed_won: Mapping[str, ShareStats]
+
+    def check(self, where: str, file: str) -> None:
+        if not 1 <= self.size <= self.scope_stations:
+            raise _error(file, f"{where}.size", self.size,
+                         f"must be 1 to the scope's {self.scope_stations} stations")
+        if not 0 < self.risk < 1:
+            raise _error(file, f"{where}.risk", self.risk, "must be between 0 and 1 (not "
+                         "either)")
+        for name in ("estimate", "low", "high", "turnout_estimate", "analytic_power"):
+            _check_stats(getattr(self, name), f"{where}.{name}", file)
+        _check_stats(self.gap, f"{where}.gap", file, low=-1.0)
+        for name in ("coverage", "p_detect_share", "p_detect_turnout", "p_detect"):
+            _check_fraction(getattr(self, name), f"{where}.{name}", file)
+        if self.sigma < 0:
+            raise _error(file, f"{where}.sigma", self.sigma, "must be at least 0")
+        if self.size_needed is not None and self.size_needed < 0:
+            raise _error(file, f"{where}.size_needed", self.size_needed, "must be at least 0")
+        for option, stats in self.observed_won.items():
+            _check_stats(stats, f"{where}.observed_won.{option}", file)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Stations(Record):
+    """The station level: the beneficiary (an option of the ballot), its shares, turnout,
+    the share of stations manipulated (protocol not the truth) and of the votes no station
+    could take, each option's share of the stations it won; the fingerprints (when some
+    draws computed them) and the quick count (with observers)."""
+
+    beneficiary: str
+    share: StationShares
+    turnout: StationTurnout
+    manipulated_stations: ShareStats
+    unplaced: ShareStats
+    stations_won: Mapping[str, ShareStats]
+    fingerprints: Fingerprints | None = omitted()
+    quick_count: QuickCount | None = omitted()
+
+    def check(self, where: str, file: str) -> None:
+        _check_stats(self.manipulated_stations, f"{where}.manipulated_stations", file)
+        _check_stats(self.unplaced, f"{where}.unplaced", file)
+        for option, stats in self.stations_won.items():
+            _check_stats(stats, f"{where}.stations_won.{option}", file)
+        if self.beneficiary not in self.stations_won:
+            raise _error(file, f"{where}.beneficiary", self.beneficiary,
+                         "must be an option of stations_won "
+                         f"({', '.join(self.stations_won)})")
+        quick = self.quick_count
+        if quick is not None and list(quick.observed_won) != list(self.stations_won):
+            raise _error(file, f"{where}.quick_count.observed_won", list(quick.observed_won),
+                         f"must be the options of stations_won ({', '.join(self.stations_won)})")
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Summary(Record):
     """What the draws gave (made by :meth:`sim.engine.summary.Summary.to_dict`)."""
@@ -286,8 +455,23 @@ class Summary(Record):
     seat_sample: SeatSample
     districts: tuple[District, ...] | None = omitted()
     endorsers: tuple[Endorser, ...] | None = omitted()
-    # With [stations]: sim.stations.summary.StationSummary.to_dict (docs/stations.md).
-    stations: Mapping[str, Any] | None = omitted()
+    stations: Stations | None = omitted()  # with [stations]
+
+    def check(self, where: str, file: str) -> None:
+        """The station level's options are the ballot's (lists, then against-all); its
+        fingerprints come from some of the draws."""
+        if self.stations is None:
+            return
+        ballot = [item.id for item in self.lists] + (["against_all"] if self.against_all
+                                                     else [])
+        for option, stats in self.stations.stations_won.items():
+            if option not in ballot:
+                raise _error(file, f"{where}.stations.stations_won.{option}", stats.to_dict(),
+                             f"must be an option of the ballot ({', '.join(ballot)})")
+        prints = self.stations.fingerprints
+        if prints is not None and prints.draws > self.draws:
+            raise _error(file, f"{where}.stations.fingerprints.draws", prints.draws,
+                         f"must be at most the summary's draws ({self.draws})")
 
     @property
     def seated(self) -> tuple[ListResult | Independents | Bloc, ...]:
