@@ -359,7 +359,9 @@ def _integer_parts(votes, divisor, total):
     never reaches the next integer: the true quotient is at least ``1 / total`` (10**-10)
     below it, more than half a unit in the last place of a quotient below 2**14.
     """
-    scaled = np.multiply(votes, divisor, dtype=np.float64)
+    # Convert, then multiply in doubles: a mixed int64 product cast to float64 is slower.
+    scaled = votes.astype(np.float64)
+    scaled *= np.asarray(divisor, dtype=np.float64)
     denominator = np.maximum(total, 1).astype(np.float64)
     whole = scaled / denominator
     np.floor(whole, out=whole)
