@@ -36,7 +36,9 @@ every comparison is exact:
   ``votes * (seats + k)`` by the total (in doubles, exactly: :func:`_integer_parts`), Droop
   divides the votes by its integer quota. The remainders of one draw share one
   denominator, so comparing them compares integers, below 2**53 and therefore exact as
-  float64 priorities.
+  float64 priorities. Where a block's draws have at most 2**24 votes each, the remainders
+  (integers below the total) are ranked as float32, which holds every integer up to 2**24
+  exactly: the same comparisons.
 - Divisor methods with integer divisors (D'Hondt ``s + 1``, Sainte-Laguë ``2s + 1``,
   modified Sainte-Laguë 7, 15, 25, ... (scaled by 5), Danish ``3s + 1``, Adams ``s``)
   compare float quotients ``a / b`` of integers. Equal fractions round to equal floats.
