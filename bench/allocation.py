@@ -10,6 +10,7 @@ import numpy as np
 from apportionment import methods as peer
 
 from bench.timing import best_of, rate
+from sim.law import allocate as allocate_module
 from sim.law import methods
 from sim.law.allocate import allocate, block_draws
 from sim.law.system import ElectoralSystem
@@ -60,12 +61,14 @@ def hare_steps(votes: np.ndarray, system: ElectoralSystem, whole: float) -> list
     starts = range(0, len(part), step)
     blocks = [np.ascontiguousarray(part[start:start + step].T) for start in starts]
     seats = [np.full(block.shape[1], system.seats, dtype=np.int64) for block in blocks]
-    shared = [np.where(reaches(b, b.sum(axis=0), system.threshold_fraction), b, 0)
-              for b in blocks]
+    passes = [reaches(b, b.sum(axis=0), system.threshold_fraction) for b in blocks]
+    rows = [np.flatnonzero(p.any(axis=1)) for p in passes]
+    shared = [allocate_module._shared_votes(b, p, r) for b, p, r in zip(blocks, passes, rows)]
     split = [methods._hare_split(v, s) for v, s in zip(shared, seats)]
-    priority = [np.where(v > 0, p, -np.inf) for v, (_, p, _) in zip(shared, split)]
+    # As the method ranks them: integer remainders in float32 (exact below 2**24 votes).
+    priority = [p.astype(np.float32) for (_, p, _) in split]
     extra = [s - w.sum(axis=0) for s, (w, _, _) in zip(seats, split)]
-    prefer = [methods.Preference(system.tie_break, b) for b in blocks]
+    prefer = [methods.Preference(system.tie_break, b).lists(r) for b, r in zip(blocks, rows)]
     def each(function, *inputs):
         """``function`` over every block, its results dropped as the allocation drops its
         temporaries (keeping them all would time fresh memory)."""
@@ -75,11 +78,15 @@ def hare_steps(votes: np.ndarray, system: ElectoralSystem, whole: float) -> list
         return run_all
 
     threshold = system.threshold_fraction
+
+    def threshold_step(b, passed):
+        return allocate_module._shared_votes(b, passed, np.flatnonzero(passed.any(axis=1)))
+
     steps = {
         "votes to lists-first blocks": each(
             lambda start: np.ascontiguousarray(part[start:start + step].T), starts),
-        "threshold (total, reaches, zeroing)": each(
-            lambda b: np.where(reaches(b, b.sum(axis=0), threshold), b, 0), blocks),
+        "threshold (total, reaches, passing votes)": each(
+            lambda b: threshold_step(b, reaches(b, b.sum(axis=0), threshold)), blocks),
         "quota: whole seats and remainders": each(methods._hare_split, shared, seats),
         "leftover seats: ranking the remainders": each(methods._top, priority, extra, prefer),
     }

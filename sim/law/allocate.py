@@ -78,7 +78,8 @@ def allocate(votes, system: ElectoralSystem, *, against_all=None, invalid=None,
     ndarray of int64, shape like ``votes``
     """
     # A transposed view of the lists-first seats: shaped like the votes, without a copy.
-    return _allocate(votes, system, against_all, invalid, unseated, details=False).seats.T
+    return _allocate(votes, system, against_all, invalid, unseated, details=False,
+                     seats_only=True).seats.T
 
 
 def allocate_details(votes, system: ElectoralSystem, *, against_all=None, invalid=None,
@@ -109,11 +110,13 @@ def block_draws(n_lists: int, block_bytes: int = BLOCK_BYTES) -> int:
     return int(np.clip(block_bytes // (8 * n_lists), 512, 16384))
 
 
-def _allocate(votes, system, against_all, invalid, unseated, *, details: bool) -> Allocation:
+def _allocate(votes, system, against_all, invalid, unseated, *, details: bool,
+              seats_only: bool = False) -> Allocation:
     votes_2d, single = as_draws(votes)
     extra_base = votes_beyond_lists(system, votes_2d.shape[0], votes_2d.dtype, against_all,
                                     invalid, unseated)
-    by_list = _blockwise(votes_2d.T, extra_base, system, details, count_ties=False)
+    by_list = _blockwise(votes_2d.T, extra_base, system, details, count_ties=False,
+                         seats_only=seats_only)
     if single:  # the one draw's column (quotas and ties left out stay empty)
         return Allocation(*(field if field.shape[-1] == 0 else field[..., 0]
                             for field in (by_list.seats, by_list.passed, by_list.quotas,
@@ -148,29 +151,36 @@ def allocate_by_list(votes: np.ndarray, system: ElectoralSystem, *,
 
 
 def _blockwise(by_list, extra_base, system, details, count_ties, passed=None,
-               seats=None) -> Allocation:
-    """Allocate ``(n_lists, n_draws)`` votes block by block; the result is lists first."""
+               seats=None, seats_only=False) -> Allocation:
+    """Allocate ``(n_lists, n_draws)`` votes block by block; the result is lists first.
+
+    Each block writes its seats straight into the one output array. ``seats_only`` (what
+    :func:`allocate` returns) leaves every other field empty.
+    """
     n_lists, n_draws = by_list.shape
     step = block_draws(n_lists)
+    seats_out = np.empty((n_lists, n_draws), dtype=np.int64)
     if n_draws <= step:  # one block (the engine's case): its arrays are the result
         return _allocate_block(np.ascontiguousarray(by_list), extra_base, system, details,
-                               count_ties, passed, seats)
+                               count_ties, passed, seats, seats_out)
     _keep_block_memory(n_lists * step * 8)
+    kept = 0 if seats_only else n_draws
     detail_shape = (n_lists, n_draws if details else 0)
-    out = Allocation(seats=np.empty((n_lists, n_draws), dtype=np.int64),
-                     passed=np.empty((n_lists, n_draws), dtype=bool),
+    out = Allocation(seats=seats_out,
+                     passed=np.empty((n_lists, kept), dtype=bool),
                      quotas=np.empty(detail_shape, dtype=np.float64),
                      tied=np.zeros(detail_shape, dtype=bool),
-                     admitted=np.empty(n_draws, dtype=np.intp),
-                     cap_binding=np.empty(n_draws, dtype=bool),
-                     tie_decided=np.empty(n_draws, dtype=bool))
+                     admitted=np.empty(kept, dtype=np.intp),
+                     cap_binding=np.empty(kept, dtype=bool),
+                     tie_decided=np.empty(kept, dtype=bool))
     for start in range(0, n_draws, step):
         block = slice(start, start + step)
         part = _allocate_block(np.ascontiguousarray(by_list[:, block]), extra_base[block],
                                system, details, count_ties,
                                None if passed is None else passed[:, block],
-                               None if seats is None else seats[block])
-        out.seats[:, block] = part.seats
+                               None if seats is None else seats[block], seats_out[:, block])
+        if seats_only:
+            continue
         out.passed[:, block] = part.passed
         out.admitted[block] = part.admitted
         out.cap_binding[block] = part.cap_binding
@@ -192,10 +202,12 @@ def _keep_block_memory(block_bytes: int) -> None:
     np.empty(4 * block_bytes, dtype=np.uint8)
 
 
-def _allocate_block(by_list, extra_base, system, details, count_ties, passed=None,
-                    house=None) -> Allocation:
+def _allocate_block(by_list, extra_base, system, details, count_ties, passed, house,
+                    seats_out) -> Allocation:
     """Allocate one block of draws; every array lists first (see sim.law.methods for why).
-    ``passed`` and ``house`` (seats per column) as in :func:`allocate_by_list`."""
+    ``passed`` and ``house`` (seats per column) as in :func:`allocate_by_list`; the seats
+    are written into ``seats_out`` ``(n_lists, n)``, which the result's ``seats`` is."""
+    n_lists, n = by_list.shape
     total = by_list.sum(axis=0)
     if by_list.dtype.kind == "i" and total.max() > MAX_VOTES:  # see sim.law.votes.as_draws
         refuse_total(by_list.T, total > MAX_VOTES)
@@ -211,38 +223,52 @@ def _allocate_block(by_list, extra_base, system, details, count_ties, passed=Non
     # summary for integer votes (equal float shares are a measure-zero event).
     ties = details or (count_ties and by_list.dtype.kind == "i")
     if house is None:
-        house = np.full(by_list.shape[1], system.seats, dtype=np.int64)
-    seats, lists_tied, capped = _allocate_capped(by_list, passed, system, prefer, ties, house)
-    admitted = np.full(by_list.shape[1], -1, dtype=np.intp)
+        house = np.full(n, system.seats, dtype=np.int64)
+    rows, lists_tied, capped = _allocate_capped(by_list, passed, system, prefer, ties, house,
+                                                seats_out)
+    admitted = np.full(n, -1, dtype=np.intp)
     if system.runner_up is not None:
-        _apply_runner_up(by_list, passed, seats, system, prefer, admitted)
-    cap_binding = np.zeros(by_list.shape[1], dtype=bool) if capped is None else \
-        capped.any(axis=0)
-    tied = (admitted < 0) & lists_tied if ties else None
+        _apply_runner_up(by_list, passed, seats_out, system, prefer, admitted)
+    cap_binding = np.zeros(n, dtype=bool) if capped is None else capped.any(axis=0)
+    # Lists outside ``rows`` passed nowhere in the block: they are in no tie.
+    tie_decided = np.zeros(n, dtype=bool) if lists_tied is None else \
+        lists_tied.any(axis=0) & (admitted < 0)
     if not details:
-        no_details = np.empty((by_list.shape[0], 0))  # quotas and ties come with details only
-        tie_decided = np.zeros_like(cap_binding) if tied is None else tied.any(axis=0)
-        return Allocation(seats, passed, no_details, no_details.astype(bool), admitted,
+        no_details = np.empty((n_lists, 0))  # quotas and ties come with details only
+        return Allocation(seats_out, passed, no_details, no_details.astype(bool), admitted,
                           cap_binding, tie_decided)
-    assert tied is not None  # the details always tell ties
+    assert lists_tied is not None  # the details always tell ties
+    tied = np.zeros((n_lists, n), dtype=bool)
+    tied[rows] = lists_tied & (admitted < 0)
     passing_votes = np.where(passed, by_list, 0).astype(np.float64)
     passing_total = passing_votes.sum(axis=0)
     quotas = passing_votes * (house / np.where(passing_total > 0, passing_total, 1.0))
-    return Allocation(seats, passed, quotas, tied, admitted, cap_binding, tied.any(axis=0))
+    return Allocation(seats_out, passed, quotas, tied, admitted, cap_binding, tie_decided)
 
 
-def _allocate_capped(votes, passed, system, prefer, ties, house):
-    """The method's allocation; lists over the cap keep the cap, the others share the rest.
+def _allocate_capped(votes, passed, system, prefer, ties, house, seats_out):
+    """The method's allocation, into ``seats_out``; lists over the cap keep the cap, the
+    others share the rest.
 
-    Returns the seats, the lists in a tie that decided a seat of the last sharing (None
-    unless ``ties``) and which lists were capped (None without a cap).
+    Only the lists that pass in some draw of the block take part (the others' votes would
+    all be zeroed; they get no seats): the method works on those ``rows``. Returns the
+    rows, the rows' lists in a tie that decided a seat of the last sharing (None unless
+    ``ties``) and which of them were capped (None without a cap).
     """
     allocate = METHODS[system.method].allocate
-    shared_votes = np.where(passed, votes, 0)
+    n_lists = len(votes)
+    rows = np.flatnonzero(passed.any(axis=1))
+    if rows.size == 0:  # no list may take a seat in this block
+        seats_out[...] = 0
+        nobody = np.zeros((0, votes.shape[1]), dtype=bool)
+        return rows, nobody if ties else None, None if system.cap is None else nobody
+    shared_votes = _shared_votes(votes, passed, rows)
+    if rows.size < n_lists:
+        prefer = prefer.lists(rows)
     allocation, tied = allocate(shared_votes, house, prefer, ties)
-    if system.cap is None:
-        return allocation, tied, None
-    capped = np.zeros_like(passed)
+    capped = None
+    if system.cap is not None:
+        capped = np.zeros(allocation.shape, dtype=bool)
     while system.cap is not None:
         over = allocation > system.cap
         if not over.any():
@@ -256,7 +282,33 @@ def _allocate_capped(votes, passed, system, prefer, ties, house):
         allocation[:, draws] = np.where(capped[:, draws], system.cap, shared)
         if ties and tied is not None:
             tied[:, draws] = shared_tied
-    return allocation, tied, capped
+    if rows.size < n_lists:
+        seats_out[np.setdiff1d(np.arange(n_lists), rows)] = 0
+        seats_out[rows] = allocation
+    else:
+        seats_out[...] = allocation
+    return rows, tied, capped
+
+
+def _shared_votes(votes, passed, rows):
+    """The votes of the lists ``rows``, zero where a list did not pass: ``(len(rows), n)``.
+
+    A list that passed in every draw is copied as it is (the votes themselves when every
+    list did): the zeroing costs a pass only over lists that failed somewhere.
+    """
+    everywhere = passed[rows].all(axis=1)
+    if rows.size == len(votes) and everywhere.all():
+        return votes
+    shared = np.empty((rows.size, votes.shape[1]), dtype=votes.dtype)
+    for k, (row, whole_row) in enumerate(zip(rows, everywhere)):
+        if whole_row:
+            shared[k] = votes[row]
+        elif votes.dtype.kind == "i":
+            np.multiply(votes[row], passed[row], out=shared[k])
+        else:  # np.where's zeros (a product would turn an infinite share into NaN)
+            np.copyto(shared[k], votes[row])
+            np.copyto(shared[k], 0, where=~passed[row])
+    return shared
 
 
 def _apply_runner_up(votes, passed, allocation, system, prefer, admitted) -> None:

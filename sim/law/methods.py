@@ -36,7 +36,9 @@ every comparison is exact:
   ``votes * (seats + k)`` by the total (in doubles, exactly: :func:`_integer_parts`), Droop
   divides the votes by its integer quota. The remainders of one draw share one
   denominator, so comparing them compares integers, below 2**53 and therefore exact as
-  float64 priorities.
+  float64 priorities. Where a block's draws have at most 2**24 votes each, the remainders
+  (integers below the total) are ranked as float32, which holds every integer up to 2**24
+  exactly: the same comparisons.
 - Divisor methods with integer divisors (D'Hondt ``s + 1``, Sainte-Laguë ``2s + 1``,
   modified Sainte-Laguë 7, 15, 25, ... (scaled by 5), Danish ``3s + 1``, Adams ``s``)
   compare float quotients ``a / b`` of integers. Equal fractions round to equal floats.
@@ -95,6 +97,11 @@ class Preference:
 
     def subset(self, draws: np.ndarray) -> Preference:
         return Preference(self.tie_break, self.votes[:, draws])
+
+    def lists(self, rows: np.ndarray) -> Preference:
+        """The rule among the lists ``rows`` (ascending): the order of lists is kept, so
+        each tie goes the same way."""
+        return Preference(self.tie_break, self.votes[rows])
 
     def argbest(self, priority: np.ndarray) -> np.ndarray:
         """Index of the highest ``priority`` per draw, ties broken by the rule."""
@@ -160,9 +167,8 @@ class Preference:
             active = priority.max(axis=1) > -np.inf
         rows = np.flatnonzero(active)
         m = len(rows)
-        rank = np.full(priority.shape, n, dtype=np.int8)
         if m == 0:
-            return rank
+            return np.full(priority.shape, n, dtype=np.int8)
         kept = priority[rows] if m < n else priority
         votes = None
         if self.tie_break == "votes":
@@ -178,6 +184,9 @@ class Preference:
             gain = later.view(np.int8)
             places[i] += np.add.reduce(gain, axis=0, dtype=np.int8)
             places[i + 1:] -= gain
+        if m == n:
+            return places
+        rank = np.full(priority.shape, n, dtype=np.int8)
         rank[rows] = places
         return rank
 
@@ -192,21 +201,30 @@ def _largest_remainder(quota_split, whole_rounds: bool = False):
     quota of at most ``total / seats`` (Hare, Hagenbach-Bischoff, Imperiali) the leftover is
     below the number of lists with votes (each has a remainder below one quota), and only
     Droop's larger quota asks for ``whole_rounds``.
+
+    With such a quota the remainders add up to at least ``leftover`` quotas, each below one,
+    so more than ``leftover`` lists have a positive remainder (for float shares, whose sum
+    is off by rounding only, at least ``leftover``): the leftover seats go to positive
+    remainders, and lists without votes (remainder 0) need no mask. Droop's masks them.
     """
 
     def allocate(votes, seats, prefer, ties=False):
         whole, priority, total = quota_split(votes, seats)
-        eligible = votes > 0
         # A column without votes (a district where no list may take seats) gets none.
         extra = np.where(total > 0, seats - whole.sum(axis=0), 0)
         if whole_rounds:
+            eligible = votes > 0
             # More leftovers than lists only happens with tiny Droop totals: whole rounds
             # first.
             n_eligible = np.maximum(np.count_nonzero(eligible, axis=0), 1)
             rounds, extra = np.divmod(extra, n_eligible)
             if rounds.any():
                 whole += rounds * eligible
-        priority = np.where(eligible, priority, -np.inf)  # a select: faster than a masked copy
+            priority = np.where(eligible, priority, -np.inf)  # a select: faster than a copy
+        if votes.dtype.kind == "i" and total.max(initial=0) <= _FLOAT32_EXACT:
+            # Integer remainders below the total: exact in float32 up to 2**24 votes a draw,
+            # and half as many bytes for the ranking's comparisons to read.
+            priority = priority.astype(np.float32)
         won, tied = _top_and_ties(priority, extra, prefer, ties)
         whole += won
         return whole, tied
@@ -214,15 +232,29 @@ def _largest_remainder(quota_split, whole_rounds: bool = False):
     return allocate
 
 
+# Integers up to 2**24 are exact in float32 (a 24-bit significand).
+_FLOAT32_EXACT = 2**24
+
+
 def _top_and_ties(priority, extra, prefer, ties):
     """:func:`_top`, and when ``ties`` the lists in a tie that decided a seat: where the
-    smallest priority that won one equals the largest that missed."""
-    won = _top(priority, extra, prefer)
+    smallest priority that won one equals the largest that missed (the last seat awarded
+    against the first refused), compared in the pass that decides them where that pass
+    has them (the sort), else from one reduction each."""
+    won, cut = _top(priority, extra, prefer, ties)
     if not ties:
         return won, None
-    last = np.where(won, priority, np.inf).min(axis=0)
-    missed = np.where(won, -np.inf, priority).max(axis=0)
-    return won, (extra > 0) & (last == missed) & (priority == last)
+    if cut is None:
+        last = np.min(priority, axis=0, where=won, initial=np.inf)
+        missed = np.max(priority, axis=0, where=~won, initial=-np.inf)
+    else:
+        last, missed = cut
+    tied = np.zeros(priority.shape, dtype=bool)
+    # Ties are rare: the lists at the tied level are looked for in those draws only.
+    level = np.flatnonzero((extra > 0) & (last == missed))
+    if level.size:
+        tied[:, level] = priority[:, level] == last[level]
+    return won, tied
 
 
 # Up to this many lists with votes, ranking them by pairwise comparison (n (n - 1) / 2
@@ -231,17 +263,21 @@ def _top_and_ties(priority, extra, prefer, ties):
 PAIRWISE_MAX = 12
 
 
-def _top(priority: np.ndarray, extra: np.ndarray, prefer: Preference) -> np.ndarray:
-    """Whether each list is among the ``extra[d]`` highest priorities of draw ``d``.
+def _top(priority: np.ndarray, extra: np.ndarray, prefer: Preference, cut: bool = False
+         ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
+    """Whether each list is among the ``extra[d]`` highest priorities of draw ``d``; with
+    ``cut``, also the lowest priority among them and the highest outside them per draw
+    where the sort finds them anyway (else None).
 
-    Lists with priority ``-inf`` (no votes) rank behind every list with votes, and callers
-    keep ``extra`` below the number of those.
+    Lists with priority ``-inf`` or 0 rank behind every list with a positive one, and
+    callers keep ``extra`` at most the number of those (lists with priority ``-inf`` in
+    every draw are skipped).
     """
     n = len(priority)
     active = priority.max(axis=1) > -np.inf
     if np.count_nonzero(active) <= PAIRWISE_MAX:
         # Places are at most n: a smaller type for the comparison, with the same answers.
-        return prefer.rank(priority, active) < np.minimum(extra, n + 1).astype(np.int8)
+        return prefer.rank(priority, active) < np.minimum(extra, n + 1).astype(np.int8), None
     ordered = np.sort(priority, axis=0)
     draws = np.arange(priority.shape[1])
     lowest_in = ordered[np.minimum(n - extra, n - 1), draws]
@@ -251,7 +287,7 @@ def _top(priority: np.ndarray, extra: np.ndarray, prefer: Preference) -> np.ndar
     tied = np.flatnonzero((extra > 0) & (lowest_in == highest_out))
     if tied.size:
         top[:, tied] = prefer.subset(tied).rank(priority[:, tied]) < extra[tied]
-    return top
+    return top, ((lowest_in, highest_out) if cut else None)
 
 
 def _whole_and_fraction(votes, quota):
@@ -325,7 +361,9 @@ def _integer_parts(votes, divisor, total):
     never reaches the next integer: the true quotient is at least ``1 / total`` (10**-10)
     below it, more than half a unit in the last place of a quotient below 2**14.
     """
-    scaled = np.multiply(votes, divisor, dtype=np.float64)
+    # Convert, then multiply in doubles: a mixed int64 product cast to float64 is slower.
+    scaled = votes.astype(np.float64)
+    scaled *= np.asarray(divisor, dtype=np.float64)
     denominator = np.maximum(total, 1).astype(np.float64)
     whole = scaled / denominator
     np.floor(whole, out=whole)

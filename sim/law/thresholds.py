@@ -12,7 +12,8 @@ A list passes when
 Aggregates ("others") never pass. Arrays are lists first: ``votes`` is ``(n_lists, n)``
 where ``n`` is draws, or districts times draws for a threshold met in each district.
 
-With integer counts (1) is exact: ``votes * q >= p * base`` for the threshold ``p / q``.
+With integer counts (1) is exact: ``votes * q >= p * base`` for the threshold ``p / q``, in
+integers as ``votes >= ceil(p * base / q)`` (``p * base`` below 2**63: :mod:`sim.limits`).
 Shares are decimal numbers stored in binary, so with floats one part in 10**12 of rounding is
 allowed on the line.
 """
@@ -73,9 +74,12 @@ def reaches(votes: np.ndarray, base: np.ndarray, fraction: Fraction) -> np.ndarr
     -------
     ndarray of bool, shape (n_lists, n)
     """
-    needed = fraction.numerator * base
-    if votes.dtype.kind != "i" or base.dtype.kind != "i":
-        needed = needed * (1 - 1e-12)
+    if votes.dtype.kind == "i" and base.dtype.kind == "i":
+        # votes * q >= p * base holds for an integer count exactly when votes >= the
+        # ceiling of p * base / q: one product per draw, not per list and draw.
+        needed = -(-fraction.numerator * base // fraction.denominator)
+        return votes >= needed
+    needed = fraction.numerator * base * (1 - 1e-12)
     return votes * fraction.denominator >= needed
 
 
