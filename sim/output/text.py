@@ -89,7 +89,8 @@ def list_table(summary: Summary) -> tuple[list[str], list[list[str]]]:
     counted, campaigned = lists[0].support is not None, lists[0].p_withdrawn is not None
     tiered = lists[0].seats_by_tier is not None
     runner_up = summary.parliament.p_runner_up > 0
-    headers = ["list", "seats", "median", "90% interval"] + (["list tier", "districts"] if tiered else [])
+    headers = ["list", "seats", "median", "90% interval"]
+    headers += ["list tier", "districts"] if tiered else []
     headers += ["P(>= threshold)"] + (["P(runner-up)"] if runner_up else [])
     headers += ["official share (90%)" if counted else "vote share (90%)"]
     headers += ["true support"] if counted else []
