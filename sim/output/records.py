@@ -7,7 +7,8 @@ then builds the records field by field from their annotations: each value is che
 its type (a whole number, a finite number, a text, a record, a tuple or a table of them), a
 key no record names is refused, and a record with rules among its fields (ranges, shapes: the
 station level's) states them in :meth:`Record.check`, so a file elsim could not have written
-never reaches a reader, and a reader's own bug (a wrong key, a wrong type) shows as a bug, not as bad input.
+never reaches a reader, and a reader's own bug (a wrong key, a wrong type) shows as a bug,
+not as bad input.
 
 :meth:`Record.to_dict` writes a record back in the order its fields are declared, leaving
 out the fields declared with :func:`omitted` when they are None, so
