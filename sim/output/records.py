@@ -4,9 +4,11 @@ A result document (``<stem>.json``) is read once into a :class:`Result` by
 :meth:`Result.from_dict`, which checks it once (format and version, the rules of
 :mod:`sim.output.validate`: ranges, shapes, the figures read from each histogram against it),
 then builds the records field by field from their annotations: each value is checked for
-its type (a whole number, a finite number, a text, a record, a tuple or a table of them) and
-a key no record names is refused, so a file elsim could not have written never reaches a
-reader, and a reader's own bug (a wrong key, a wrong type) shows as a bug, not as bad input.
+its type (a whole number, a finite number, a text, a record, a tuple or a table of them), a
+key no record names is refused, and a record with rules among its fields (ranges, shapes: the
+station level's) states them in :meth:`Record.check`, so a file elsim could not have written
+never reaches a reader, and a reader's own bug (a wrong key, a wrong type) shows as a bug,
+not as bad input.
 
 :meth:`Record.to_dict` writes a record back in the order its fields are declared, leaving
 out the fields declared with :func:`omitted` when they are None, so
