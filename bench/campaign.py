@@ -7,7 +7,7 @@ import dataclasses
 from pathlib import Path
 
 from bench.stages import breakdown, short_of_target
-from bench.timing import best_of, dirichlet_floor, random_number_seconds
+from bench.timing import best_of, dirichlet_floor, precision_lines, random_number_seconds
 from sim.engine.simulate import simulate
 from sim.scenario import load_scenario
 
@@ -38,6 +38,7 @@ def run() -> list[str]:
         f"{'met' if full / own_draws <= OWN_RANDOM_TARGET else 'NOT met'}",
         *breakdown(scenario, DRAWS),
         *short_of_target(full, own_draws, OWN_RANDOM_TARGET),
+        *precision_lines(scenario, DRAWS),
         f"  same events over 30 vs 300 days ({DRAWS // 2:,} draws): {short:.3f} s vs "
         f"{long:.3f} s   ratio {long / short:.2f}x (cost follows events, not days)",
     ]

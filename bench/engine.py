@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from bench.stages import breakdown, short_of_target
-from bench.timing import best_of, dirichlet_floor, random_number_seconds
+from bench.timing import best_of, dirichlet_floor, precision_lines, random_number_seconds
 from sim.engine.simulate import simulate
 from sim.scenario import load_scenario
 
@@ -53,6 +53,7 @@ def run() -> list[str]:
         f"{'met' if serial / own_draws <= OWN_RANDOM_TARGET else 'NOT met'}",
         *breakdown(scenario, DRAWS),
         *short_of_target(serial, own_draws, OWN_RANDOM_TARGET),
+        *precision_lines(scenario, DRAWS),
         f"  peak memory 10M draws {large / 1024:.0f} MiB vs 1M {small / 1024:.0f} MiB"
         f"   ratio {large / small:.2f}x (target <= 1.2)",
         f"  {4 * DRAWS:,} draws: 1 worker {serial_long:.3f} s, 2 workers {parallel:.3f} s"

@@ -86,3 +86,61 @@ def random_number_seconds(scenario, draws: int, repeats: int = 2) -> float:
             engine.simulate(scenario, draws=draws, seed=1)
         runs.append(seconds[0])
     return min(runs)
+
+
+class CountingGenerator:
+    """A ``Generator`` that adds the numbers each call draws to ``counts[(method, dtype)]``
+    (a call filling ``out=`` draws ``out.size`` numbers)."""
+
+    def __init__(self, rng: np.random.Generator, counts: dict[tuple[str, str], int]):
+        self._rng, self._counts = rng, counts
+
+    def __getattr__(self, name: str):
+        method = getattr(self._rng, name)
+        if not callable(method):
+            return method
+
+        def counted(*args, **kwargs):
+            result = method(*args, **kwargs)
+            drawn = np.asarray(result if kwargs.get("out") is None else kwargs["out"])
+            key = (name, drawn.dtype.name)
+            self._counts[key] = self._counts.get(key, 0) + drawn.size
+            return result
+
+        return counted
+
+
+def random_numbers_per_draw(scenario, draws: int) -> dict[tuple[str, str], float]:
+    """The random numbers one serial ``simulate`` of ``draws`` draws asks numpy for, per
+    draw, by ``(Generator method, dtype)``."""
+    counts: dict[tuple[str, str], int] = {}
+    stage_generators = engine.stage_generators
+
+    def counting_generators(entropy: int, index: int) -> dict:
+        return {stage: CountingGenerator(rng, counts)
+                for stage, rng in stage_generators(entropy, index).items()}
+
+    with mock.patch.object(engine, "stage_generators", counting_generators):
+        engine.simulate(scenario, draws=draws, seed=1)
+    return {key: count / draws for key, count in sorted(counts.items())}
+
+
+def precision_lines(scenario, draws: int) -> list[str]:
+    """The floor's own figure: how many numbers a draw takes and at what precision, and
+    what single-precision gammas (the polls' Dirichlet parts) would save, timed here."""
+    per_draw = random_numbers_per_draw(scenario, draws)
+    drawn = ", ".join(f"{method} {dtype} {count:.2f}" for (method, dtype), count
+                      in per_draw.items())
+    priors = source_priors(scenario.sources, scenario.polls, scenario.model, scenario.options)
+    alpha = np.concatenate([priors[0].alpha, priors[0].beta])
+    rng = np.random.default_rng(0)
+    seconds = {dtype: best_of(lambda dtype=dtype: [rng.standard_gamma(a, size=draws,
+                                                                      dtype=dtype)
+                                                   for a in alpha], repeats=3)
+               for dtype in (np.float64, np.float32)}
+    double, single = seconds[np.float64], seconds[np.float32]
+    return [f"  random numbers per draw (numpy method, dtype): {drawn}",
+            f"  the gammas of {len(alpha)} components x {draws:,} in float64 {double:.3f} s, "
+            f"in float32 {single:.3f} s   ratio {double / single:.2f}x: float64 kept, since "
+            "float32 gammas take the same seconds off the run and off its floor (which "
+            "raises the ratio) and would move every shipped result"]
