@@ -283,7 +283,9 @@ def _allocate_capped(votes, passed, system, prefer, ties, house, seats_out):
         if ties and tied is not None:
             tied[:, draws] = shared_tied
     if rows.size < n_lists:
-        seats_out[np.setdiff1d(np.arange(n_lists), rows)] = 0
+        outside = np.ones(n_lists, dtype=bool)
+        outside[rows] = False
+        seats_out[outside] = 0
         seats_out[rows] = allocation
     else:
         seats_out[...] = allocation

@@ -89,18 +89,24 @@ class Method:
 class Preference:
     """Who wins a tie: ``"order"`` (earlier list) or ``"votes"`` (more votes, then order).
 
-    ``votes`` is ``(n_lists, n_draws)``, the lists' full votes.
+    ``votes`` is ``(n_lists, n_draws)``, the lists' full votes. Only ``"votes"`` reads
+    them: under ``"order"`` :meth:`subset` and :meth:`lists` return the rule as it is,
+    with no copy of votes that nothing would read.
     """
 
     tie_break: str
     votes: np.ndarray
 
     def subset(self, draws: np.ndarray) -> Preference:
+        if self.tie_break != "votes":
+            return self
         return Preference(self.tie_break, self.votes[:, draws])
 
     def lists(self, rows: np.ndarray) -> Preference:
         """The rule among the lists ``rows`` (ascending): the order of lists is kept, so
         each tie goes the same way."""
+        if self.tie_break != "votes":
+            return self
         return Preference(self.tie_break, self.votes[rows])
 
     def argbest(self, priority: np.ndarray) -> np.ndarray:

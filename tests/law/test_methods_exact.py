@@ -206,3 +206,17 @@ def test_every_method_has_its_label_in_the_rules():
         rule = describe_rules(ElectoralSystem(seats=10, method=name))[0]
         assert rule.startswith(f"10 seats shared by {method.label} among the lists")
     assert METHODS["dhondt"].label == "D'Hondt"
+
+
+@pytest.mark.parametrize("tie_break", ["order", "votes"])
+def test_remainders_that_float32_would_merge_are_told_apart_above_its_range(tie_break):
+    # Hare ranks integer remainders in float32 only while a draw has at most 2**24 votes.
+    # Here 33,554,434 votes for 5 seats leave one seat to remainders 2**24 and 2**24 + 1
+    # (and 1), which float32 rounds to the same number: only the exact ranking gives the
+    # seat to the second list rather than by the tie rule.
+    votes = np.array([[10_066_330], [16_777_217], [6_710_887]], dtype=np.int64)
+    assert int(votes.sum()) > 2**24
+    assert np.float32(2**24) == np.float32(2**24 + 1)
+    check_against_reference("hare", votes, np.array([5]), tie_break)
+    expected, tie = reference_seats("hare", votes[:, 0].tolist(), 5, tie_break)
+    assert expected == [1, 3, 1] and not tie
