@@ -65,8 +65,10 @@ def hare_steps(votes: np.ndarray, system: ElectoralSystem, whole: float) -> list
     rows = [np.flatnonzero(p.any(axis=1)) for p in passes]
     shared = [allocate_module._shared_votes(b, p, r) for b, p, r in zip(blocks, passes, rows)]
     split = [methods._hare_split(v, s) for v, s in zip(shared, seats)]
-    # As the method ranks them: integer remainders in float32 (exact below 2**24 votes).
-    priority = [p.astype(np.float32) for (_, p, _) in split]
+    # As the method ranks them: integer remainders in float32 where a block's draws have at
+    # most 2**24 votes (exact there), else float64.
+    priority = [p.astype(np.float32) if total.max() <= methods._FLOAT32_EXACT else p
+                for (_, p, total) in split]
     extra = [s - w.sum(axis=0) for s, (w, _, _) in zip(seats, split)]
     prefer = [methods.Preference(system.tie_break, b).lists(r) for b, r in zip(blocks, rows)]
     def each(function, *inputs):

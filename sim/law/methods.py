@@ -287,7 +287,8 @@ def _top(priority: np.ndarray, extra: np.ndarray, prefer: Preference, cut: bool 
     ordered = np.sort(priority, axis=0)
     draws = np.arange(priority.shape[1])
     lowest_in = ordered[np.minimum(n - extra, n - 1), draws]
-    highest_out = ordered[np.maximum(n - extra - 1, 0), draws]
+    # Where every list wins a seat, none was refused one: no priority is outside the cut.
+    highest_out = np.where(extra < n, ordered[np.maximum(n - extra - 1, 0), draws], -np.inf)
     top = (priority >= lowest_in) & (extra > 0)
     # Equal priorities across the cut: only there does the tie rule decide, by rank.
     tied = np.flatnonzero((extra > 0) & (lowest_in == highest_out))

@@ -29,6 +29,7 @@ from typing import Any, ClassVar, Self, Union, get_args, get_origin, get_type_hi
 
 from sim.errors import ResultError
 from sim.output.validate import check_result
+from sim.stations.spec import DESIGNS, RISK_HIGH, RISK_LOW
 
 FORMAT = "elsim-result"
 FORMAT_VERSION = 2  # 2: P(pass) split in two; the poll model's assumptions
@@ -394,12 +395,16 @@ class QuickCount(Record):
     observed_won: Mapping[str, ShareStats]
 
     def check(self, where: str, file: str) -> None:
-        if not 1 <= self.size <= self.scope_stations:
+        # The rules the scenario reader holds a design to (sim.stations.spec).
+        if self.design not in DESIGNS:
+            raise _error(file, f"{where}.design", self.design,
+                         f"must be one of {', '.join(DESIGNS)}")
+        if not 2 <= self.size <= self.scope_stations:
             raise _error(file, f"{where}.size", self.size,
-                         f"must be 1 to the scope's {self.scope_stations} stations")
-        if not 0 < self.risk < 1:
-            raise _error(file, f"{where}.risk", self.risk, "must be between 0 and 1 (not "
-                         "either)")
+                         f"must be 2 to the scope's {self.scope_stations} stations")
+        if not RISK_LOW <= self.risk <= RISK_HIGH:
+            raise _error(file, f"{where}.risk", self.risk,
+                         f"must be from {RISK_LOW:g} to {RISK_HIGH:g}")
         for name in ("estimate", "low", "high", "turnout_estimate", "analytic_power"):
             _check_stats(getattr(self, name), f"{where}.{name}", file)
         _check_stats(self.gap, f"{where}.gap", file, low=-1.0)

@@ -161,6 +161,8 @@ def read_manipulation(table: Table, strata: tuple[str, ...]) -> Manipulation:
 
 
 DESIGNS = ("random", "stratified", "convenience", "observed")
+# A detection risk: one-sided, and at most 1,000 resamples for the fingerprints (1 / risk).
+RISK_LOW, RISK_HIGH = 0.001, 0.5
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -213,7 +215,7 @@ def read_observers(table: Table, frame: Frame) -> Observers | None:
                               "2 stations (for its variance) in proportion to its stations")
     return Observers(design=design, size=size, scope=in_scope, allocation=allocation,
                      bias=table.number("bias", 0.0, low=-20.0, high=20.0),
-                     risk=table.number("risk", 0.05, low=0.001, high=0.5))
+                     risk=table.number("risk", 0.05, low=RISK_LOW, high=RISK_HIGH))
 
 
 KEYS = ("count", "registered", "size_sd", "sizes", "frame_seed", "list", "strata",

@@ -22,10 +22,10 @@ from tests.law.methods_reference import PRIORITIES, reference_seats
 
 
 @st.composite
-def draws_and_seats(draw, max_votes):
+def draws_and_seats(draw, max_votes, max_lists=11):
     """``(votes (n_lists, n_draws), seats (n_draws,))``: lists first, as methods take them;
     every draw has votes, and its own seat count."""
-    n_lists = draw(st.integers(1, 11))
+    n_lists = draw(st.integers(1, max_lists))
     n_draws = draw(st.integers(1, 6))
     counts = st.lists(st.integers(0, max_votes), min_size=n_lists, max_size=n_lists)
     rows = draw(st.lists(counts.filter(any), min_size=n_draws, max_size=n_draws))
@@ -48,6 +48,15 @@ def check_against_reference(method, votes, seats, tie_break):
 @settings(max_examples=80)
 @given(case=draws_and_seats(max_votes=6), tie_break=st.sampled_from(["order", "votes"]))
 def test_small_counts_with_many_ties_equal_the_reference(method, case, tie_break):
+    check_against_reference(method, *case, tie_break)
+
+
+@pytest.mark.parametrize("method", sorted(METHODS))
+@settings(max_examples=40)
+@given(case=draws_and_seats(max_votes=4, max_lists=24),
+       tie_break=st.sampled_from(["order", "votes"]))
+def test_many_lists_sorted_rather_than_compared_equal_the_reference(method, case, tie_break):
+    # Over PAIRWISE_MAX lists with votes the ranking sorts: its cut tells the ties.
     check_against_reference(method, *case, tie_break)
 
 
@@ -220,3 +229,15 @@ def test_remainders_that_float32_would_merge_are_told_apart_above_its_range(tie_
     check_against_reference("hare", votes, np.array([5]), tie_break)
     expected, tie = reference_seats("hare", votes[:, 0].tolist(), 5, tie_break)
     assert expected == [1, 3, 1] and not tie
+
+
+@pytest.mark.parametrize("n_lists", [6, 18])
+def test_equal_float_shares_that_each_win_a_leftover_seat_are_in_no_tie(n_lists):
+    # 1/n_lists of 5 * n_lists seats rounds to a quotient just below 5: every list gets 4
+    # whole seats and one of the n_lists leftovers, so no list was refused a seat (18 lists
+    # go through the sort, 6 through the pairwise ranking).
+    shares = np.full((n_lists, 1), 1 / n_lists)
+    allocated, tied = METHODS["hare"].allocate(shares, np.array([5 * n_lists]),
+                                               Preference("order", shares), True)
+    assert allocated[:, 0].tolist() == [5] * n_lists
+    assert not tied.any()

@@ -93,8 +93,15 @@ def _prints(d):
     (lambda d: _quick(d).update(p_detect=1.01),
      "result.summary.stations.quick_count.p_detect = 1.01: must be between 0 and 1"),
     (lambda d: _quick(d).update(size=20000),
-     "result.summary.stations.quick_count.size = 20000: must be 1 to the scope's 10061 "
+     "result.summary.stations.quick_count.size = 20000: must be 2 to the scope's 10061 "
      "stations"),
+    (lambda d: _quick(d).update(size=1),
+     "result.summary.stations.quick_count.size = 1: must be 2 to the scope's 10061 "),
+    (lambda d: _quick(d).update(design="snowball"),
+     "result.summary.stations.quick_count.design = 'snowball': must be one of random, "
+     "stratified, convenience, observed"),
+    (lambda d: _quick(d).update(risk=0.9),
+     "result.summary.stations.quick_count.risk = 0.9: must be from 0.001 to 0.5"),
     (lambda d: _quick(d).update(size_needed=-3.0),
      "result.summary.stations.quick_count.size_needed = -3.0: must be at least 0"),
     (lambda d: _prints(d).update(digits_critical_p=0.0),
