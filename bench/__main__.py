@@ -21,10 +21,16 @@ SECTIONS = {"allocate": allocation.run, "engine": engine.run, "campaign": campai
             "infer": inference.run, "stations": stations.run}
 
 
-def main(argv: list[str]) -> None:
+def main(argv: list[str]) -> int:
+    unknown = [name for name in argv if name not in SECTIONS]
+    if unknown:  # --help included: say what there is, in one line each
+        print(f"usage: python -m bench [SECTION ...]; sections: {', '.join(SECTIONS)}",
+              file=sys.stderr)
+        return 0 if unknown in (["--help"], ["-h"]) else 2
     for name in argv or list(SECTIONS):
         for line in SECTIONS[name]():
             print(line, flush=True)
+    return 0
 
 
-main(sys.argv[1:])
+sys.exit(main(sys.argv[1:]))

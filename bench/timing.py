@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from unittest import mock
 
 import numpy as np
@@ -69,12 +70,52 @@ class TimedGenerator:
         return timed
 
 
-def random_number_seconds(scenario, draws: int, repeats: int = 2) -> float:
-    """CPU seconds that numpy spends drawing the random numbers of one serial ``simulate``
-    of ``draws`` draws (the shortest of ``repeats`` runs): the floor of that model, whatever
-    its stages draw."""
+@dataclass(frozen=True, slots=True)
+class OwnRandomRuns:
+    """Serial runs of one scenario, each timed whole and in the time numpy's generators
+    spent drawing its random numbers (CPU seconds): the ratio of the two, taken within each
+    run, is the model's cost over its own random numbers.
+
+    A ratio within one run is what the machine's speed at that moment cancels out of: on a
+    shared virtual machine a run's seconds swing by a third from one run to the next, and
+    a ratio of the fastest run to the fastest floor, each timed in other runs, swings with
+    them. The generator wrappers add a few microseconds per call (some hundreds of calls a
+    million draws).
+    """
+
+    totals: tuple[float, ...]
+    random: tuple[float, ...]
+
+    @property
+    def ratios(self) -> np.ndarray:
+        return np.array(self.totals) / np.array(self.random)
+
+    @property
+    def ratio(self) -> float:
+        """The median of the runs' ratios."""
+        return float(np.median(self.ratios))
+
+    @property
+    def fastest(self) -> tuple[float, float]:
+        """The fastest run's seconds, whole and drawing random numbers."""
+        best = int(np.argmin(self.totals))
+        return self.totals[best], self.random[best]
+
+    def line(self, target: float) -> str:
+        """The figure against ``target``, its spread over the runs and whether it is met."""
+        total, random = self.fastest
+        low, high = self.ratios.min(), self.ratios.max()
+        return (f"  one worker {total:.3f} s, of which numpy drawing this model's own random "
+                f"numbers {random:.3f} s   ratio {self.ratio:.2f}x (median of {len(self.totals)}"
+                f" runs, each timed whole and in its random numbers: {low:.2f}-{high:.2f}x) "
+                f"(target <= {target:g}) {'met' if self.ratio <= target else 'NOT met'}")
+
+
+def own_random_runs(scenario, draws: int, repeats: int = 5) -> OwnRandomRuns:
+    """``repeats`` serial ``simulate`` runs of ``draws`` draws, each timed whole and in
+    the CPU seconds numpy spends drawing its random numbers (:class:`OwnRandomRuns`)."""
     stage_generators = engine.stage_generators
-    runs = []
+    totals, random = [], []
     for _ in range(repeats):
         seconds = [0.0]
 
@@ -83,9 +124,11 @@ def random_number_seconds(scenario, draws: int, repeats: int = 2) -> float:
                     for stage, rng in stage_generators(entropy, index).items()}
 
         with mock.patch.object(engine, "stage_generators", timed_generators):
+            start = time.process_time()
             engine.simulate(scenario, draws=draws, seed=1)
-        runs.append(seconds[0])
-    return min(runs)
+            totals.append(time.process_time() - start)
+        random.append(seconds[0])
+    return OwnRandomRuns(tuple(totals), tuple(random))
 
 
 class CountingGenerator:

@@ -31,8 +31,10 @@ _LOG_TERMS = {np.dtype(np.float32): 5, np.dtype(np.float64): 11}
 
 def _horner(x: np.ndarray, coefficients: list[float]) -> np.ndarray:
     """``sum(c[k] * x**k)`` by Horner's rule, in place on one array."""
-    result = np.full_like(x, coefficients[-1])
-    for c in reversed(coefficients[:-1]):
+    # x * c[-1] is the first step's c[-1] * x: the same bits, one pass fewer.
+    result = x * x.dtype.type(coefficients[-1])
+    result += x.dtype.type(coefficients[-2])
+    for c in reversed(coefficients[:-2]):
         result *= x
         result += x.dtype.type(c)
     return result

@@ -43,8 +43,17 @@ def endorsement_counts(endorsed: np.ndarray, size: int) -> np.ndarray:
 
 
 def row_histograms(values: np.ndarray, size: int) -> np.ndarray:
-    """Histogram of each row of ``values`` (k, draws) over 0..size-1: shape (k, size)."""
-    return np.stack([np.bincount(row, minlength=size) for row in values])
+    """Histogram of each row of ``values`` (k, draws) over 0..size-1: shape (k, size).
+
+    One ``bincount`` over ``row * size + value`` rather than one per row. A value outside
+    0..size-1 would count in a neighbouring row: it is refused, as the stacked per-row
+    counts of unequal length were.
+    """
+    k = len(values)
+    if values.size and not (values.min() >= 0 and values.max() < size):
+        raise ValueError(f"row_histograms: values must lie in 0..{size - 1}")
+    cells = values + (np.arange(k, dtype=values.dtype) * size)[:, None]
+    return np.bincount(cells.ravel(), minlength=k * size).reshape(k, size)
 
 
 def histogram_stats(histogram: np.ndarray) -> dict:

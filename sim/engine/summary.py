@@ -72,6 +72,20 @@ class Outcome:
     endorsed: dict[str, np.ndarray] | None = None
 
 
+def composition_masks(seated: np.ndarray) -> np.ndarray:
+    """Each draw's seated lists ``(n_lists, n)`` as a bit mask (bit ``i``: list ``i``),
+    shape (n,), in the smallest unsigned integer that holds ``n_lists`` bits: a shift and
+    an or per list on small integers (an int64 matrix product with the powers of two gives
+    the same masks two to four times slower)."""
+    n_lists = len(seated)
+    dtype = next(t for t in (np.uint8, np.uint16, np.uint32, np.uint64)
+                 if np.iinfo(t).bits >= n_lists)
+    masks = np.zeros(seated.shape[1], dtype=dtype)
+    for bit, row in enumerate(seated):
+        np.bitwise_or(masks, row.astype(dtype) << dtype(bit), out=masks)
+    return masks
+
+
 class SeatSummary:
     """Accumulates seat, share, bloc and composition distributions over draws."""
 
@@ -211,7 +225,7 @@ class SeatSummary:
         self.reached += np.count_nonzero(house.passed, axis=1) - counts
 
     def _add_compositions(self, seated: np.ndarray) -> None:
-        masks = (1 << np.arange(len(seated), dtype=np.int64)) @ seated
+        masks = composition_masks(seated)
         if len(seated) <= DENSE_COMPOSITIONS:
             counts = np.bincount(masks, minlength=1)
             found = np.flatnonzero(counts)

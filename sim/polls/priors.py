@@ -85,16 +85,20 @@ class SourcePrior:
         votes = np.empty((len(self.split), n_draws)) if out is None else out
         undecided = np.zeros(n_draws)
         rows = [*votes, undecided]  # one view per component
-        for component in np.flatnonzero(~self.measured):
-            rows[component][:] = 0.0
+        assumed = self.assumed_rows
+        for component in np.setdiff1d(np.flatnonzero(~self.measured), assumed):
+            rows[component][:] = 0.0  # the assumed rows are drawn below
         for component, value in zip(np.flatnonzero(self.measured), self.alpha):
             rng.standard_gamma(value, out=rows[component])
-        assumed = self.assumed_rows
         if assumed.size:
             rest = rng.standard_gamma(self.alpha[-1], size=n_draws)
             for component, value in zip(assumed, self.beta):
                 rng.standard_gamma(value, out=rows[component])
-            rest /= sum(rows[component] for component in assumed)
+            # Summed in place, in the order sum() would: the same bits, no temporaries.
+            split = rows[assumed[0]].copy()
+            for component in assumed[1:]:
+                split += rows[component]
+            rest /= split
             for component in assumed:
                 rows[component] *= rest
         if self.split.any():

@@ -108,10 +108,30 @@ def draw_sds(error: ErrorModel, n_draws: int, *, source_level: bool,
     first, second = error.election_sd, error.source_sd
     if not source_level:
         return first.draw(n_draws, rng=rng), None
-    if first.kind == second.kind == "draws" and len(first.args) == len(second.args):
+    if _paired(error):
         pick = rng.integers(len(first.args), size=n_draws)
         return np.asarray(first.args)[pick], np.asarray(second.args)[pick]
     return first.draw(n_draws, rng=rng), second.draw(n_draws, rng=rng)
+
+
+def _paired(error: ErrorModel) -> bool:
+    """Posterior draws of the two sds, of equal length: picked in pairs (:func:`draw_sds`)."""
+    first, second = error.election_sd, error.source_sd
+    return first.kind == second.kind == "draws" and len(first.args) == len(second.args)
+
+
+def draw_total_sd(error: ErrorModel, n_draws: int, *, source_level: bool,
+                  rng: np.random.Generator) -> np.ndarray:
+    """Each draw's ``hypot(election_sd, source_sd)`` (the election sd alone without
+    ``source_level``), shape (n_draws,): the same numbers as :func:`draw_sds` gives, from
+    the same random numbers. Paired draws are combined before they are picked, one
+    ``hypot`` per pair rather than per draw."""
+    if source_level and _paired(error):
+        first, second = error.election_sd, error.source_sd
+        pick = rng.integers(len(first.args), size=n_draws)
+        return np.hypot(np.asarray(first.args), np.asarray(second.args))[pick]
+    election, source = draw_sds(error, n_draws, source_level=source_level, rng=rng)
+    return election if source is None else np.hypot(election, source)
 
 
 def add_errors(log_votes: np.ndarray, error: ErrorModel, blocs: np.ndarray, *,
@@ -120,13 +140,12 @@ def add_errors(log_votes: np.ndarray, error: ErrorModel, blocs: np.ndarray, *,
 
     The election-level and source-level errors are independent normals per option: within
     one draw they add up to one normal of sd ``hypot(election_sd, source_sd)``, with the
-    sds drawn per draw (:func:`draw_sds`) so that an uncertain sd gives each draw its own.
+    sds drawn per draw (:func:`draw_total_sd`) so that an uncertain sd gives each draw its own.
     Returns that sd, shape (n_draws,) (the bloc shock aside). ``blocs`` (n_options,)
     holds each option's bloc index, -1 for none.
     """
     n_draws = log_votes.shape[1]
-    election, source = draw_sds(error, n_draws, source_level=source_level, rng=rng)
-    sd = election if source is None else np.hypot(election, source)
+    sd = draw_total_sd(error, n_draws, source_level=source_level, rng=rng)
     if sd.any():
         # Single precision is ample for a shift of a few per cent, and faster.
         noise = rng.standard_normal(log_votes.shape, dtype=np.float32)

@@ -6,7 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sim.engine.simulate import simulate
-from sim.engine.summary import Layout, Outcome, SeatSummary
+from sim.engine.statistics import row_histograms
+from sim.engine.summary import Layout, Outcome, SeatSummary, composition_masks
 from sim.law.parliament import HouseSeats
 from sim.law.tiers import TierSeats
 from sim.scenario import load_scenario
@@ -113,3 +114,24 @@ def test_the_list_the_runner_up_rule_admitted_is_told_by_the_allocation(tmp_path
     assert a["p_threshold"] == 1.0 and a["p_runner_up"] == 0.0
     assert b["p_threshold"] == 0.0 and b["p_runner_up"] == 1.0
     assert c["p_threshold"] == c["p_runner_up"] == 0.0
+
+
+@given(st.integers(1, 60), st.integers(0, 40), st.integers(0, 2**32 - 1))
+def test_composition_masks_are_the_powers_of_two_of_the_seated_lists(n_lists, n, seed):
+    seated = np.random.default_rng(seed).random((n_lists, n)) < 0.5
+    expected = [sum(1 << i for i in range(n_lists) if seated[i, d]) for d in range(n)]
+    assert composition_masks(seated).tolist() == expected
+
+
+@given(st.integers(1, 8), st.integers(0, 300), st.integers(1, 50), st.integers(0, 2**32 - 1))
+def test_row_histograms_count_each_row_on_its_own(k, n, size, seed):
+    values = np.random.default_rng(seed).integers(0, size, (k, n))
+    expected = np.stack([np.bincount(row, minlength=size) for row in values])
+    assert (row_histograms(values, size) == expected).all()
+
+
+def test_row_histograms_refuse_a_value_that_would_count_in_another_row():
+    with pytest.raises(ValueError, match="0..4"):
+        row_histograms(np.array([[0, 5], [1, 2]]), 5)
+    with pytest.raises(ValueError, match="0..4"):
+        row_histograms(np.array([[0, -1]]), 5)

@@ -3,7 +3,7 @@ election and source sds of one calibration stay paired."""
 
 import numpy as np
 
-from sim.polls.survey_error import draw_sds, read_error
+from sim.polls.survey_error import draw_sds, draw_total_sd, read_error
 from sim.tables import Table
 
 
@@ -37,3 +37,17 @@ def test_without_a_source_level_only_the_election_sd_is_drawn():
 def test_an_sd_of_zero_everywhere_is_no_error_at_all():
     assert error_model(0.0, [0.0]).is_zero is False  # a listed sd is uncertain by kind
     assert error_model(0.0, 0.0).is_zero
+
+
+def test_the_total_sd_is_the_hypot_of_the_pair_drawn_from_the_same_numbers():
+    # Paired draws are combined before they are picked: the same numbers, bit for bit.
+    for election, source in (([0.1, 0.2, 0.3], [1.1, 1.2, 1.3]), ([0.1, 0.2], [0.3]),
+                             ({"uniform": [0.1, 0.2]}, [0.3, 0.4])):
+        model = error_model(election, source)
+        for source_level in (True, False):
+            drawn = draw_sds(model, 500, source_level=source_level,
+                             rng=np.random.default_rng(3))
+            expected = drawn[0] if drawn[1] is None else np.hypot(*drawn)
+            total = draw_total_sd(model, 500, source_level=source_level,
+                                  rng=np.random.default_rng(3))
+            assert total.tobytes() == expected.tobytes()
