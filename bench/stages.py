@@ -96,17 +96,23 @@ def stage_seconds(scenario, draws: int) -> tuple[float, dict[str, float], dict[s
 
 
 def breakdown(scenario, draws: int) -> list[str]:
-    """Lines for the bench: each stage's share of the run, its random numbers apart."""
+    """Lines for the bench: each stage's share of the run, its random numbers apart, and
+    its rest as a multiple of the run's random numbers (which, unlike the seconds, hold
+    from one run to the next on a machine whose speed swings)."""
     total, seconds, random = stage_seconds(scenario, draws)
     other = total - sum(seconds.values())
+    drawn_in_run = sum(random.values())
     lines = [f"  where {draws:,} draws go (CPU s, one instrumented run of {total:.3f} s; "
-             "in brackets numpy drawing the stage's random numbers):"]
+             "in brackets numpy drawing the stage's random numbers, and the rest as a "
+             "multiple of all the run's random numbers):"]
     for label in dict.fromkeys(label for label, _, _ in STAGES):
         if label in seconds:
             drawn = random.get(label, 0.0)
+            rest = seconds[label] - drawn
             lines.append(f"    {label:9s} {seconds[label]:6.3f} ({drawn:.3f} random, "
-                         f"{seconds[label] - drawn:.3f} the rest)")
-    lines.append(f"    {'other':9s} {other:6.3f} (chunks, blocks, seeds, merging)")
+                         f"{rest:.3f} the rest: {rest / drawn_in_run:.2f}x)")
+    lines.append(f"    {'other':9s} {other:6.3f} (chunks, blocks, seeds, merging: "
+                 f"{other / drawn_in_run:.2f}x)")
     return lines
 
 
@@ -118,5 +124,6 @@ def short_of_target(runs: OwnRandomRuns, target: float) -> list[str]:
     _, random = runs.fastest
     rest, allowed = (runs.ratio - 1) * random, (target - 1) * random
     return [f"  not met: the rest (all but numpy drawing the random numbers) is {rest:.3f} s "
-            f"and may be {allowed:.3f} s, {rest - allowed:.3f} s ({1 - allowed / rest:.0%} of "
-            "it) too much: the breakdown above shows where it goes"]
+            f"({runs.ratio - 1:.2f}x the random numbers) and may be {allowed:.3f} s "
+            f"({target - 1:.2f}x), {rest - allowed:.3f} s ({1 - allowed / rest:.0%} of it) too "
+            "much: the breakdown above shows where it goes"]
