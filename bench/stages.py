@@ -16,7 +16,7 @@ import time
 from contextlib import ExitStack
 from unittest import mock
 
-from bench.timing import OwnRandomRuns, TimedGenerator
+from bench.timing import OwnRandomRuns, TimedGenerator, wrapped_generators
 from sim.engine import simulate as engine
 from sim.engine.summary import SeatSummary
 from sim.law.parliament import House
@@ -78,14 +78,8 @@ def stage_seconds(scenario, draws: int) -> tuple[float, dict[str, float], dict[s
     stages not double counted: the law and summary are called from the chunk loop, the
     others from the draw) and random-number seconds by stage."""
     clock = _Clock()
-    stage_generators = engine.stage_generators
-
-    def generators(entropy: int, index: int) -> dict:
-        return {stage: _StageGenerator(rng, clock)
-                for stage, rng in stage_generators(entropy, index).items()}
-
     with ExitStack() as patches:
-        patches.enter_context(mock.patch.object(engine, "stage_generators", generators))
+        patches.enter_context(wrapped_generators(lambda rng: _StageGenerator(rng, clock)))
         for label, owner, name in STAGES:
             patches.enter_context(mock.patch.object(owner, name,
                                                     clock.timed(label, getattr(owner, name))))

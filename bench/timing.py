@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from unittest import mock
 
@@ -70,6 +71,18 @@ class TimedGenerator:
         return timed
 
 
+@contextmanager
+def wrapped_generators(wrap: Callable[[np.random.Generator], object]) -> Iterator[None]:
+    """Within the block, every stage generator the engine makes is ``wrap(generator)``."""
+    stage_generators = engine.stage_generators
+
+    def wrapped(entropy: int, index: int) -> dict:
+        return {stage: wrap(rng) for stage, rng in stage_generators(entropy, index).items()}
+
+    with mock.patch.object(engine, "stage_generators", wrapped):
+        yield
+
+
 @dataclass(frozen=True, slots=True)
 class OwnRandomRuns:
     """Serial runs of one scenario, each timed whole and in the time numpy's generators
@@ -114,16 +127,10 @@ class OwnRandomRuns:
 def own_random_runs(scenario, draws: int, repeats: int = 5) -> OwnRandomRuns:
     """``repeats`` serial ``simulate`` runs of ``draws`` draws, each timed whole and in
     the CPU seconds numpy spends drawing its random numbers (:class:`OwnRandomRuns`)."""
-    stage_generators = engine.stage_generators
     totals, random = [], []
     for _ in range(repeats):
         seconds = [0.0]
-
-        def timed_generators(entropy: int, index: int, seconds=seconds) -> dict:
-            return {stage: TimedGenerator(rng, seconds)
-                    for stage, rng in stage_generators(entropy, index).items()}
-
-        with mock.patch.object(engine, "stage_generators", timed_generators):
+        with wrapped_generators(lambda rng, seconds=seconds: TimedGenerator(rng, seconds)):
             start = time.process_time()
             engine.simulate(scenario, draws=draws, seed=1)
             totals.append(time.process_time() - start)
@@ -157,13 +164,7 @@ def random_numbers_per_draw(scenario, draws: int) -> dict[tuple[str, str], float
     """The random numbers one serial ``simulate`` of ``draws`` draws asks numpy for, per
     draw, by ``(Generator method, dtype)``."""
     counts: dict[tuple[str, str], int] = {}
-    stage_generators = engine.stage_generators
-
-    def counting_generators(entropy: int, index: int) -> dict:
-        return {stage: CountingGenerator(rng, counts)
-                for stage, rng in stage_generators(entropy, index).items()}
-
-    with mock.patch.object(engine, "stage_generators", counting_generators):
+    with wrapped_generators(lambda rng: CountingGenerator(rng, counts)):
         engine.simulate(scenario, draws=draws, seed=1)
     return {key: count / draws for key, count in sorted(counts.items())}
 

@@ -69,6 +69,11 @@ class SourcePrior:
         return np.flatnonzero(~self.measured & (self.shares > EMPTY))
 
     @property
+    def empty_rows(self) -> np.ndarray:
+        """The unmeasured components the fill leaves at zero, shape (n_empty,)."""
+        return np.flatnonzero(~self.measured & (self.shares <= EMPTY))
+
+    @property
     def undecided(self) -> float:
         """Expected share of respondents who name no option and are not split among them."""
         return float(self.shares[-1] * (1.0 - self.split.sum()))
@@ -86,8 +91,8 @@ class SourcePrior:
         undecided = np.zeros(n_draws)
         rows = [*votes, undecided]  # one view per component
         assumed = self.assumed_rows
-        for component in np.setdiff1d(np.flatnonzero(~self.measured), assumed):
-            rows[component][:] = 0.0  # the assumed rows are drawn below
+        for component in self.empty_rows:  # the assumed rows are drawn below
+            rows[component][:] = 0.0
         for component, value in zip(np.flatnonzero(self.measured), self.alpha):
             rng.standard_gamma(value, out=rows[component])
         if assumed.size:

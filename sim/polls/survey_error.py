@@ -108,16 +108,20 @@ def draw_sds(error: ErrorModel, n_draws: int, *, source_level: bool,
     first, second = error.election_sd, error.source_sd
     if not source_level:
         return first.draw(n_draws, rng=rng), None
-    if _paired(error):
-        pick = rng.integers(len(first.args), size=n_draws)
-        return np.asarray(first.args)[pick], np.asarray(second.args)[pick]
+    pairs = _pairs(error)
+    if pairs is not None:
+        pick = rng.integers(len(pairs[0]), size=n_draws)
+        return pairs[0][pick], pairs[1][pick]
     return first.draw(n_draws, rng=rng), second.draw(n_draws, rng=rng)
 
 
-def _paired(error: ErrorModel) -> bool:
-    """Posterior draws of the two sds, of equal length: picked in pairs (:func:`draw_sds`)."""
+def _pairs(error: ErrorModel) -> tuple[np.ndarray, np.ndarray] | None:
+    """The election and source sds' posterior draws, when both are draws of equal length
+    (picked in pairs, :func:`draw_sds`); else None."""
     first, second = error.election_sd, error.source_sd
-    return first.kind == second.kind == "draws" and len(first.args) == len(second.args)
+    if first.kind == second.kind == "draws" and len(first.args) == len(second.args):
+        return np.asarray(first.args), np.asarray(second.args)
+    return None
 
 
 def draw_total_sd(error: ErrorModel, n_draws: int, *, source_level: bool,
@@ -126,10 +130,9 @@ def draw_total_sd(error: ErrorModel, n_draws: int, *, source_level: bool,
     ``source_level``), shape (n_draws,): the same numbers as :func:`draw_sds` gives, from
     the same random numbers. Paired draws are combined before they are picked, one
     ``hypot`` per pair rather than per draw."""
-    if source_level and _paired(error):
-        first, second = error.election_sd, error.source_sd
-        pick = rng.integers(len(first.args), size=n_draws)
-        return np.hypot(np.asarray(first.args), np.asarray(second.args))[pick]
+    pairs = _pairs(error) if source_level else None
+    if pairs is not None:
+        return np.hypot(*pairs)[rng.integers(len(pairs[0]), size=n_draws)]
     election, source = draw_sds(error, n_draws, source_level=source_level, rng=rng)
     return election if source is None else np.hypot(election, source)
 
